@@ -1,0 +1,110 @@
+//! The `truce` command line.
+
+mod bench;
+mod classify_cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+/// Truce: ceasefire monitoring and humanitarian access.
+#[derive(Debug, Parser)]
+#[command(name = "truce", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Classify incidents from a CSV file against the agreement's terms (rules R0–R6).
+    Classify(classify_cmd::ClassifyArgs),
+    /// Work with scenarios.
+    #[command(subcommand)]
+    Scenario(ScenarioCommand),
+    /// Measure performance.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ScenarioCommand {
+    /// Load a scenario and report every problem in it (exit 1 if there is any).
+    Check {
+        /// The scenario folder (holding scenario.json). Default: the built-in 2016 scenario.
+        dir: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Classify(args) => classify_cmd::run(args),
+        Command::Scenario(ScenarioCommand::Check { dir }) => scenario_check(dir),
+        Command::Bench(command) => bench::run(command),
+    }
+}
+
+fn scenario_check(dir: Option<PathBuf>) -> Result<ExitCode> {
+    let source = dir
+        .as_ref()
+        .map_or("the built-in 2016 scenario".to_owned(), |dir| {
+            dir.display().to_string()
+        });
+    let scenario = match truce_scenario::load(dir.as_deref()) {
+        Ok(scenario) => scenario,
+        Err(errors) => {
+            eprint!("{source}: {errors}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let approximate = scenario
+        .control
+        .versions()
+        .iter()
+        .filter(|v| v.approximate)
+        .count();
+    println!("{source}: OK — {}", scenario.name);
+    println!(
+        "  agreement {} with {} version(s); first start {}",
+        scenario.agreement.id,
+        scenario.agreement.versions.len(),
+        scenario
+            .agreement
+            .versions
+            .first()
+            .map(|v| format!(
+                "{} ({})",
+                truce_core::time::format_local(v.effective_start, v.zone),
+                truce_core::time::format_utc(v.effective_start)
+            ))
+            .unwrap_or_default()
+    );
+    println!(
+        "  {} actors, {} designations, {} commitments",
+        scenario.actors.actors().len(),
+        scenario.actors.designations().len(),
+        scenario.commitments.len()
+    );
+    println!(
+        "  {} control-map versions ({} APPROXIMATE), {} governorates, {} sub-districts, {} besieged locations",
+        scenario.control.versions().len(),
+        approximate,
+        scenario.admin1.units().len(),
+        scenario.admin3.units().len(),
+        scenario.besieged.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
