@@ -449,7 +449,7 @@ impl fmt::Display for Reason {
                 write!(f, "participating party {party} holds part of the area; {area}")
             }
             TargetFromArea(area) => {
-                write!(f, "no target named: the civilians and forces of the area's holder are taken as the target; {area}")
+                write!(f, "no target named (or civilians): the civilians and forces of the area's holder are taken as the target; {area}")
             }
             Participating { role, actor, committed, channel, state } => {
                 write!(f, "{role} {actor} is participating ({})", state.as_str())?;
@@ -609,10 +609,19 @@ pub fn classify(incident: &Incident, scenario: &Scenario) -> Assessment {
         assessment: &mut assessment,
     };
     out.run();
-    assessment.reasons.push(Reason::Verification {
-        status: verification,
-        basis,
-    });
+    // R5 goes before R6 so that the reasons read in rule order.
+    let before_routing = assessment
+        .reasons
+        .iter()
+        .position(|reason| reason.rule() == "R6")
+        .unwrap_or(assessment.reasons.len());
+    assessment.reasons.insert(
+        before_routing,
+        Reason::Verification {
+            status: verification,
+            basis,
+        },
+    );
     assessment
 }
 
@@ -866,10 +875,17 @@ impl<'a> Classifier<'a> {
         }
 
         // The target: as named, or else the holder of the area.
+        let civilians = |id: &ActorId| {
+            self.scenario
+                .actors
+                .get(id)
+                .is_some_and(|actor| actor.side == crate::actor::Side::Civilian)
+        };
         let (target, implied) = match &self.incident.target {
-            Some(ActorRef::Known(target)) => (Some(target.clone()), false),
+            Some(ActorRef::Known(target)) if !civilians(target) => (Some(target.clone()), false),
             Some(ActorRef::Unknown(_)) => (None, false),
-            None => match picture.agreed_controller() {
+            // No target, or civilians: the civilians and forces of the area's holder.
+            _ => match picture.agreed_controller() {
                 Some(Controller::Actor(holder)) => (Some(holder.clone()), true),
                 _ => (None, true),
             },
@@ -1122,4 +1138,764 @@ fn primary_version<'a>(versions: &[&'a AreaVersion]) -> Option<&'a AreaVersion> 
         .find(|version| version.agreed_by == crate::control::AgreedBy::Joint)
         .or_else(|| versions.first())
         .copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::{DateTime, Duration, Utc};
+    use geo::{LineString, MultiPolygon, Polygon};
+
+    use super::*;
+    use crate::actor::{Actor, Designation, DesignationStatus, Side};
+    use crate::admin::AdminUnit;
+    use crate::agreement::{Agreement, Obligation};
+    use crate::commitment::{Commitment, CommitmentEvent, CommitmentEventKind};
+    use crate::control::{AgreedBy, AreaVersion};
+    use crate::incident::{EventKind, GeoPrecision, Location, SourceGrade};
+    use crate::scenario::{Scenario, ScenarioParts};
+    use crate::time::{local_to_utc, parse_local, parse_zone};
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> LineString<f64> {
+        LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)])
+    }
+
+    fn shape(polygon: Polygon<f64>) -> Arc<MultiPolygon<f64>> {
+        Arc::new(MultiPolygon(vec![polygon]))
+    }
+
+    fn unit(pcode: &str, polygon: Polygon<f64>) -> AdminUnit {
+        AdminUnit {
+            pcode: Arc::from(pcode),
+            level: 3,
+            name_en: pcode.to_owned(),
+            name_ar: String::new(),
+            admin1_pcode: Arc::from("X1"),
+            admin2_pcode: None,
+            shape: shape(polygon),
+        }
+    }
+
+    fn area(
+        id: &str,
+        contributor: &str,
+        pcode: Option<&str>,
+        polygon: Polygon<f64>,
+        controller: &str,
+    ) -> AreaVersion {
+        AreaVersion {
+            id: Arc::from(id),
+            name: None,
+            contributor: Arc::from(contributor),
+            agreed_by: if contributor == "RU" {
+                AgreedBy::Ru
+            } else {
+                AgreedBy::None
+            },
+            controller: if controller == "contested" {
+                Controller::Contested
+            } else {
+                Controller::Actor(ActorId::new(controller))
+            },
+            secondary_controller: None,
+            comingled: vec![],
+            valid_from: at("2016-01-01T00:00:00Z"),
+            valid_to: None,
+            admin3_pcode: pcode.map(Arc::from),
+            approximate: true,
+            confidence: None,
+            basis: String::new(),
+            shape: shape(polygon),
+        }
+    }
+
+    fn actor(id: &str, side: Side, guarantor: Option<CoChair>, parent: Option<&str>) -> Actor {
+        Actor {
+            id: ActorId::new(id),
+            name: id.replace('_', " "),
+            name_ar: String::new(),
+            aliases: vec![],
+            acled_type: if side == Side::Civilian { 7 } else { 2 },
+            side,
+            guarantor,
+            parent: parent.map(ActorId::new),
+            notes: String::new(),
+        }
+    }
+
+    fn declared(actor: &str, channel: CoChair, when: &str) -> Commitment {
+        Commitment {
+            actor: ActorId::new(actor),
+            channel,
+            conditions: String::new(),
+            history: vec![CommitmentEvent {
+                at: at(when),
+                kind: CommitmentEventKind::Declare,
+                note: String::new(),
+            }],
+        }
+    }
+
+    fn listed(actor: &str, from: &str) -> Designation {
+        Designation {
+            actor: ActorId::new(actor),
+            list: "UNSC 1267".to_owned(),
+            listed_from: at(from),
+            listed_to: None,
+            status: DesignationStatus::Listed,
+            source: String::new(),
+        }
+    }
+
+    fn version(number: u32, start_local: &str, late: LateAcceptance) -> AgreementVersion {
+        let zone = parse_zone("Asia/Damascus").unwrap();
+        let sides = vec![
+            Side::Government,
+            Side::Opposition,
+            Side::Kurdish,
+            Side::Coalition,
+        ];
+        AgreementVersion {
+            number,
+            title: format!("version {number}"),
+            effective_start: local_to_utc(parse_local(start_local).unwrap(), zone).unwrap(),
+            zone,
+            acceptance_deadline: Some(
+                local_to_utc(parse_local("2016-02-26T12:00").unwrap(), zone).unwrap(),
+            ),
+            end: None,
+            geography: Geography::Nationwide,
+            excluded_lists: vec!["UNSC 1267".to_owned()],
+            excluded_actors: vec![ActorId::new("isil"), ActorId::new("nusra")],
+            obligations: [
+                ObligationCode::NoAttack,
+                ObligationCode::NoTerritory,
+                ObligationCode::Access,
+                ObligationCode::Proportionate,
+            ]
+            .into_iter()
+            .map(|code| Obligation {
+                code,
+                applies_to: sides.clone(),
+                text: String::new(),
+                weapon_examples: vec![],
+            })
+            .collect(),
+            transition_window: Duration::hours(6),
+            requires_reconfirmation: false,
+            late_acceptance: late,
+            sources: vec![],
+        }
+    }
+
+    /// A small country of four sub-districts:
+    ///
+    /// ```text
+    /// y=2 +-----------------------+
+    ///     |  XC (opposition)      |
+    ///     |   [XH isil enclave]   |   XH = 0.4..0.6 x 1.4..1.6, a hole in XC
+    /// y=1 +-----------+-----------+
+    ///     | XA (gov)  | XB (opp,  |   RU claims the left half of XA (x < 0.5) for nusra
+    ///     |           | nusra co- |
+    ///     |           | mingled)  |
+    /// y=0 +-----------+-----------+
+    ///    x=0         x=1         x=2
+    /// ```
+    fn parts(late: LateAcceptance) -> ScenarioParts {
+        let xa = Polygon::new(rect(0.0, 0.0, 1.0, 1.0), vec![]);
+        let xb = Polygon::new(rect(1.0, 0.0, 2.0, 1.0), vec![]);
+        let xc = Polygon::new(rect(0.0, 1.0, 2.0, 2.0), vec![rect(0.4, 1.4, 0.6, 1.6)]);
+        let xh = Polygon::new(rect(0.4, 1.4, 0.6, 1.6), vec![]);
+        let mut xb_area = area("compiled/XB", "compiled", Some("XB"), xb.clone(), "opp");
+        xb_area.comingled = vec![ActorId::new("nusra")];
+        let mut calm = version(2, "2016-05-04T00:01", late);
+        calm.title = "regime of calm".to_owned();
+        ScenarioParts {
+            id: "mini".to_owned(),
+            agreement: Some(Agreement {
+                id: "mini".to_owned(),
+                name: "mini".to_owned(),
+                instrument_type: "test".to_owned(),
+                versions: vec![version(1, "2016-02-27T00:00", late), calm],
+            }),
+            actors: vec![
+                actor("gov", Side::Government, Some(CoChair::RU), None),
+                actor("militia", Side::Government, None, Some("gov")),
+                actor("opp", Side::Opposition, Some(CoChair::US), None),
+                actor("opp_brigade", Side::Opposition, None, Some("opp")),
+                actor("late_group", Side::Opposition, Some(CoChair::US), None),
+                actor("future_listed", Side::Opposition, Some(CoChair::US), None),
+                actor("isil", Side::Jihadist, None, None),
+                actor("nusra", Side::Jihadist, None, None),
+                actor("turkey", Side::External, None, None),
+                actor("civilians", Side::Civilian, None, None),
+            ],
+            designations: vec![
+                listed("isil", "2004-10-18T00:00:00Z"),
+                listed("nusra", "2014-05-14T00:00:00Z"),
+                listed("future_listed", "2016-05-01T00:00:00Z"),
+            ],
+            commitments: vec![
+                declared("gov", CoChair::RU, "2016-02-23T12:00:00Z"),
+                declared("opp", CoChair::US, "2016-02-26T09:00:00Z"),
+                declared("late_group", CoChair::US, "2016-02-27T12:00:00Z"),
+                declared("future_listed", CoChair::US, "2016-02-25T00:00:00Z"),
+            ],
+            areas: vec![
+                area("compiled/XA", "compiled", Some("XA"), xa.clone(), "gov"),
+                xb_area,
+                area("compiled/XC", "compiled", Some("XC"), xc.clone(), "opp"),
+                area("compiled/XH", "compiled", Some("XH"), xh.clone(), "isil"),
+                area(
+                    "ru/XA-west",
+                    "RU",
+                    None,
+                    Polygon::new(rect(0.0, 0.0, 0.5, 1.0), vec![]),
+                    "nusra",
+                ),
+            ],
+            admin3: vec![
+                unit("XA", xa),
+                unit("XB", xb),
+                unit("XC", xc),
+                unit("XH", xh),
+            ],
+            ..ScenarioParts::default()
+        }
+    }
+
+    fn scenario() -> Scenario {
+        Scenario::from_parts(parts(LateAcceptance::CoveredFromDeclaration)).unwrap()
+    }
+
+    fn incident(
+        when: &str,
+        lon: f64,
+        lat: f64,
+        perpetrator: Option<&str>,
+        target: Option<&str>,
+    ) -> Incident {
+        let mut incident = Incident::new(
+            "t",
+            at(when),
+            Some(Location::new(lat, lon, GeoPrecision::Town).unwrap()),
+        );
+        let known = |id: &str| ActorRef::Known(ActorId::new(id));
+        incident.perpetrator = perpetrator.map(known);
+        incident.target = target.map(known);
+        incident.kind = EventKind::parse("Shelling/artillery/missile attack")
+            .unwrap()
+            .0;
+        incident
+    }
+
+    const MARCH: &str = "2016-03-10T08:00:00Z";
+    /// Inside XC, away from every border and the enclave.
+    const XC_POINT: (f64, f64) = (1.5, 1.5);
+
+    fn labels(assessment: &Assessment) -> Vec<&'static str> {
+        assessment.labels.iter().map(|l| l.as_str()).collect()
+    }
+
+    fn explain(assessment: &Assessment) -> String {
+        assessment
+            .reasons
+            .iter()
+            .map(|r| format!("\n  {r}"))
+            .collect()
+    }
+
+    #[test]
+    fn an_attack_between_participating_parties_is_covered_and_routed_to_the_attackers_co_chair() {
+        let scenario = scenario();
+        let a = classify(
+            &incident(MARCH, XC_POINT.0, XC_POINT.1, Some("gov"), Some("opp")),
+            &scenario,
+        );
+        assert_eq!(labels(&a), ["covered"], "{}", explain(&a));
+        assert_eq!(a.obligations, [ObligationCode::NoAttack]);
+        assert_eq!(a.route_to, Some(CoChair::RU));
+        assert_eq!(a.agreement_version, Some(1));
+        let area = a.area.as_ref().unwrap();
+        assert_eq!(area.pcode.as_deref(), Some("XC"));
+        assert_eq!(&*area.version_id, "compiled/XC");
+        let text = explain(&a);
+        assert!(
+            text.contains("version 1 in force since 2016-02-27 00:00 EET (2016-02-26 22:00 UTC)"),
+            "{text}"
+        );
+        assert!(text.contains("declared to RU"), "{text}");
+        assert!(text.contains("OBL-NO-ATTACK"), "{text}");
+    }
+
+    #[test]
+    fn exactly_at_the_start_the_terms_apply_and_one_second_before_they_do_not() {
+        let scenario = scenario();
+        let start = "2016-02-26T22:00:00Z";
+        let a = classify(
+            &incident(start, XC_POINT.0, XC_POINT.1, Some("gov"), Some("opp")),
+            &scenario,
+        );
+        assert_eq!(
+            labels(&a),
+            ["transition_window", "covered"],
+            "{}",
+            explain(&a)
+        );
+        let before = classify(
+            &incident(
+                "2016-02-26T21:59:59Z",
+                XC_POINT.0,
+                XC_POINT.1,
+                Some("gov"),
+                Some("opp"),
+            ),
+            &scenario,
+        );
+        assert_eq!(
+            labels(&before),
+            ["pre_start", "transition_window"],
+            "{}",
+            explain(&before)
+        );
+        assert!(before.obligations.is_empty());
+        assert_eq!(before.route_to, None);
+        let long_before = classify(
+            &incident(
+                "2016-02-20T12:00:00Z",
+                XC_POINT.0,
+                XC_POINT.1,
+                Some("gov"),
+                Some("opp"),
+            ),
+            &scenario,
+        );
+        assert_eq!(labels(&long_before), ["pre_start"]);
+        assert!(
+            long_before.area.is_some(),
+            "the area is still shown before the start"
+        );
+    }
+
+    #[test]
+    fn a_version_starting_in_damascus_summer_time_is_converted_with_utc_plus_3() {
+        // 00:01 on 4 May 2016 in Damascus was 21:01 UTC on 3 May (UTC+3, daylight-saving time).
+        // A fixed UTC+2 would put the start at 22:01 UTC and judge this incident under version 2.
+        let scenario = scenario();
+        let a = classify(
+            &incident(
+                "2016-05-03T21:30:00Z",
+                XC_POINT.0,
+                XC_POINT.1,
+                Some("gov"),
+                Some("opp"),
+            ),
+            &scenario,
+        );
+        assert_eq!(a.agreement_version, Some(2), "{}", explain(&a));
+        assert!(
+            explain(&a).contains("2016-05-04 00:01 EEST"),
+            "{}",
+            explain(&a)
+        );
+        let earlier = classify(
+            &incident(
+                "2016-05-03T21:00:00Z",
+                XC_POINT.0,
+                XC_POINT.1,
+                Some("gov"),
+                Some("opp"),
+            ),
+            &scenario,
+        );
+        assert_eq!(earlier.agreement_version, Some(1));
+    }
+
+    #[test]
+    fn a_point_on_a_shared_edge_lies_in_both_areas_and_is_disputed() {
+        let scenario = scenario();
+        let a = classify(&incident(MARCH, 1.0, 0.75, Some("opp"), None), &scenario);
+        let mut versions: Vec<&str> = a.area_versions.iter().map(|v| &**v).collect();
+        versions.sort();
+        assert_eq!(versions, ["compiled/XA", "compiled/XB"]);
+        assert_eq!(labels(&a), ["coverage_disputed"], "{}", explain(&a));
+    }
+
+    #[test]
+    fn a_point_in_a_hole_belongs_to_the_enclave_not_the_surrounding_area() {
+        let scenario = scenario();
+        let a = classify(&incident(MARCH, 0.5, 1.5, Some("gov"), None), &scenario);
+        assert_eq!(
+            a.area_versions.iter().map(|v| &**v).collect::<Vec<_>>(),
+            ["compiled/XH"]
+        );
+        assert_eq!(labels(&a), ["target_excluded"], "{}", explain(&a));
+        assert!(
+            explain(&a).contains("no target named; the area is held by excluded isil"),
+            "{}",
+            explain(&a)
+        );
+        assert_eq!(a.route_to, None);
+    }
+
+    #[test]
+    fn overlapping_rival_versions_make_the_coverage_disputed_and_are_both_cited() {
+        let scenario = scenario();
+        let a = classify(
+            &incident(MARCH, 0.25, 0.5, Some("opp"), Some("gov")),
+            &scenario,
+        );
+        assert_eq!(labels(&a), ["coverage_disputed"], "{}", explain(&a));
+        let text = explain(&a);
+        assert!(
+            text.contains("compiled/XA") && text.contains("ru/XA-west"),
+            "{text}"
+        );
+        assert_eq!(a.route_to, Some(CoChair::US));
+        // Outside the rival claim, the same attack is covered.
+        let east = classify(
+            &incident(MARCH, 0.75, 0.5, Some("opp"), Some("gov")),
+            &scenario,
+        );
+        assert_eq!(labels(&east), ["covered"], "{}", explain(&east));
+    }
+
+    #[test]
+    fn an_excluded_target_inside_a_co_mingled_area_is_disputed_not_excluded() {
+        let scenario = scenario();
+        let a = classify(
+            &incident(MARCH, 1.5, 0.5, Some("gov"), Some("nusra")),
+            &scenario,
+        );
+        assert_eq!(labels(&a), ["coverage_disputed"], "{}", explain(&a));
+        assert!(
+            explain(&a).contains("not the delineated holder"),
+            "{}",
+            explain(&a)
+        );
+        // A participating target in the same co-mingled area is disputed too.
+        let b = classify(
+            &incident(MARCH, 1.5, 0.5, Some("gov"), Some("opp")),
+            &scenario,
+        );
+        assert_eq!(labels(&b), ["coverage_disputed"], "{}", explain(&b));
+        assert!(
+            explain(&b).contains("co-mingled area: nusra reported present"),
+            "{}",
+            explain(&b)
+        );
+        assert_eq!(b.route_to, Some(CoChair::RU));
+    }
+
+    #[test]
+    fn an_excluded_target_in_its_own_area_is_target_excluded() {
+        let scenario = scenario();
+        let a = classify(
+            &incident(MARCH, 0.5, 1.5, Some("gov"), Some("isil")),
+            &scenario,
+        );
+        assert_eq!(labels(&a), ["target_excluded"], "{}", explain(&a));
+        assert!(
+            explain(&a).contains("target isil is excluded: listed on UNSC 1267 since 2004-10-18")
+        );
+    }
+
+    #[test]
+    fn an_unknown_actor_is_a_non_participant_and_says_so() {
+        let scenario = scenario();
+        let mut unknown = incident(MARCH, XC_POINT.0, XC_POINT.1, None, Some("opp"));
+        unknown.perpetrator = Some(ActorRef::Unknown("Liwa al-Fursan".to_owned()));
+        let a = classify(&unknown, &scenario);
+        assert_eq!(labels(&a), ["non_participant"], "{}", explain(&a));
+        assert!(explain(&a).contains("'Liwa al-Fursan' is not in the actor registry"));
+        assert_eq!(a.route_to, None);
+    }
+
+    #[test]
+    fn a_designation_that_starts_after_the_incident_does_not_exclude_it() {
+        let scenario = scenario();
+        let march = classify(
+            &incident(MARCH, 0.75, 0.5, Some("future_listed"), Some("gov")),
+            &scenario,
+        );
+        assert_eq!(labels(&march), ["covered"], "{}", explain(&march));
+        let june = classify(
+            &incident(
+                "2016-06-01T08:00:00Z",
+                0.75,
+                0.5,
+                Some("future_listed"),
+                Some("gov"),
+            ),
+            &scenario,
+        );
+        assert_eq!(
+            labels(&june),
+            ["perpetrator_excluded"],
+            "{}",
+            explain(&june)
+        );
+        assert_eq!(june.route_to, None);
+    }
+
+    #[test]
+    fn an_excluded_perpetrator_is_not_a_violation_of_the_terms() {
+        let scenario = scenario();
+        let a = classify(
+            &incident(MARCH, XC_POINT.0, XC_POINT.1, Some("isil"), Some("opp")),
+            &scenario,
+        );
+        assert_eq!(labels(&a), ["perpetrator_excluded"]);
+        assert!(a.obligations.is_empty());
+    }
+
+    #[test]
+    fn parties_that_never_declared_are_non_participants() {
+        let scenario = scenario();
+        let a = classify(
+            &incident(MARCH, 0.75, 0.5, Some("turkey"), Some("gov")),
+            &scenario,
+        );
+        assert_eq!(labels(&a), ["non_participant"], "{}", explain(&a));
+        assert!(explain(&a).contains("perpetrator turkey never declared acceptance"));
+        assert_eq!(a.route_to, None, "Turkey has no guarantor co-chair");
+    }
+
+    #[test]
+    fn late_declarations_count_from_the_declaration_or_not_at_all_by_policy() {
+        let covered_policy = scenario();
+        let before_declaring = classify(
+            &incident(
+                "2016-02-27T08:00:00Z",
+                0.75,
+                0.5,
+                Some("late_group"),
+                Some("gov"),
+            ),
+            &covered_policy,
+        );
+        assert_eq!(
+            labels(&before_declaring),
+            ["non_participant"],
+            "{}",
+            explain(&before_declaring)
+        );
+        let after = classify(
+            &incident(MARCH, 0.75, 0.5, Some("late_group"), Some("gov")),
+            &covered_policy,
+        );
+        assert_eq!(labels(&after), ["covered"], "{}", explain(&after));
+        assert!(explain(&after).contains("participating_late"));
+
+        let strict = Scenario::from_parts(parts(LateAcceptance::NotCovered)).unwrap();
+        let after = classify(
+            &incident(MARCH, 0.75, 0.5, Some("late_group"), Some("gov")),
+            &strict,
+        );
+        assert_eq!(labels(&after), ["non_participant"], "{}", explain(&after));
+        assert!(explain(&after).contains("late declarations are not covered"));
+    }
+
+    #[test]
+    fn allied_forces_are_covered_through_their_parents_commitment_and_guarantor() {
+        let scenario = scenario();
+        let a = classify(
+            &incident(MARCH, 0.75, 0.5, Some("opp_brigade"), Some("militia")),
+            &scenario,
+        );
+        assert_eq!(labels(&a), ["covered"], "{}", explain(&a));
+        assert_eq!(a.route_to, Some(CoChair::US));
+        assert!(explain(&a).contains(
+            "perpetrator opp_brigade is participating (participating) through the commitment of opp"
+        ));
+    }
+
+    #[test]
+    fn civilians_or_no_target_mean_the_area_holder_is_the_target() {
+        let scenario = scenario();
+        for target in [None, Some("civilians")] {
+            let a = classify(
+                &incident(MARCH, XC_POINT.0, XC_POINT.1, Some("gov"), target),
+                &scenario,
+            );
+            assert_eq!(labels(&a), ["covered"], "{}", explain(&a));
+            assert!(explain(&a).contains("no target named"), "{}", explain(&a));
+            assert!(
+                explain(&a).contains("target opp is participating"),
+                "{}",
+                explain(&a)
+            );
+        }
+    }
+
+    #[test]
+    fn coarse_times_and_missing_places_are_insufficient_data() {
+        let scenario = scenario();
+        let mut weekly = incident(MARCH, XC_POINT.0, XC_POINT.1, Some("gov"), Some("opp"));
+        weekly.time_precision = TimePrecision::Week;
+        assert_eq!(labels(&classify(&weekly, &scenario)), ["insufficient_data"]);
+        let mut nowhere = incident(MARCH, XC_POINT.0, XC_POINT.1, Some("gov"), Some("opp"));
+        nowhere.location = None;
+        let a = classify(&nowhere, &scenario);
+        assert_eq!(labels(&a), ["insufficient_data"]);
+        assert!(a.area.is_none());
+    }
+
+    #[test]
+    fn points_outside_the_country_are_outside_the_geography() {
+        let scenario = scenario();
+        let a = classify(
+            &incident(MARCH, 5.0, 5.0, Some("gov"), Some("opp")),
+            &scenario,
+        );
+        assert_eq!(labels(&a), ["outside_geography"]);
+    }
+
+    #[test]
+    fn a_local_truce_applies_only_inside_its_polygon() {
+        let mut local = parts(LateAcceptance::CoveredFromDeclaration);
+        let outline = MultiPolygon(vec![Polygon::new(rect(0.0, 0.0, 2.0, 1.0), vec![])]);
+        if let Some(agreement) = local.agreement.as_mut() {
+            agreement.versions[1].geography = Geography::Area {
+                index: Arc::new(crate::geometry::IndexedArea::new(&outline)),
+                shape: Arc::new(outline),
+            };
+        }
+        let scenario = Scenario::from_parts(local).unwrap();
+        let inside = classify(
+            &incident("2016-05-10T08:00:00Z", 0.75, 0.5, Some("gov"), Some("opp")),
+            &scenario,
+        );
+        assert_eq!(labels(&inside), ["covered"]);
+        let outside = classify(
+            &incident(
+                "2016-05-10T08:00:00Z",
+                XC_POINT.0,
+                XC_POINT.1,
+                Some("gov"),
+                Some("opp"),
+            ),
+            &scenario,
+        );
+        assert_eq!(labels(&outside), ["outside_geography"]);
+        assert!(explain(&outside).contains("outside the area of version 2"));
+    }
+
+    #[test]
+    fn attacks_launched_from_abroad_are_flagged_cross_border() {
+        let scenario = scenario();
+        let mut shelling = incident(MARCH, 0.75, 0.5, Some("turkey"), Some("gov"));
+        shelling.origin = Some(Location::new(-1.0, 0.75, GeoPrecision::NearTown).unwrap());
+        let a = classify(&shelling, &scenario);
+        assert_eq!(
+            labels(&a),
+            ["cross_border", "non_participant"],
+            "{}",
+            explain(&a)
+        );
+    }
+
+    #[test]
+    fn obligations_follow_the_kind_of_event() {
+        let scenario = scenario();
+        let with_kind = |kind: &str, self_defence: bool| {
+            let mut i = incident(MARCH, 0.75, 0.5, Some("opp"), Some("gov"));
+            i.kind = EventKind::parse(kind).unwrap().0;
+            i.self_defence_claimed = self_defence;
+            classify(&i, &scenario).obligations
+        };
+        assert_eq!(
+            with_kind("Non-state actor overtakes territory", false),
+            [ObligationCode::NoAttack, ObligationCode::NoTerritory]
+        );
+        assert_eq!(
+            with_kind("aid_obstruction", false),
+            [ObligationCode::Access]
+        );
+        assert_eq!(
+            with_kind("attack_on_aid", false),
+            [ObligationCode::Access, ObligationCode::NoAttack]
+        );
+        assert_eq!(with_kind("Peaceful protest", false), []);
+        assert_eq!(
+            with_kind("small_arms", true),
+            [ObligationCode::NoAttack, ObligationCode::Proportionate]
+        );
+    }
+
+    #[test]
+    fn verification_needs_two_independent_good_sources_or_a_reliable_monitor() {
+        let grade =
+            |affiliation: &str, reliability: char, credibility: u8, direct: bool| SourceGrade {
+                source: affiliation.to_owned(),
+                affiliation: affiliation.to_owned(),
+                reliability,
+                credibility,
+                direct_observation: direct,
+            };
+        assert_eq!(verification_status(&[]).0, VerificationStatus::Alleged);
+        assert_eq!(
+            verification_status(&[
+                grade("ru_centre", 'D', 2, false),
+                grade("ru_centre", 'D', 1, false)
+            ])
+            .0,
+            VerificationStatus::Alleged
+        );
+        assert_eq!(
+            verification_status(&[
+                grade("ru_centre", 'D', 2, false),
+                grade("un", 'B', 2, false)
+            ])
+            .0,
+            VerificationStatus::Verified
+        );
+        assert_eq!(
+            verification_status(&[grade("monitor", 'B', 3, true)]).0,
+            VerificationStatus::Verified
+        );
+        assert_eq!(
+            verification_status(&[grade("monitor", 'C', 3, true)]).0,
+            VerificationStatus::Alleged
+        );
+    }
+
+    #[test]
+    fn the_same_input_always_gives_the_same_output() {
+        let scenario = scenario();
+        let i = incident(MARCH, 1.0, 0.75, Some("gov"), Some("opp"));
+        let first = classify(&i, &scenario);
+        for _ in 0..10 {
+            assert_eq!(classify(&i, &scenario), first);
+        }
+        let again = Scenario::from_parts(parts(LateAcceptance::CoveredFromDeclaration)).unwrap();
+        assert_eq!(classify(&i, &again), first);
+    }
+
+    #[test]
+    fn inconsistent_parts_are_reported_with_what_is_wrong() {
+        let mut broken = parts(LateAcceptance::CoveredFromDeclaration);
+        broken.areas.push(area(
+            "compiled/XA-again",
+            "compiled",
+            Some("XA"),
+            Polygon::new(rect(0.0, 0.0, 1.0, 1.0), vec![]),
+            "ghost",
+        ));
+        broken
+            .commitments
+            .push(declared("nobody", CoChair::US, "2016-02-25T00:00:00Z"));
+        let errors = Scenario::from_parts(broken).unwrap_err().to_string();
+        assert!(errors.contains("unknown actor 'ghost'"), "{errors}");
+        assert!(
+            errors.contains("overlaps area version compiled/XA of the same contributor"),
+            "{errors}"
+        );
+        assert!(errors.contains("commitment of 'nobody'"), "{errors}");
+    }
 }

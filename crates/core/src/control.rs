@@ -14,14 +14,19 @@ use serde::{Deserialize, Serialize};
 use crate::actor::ActorId;
 use crate::geometry::{AreaIndex, IndexedArea};
 
-/// Who controls an area.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// Who controls an area. Serialised as the actor id, or `contested`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Controller {
     /// One actor holds it.
     Actor(ActorId),
     /// Split, fluid or unclear.
     Contested,
+}
+
+impl Serialize for Controller {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 impl fmt::Display for Controller {
