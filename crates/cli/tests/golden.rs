@@ -1,6 +1,12 @@
 //! Runs the real `truce` binary: golden output on the shipped scenario, and clear errors for
 //! bad input. Set `TRUCE_BLESS=1` to rewrite the golden files after an intended change.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers fail loudly"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

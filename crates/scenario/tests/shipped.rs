@@ -1,5 +1,11 @@
 //! The shipped 2016 scenario loads, passes every check, and classifies known places as expected.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers fail loudly"
+)]
+
 use std::time::Instant;
 
 use truce_core::incident::{ActorRef, EventKind, GeoPrecision, Incident, Location};
