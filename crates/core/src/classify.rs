@@ -452,7 +452,10 @@ impl fmt::Display for Reason {
                 write!(f, "no target named (or civilians): the civilians and forces of the area's holder are taken as the target; {area}")
             }
             Participating { role, actor, committed, channel, state } => {
-                write!(f, "{role} {actor} is participating ({})", state.as_str())?;
+                write!(f, "{role} {actor} is participating")?;
+                if *state == CommitmentState::ParticipatingLate {
+                    f.write_str(" (declared after the deadline: participating_late)")?;
+                }
                 if committed != actor {
                     write!(f, " through the commitment of {committed}")?;
                 }
@@ -1710,9 +1713,10 @@ mod tests {
         );
         assert_eq!(labels(&a), ["covered"], "{}", explain(&a));
         assert_eq!(a.route_to, Some(CoChair::US));
-        assert!(explain(&a).contains(
-            "perpetrator opp_brigade is participating (participating) through the commitment of opp"
-        ));
+        assert!(
+            explain(&a)
+                .contains("perpetrator opp_brigade is participating through the commitment of opp")
+        );
     }
 
     #[test]
