@@ -236,6 +236,63 @@ impl Scenario {
     }
 }
 
+/// Reads the manifest and every file it names into parts, without the cross-checks of
+/// [`Scenario::from_parts`]. Problems found while reading are returned together.
+pub fn load_parts(files: &dyn ScenarioFiles) -> Result<ScenarioParts, ScenarioErrors> {
+    let mut errors = Errors::default();
+    let parts = read_parts(files, &mut errors);
+    if errors.0.is_empty() {
+        Ok(parts)
+    } else {
+        Err(ScenarioErrors(errors.0))
+    }
+}
+
+/// Reads a scenario's manifest.
+pub fn load_manifest(files: &dyn ScenarioFiles) -> Result<Manifest, ScenarioErrors> {
+    let mut errors = Errors::default();
+    read_json::<Manifest>(files, "scenario.json", &mut errors).ok_or(ScenarioErrors(errors.0))
+}
+
+/// Parses the text of an agreement file (format: `docs/scenario-format.md`). `file` names the
+/// source in error messages.
+pub fn parse_agreement(file: &str, text: &str) -> Result<Agreement, ScenarioErrors> {
+    let mut errors = Errors::default();
+    let agreement = parse_json::<AgreementFile>(file, text, &mut errors)
+        .and_then(|raw| convert_agreement(file, raw, &mut errors));
+    match agreement {
+        Some(agreement) if errors.0.is_empty() => Ok(agreement),
+        _ => Err(ScenarioErrors(errors.0)),
+    }
+}
+
+/// Parses the text of a control layer (a GeoJSON FeatureCollection with a `truce_layer`
+/// member). Features without geometry take the outline of their `admin3_pcode` from `admin3`.
+pub fn parse_control_layer(
+    file: &str,
+    text: &str,
+    admin3: &[AdminUnit],
+) -> Result<Vec<AreaVersion>, ScenarioErrors> {
+    let mut errors = Errors::default();
+    let shapes: HashMap<&str, &Arc<MultiPolygon<f64>>> = admin3
+        .iter()
+        .map(|unit| (&*unit.pcode, &unit.shape))
+        .collect();
+    let mut areas = Vec::new();
+    parse_layer(file, text, &shapes, &mut areas, &mut errors);
+    if errors.0.is_empty() {
+        Ok(areas)
+    } else {
+        Err(ScenarioErrors(errors.0))
+    }
+}
+
+/// Parses the text of an actors file.
+pub fn parse_actors(file: &str, text: &str) -> Result<ActorsFile, ScenarioErrors> {
+    let mut errors = Errors::default();
+    parse_json::<ActorsFile>(file, text, &mut errors).ok_or(ScenarioErrors(errors.0))
+}
+
 #[derive(Default)]
 struct Errors(Vec<ScenarioError>);
 
@@ -374,30 +431,44 @@ fn check_areas(
 // ---------------------------------------------------------------------------------------------
 // Reading the files.
 
-#[derive(Deserialize)]
+/// The manifest, `scenario.json`.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Manifest {
-    id: String,
-    name: String,
-    description: String,
-    agreement: String,
-    actors: String,
-    admin1: String,
-    admin3: String,
+pub struct Manifest {
+    /// Identifier.
+    pub id: String,
+    /// Title.
+    pub name: String,
+    /// Description and provenance.
+    pub description: String,
+    /// The agreement file.
+    pub agreement: String,
+    /// The actors file.
+    pub actors: String,
+    /// Governorate boundaries.
+    pub admin1: String,
+    /// Sub-district boundaries.
+    pub admin3: String,
+    /// Control layers.
     #[serde(default)]
-    control_layers: Vec<String>,
+    pub control_layers: Vec<String>,
+    /// Besieged locations.
     #[serde(default)]
-    besieged: Option<String>,
+    pub besieged: Option<String>,
 }
 
-#[derive(Deserialize)]
+/// The actors file: actors, designations and commitments.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ActorsFile {
-    actors: Vec<Actor>,
+pub struct ActorsFile {
+    /// Actors.
+    pub actors: Vec<Actor>,
+    /// Designations.
     #[serde(default)]
-    designations: Vec<Designation>,
+    pub designations: Vec<Designation>,
+    /// Commitments.
     #[serde(default)]
-    commitments: Vec<Commitment>,
+    pub commitments: Vec<Commitment>,
 }
 
 #[derive(Deserialize)]
@@ -734,13 +805,20 @@ fn read_collection(
     file: &str,
     errors: &mut Errors,
 ) -> Option<geojson::FeatureCollection> {
-    let text = match files.read(file) {
-        Ok(text) => text,
+    match files.read(file) {
+        Ok(text) => parse_collection(file, &text, errors),
         Err(error) => {
             errors.push(file, "", error);
-            return None;
+            None
         }
-    };
+    }
+}
+
+fn parse_collection(
+    file: &str,
+    text: &str,
+    errors: &mut Errors,
+) -> Option<geojson::FeatureCollection> {
     match text.parse::<geojson::GeoJson>() {
         Ok(geojson::GeoJson::FeatureCollection(collection)) => Some(collection),
         Ok(_) => {
@@ -749,7 +827,7 @@ fn read_collection(
         }
         Err(error) => {
             // Re-parse as plain JSON to report the line of a syntax error.
-            if let Err(syntax) = serde_json::from_str::<Value>(&text) {
+            if let Err(syntax) = serde_json::from_str::<Value>(text) {
                 errors.push(
                     file,
                     &format!("line {}, column {}", syntax.line(), syntax.column()),
@@ -770,7 +848,20 @@ fn read_layer(
     areas: &mut Vec<AreaVersion>,
     errors: &mut Errors,
 ) {
-    let Some(collection) = read_collection(files, file, errors) else {
+    match files.read(file) {
+        Ok(text) => parse_layer(file, &text, admin3_shapes, areas, errors),
+        Err(error) => errors.push(file, "", error),
+    }
+}
+
+fn parse_layer(
+    file: &str,
+    text: &str,
+    admin3_shapes: &HashMap<&str, &Arc<MultiPolygon<f64>>>,
+    areas: &mut Vec<AreaVersion>,
+    errors: &mut Errors,
+) {
+    let Some(collection) = parse_collection(file, text, errors) else {
         return;
     };
     let meta = collection

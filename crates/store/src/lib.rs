@@ -1,0 +1,807 @@
+//! Truce persistence.
+//!
+//! One [`Store`] over sqlx's `Any` driver: SQLite by default (a file, created on first start,
+//! WAL mode, foreign keys on, every commit synced to disk) and PostgreSQL when the URL starts with
+//! `postgres://`. Each backend has its own migrations (`migrations/sqlite`,
+//! `migrations/postgres`), run when the store opens. All queries are runtime queries written
+//! once for both backends; the store takes and returns `truce-core` types or plain records.
+//!
+//! Writes of incidents go in batches ([`Store::insert_incidents`]): one transaction, and so one
+//! disk sync, for every request waiting at that moment. That is what lets a field deployment
+//! accept thousands of durable writes a second on a small machine.
+
+mod records;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Row};
+
+pub use records::*;
+
+/// What went wrong in the store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The database URL names no supported backend.
+    #[error("unsupported database URL '{0}': use sqlite://FILE or postgres://…")]
+    UnsupportedUrl(String),
+    /// A unique key is taken.
+    #[error("{0} already exists")]
+    Conflict(String),
+    /// Stored data that does not parse (written by another version, or edited by hand).
+    #[error("stored {what} is unreadable: {reason}")]
+    Corrupt {
+        /// What was being read.
+        what: &'static str,
+        /// Why it failed.
+        reason: String,
+    },
+    /// The database failed.
+    #[error("database error while {1}: {0}")]
+    Database(#[source] sqlx::Error, &'static str),
+    /// Migrations failed.
+    #[error("database migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Result alias for the store.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+trait Context<T> {
+    fn doing(self, what: &'static str) -> StoreResult<T>;
+}
+
+impl<T> Context<T> for Result<T, sqlx::Error> {
+    fn doing(self, what: &'static str) -> StoreResult<T> {
+        self.map_err(|error| {
+            if let sqlx::Error::Database(db) = &error
+                && db.is_unique_violation()
+            {
+                return StoreError::Conflict(what.trim_start_matches("inserting ").to_owned());
+            }
+            StoreError::Database(error, what)
+        })
+    }
+}
+
+/// Which database is behind the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+impl Backend {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+
+    /// The backend a URL names.
+    pub fn of_url(url: &str) -> StoreResult<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::UnsupportedUrl(url.to_owned()))
+        }
+    }
+}
+
+/// The database handle.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// Milliseconds since the epoch, now.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_millis() as i64)
+}
+
+impl Store {
+    /// Opens (and for SQLite, creates) the database and runs its migrations.
+    pub async fn open(url: &str) -> StoreResult<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of_url(url)?;
+        let url = match backend {
+            // Create the file on first start.
+            Backend::Sqlite if !url.contains("mode=") => {
+                format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+            }
+            _ => url.to_owned(),
+        };
+        let options = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(10));
+        let options = match backend {
+            Backend::Sqlite => options.after_connect(|connection, _| {
+                Box::pin(async move {
+                    // WAL lets readers work during writes; FULL makes every commit durable.
+                    for pragma in [
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA synchronous = FULL",
+                        "PRAGMA foreign_keys = ON",
+                        "PRAGMA busy_timeout = 10000",
+                    ] {
+                        sqlx::query(pragma).execute(&mut *connection).await?;
+                    }
+                    Ok(())
+                })
+            }),
+            Backend::Postgres => options,
+        };
+        let pool = options.connect(&url).await.doing("connecting")?;
+        let migrator = match backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("migrations/postgres"),
+        };
+        migrator.run(&pool).await?;
+        Ok(Store { pool, backend })
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Runs one statement that returns nothing (administration and tests).
+    pub async fn execute_raw(&self, sql: &str) -> StoreResult<()> {
+        sqlx::query(sql)
+            .execute(&self.pool)
+            .await
+            .doing("running a statement")?;
+        Ok(())
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .doing("pinging")?;
+        Ok(())
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Agreements, actors, designations, commitments, areas.
+
+    /// Stores an agreement (its JSON as in agreement.json).
+    pub async fn insert_agreement(&self, id: &str, body: &str) -> StoreResult<()> {
+        sqlx::query("INSERT INTO agreement (id, body, created_at) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(body)
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await
+            .doing("inserting agreement")?;
+        Ok(())
+    }
+
+    /// Every agreement as (id, JSON), oldest first.
+    pub async fn agreements(&self) -> StoreResult<Vec<(String, String)>> {
+        let rows = sqlx::query("SELECT id, body FROM agreement ORDER BY seq")
+            .fetch_all(&self.pool)
+            .await
+            .doing("listing agreements")?;
+        rows.iter()
+            .map(|row| Ok((text(row, "id")?, text(row, "body")?)))
+            .collect()
+    }
+
+    /// Stores an actor.
+    pub async fn insert_actor(&self, actor: &truce_core::actor::Actor) -> StoreResult<()> {
+        sqlx::query("INSERT INTO actor (id, body, created_at) VALUES ($1, $2, $3)")
+            .bind(actor.id.as_str())
+            .bind(to_json(actor)?)
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await
+            .doing("inserting actor")?;
+        Ok(())
+    }
+
+    /// Every actor, in the order they were added.
+    pub async fn actors(&self) -> StoreResult<Vec<truce_core::actor::Actor>> {
+        let rows = sqlx::query("SELECT body FROM actor ORDER BY seq")
+            .fetch_all(&self.pool)
+            .await
+            .doing("listing actors")?;
+        rows.iter().map(|row| from_json(row, "actor")).collect()
+    }
+
+    /// Stores a designation.
+    pub async fn insert_designation(
+        &self,
+        designation: &truce_core::actor::Designation,
+    ) -> StoreResult<()> {
+        sqlx::query("INSERT INTO designation (actor_id, body, created_at) VALUES ($1, $2, $3)")
+            .bind(designation.actor.as_str())
+            .bind(to_json(designation)?)
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await
+            .doing("inserting designation")?;
+        Ok(())
+    }
+
+    /// Every designation, in the order they were added.
+    pub async fn designations(&self) -> StoreResult<Vec<truce_core::actor::Designation>> {
+        let rows = sqlx::query("SELECT body FROM designation ORDER BY seq")
+            .fetch_all(&self.pool)
+            .await
+            .doing("listing designations")?;
+        rows.iter()
+            .map(|row| from_json(row, "designation"))
+            .collect()
+    }
+
+    /// Stores an actor's commitment, replacing the one it had (the new one carries the whole
+    /// history).
+    pub async fn put_commitment(
+        &self,
+        commitment: &truce_core::commitment::Commitment,
+    ) -> StoreResult<()> {
+        let mut transaction = self.pool.begin().await.doing("starting a transaction")?;
+        sqlx::query("DELETE FROM commitment WHERE actor_id = $1")
+            .bind(commitment.actor.as_str())
+            .execute(&mut *transaction)
+            .await
+            .doing("replacing commitment")?;
+        sqlx::query("INSERT INTO commitment (actor_id, body, updated_at) VALUES ($1, $2, $3)")
+            .bind(commitment.actor.as_str())
+            .bind(to_json(commitment)?)
+            .bind(now_ms())
+            .execute(&mut *transaction)
+            .await
+            .doing("inserting commitment")?;
+        transaction.commit().await.doing("committing")?;
+        Ok(())
+    }
+
+    /// Every commitment.
+    pub async fn commitments(&self) -> StoreResult<Vec<truce_core::commitment::Commitment>> {
+        let rows = sqlx::query("SELECT body FROM commitment ORDER BY actor_id")
+            .fetch_all(&self.pool)
+            .await
+            .doing("listing commitments")?;
+        rows.iter()
+            .map(|row| from_json(row, "commitment"))
+            .collect()
+    }
+
+    /// Stores control-map versions (each as a one-feature layer).
+    pub async fn insert_areas(&self, areas: &[NewArea]) -> StoreResult<()> {
+        let mut transaction = self.pool.begin().await.doing("starting a transaction")?;
+        for area in areas {
+            sqlx::query(
+                "INSERT INTO area (id, contributor, valid_from, valid_to, min_lon, min_lat, max_lon, max_lat, layer, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(&area.id)
+            .bind(&area.contributor)
+            .bind(area.valid_from)
+            .bind(area.valid_to)
+            .bind(area.bbox[0])
+            .bind(area.bbox[1])
+            .bind(area.bbox[2])
+            .bind(area.bbox[3])
+            .bind(&area.layer)
+            .bind(now_ms())
+            .execute(&mut *transaction)
+            .await
+            .doing("inserting area version")?;
+        }
+        transaction.commit().await.doing("committing")?;
+        Ok(())
+    }
+
+    /// Every control-map version as its one-feature layer JSON, in the order they were added.
+    pub async fn area_layers(&self) -> StoreResult<Vec<String>> {
+        let rows = sqlx::query("SELECT layer FROM area ORDER BY seq")
+            .fetch_all(&self.pool)
+            .await
+            .doing("listing areas")?;
+        rows.iter().map(|row| text(row, "layer")).collect()
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Incidents, assessments, reports, idempotency.
+
+    /// Inserts a batch of incidents with their first assessments in one transaction. Each
+    /// item's idempotency key, if any, is checked and recorded in the same transaction, so a
+    /// retried request gets the first answer and creates nothing.
+    pub async fn insert_incidents(&self, batch: &[NewIncident]) -> StoreResult<Vec<Inserted>> {
+        let mut transaction = self.pool.begin().await.doing("starting a transaction")?;
+        let mut results = Vec::with_capacity(batch.len());
+        for item in batch {
+            if let Some(key) = &item.idempotency {
+                if let Some(previous) = idempotent(&mut transaction, &key.key).await? {
+                    results.push(Inserted::Replayed(previous));
+                    continue;
+                }
+            }
+            let now = now_ms();
+            let row = sqlx::query(
+                "INSERT INTO incident (id, occurred_at, lat, lon, admin1_pcode, admin3_pcode, perpetrator, target, labels, notes, synthetic, body, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING seq",
+            )
+            .bind(&item.id)
+            .bind(item.occurred_at)
+            .bind(item.lat)
+            .bind(item.lon)
+            .bind(item.admin1_pcode.as_deref())
+            .bind(item.admin3_pcode.as_deref())
+            .bind(item.perpetrator.as_deref())
+            .bind(item.target.as_deref())
+            .bind(label_column(&item.labels))
+            .bind(&item.notes)
+            .bind(i64::from(item.synthetic))
+            .bind(&item.body)
+            .bind(now)
+            .fetch_one(&mut *transaction)
+            .await
+            .doing("inserting incident")?;
+            let seq: i64 = row.try_get("seq").doing("reading the new incident")?;
+            sqlx::query("INSERT INTO assessment (incident_seq, cause, body, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(seq)
+                .bind("classified when reported")
+                .bind(&item.assessment)
+                .bind(now)
+                .execute(&mut *transaction)
+                .await
+                .doing("inserting assessment")?;
+            if let Some(key) = &item.idempotency {
+                record_idempotency(&mut transaction, key).await?;
+            }
+            results.push(Inserted::Created);
+        }
+        transaction.commit().await.doing("committing")?;
+        Ok(results)
+    }
+
+    /// The stored reply for an idempotency key, if any.
+    pub async fn idempotent_reply(&self, key: &str) -> StoreResult<Option<StoredReply>> {
+        let mut connection = self.pool.acquire().await.doing("acquiring a connection")?;
+        idempotent(&mut connection, key).await
+    }
+
+    /// One incident with its reports and assessment history.
+    pub async fn incident(&self, id: &str) -> StoreResult<Option<IncidentDetail>> {
+        let Some(row) = sqlx::query(&format!(
+            "SELECT {INCIDENT_COLUMNS} FROM incident i WHERE i.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .doing("reading incident")?
+        else {
+            return Ok(None);
+        };
+        let record = incident_record(&row)?;
+        let history = sqlx::query("SELECT cause, body, created_at, replaced_at FROM assessment WHERE incident_seq = $1 ORDER BY seq")
+            .bind(record.seq)
+            .fetch_all(&self.pool)
+            .await
+            .doing("reading assessments")?
+            .iter()
+            .map(|row| {
+                Ok(AssessmentRecord {
+                    cause: text(row, "cause")?,
+                    body: text(row, "body")?,
+                    created_at: int(row, "created_at")?,
+                    replaced_at: row.try_get::<Option<i64>, _>("replaced_at").doing("reading assessments")?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        let reports = self.reports_of(record.seq).await?;
+        Ok(Some(IncidentDetail {
+            record,
+            history,
+            reports,
+        }))
+    }
+
+    async fn reports_of(&self, seq: i64) -> StoreResult<Vec<ReportRecord>> {
+        sqlx::query("SELECT id, body, created_at FROM report WHERE incident_seq = $1 ORDER BY seq")
+            .bind(seq)
+            .fetch_all(&self.pool)
+            .await
+            .doing("reading reports")?
+            .iter()
+            .map(|row| {
+                Ok(ReportRecord {
+                    id: text(row, "id")?,
+                    body: text(row, "body")?,
+                    created_at: int(row, "created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// A page of incidents matching `filter`, newest first, after `cursor`.
+    pub async fn incidents(
+        &self,
+        filter: &IncidentFilter,
+        cursor: Option<Cursor>,
+        limit: usize,
+    ) -> StoreResult<Page> {
+        let mut conditions = Conditions::default();
+        if let Some(from) = filter.from {
+            conditions.add("i.occurred_at >= ?", [Bind::Int(from)]);
+        }
+        if let Some(to) = filter.to {
+            conditions.add("i.occurred_at < ?", [Bind::Int(to)]);
+        }
+        if let Some([min_lon, min_lat, max_lon, max_lat]) = filter.bbox {
+            conditions.add(
+                "i.lon >= ? AND i.lat >= ? AND i.lon <= ? AND i.lat <= ?",
+                [
+                    Bind::Float(min_lon),
+                    Bind::Float(min_lat),
+                    Bind::Float(max_lon),
+                    Bind::Float(max_lat),
+                ],
+            );
+        }
+        if let Some(label) = &filter.label {
+            conditions.add("i.labels LIKE ?", [Bind::Text(format!("%,{label},%"))]);
+        }
+        if let Some(actor) = &filter.actor {
+            conditions.add(
+                "(i.perpetrator = ? OR i.target = ?)",
+                [Bind::Text(actor.clone()), Bind::Text(actor.clone())],
+            );
+        }
+        if let Some(admin1) = &filter.admin1 {
+            conditions.add("i.admin1_pcode = ?", [Bind::Text(admin1.clone())]);
+        }
+        if let Some(text) = &filter.text {
+            conditions.add(
+                "LOWER(i.notes) LIKE ?",
+                [Bind::Text(format!("%{}%", text.to_lowercase()))],
+            );
+        }
+        if let Some(cursor) = cursor {
+            conditions.add(
+                "(i.occurred_at < ? OR (i.occurred_at = ? AND i.seq < ?))",
+                [
+                    Bind::Int(cursor.occurred_at),
+                    Bind::Int(cursor.occurred_at),
+                    Bind::Int(cursor.seq),
+                ],
+            );
+        }
+        let Conditions { clauses, binds } = conditions;
+        let filter_sql = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", clauses.join(" AND "))
+        };
+        let sql = format!(
+            "SELECT {INCIDENT_COLUMNS} FROM incident i {filter_sql} ORDER BY i.occurred_at DESC, i.seq DESC LIMIT {}",
+            limit + 1
+        );
+        let mut query = sqlx::query(&sql);
+        for bind in binds {
+            query = match bind {
+                Bind::Int(value) => query.bind(value),
+                Bind::Float(value) => query.bind(value),
+                Bind::Text(value) => query.bind(value),
+            };
+        }
+        let rows = query
+            .fetch_all(&self.pool)
+            .await
+            .doing("listing incidents")?;
+        let mut items = rows
+            .iter()
+            .map(incident_record)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let next = if items.len() > limit {
+            items.truncate(limit);
+            items.last().map(|last| Cursor {
+                occurred_at: last.occurred_at,
+                seq: last.seq,
+            })
+        } else {
+            None
+        };
+        Ok(Page { items, next })
+    }
+
+    /// Every incident whose point lies in the box, or every incident when `bbox` is `None`,
+    /// for re-classification.
+    pub async fn incidents_for_review(
+        &self,
+        bbox: Option<[f64; 4]>,
+    ) -> StoreResult<Vec<IncidentRecord>> {
+        let rows = match bbox {
+            Some([min_lon, min_lat, max_lon, max_lat]) => {
+                sqlx::query(&format!(
+                    "SELECT {INCIDENT_COLUMNS} FROM incident i WHERE i.lon >= $1 AND i.lat >= $2 AND i.lon <= $3 AND i.lat <= $4 ORDER BY i.seq"
+                ))
+                .bind(min_lon)
+                .bind(min_lat)
+                .bind(max_lon)
+                .bind(max_lat)
+                .fetch_all(&self.pool)
+                .await
+            }
+            None => sqlx::query(&format!("SELECT {INCIDENT_COLUMNS} FROM incident i ORDER BY i.seq")).fetch_all(&self.pool).await,
+        }
+        .doing("reading incidents for review")?;
+        rows.iter().map(incident_record).collect()
+    }
+
+    /// Stores new assessments: each replaces the current one of its incident, which is kept
+    /// with the time it was replaced.
+    pub async fn replace_assessments(&self, changes: &[Reassessment]) -> StoreResult<()> {
+        let mut transaction = self.pool.begin().await.doing("starting a transaction")?;
+        let now = now_ms();
+        for change in changes {
+            sqlx::query("UPDATE assessment SET replaced_at = $1 WHERE incident_seq = $2 AND replaced_at IS NULL")
+                .bind(now)
+                .bind(change.incident_seq)
+                .execute(&mut *transaction)
+                .await
+                .doing("replacing assessment")?;
+            sqlx::query("INSERT INTO assessment (incident_seq, cause, body, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(change.incident_seq)
+                .bind(&change.cause)
+                .bind(&change.assessment)
+                .bind(now)
+                .execute(&mut *transaction)
+                .await
+                .doing("inserting assessment")?;
+            sqlx::query("UPDATE incident SET labels = $1 WHERE seq = $2")
+                .bind(label_column(&change.labels))
+                .bind(change.incident_seq)
+                .execute(&mut *transaction)
+                .await
+                .doing("updating labels")?;
+        }
+        transaction.commit().await.doing("committing")?;
+        Ok(())
+    }
+
+    /// Adds a report to an incident, together with the incident's new assessment (reports
+    /// change its verification) and the idempotency record, in one transaction.
+    pub async fn insert_report(&self, report: &NewReport) -> StoreResult<Inserted> {
+        let mut transaction = self.pool.begin().await.doing("starting a transaction")?;
+        if let Some(key) = &report.idempotency
+            && let Some(previous) = idempotent(&mut transaction, &key.key).await?
+        {
+            return Ok(Inserted::Replayed(previous));
+        }
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO report (id, incident_seq, source_name, source_type, reliability, credibility, body, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&report.id)
+        .bind(report.incident_seq)
+        .bind(&report.source_name)
+        .bind(&report.source_type)
+        .bind(report.reliability.to_string())
+        .bind(i64::from(report.credibility))
+        .bind(&report.body)
+        .bind(now)
+        .execute(&mut *transaction)
+        .await
+        .doing("inserting report")?;
+        sqlx::query("UPDATE assessment SET replaced_at = $1 WHERE incident_seq = $2 AND replaced_at IS NULL")
+            .bind(now)
+            .bind(report.incident_seq)
+            .execute(&mut *transaction)
+            .await
+            .doing("replacing assessment")?;
+        sqlx::query("INSERT INTO assessment (incident_seq, cause, body, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(report.incident_seq)
+            .bind(format!("report {} added", report.id))
+            .bind(&report.assessment)
+            .bind(now)
+            .execute(&mut *transaction)
+            .await
+            .doing("inserting assessment")?;
+        sqlx::query("UPDATE incident SET labels = $1 WHERE seq = $2")
+            .bind(label_column(&report.labels))
+            .bind(report.incident_seq)
+            .execute(&mut *transaction)
+            .await
+            .doing("updating labels")?;
+        if let Some(key) = &report.idempotency {
+            record_idempotency(&mut transaction, key).await?;
+        }
+        transaction.commit().await.doing("committing")?;
+        Ok(Inserted::Created)
+    }
+
+    /// The graded sources of an incident's reports, in the order they were added.
+    pub async fn report_bodies(&self, incident_seq: i64) -> StoreResult<Vec<String>> {
+        Ok(self
+            .reports_of(incident_seq)
+            .await?
+            .into_iter()
+            .map(|report| report.body)
+            .collect())
+    }
+
+    /// Counts incidents (all, or synthetic only).
+    pub async fn count_incidents(&self, synthetic_only: bool) -> StoreResult<i64> {
+        let sql = if synthetic_only {
+            "SELECT COUNT(*) AS n FROM incident WHERE synthetic = 1"
+        } else {
+            "SELECT COUNT(*) AS n FROM incident"
+        };
+        let row = sqlx::query(sql)
+            .fetch_one(&self.pool)
+            .await
+            .doing("counting incidents")?;
+        int(&row, "n")
+    }
+
+    /// Stores the reply to an idempotent request that created no row of its own (e.g. an
+    /// agreement or an actor), after the write it answers.
+    pub async fn remember_reply(&self, key: &IdempotencyRecord) -> StoreResult<()> {
+        let mut connection = self.pool.acquire().await.doing("acquiring a connection")?;
+        record_idempotency(&mut connection, key).await
+    }
+}
+
+enum Bind {
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+/// WHERE conditions with numbered placeholders (`$1`, `$2`, … in order, as both backends take).
+#[derive(Default)]
+struct Conditions {
+    clauses: Vec<String>,
+    binds: Vec<Bind>,
+}
+
+impl Conditions {
+    /// Adds a condition whose `?` marks take `values` in order.
+    fn add<const N: usize>(&mut self, clause: &str, values: [Bind; N]) {
+        let mut numbered = String::with_capacity(clause.len() + 8);
+        for piece in clause.split('?').enumerate() {
+            if piece.0 > 0 {
+                numbered.push_str(&format!("${}", self.binds.len() + piece.0));
+            }
+            numbered.push_str(piece.1);
+        }
+        self.binds.extend(values);
+        self.clauses.push(numbered);
+    }
+}
+
+const INCIDENT_COLUMNS: &str = "i.seq, i.id, i.occurred_at, i.lat, i.lon, i.admin1_pcode, i.admin3_pcode, i.perpetrator, i.target, i.labels, i.notes, i.synthetic, i.body, i.created_at, \
+     (SELECT a.body FROM assessment a WHERE a.incident_seq = i.seq AND a.replaced_at IS NULL ORDER BY a.seq DESC LIMIT 1) AS assessment";
+
+fn label_column(labels: &[String]) -> String {
+    format!(",{},", labels.join(","))
+}
+
+fn incident_record(row: &AnyRow) -> StoreResult<IncidentRecord> {
+    let labels: String = text(row, "labels")?;
+    Ok(IncidentRecord {
+        seq: int(row, "seq")?,
+        id: text(row, "id")?,
+        occurred_at: int(row, "occurred_at")?,
+        lat: row.try_get("lat").doing("reading incident")?,
+        lon: row.try_get("lon").doing("reading incident")?,
+        admin1_pcode: row.try_get("admin1_pcode").doing("reading incident")?,
+        admin3_pcode: row.try_get("admin3_pcode").doing("reading incident")?,
+        perpetrator: row.try_get("perpetrator").doing("reading incident")?,
+        target: row.try_get("target").doing("reading incident")?,
+        labels: labels
+            .split(',')
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        notes: text(row, "notes")?,
+        synthetic: int(row, "synthetic")? == 1,
+        body: text(row, "body")?,
+        assessment: row
+            .try_get::<Option<String>, _>("assessment")
+            .doing("reading incident")?
+            .unwrap_or_default(),
+        created_at: int(row, "created_at")?,
+    })
+}
+
+async fn idempotent(
+    connection: &mut sqlx::AnyConnection,
+    key: &str,
+) -> StoreResult<Option<StoredReply>> {
+    let row = sqlx::query("SELECT request_hash, status, response FROM idempotency WHERE key = $1")
+        .bind(key)
+        .fetch_optional(&mut *connection)
+        .await
+        .doing("reading idempotency key")?;
+    row.map(|row| {
+        Ok(StoredReply {
+            request_hash: text(&row, "request_hash")?,
+            status: int(&row, "status")? as u16,
+            response: text(&row, "response")?,
+        })
+    })
+    .transpose()
+}
+
+async fn record_idempotency(
+    connection: &mut sqlx::AnyConnection,
+    key: &IdempotencyRecord,
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO idempotency (key, request_hash, status, response, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&key.key)
+        .bind(&key.request_hash)
+        .bind(i64::from(key.status))
+        .bind(&key.response)
+        .bind(now_ms())
+        .execute(&mut *connection)
+        .await
+        .doing("inserting idempotency key")?;
+    Ok(())
+}
+
+fn text(row: &AnyRow, column: &str) -> StoreResult<String> {
+    row.try_get(column).doing("reading a text column")
+}
+
+fn int(row: &AnyRow, column: &str) -> StoreResult<i64> {
+    row.try_get(column).doing("reading an integer column")
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|error| StoreError::Corrupt {
+        what: "value",
+        reason: error.to_string(),
+    })
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(row: &AnyRow, what: &'static str) -> StoreResult<T> {
+    let body = text(row, "body")?;
+    serde_json::from_str(&body).map_err(|error| StoreError::Corrupt {
+        what,
+        reason: error.to_string(),
+    })
+}
+
+impl FromStr for Cursor {
+    type Err = ();
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let (occurred_at, seq) = text.split_once('.').ok_or(())?;
+        Ok(Cursor {
+            occurred_at: occurred_at.parse().map_err(|_| ())?,
+            seq: seq.parse().map_err(|_| ())?,
+        })
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.occurred_at, self.seq)
+    }
+}

@@ -1,0 +1,229 @@
+//! Plain records the store reads and writes.
+
+/// A control-map version to store: its one-feature layer JSON and the columns for filtering.
+#[derive(Debug, Clone)]
+pub struct NewArea {
+    /// Version id.
+    pub id: String,
+    /// Contributor.
+    pub contributor: String,
+    /// Start of validity (ms).
+    pub valid_from: i64,
+    /// End of validity (ms).
+    pub valid_to: Option<i64>,
+    /// Bounding box: min lon, min lat, max lon, max lat.
+    pub bbox: [f64; 4],
+    /// The version as a control layer with one feature (see docs/scenario-format.md).
+    pub layer: String,
+}
+
+/// An idempotency key with the reply to give on a retry.
+#[derive(Debug, Clone)]
+pub struct IdempotencyRecord {
+    /// The client's key.
+    pub key: String,
+    /// A hash of the request body: the same key with another body is a conflict.
+    pub request_hash: String,
+    /// HTTP status of the first reply.
+    pub status: u16,
+    /// Body of the first reply.
+    pub response: String,
+}
+
+/// A reply stored for an idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredReply {
+    /// Hash of the first request's body.
+    pub request_hash: String,
+    /// HTTP status of the first reply.
+    pub status: u16,
+    /// Body of the first reply.
+    pub response: String,
+}
+
+/// The outcome of one insert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inserted {
+    /// Written now.
+    Created,
+    /// The key was seen before: nothing written; here is the first reply.
+    Replayed(StoredReply),
+}
+
+/// An incident to store, already classified.
+#[derive(Debug, Clone)]
+pub struct NewIncident {
+    /// Public id.
+    pub id: String,
+    /// When it happened (ms).
+    pub occurred_at: i64,
+    /// Latitude.
+    pub lat: Option<f64>,
+    /// Longitude.
+    pub lon: Option<f64>,
+    /// Governorate P-code.
+    pub admin1_pcode: Option<String>,
+    /// Sub-district P-code.
+    pub admin3_pcode: Option<String>,
+    /// Perpetrator: actor id, or the name as reported.
+    pub perpetrator: Option<String>,
+    /// Target: actor id, or the name as reported.
+    pub target: Option<String>,
+    /// Labels of the assessment.
+    pub labels: Vec<String>,
+    /// Free-text notes.
+    pub notes: String,
+    /// Whether the incident is synthetic (demonstration data).
+    pub synthetic: bool,
+    /// The incident as JSON.
+    pub body: String,
+    /// The first assessment as JSON.
+    pub assessment: String,
+    /// Idempotency key and reply, if the request had one.
+    pub idempotency: Option<IdempotencyRecord>,
+}
+
+/// A stored incident.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentRecord {
+    /// Internal sequence number.
+    pub seq: i64,
+    /// Public id.
+    pub id: String,
+    /// When it happened (ms).
+    pub occurred_at: i64,
+    /// Latitude.
+    pub lat: Option<f64>,
+    /// Longitude.
+    pub lon: Option<f64>,
+    /// Governorate P-code.
+    pub admin1_pcode: Option<String>,
+    /// Sub-district P-code.
+    pub admin3_pcode: Option<String>,
+    /// Perpetrator.
+    pub perpetrator: Option<String>,
+    /// Target.
+    pub target: Option<String>,
+    /// Current labels.
+    pub labels: Vec<String>,
+    /// Notes.
+    pub notes: String,
+    /// Synthetic or real.
+    pub synthetic: bool,
+    /// The incident as JSON.
+    pub body: String,
+    /// The current assessment as JSON.
+    pub assessment: String,
+    /// When it was stored (ms).
+    pub created_at: i64,
+}
+
+/// One assessment in an incident's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssessmentRecord {
+    /// Why it was made.
+    pub cause: String,
+    /// The assessment as JSON.
+    pub body: String,
+    /// When (ms).
+    pub created_at: i64,
+    /// When a newer assessment replaced it (ms).
+    pub replaced_at: Option<i64>,
+}
+
+/// A stored report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportRecord {
+    /// Public id.
+    pub id: String,
+    /// The report as JSON.
+    pub body: String,
+    /// When it was stored (ms).
+    pub created_at: i64,
+}
+
+/// An incident with everything known about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentDetail {
+    /// The incident.
+    pub record: IncidentRecord,
+    /// Every assessment, oldest first.
+    pub history: Vec<AssessmentRecord>,
+    /// Its reports, oldest first.
+    pub reports: Vec<ReportRecord>,
+}
+
+/// Filters for listing incidents. Times are ms; the box is min lon, min lat, max lon, max lat.
+#[derive(Debug, Clone, Default)]
+pub struct IncidentFilter {
+    /// Occurred at or after.
+    pub from: Option<i64>,
+    /// Occurred before.
+    pub to: Option<i64>,
+    /// Inside this box.
+    pub bbox: Option<[f64; 4]>,
+    /// Carries this label.
+    pub label: Option<String>,
+    /// Names this actor id as perpetrator or target.
+    pub actor: Option<String>,
+    /// In this governorate.
+    pub admin1: Option<String>,
+    /// Notes contain this text (case-insensitive).
+    pub text: Option<String>,
+}
+
+/// Where a page of incidents ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    /// Occurred-at of the last item (ms).
+    pub occurred_at: i64,
+    /// Sequence number of the last item.
+    pub seq: i64,
+}
+
+/// A page of incidents.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The incidents, newest first.
+    pub items: Vec<IncidentRecord>,
+    /// Where the next page starts, if there is one.
+    pub next: Option<Cursor>,
+}
+
+/// A new assessment for a stored incident.
+#[derive(Debug, Clone)]
+pub struct Reassessment {
+    /// The incident.
+    pub incident_seq: i64,
+    /// Why it was re-classified.
+    pub cause: String,
+    /// The new assessment as JSON.
+    pub assessment: String,
+    /// Its labels.
+    pub labels: Vec<String>,
+}
+
+/// A report to store with the incident's new assessment.
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    /// Public id.
+    pub id: String,
+    /// The incident.
+    pub incident_seq: i64,
+    /// Source name.
+    pub source_name: String,
+    /// Source type.
+    pub source_type: String,
+    /// Source reliability A–F.
+    pub reliability: char,
+    /// Information credibility 1–6.
+    pub credibility: u8,
+    /// The report as JSON.
+    pub body: String,
+    /// The incident's new assessment as JSON.
+    pub assessment: String,
+    /// Its labels.
+    pub labels: Vec<String>,
+    /// Idempotency key and reply, if any.
+    pub idempotency: Option<IdempotencyRecord>,
+}
