@@ -334,11 +334,11 @@ impl Store {
         let mut transaction = self.pool.begin().await.doing("starting a transaction")?;
         let mut results = Vec::with_capacity(batch.len());
         for item in batch {
-            if let Some(key) = &item.idempotency {
-                if let Some(previous) = idempotent(&mut transaction, &key.key).await? {
-                    results.push(Inserted::Replayed(previous));
-                    continue;
-                }
+            if let Some(key) = &item.idempotency
+                && let Some(previous) = idempotent(&mut transaction, &key.key).await?
+            {
+                results.push(Inserted::Replayed(previous));
+                continue;
             }
             let now = now_ms();
             let row = sqlx::query(
