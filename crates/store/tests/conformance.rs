@@ -166,7 +166,10 @@ conformance!(agreements_and_areas_round_trip, |store| {
         bbox: [36.0, 35.0, 37.0, 36.0],
         layer: "{\"type\":\"FeatureCollection\"}".to_owned(),
     };
-    store.insert_areas(&[area.clone()]).await.unwrap();
+    store
+        .insert_areas(std::slice::from_ref(&area))
+        .await
+        .unwrap();
     assert_eq!(store.area_layers().await.unwrap(), vec![area.layer.clone()]);
     assert!(store.insert_areas(&[area]).await.is_err());
 });
