@@ -2,6 +2,8 @@
 
 mod bench;
 mod classify_cmd;
+mod demo;
+mod server;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,6 +21,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Serve the API on a database (SQLite by default, PostgreSQL with a postgres:// URL).
+    Serve(server::ServeArgs),
+    /// Load the 2016 scenario and a SYNTHETIC incident stream into truce-demo.db, then serve.
+    Demo(server::DemoArgs),
     /// Classify incidents from a CSV file against the agreement's terms (rules R0–R6).
     Classify(classify_cmd::ClassifyArgs),
     /// Work with scenarios.
@@ -51,6 +57,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Serve(args) => server::serve(args),
+        Command::Demo(args) => server::demo(args),
         Command::Classify(args) => classify_cmd::run(args),
         Command::Scenario(ScenarioCommand::Check { dir }) => scenario_check(dir),
         Command::Bench(command) => bench::run(command),

@@ -169,8 +169,10 @@ impl Scenario {
         let actors = match ActorRegistry::new(parts.actors, parts.designations) {
             Ok(registry) => registry,
             Err(error) => {
+                // Every other check refers to actors: without a registry they would only
+                // repeat this one problem in a hundred forms.
                 errors.push(ACTORS, "", error.to_string());
-                ActorRegistry::default()
+                return None;
             }
         };
         let Some(agreement) = parts.agreement else {

@@ -19,6 +19,8 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
 pub use records::*;
+/// The database driver's error, for callers that tell outages from other failures.
+pub use sqlx::Error as SqlxError;
 
 /// What went wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -644,6 +646,17 @@ impl Store {
             .into_iter()
             .map(|report| report.body)
             .collect())
+    }
+
+    /// Every report body with its incident's sequence number, for re-classification.
+    pub async fn all_report_bodies(&self) -> StoreResult<Vec<(i64, String)>> {
+        sqlx::query("SELECT incident_seq, body FROM report ORDER BY seq")
+            .fetch_all(&self.pool)
+            .await
+            .doing("reading reports")?
+            .iter()
+            .map(|row| Ok((int(row, "incident_seq")?, text(row, "body")?)))
+            .collect()
     }
 
     /// Counts incidents (all, or synthetic only).

@@ -1,0 +1,253 @@
+//! The control map: area versions as GeoJSON features.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use geo::BoundingRect;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use truce_core::Scenario;
+use truce_core::control::AreaVersion;
+
+use super::{reclassify, remember, replay, reply};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::{IdempotencyKey, JsonBody, Query};
+use crate::world::{new_area, split_layer};
+
+/// A version as a GeoJSON feature.
+fn feature(version: &AreaVersion, with_geometry: bool) -> Value {
+    let geometry = if with_geometry {
+        serde_json::to_value(geojson::Geometry::from(&*version.shape)).unwrap_or(Value::Null)
+    } else {
+        Value::Null
+    };
+    json!({
+        "type": "Feature",
+        "id": version.id.as_ref(),
+        "geometry": geometry,
+        "properties": {
+            "id": version.id.as_ref(),
+            "name": version.name,
+            "contributor": version.contributor.as_ref(),
+            "agreed_by": version.agreed_by.as_str(),
+            "controller": version.controller.to_string(),
+            "secondary_controller": version.secondary_controller,
+            "comingled": version.comingled,
+            "valid_from": version.valid_from.to_rfc3339(),
+            "valid_to": version.valid_to.map(|t| t.to_rfc3339()),
+            "admin3_pcode": version.admin3_pcode.as_deref(),
+            "approximate": version.approximate,
+            "confidence": version.confidence,
+            "basis": version.basis,
+        }
+    })
+}
+
+/// Filters for `GET /areas`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AreaListQuery {
+    /// Only versions in force at this instant (RFC 3339).
+    pub at: Option<DateTime<Utc>>,
+    /// Include geometries (default true; false gives a light list).
+    pub geometry: Option<bool>,
+}
+
+/// Every control-map version as a GeoJSON FeatureCollection. Versions of the demonstration
+/// scenario are marked `approximate`.
+#[utoipa::path(get, path = "/api/v1/areas", tag = "areas", params(AreaListQuery),
+    responses((status = 200, description = "GeoJSON FeatureCollection", body = Object), (status = 400, body = crate::error::ErrorBody)))]
+pub async fn list_areas(
+    State(state): State<AppState>,
+    Query(query): Query<AreaListQuery>,
+) -> Result<Response, ApiError> {
+    let world = state.world();
+    let with_geometry = query.geometry.unwrap_or(true);
+    let features: Vec<Value> = world
+        .scenario
+        .control
+        .versions()
+        .iter()
+        .filter(|version| query.at.is_none_or(|at| version.in_force_at(at)))
+        .map(|version| feature(version, with_geometry))
+        .collect();
+    reply(
+        StatusCode::OK,
+        &json!({"type": "FeatureCollection", "features": features}),
+    )
+}
+
+/// The point and instant for `GET /areas/at`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AreaAtQuery {
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+    /// Instant, RFC 3339 (default: now).
+    pub t: Option<DateTime<Utc>>,
+}
+
+/// Every version in force at the point and instant; rival maps all appear.
+#[utoipa::path(get, path = "/api/v1/areas/at", tag = "areas", params(AreaAtQuery),
+    responses((status = 200, description = "GeoJSON FeatureCollection", body = Object), (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn areas_at(
+    State(state): State<AppState>,
+    Query(query): Query<AreaAtQuery>,
+) -> Result<Response, ApiError> {
+    if !(-90.0..=90.0).contains(&query.lat) || !(-180.0..=180.0).contains(&query.lon) {
+        return Err(ApiError::invalid(format!(
+            "({}, {}) is not a position",
+            query.lat, query.lon
+        )));
+    }
+    let world = state.world();
+    let instant = query.t.unwrap_or_else(Utc::now);
+    let features: Vec<Value> = world
+        .scenario
+        .control
+        .at(query.lon, query.lat, instant)
+        .into_iter()
+        .map(|version| feature(version, false))
+        .collect();
+    reply(
+        StatusCode::OK,
+        &json!({"type": "FeatureCollection", "features": features}),
+    )
+}
+
+/// Adds a control-map version: a GeoJSON Feature whose properties carry `id`, `contributor`,
+/// `agreed_by` (`joint`, `us`, `ru`, `none`), `valid_from`, optional `valid_to`, `layer` and
+/// `approximate`, and the area fields (`controller`, `secondary_controller`, `comingled`,
+/// `confidence`, `basis`). Give a Polygon/MultiPolygon geometry, or null with `admin3_pcode`.
+/// Incidents in the area are re-classified.
+#[utoipa::path(post, path = "/api/v1/areas", tag = "areas", request_body = Object,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry key")),
+    responses((status = 201, body = Object), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn create_area(
+    State(state): State<AppState>,
+    IdempotencyKey(key): IdempotencyKey,
+    body: JsonBody<Value>,
+) -> Result<Response, ApiError> {
+    if let Some(replayed) = replay(&state, &key, &body.hash).await? {
+        return Ok(replayed);
+    }
+    let layer = as_layer(body.value)?;
+    let _guard = state.admin_lock().await;
+    let world = state.world();
+    let mut created = split_layer("request body", &layer, state.base())
+        .map_err(|error| ApiError::invalid(error.to_string()))?;
+    let Some((version, single)) = created.pop() else {
+        return Err(ApiError::invalid("the feature describes no area"));
+    };
+    if world
+        .scenario
+        .control
+        .versions()
+        .iter()
+        .any(|v| v.id == version.id)
+    {
+        return Err(ApiError::Conflict(format!(
+            "area version '{}' already exists",
+            version.id
+        )));
+    }
+    let mut parts = world.parts.clone();
+    parts.areas.push(version.clone());
+    Scenario::from_parts(parts).map_err(|errors| {
+        let text = errors
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", e.location, e.reason))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let code = if text.contains("unknown actor") {
+            "unknown_actor"
+        } else {
+            "invalid_value"
+        };
+        ApiError::Invalid {
+            code,
+            message: text,
+        }
+    })?;
+    state
+        .store()
+        .insert_areas(&[new_area(&version, &single)])
+        .await?;
+    let world = state.reload().await?;
+    let bbox = version
+        .shape
+        .bounding_rect()
+        .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);
+    let reclassified =
+        reclassify(&state, bbox, &format!("area version {} added", version.id)).await?;
+    let stored = world
+        .scenario
+        .control
+        .versions()
+        .iter()
+        .find(|v| v.id == version.id)
+        .map(|v| feature(v, true))
+        .unwrap_or(Value::Null);
+    remember(
+        &state,
+        &key,
+        &body.hash,
+        StatusCode::CREATED,
+        &json!({"area": stored, "reclassified": reclassified}),
+    )
+    .await
+}
+
+/// Turns a submitted Feature into a one-feature control layer.
+fn as_layer(feature: Value) -> Result<String, ApiError> {
+    let Value::Object(mut feature) = feature else {
+        return Err(ApiError::BadRequest(
+            "the body must be a GeoJSON Feature".to_owned(),
+        ));
+    };
+    if feature.get("type").and_then(Value::as_str) != Some("Feature") {
+        return Err(ApiError::BadRequest(
+            "the body must be a GeoJSON Feature (\"type\": \"Feature\")".to_owned(),
+        ));
+    }
+    let Some(Value::Object(mut properties)) = feature.remove("properties") else {
+        return Err(ApiError::BadRequest(
+            "the Feature needs properties".to_owned(),
+        ));
+    };
+    let mut meta = serde_json::Map::new();
+    for key in [
+        "contributor",
+        "agreed_by",
+        "valid_from",
+        "valid_to",
+        "approximate",
+    ] {
+        if let Some(value) = properties.remove(key) {
+            meta.insert(key.to_owned(), value);
+        }
+    }
+    let layer_id = properties
+        .remove("layer")
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "api".to_owned());
+    meta.insert("id".to_owned(), Value::String(layer_id));
+    meta.entry("approximate").or_insert(Value::Bool(false));
+    if properties.get("id").is_none() && properties.get("admin3_pcode").is_none() {
+        return Err(ApiError::invalid(
+            "give the version an \"id\" property (or an admin3_pcode)",
+        ));
+    }
+    let geometry = feature.remove("geometry").unwrap_or(Value::Null);
+    Ok(json!({
+        "type": "FeatureCollection",
+        "truce_layer": meta,
+        "features": [{"type": "Feature", "geometry": geometry, "properties": properties}]
+    })
+    .to_string())
+}

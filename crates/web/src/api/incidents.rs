@@ -1,0 +1,565 @@
+//! Incidents, classified on write, and their reports.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use truce_core::incident::{EventKind, GeoPrecision, SubEventType, TimePrecision};
+use truce_core::{Label, Scenario, classify};
+use truce_store::{
+    Cursor, IdempotencyRecord, IncidentFilter, IncidentRecord, Inserted, NewIncident, NewReport,
+};
+
+use super::{raw_reply, replay, reply};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::{IdempotencyKey, JsonBody, Path, Query};
+use crate::views::{
+    ActorRefView, AssessmentView, Casualties, HistoryEntry, IncidentDetail, IncidentPage,
+    IncidentResponse, IncidentView, NewIncidentBody, NewReportBody, ReportCreated, ReportView,
+};
+use crate::world::{actor_ref, core_incident, millis, rfc3339, source_grade};
+
+fn unknown_actor(role: &str, name: &str) -> ApiError {
+    ApiError::Invalid {
+        code: "unknown_actor",
+        message: format!(
+            "{role} '{name}' is not an actor id, name or alias in the registry (GET /api/v1/actors lists them)"
+        ),
+    }
+}
+
+/// Checks a new incident and turns it into the stored view.
+fn incident_view(
+    body: NewIncidentBody,
+    id: String,
+    scenario: &Scenario,
+) -> Result<IncidentView, ApiError> {
+    let occurred_at = DateTime::parse_from_rfc3339(body.occurred_at.trim())
+        .map_err(|_| {
+            ApiError::BadRequest(format!(
+                "occurred_at '{}' is not an RFC 3339 time",
+                body.occurred_at
+            ))
+        })?
+        .with_timezone(&Utc);
+    if !(-90.0..=90.0).contains(&body.lat) || !(-180.0..=180.0).contains(&body.lon) {
+        return Err(ApiError::invalid(format!(
+            "({}, {}) is not a position: latitude must be within ±90 and longitude within ±180",
+            body.lat, body.lon
+        )));
+    }
+    if let Some(origin) = body.origin
+        && (!(-90.0..=90.0).contains(&origin.lat) || !(-180.0..=180.0).contains(&origin.lon))
+    {
+        return Err(ApiError::invalid("origin is not a position"));
+    }
+    let time_precision =
+        TimePrecision::try_from(body.time_precision.unwrap_or(1)).map_err(ApiError::invalid)?;
+    let geo_precision =
+        GeoPrecision::try_from(body.geo_precision.unwrap_or(1)).map_err(ApiError::invalid)?;
+    let resolve = |role: &str, name: &Option<String>| -> Result<Option<ActorRefView>, ApiError> {
+        match actor_ref(scenario, name.as_deref()) {
+            Some(ActorRefView { id: None, name }) => Err(unknown_actor(role, &name)),
+            other => Ok(other),
+        }
+    };
+    let perpetrator = resolve("perpetrator", &body.perpetrator)?;
+    let target = resolve("target", &body.target)?;
+    let (mut kind, implied_weapon) = match body
+        .event_type
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        Some(text) => EventKind::parse(text).map_err(|e| ApiError::invalid(e.to_string()))?,
+        None => (EventKind::default(), None),
+    };
+    if let Some(sub) = body
+        .sub_event_type
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let sub = SubEventType::parse(sub)
+            .ok_or_else(|| ApiError::invalid(format!("'{sub}' is not an ACLED sub-event type")))?;
+        if kind
+            .event_type
+            .is_some_and(|event| event != sub.event_type())
+        {
+            return Err(ApiError::invalid(format!(
+                "sub_event_type '{}' belongs to '{}', not to the event_type given",
+                sub.as_str(),
+                sub.event_type().as_str()
+            )));
+        }
+        kind = EventKind::from_sub_event(sub);
+    }
+    let casualties = body.casualties.unwrap_or_default();
+    for (what, range) in [
+        ("killed_civilian", casualties.killed_civilian),
+        ("killed_combatant", casualties.killed_combatant),
+        ("injured_civilian", casualties.injured_civilian),
+        ("injured_combatant", casualties.injured_combatant),
+    ] {
+        if range.min > range.max {
+            return Err(ApiError::invalid(format!(
+                "casualties.{what}: min is above max"
+            )));
+        }
+    }
+    let admin3 = scenario.admin3.at(body.lon, body.lat);
+    Ok(IncidentView {
+        id,
+        occurred_at: occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        time_precision: time_precision.into(),
+        lat: body.lat,
+        lon: body.lon,
+        geo_precision: geo_precision.into(),
+        origin: body.origin,
+        admin1_pcode: admin3.map(|unit| unit.admin1_pcode.to_string()),
+        admin3_pcode: admin3.map(|unit| unit.pcode.to_string()),
+        perpetrator,
+        target,
+        event_type: kind.event_type.map(|e| e.as_str().to_owned()),
+        sub_event_type: kind.sub_event_type.map(|s| s.as_str().to_owned()),
+        weapon: body.weapon.or(implied_weapon.map(str::to_owned)),
+        self_defence_claimed: body.self_defence_claimed.unwrap_or(false),
+        casualties: Casualties { ..casualties },
+        notes: body.notes.unwrap_or_default(),
+        synthetic: false,
+    })
+}
+
+/// Builds the store row for a classified incident.
+pub fn stored_incident(
+    view: &IncidentView,
+    assessment: &AssessmentView,
+) -> Result<NewIncident, ApiError> {
+    let occurred = DateTime::parse_from_rfc3339(&view.occurred_at)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let to_json =
+        |value: &dyn erased::Json| value.json().map_err(|e| ApiError::Internal(e.to_string()));
+    Ok(NewIncident {
+        id: view.id.clone(),
+        occurred_at: millis(occurred.with_timezone(&Utc)),
+        lat: Some(view.lat),
+        lon: Some(view.lon),
+        admin1_pcode: view.admin1_pcode.clone(),
+        admin3_pcode: view.admin3_pcode.clone(),
+        perpetrator: view
+            .perpetrator
+            .as_ref()
+            .map(|a| a.id.clone().unwrap_or_else(|| a.name.clone())),
+        target: view
+            .target
+            .as_ref()
+            .map(|a| a.id.clone().unwrap_or_else(|| a.name.clone())),
+        labels: assessment.labels.clone(),
+        notes: view.notes.clone(),
+        synthetic: view.synthetic,
+        body: to_json(view)?,
+        assessment: to_json(assessment)?,
+        idempotency: None,
+    })
+}
+
+mod erased {
+    /// Serialisation behind a trait object, to share one error mapping.
+    pub trait Json {
+        fn json(&self) -> Result<String, serde_json::Error>;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn json(&self) -> Result<String, serde_json::Error> {
+            serde_json::to_string(self)
+        }
+    }
+}
+
+/// Classifies an incident view against a scenario.
+pub fn assess(
+    view: &IncidentView,
+    sources: Vec<truce_core::incident::SourceGrade>,
+    scenario: &Scenario,
+) -> Result<AssessmentView, ApiError> {
+    let incident = core_incident(view, sources).map_err(ApiError::invalid)?;
+    Ok(AssessmentView::from(&classify(&incident, scenario)))
+}
+
+/// Records an incident, classifies it, and returns it with its assessment. Send an
+/// `Idempotency-Key` so that a retry after a lost reply creates nothing new.
+#[utoipa::path(post, path = "/api/v1/incidents", tag = "incidents", request_body = NewIncidentBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry key")),
+    responses((status = 201, body = IncidentResponse), (status = 400, body = crate::error::ErrorBody),
+        (status = 409, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn create_incident(
+    State(state): State<AppState>,
+    IdempotencyKey(key): IdempotencyKey,
+    body: JsonBody<NewIncidentBody>,
+) -> Result<Response, ApiError> {
+    if let Some(replayed) = replay(&state, &key, &body.hash).await? {
+        return Ok(replayed);
+    }
+    let world = state.world();
+    let view = incident_view(
+        body.value,
+        uuid::Uuid::now_v7().to_string(),
+        &world.scenario,
+    )?;
+    let assessment = assess(&view, Vec::new(), &world.scenario)?;
+    let response = IncidentResponse {
+        incident: view,
+        assessment,
+    };
+    let text = serde_json::to_string(&response).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut row = stored_incident(&response.incident, &response.assessment)?;
+    row.idempotency = key.map(|key| IdempotencyRecord {
+        key,
+        request_hash: body.hash.clone(),
+        status: StatusCode::CREATED.as_u16(),
+        response: text.clone(),
+    });
+    match state.writer().write(row).await? {
+        Inserted::Created => Ok(raw_reply(StatusCode::CREATED, text)),
+        Inserted::Replayed(first) if first.request_hash == body.hash => Ok(raw_reply(
+            StatusCode::from_u16(first.status).unwrap_or(StatusCode::CREATED),
+            first.response,
+        )),
+        Inserted::Replayed(_) => Err(ApiError::IdempotencyKeyReused),
+    }
+}
+
+/// Filters for `GET /incidents`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentQuery {
+    /// Occurred at or after (RFC 3339).
+    pub from: Option<String>,
+    /// Occurred before (RFC 3339).
+    pub to: Option<String>,
+    /// `min_lon,min_lat,max_lon,max_lat`.
+    pub bbox: Option<String>,
+    /// A label, e.g. `covered`.
+    pub label: Option<String>,
+    /// An actor id, name or alias (as perpetrator or target).
+    pub actor: Option<String>,
+    /// A governorate P-code, e.g. `SY02`.
+    pub admin1: Option<String>,
+    /// Text to find in the notes (case-insensitive).
+    pub q: Option<String>,
+    /// The `next` cursor of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<usize>,
+}
+
+fn parse_time(name: &str, text: &str) -> Result<i64, ApiError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| millis(t.with_timezone(&Utc)))
+        .map_err(|_| ApiError::BadRequest(format!("{name} '{text}' is not an RFC 3339 time")))
+}
+
+fn response_of(record: &IncidentRecord) -> Result<IncidentResponse, ApiError> {
+    let incident: IncidentView = serde_json::from_str(&record.body)
+        .map_err(|e| ApiError::Internal(format!("stored incident {}: {e}", record.id)))?;
+    let assessment: AssessmentView = serde_json::from_str(&record.assessment)
+        .map_err(|e| ApiError::Internal(format!("stored assessment of {}: {e}", record.id)))?;
+    Ok(IncidentResponse {
+        incident,
+        assessment,
+    })
+}
+
+/// Incidents, newest first, with their current assessments. Pages are joined by the opaque
+/// `next` cursor.
+#[utoipa::path(get, path = "/api/v1/incidents", tag = "incidents", params(IncidentQuery),
+    responses((status = 200, body = IncidentPage), (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn list_incidents(
+    State(state): State<AppState>,
+    Query(query): Query<IncidentQuery>,
+) -> Result<Response, ApiError> {
+    let mut filter = IncidentFilter::default();
+    if let Some(from) = &query.from {
+        filter.from = Some(parse_time("from", from)?);
+    }
+    if let Some(to) = &query.to {
+        filter.to = Some(parse_time("to", to)?);
+    }
+    if let (Some(from), Some(to)) = (filter.from, filter.to)
+        && to < from
+    {
+        return Err(ApiError::invalid(
+            "'to' is before 'from' (the end is before the start)",
+        ));
+    }
+    if let Some(bbox) = &query.bbox {
+        let numbers: Vec<f64> = bbox
+            .split(',')
+            .map(|n| n.trim().parse::<f64>())
+            .collect::<Result<_, _>>()
+            .map_err(|_| {
+                ApiError::BadRequest(
+                    "bbox must be four numbers: min_lon,min_lat,max_lon,max_lat".to_owned(),
+                )
+            })?;
+        let [min_lon, min_lat, max_lon, max_lat] = numbers[..] else {
+            return Err(ApiError::BadRequest(
+                "bbox must be four numbers: min_lon,min_lat,max_lon,max_lat".to_owned(),
+            ));
+        };
+        if min_lon > max_lon || min_lat > max_lat {
+            return Err(ApiError::invalid("bbox: the minimum is above the maximum"));
+        }
+        filter.bbox = Some([min_lon, min_lat, max_lon, max_lat]);
+    }
+    if let Some(label) = &query.label {
+        let label = Label::parse(label).ok_or_else(|| {
+            ApiError::invalid(format!(
+                "'{label}' is not a label; use one of {}",
+                Label::ALL
+                    .iter()
+                    .map(|l| l.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?;
+        filter.label = Some(label.as_str().to_owned());
+    }
+    if let Some(actor) = &query.actor {
+        let world = state.world();
+        let found = world
+            .scenario
+            .actors
+            .resolve(actor)
+            .ok_or_else(|| unknown_actor("actor", actor))?;
+        filter.actor = Some(found.id.to_string());
+    }
+    filter.admin1 = query.admin1.clone().filter(|a| !a.is_empty());
+    filter.text = query.q.clone().filter(|q| !q.is_empty());
+    let cursor = match &query.cursor {
+        Some(text) => Some(
+            URL_SAFE_NO_PAD
+                .decode(text)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .and_then(|text| text.parse::<Cursor>().ok())
+                .ok_or_else(|| {
+                    ApiError::BadRequest("the cursor is not one this server issued".to_owned())
+                })?,
+        ),
+        None => None,
+    };
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::BadRequest(
+            "limit must be between 1 and 500".to_owned(),
+        ));
+    }
+    let page = state.store().incidents(&filter, cursor, limit).await?;
+    let items = page
+        .items
+        .iter()
+        .map(response_of)
+        .collect::<Result<Vec<_>, _>>()?;
+    let next = page
+        .next
+        .map(|cursor| URL_SAFE_NO_PAD.encode(cursor.to_string()));
+    reply(StatusCode::OK, &IncidentPage { items, next })
+}
+
+/// One incident with its reports and the history of its assessments.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}", tag = "incidents", params(("id" = String, Path, description = "Incident id")),
+    responses((status = 200, body = IncidentDetail), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get_incident(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let detail = state
+        .store()
+        .incident(&id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no incident '{id}'")))?;
+    let IncidentResponse {
+        incident,
+        assessment,
+    } = response_of(&detail.record)?;
+    let reports = detail
+        .reports
+        .iter()
+        .map(|r| {
+            serde_json::from_str::<ReportView>(&r.body)
+                .map_err(|e| ApiError::Internal(e.to_string()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let assessment_history = detail
+        .history
+        .iter()
+        .map(|entry| {
+            Ok(HistoryEntry {
+                cause: entry.cause.clone(),
+                assessed_at: rfc3339(entry.created_at),
+                replaced_at: entry.replaced_at.map(rfc3339),
+                assessment: serde_json::from_str(&entry.body)
+                    .map_err(|e| ApiError::Internal(e.to_string()))?,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    reply(
+        StatusCode::OK,
+        &IncidentDetail {
+            incident,
+            assessment,
+            reports,
+            assessment_history,
+        },
+    )
+}
+
+/// The reports about an incident.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/reports", tag = "incidents", params(("id" = String, Path, description = "Incident id")),
+    responses((status = 200, body = Vec<ReportView>), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn list_reports(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let detail = state
+        .store()
+        .incident(&id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no incident '{id}'")))?;
+    let reports = detail
+        .reports
+        .iter()
+        .map(|r| {
+            serde_json::from_str::<ReportView>(&r.body)
+                .map_err(|e| ApiError::Internal(e.to_string()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    reply(StatusCode::OK, &reports)
+}
+
+const SOURCE_TYPES: [&str; 8] = [
+    "party_centre",
+    "co_chair_centre",
+    "UN",
+    "NGO_monitor",
+    "media",
+    "social_media",
+    "eyewitness",
+    "sensor",
+];
+
+/// Adds a report (a claim from one source, with its Admiralty grades) to an incident and
+/// re-assesses the incident: two independent good sources, or a reliable monitor's direct
+/// observation, make it verified.
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/reports", tag = "incidents", request_body = NewReportBody,
+    params(("id" = String, Path, description = "Incident id"), ("Idempotency-Key" = Option<String>, Header, description = "Retry key")),
+    responses((status = 201, body = ReportCreated), (status = 404, body = crate::error::ErrorBody),
+        (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn create_report(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    IdempotencyKey(key): IdempotencyKey,
+    body: JsonBody<NewReportBody>,
+) -> Result<Response, ApiError> {
+    if let Some(replayed) = replay(&state, &key, &body.hash).await? {
+        return Ok(replayed);
+    }
+    let new = body.value;
+    let reliability = new.reliability.trim().to_ascii_uppercase();
+    if !matches!(reliability.as_str(), "A" | "B" | "C" | "D" | "E" | "F") {
+        return Err(ApiError::invalid(format!(
+            "reliability '{}' is not A to F",
+            new.reliability
+        )));
+    }
+    if !(1..=6).contains(&new.credibility) {
+        return Err(ApiError::invalid(format!(
+            "credibility {} is not 1 to 6",
+            new.credibility
+        )));
+    }
+    if !SOURCE_TYPES.contains(&new.source_type.as_str()) {
+        return Err(ApiError::invalid(format!(
+            "source_type '{}' is not one of {}",
+            new.source_type,
+            SOURCE_TYPES.join(", ")
+        )));
+    }
+    if new.source_name.trim().is_empty() || new.text.trim().is_empty() {
+        return Err(ApiError::invalid("source_name and text must not be empty"));
+    }
+    let received_at = match &new.received_at {
+        Some(text) => Some(rfc3339(parse_time("received_at", text)?)),
+        None => None,
+    };
+    let detail = state
+        .store()
+        .incident(&id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no incident '{id}'")))?;
+    let view: IncidentView =
+        serde_json::from_str(&detail.record.body).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let report = ReportView {
+        id: uuid::Uuid::now_v7().to_string(),
+        incident_id: id.clone(),
+        affiliation: new
+            .affiliation
+            .clone()
+            .filter(|a| !a.trim().is_empty())
+            .unwrap_or_else(|| new.source_name.clone()),
+        source_name: new.source_name,
+        source_type: new.source_type,
+        reliability: reliability.clone(),
+        credibility: new.credibility,
+        direct_observation: new.direct_observation.unwrap_or(false),
+        text: new.text,
+        received_at,
+        language: new.language,
+        url: new.url,
+    };
+    let mut sources: Vec<_> = detail
+        .reports
+        .iter()
+        .filter_map(|r| serde_json::from_str::<ReportView>(&r.body).ok())
+        .map(|r| source_grade(&r))
+        .collect();
+    sources.push(source_grade(&report));
+    let world = state.world();
+    let assessment = assess(&view, sources, &world.scenario)?;
+    let created = ReportCreated {
+        report: report.clone(),
+        assessment: assessment.clone(),
+    };
+    let text = serde_json::to_string(&created).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let row = NewReport {
+        id: report.id.clone(),
+        incident_seq: detail.record.seq,
+        source_name: report.source_name.clone(),
+        source_type: report.source_type.clone(),
+        reliability: reliability.chars().next().unwrap_or('F'),
+        credibility: report.credibility,
+        body: serde_json::to_string(&report).map_err(|e| ApiError::Internal(e.to_string()))?,
+        assessment: serde_json::to_string(&assessment)
+            .map_err(|e| ApiError::Internal(e.to_string()))?,
+        labels: assessment.labels.clone(),
+        idempotency: key.map(|key| IdempotencyRecord {
+            key,
+            request_hash: body.hash.clone(),
+            status: StatusCode::CREATED.as_u16(),
+            response: text.clone(),
+        }),
+    };
+    match state.store().insert_report(&row).await? {
+        Inserted::Created => Ok(raw_reply(StatusCode::CREATED, text)),
+        Inserted::Replayed(first) if first.request_hash == body.hash => Ok(raw_reply(
+            StatusCode::from_u16(first.status).unwrap_or(StatusCode::CREATED),
+            first.response,
+        )),
+        Inserted::Replayed(_) => Err(ApiError::IdempotencyKeyReused),
+    }
+}

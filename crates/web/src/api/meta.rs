@@ -1,0 +1,46 @@
+//! Health, version and reference data.
+
+use axum::Json;
+use axum::extract::State;
+use serde_json::Value;
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::views::{Health, VersionInfo};
+
+/// Whether the service and its database answer.
+#[utoipa::path(get, path = "/api/v1/health", tag = "meta",
+    responses((status = 200, body = Health), (status = 503, body = crate::error::ErrorBody)))]
+pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
+    state
+        .store()
+        .ping()
+        .await
+        .map_err(|e| ApiError::Unavailable(e.to_string()))?;
+    Ok(Json(Health {
+        status: "ok".to_owned(),
+        database: state.store().backend().as_str().to_owned(),
+    }))
+}
+
+/// The release, the database backend and the scenario.
+#[utoipa::path(get, path = "/api/v1/version", tag = "meta", responses((status = 200, body = VersionInfo)))]
+pub async fn version(State(state): State<AppState>) -> Json<VersionInfo> {
+    let world = state.world();
+    Json(VersionInfo {
+        name: "truce".to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        database: state.store().backend().as_str().to_owned(),
+        scenario: state.base().id.clone(),
+        agreement: world.scenario.agreement.id.clone(),
+    })
+}
+
+/// The besieged locations of the scenario, with population estimates and their sources.
+#[utoipa::path(get, path = "/api/v1/besieged", tag = "humanitarian",
+    responses((status = 200, description = "Besieged locations", body = Vec<Object>)))]
+pub async fn besieged(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    serde_json::to_value(&state.base().besieged)
+        .map(Json)
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}

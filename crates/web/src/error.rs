@@ -1,0 +1,133 @@
+//! The one error type of the API: every failure is JSON `{"error": code, "message": …}` with
+//! the right status, and internal details are logged, never sent.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// An API failure.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: the request is not well-formed (bad JSON, wrong types, bad query parameters).
+    #[error("{0}")]
+    BadRequest(String),
+    /// 404: nothing at this address.
+    #[error("{0}")]
+    NotFound(String),
+    /// 405: the path exists but not with this method.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// 409: conflicts with what is stored (an id that exists).
+    #[error("{0}")]
+    Conflict(String),
+    /// 409: an idempotency key reused with a different body.
+    #[error("the Idempotency-Key was already used with a different request body")]
+    IdempotencyKeyReused,
+    /// 413: the body is over the limit.
+    #[error("the request body is larger than the limit of {0} bytes")]
+    PayloadTooLarge(usize),
+    /// 415: the body is not JSON.
+    #[error("send the body as JSON with Content-Type: application/json")]
+    UnsupportedMediaType,
+    /// 422: well-formed but invalid values.
+    #[error("{message}")]
+    Invalid {
+        /// Snake-case code, e.g. `invalid_value` or `unknown_actor`.
+        code: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// 503: the database does not answer.
+    #[error("the service is unavailable: {0}")]
+    Unavailable(String),
+    /// 500: anything else. The detail is logged, not returned.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// A 422 with the generic `invalid_value` code.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        ApiError::Invalid {
+            code: "invalid_value",
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict(_) | ApiError::IdempotencyKeyReused => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable snake-case code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest(_) => "bad_request",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::IdempotencyKeyReused => "idempotency_key_reused",
+            ApiError::PayloadTooLarge(_) => "payload_too_large",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::Invalid { code, .. } => code,
+            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+}
+
+/// The JSON body of every error.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Snake-case code.
+    pub error: String,
+    /// A sentence for people.
+    pub message: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(detail) | ApiError::Unavailable(detail) = &self {
+            tracing::error!(error = %detail, "request failed");
+        }
+        let body = ErrorBody {
+            error: self.code().to_owned(),
+            message: self.to_string(),
+        };
+        (self.status(), Json(body)).into_response()
+    }
+}
+
+impl From<truce_store::StoreError> for ApiError {
+    fn from(error: truce_store::StoreError) -> Self {
+        match error {
+            truce_store::StoreError::Conflict(what) => {
+                ApiError::Conflict(format!("{what} already exists"))
+            }
+            truce_store::StoreError::Database(sqlx_error, doing) if is_unavailable(&sqlx_error) => {
+                ApiError::Unavailable(format!("{doing}: {sqlx_error}"))
+            }
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+fn is_unavailable(error: &truce_store::SqlxError) -> bool {
+    matches!(
+        error,
+        truce_store::SqlxError::PoolTimedOut
+            | truce_store::SqlxError::PoolClosed
+            | truce_store::SqlxError::Io(_)
+    )
+}

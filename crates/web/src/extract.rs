@@ -1,0 +1,128 @@
+//! Request extractors whose failures are [`ApiError`]s.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+
+/// A JSON body, with a hash of its bytes for idempotency checks.
+pub struct JsonBody<T> {
+    /// The parsed body.
+    pub value: T,
+    /// SHA-256 of the body, hex.
+    pub hash: String,
+}
+
+/// The limit on request bodies, put in the request extensions by the router.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let limit = request
+            .extensions()
+            .get::<BodyLimit>()
+            .map_or(0, |limit| limit.0);
+        let is_json = request
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| {
+                let essence = value.split(';').next().unwrap_or("").trim();
+                essence == "application/json" || essence.ends_with("+json")
+            });
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let bytes =
+            Bytes::from_request(request, state)
+                .await
+                .map_err(|rejection| match rejection {
+                    BytesRejection::FailedToBufferBody(_)
+                        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE =>
+                    {
+                        ApiError::PayloadTooLarge(limit)
+                    }
+                    other => ApiError::BadRequest(format!("could not read the body: {other}")),
+                })?;
+        let value = serde_json::from_slice(&bytes)
+            .map_err(|error| ApiError::BadRequest(format!("malformed JSON body: {error}")))?;
+        let hash = Sha256::digest(&bytes)
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
+        Ok(JsonBody { value, hash })
+    }
+}
+
+/// The optional `Idempotency-Key` header.
+pub struct IdempotencyKey(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        match parts.headers.get("idempotency-key") {
+            None => Ok(IdempotencyKey(None)),
+            Some(value) => {
+                let key = value
+                    .to_str()
+                    .map_err(|_| {
+                        ApiError::BadRequest("the Idempotency-Key header is not text".to_owned())
+                    })?
+                    .trim();
+                if key.is_empty() || key.len() > 200 {
+                    return Err(ApiError::BadRequest(
+                        "the Idempotency-Key must be 1 to 200 characters".to_owned(),
+                    ));
+                }
+                Ok(IdempotencyKey(Some(key.to_owned())))
+            }
+        }
+    }
+}
+
+/// Query parameters, with failures as 400s.
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        serde_urlencoded_from_str(query).map(Query)
+    }
+}
+
+fn serde_urlencoded_from_str<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    axum::extract::Query::<T>::try_from_uri(
+        &format!("/?{query}")
+            .parse()
+            .map_err(|_| ApiError::BadRequest("malformed query string".to_owned()))?,
+    )
+    .map(|axum::extract::Query(value)| value)
+    .map_err(|rejection| {
+        ApiError::BadRequest(format!("bad query parameters: {}", rejection.body_text()))
+    })
+}
+
+/// A path parameter, with failures as 400s.
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| Path(value))
+            .map_err(|rejection| ApiError::BadRequest(rejection.body_text()))
+    }
+}

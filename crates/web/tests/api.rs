@@ -1,0 +1,662 @@
+//! In-process tests of every route, driven with `tower::ServiceExt::oneshot` against a real
+//! SQLite database in a temporary folder (and PostgreSQL too when TRUCE_TEST_DATABASE_URL is set,
+//! for the idempotency and re-classification tests).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers fail loudly"
+)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+use truce_scenario::EmbeddedCoh2016;
+use truce_store::Store;
+use truce_web::{AppState, router};
+
+struct App {
+    router: Router,
+    _dir: tempfile::TempDir,
+}
+
+async fn app_with_limit(limit: usize) -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("api.db").display());
+    let store = Store::open(&url).await.unwrap();
+    let state = AppState::new(store, &EmbeddedCoh2016, limit).await.unwrap();
+    App {
+        router: router(state),
+        _dir: dir,
+    }
+}
+
+async fn app() -> App {
+    app_with_limit(truce_web::DEFAULT_BODY_LIMIT).await
+}
+
+impl App {
+    async fn call(
+        &self,
+        method: &str,
+        uri: &str,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
+        let mut request = Request::builder().method(method).uri(uri);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = match body {
+            Some(body) => request
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string())),
+            None => request.body(Body::empty()),
+        }
+        .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        (status, value)
+    }
+
+    async fn get(&self, uri: &str) -> (StatusCode, Value) {
+        self.call("GET", uri, None, &[]).await
+    }
+
+    async fn post(&self, uri: &str, body: &Value) -> (StatusCode, Value) {
+        self.call("POST", uri, Some(body), &[]).await
+    }
+
+    async fn raw(
+        &self,
+        method: &str,
+        uri: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        let request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("content-type", content_type)
+            .body(Body::from(body))
+            .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+}
+
+fn assert_error(result: &(StatusCode, Value), status: StatusCode, code: &str) {
+    assert_eq!(result.0, status, "{}", result.1);
+    assert_eq!(result.1["error"], code, "{}", result.1);
+    assert!(
+        result.1["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{}",
+        result.1
+    );
+}
+
+fn strike() -> Value {
+    json!({"occurred_at": "2016-03-02T11:00:00+02:00", "lat": 36.1386, "lon": 36.8284,
+           "perpetrator": "Syrian air force", "target": "FSA", "event_type": "air_strike", "notes": "Barrel bombs on the market"})
+}
+
+#[tokio::test]
+async fn health_version_and_besieged_answer() {
+    let app = app().await;
+    let (status, health) = app.get("/api/v1/health").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(health, json!({"status": "ok", "database": "sqlite"}));
+    let (status, version) = app.get("/api/v1/version").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(version["scenario"], "coh-2016");
+    let (status, besieged) = app.get("/api/v1/besieged").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(besieged.as_array().unwrap().len(), 19);
+    assert!(
+        besieged
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["name"] == "Madaya" && b["name_ar"] == "مضايا")
+    );
+}
+
+#[tokio::test]
+async fn posting_an_incident_classifies_it_and_it_can_be_read_back() {
+    let app = app().await;
+    let (status, created) = app.post("/api/v1/incidents", &strike()).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["assessment"]["labels"], json!(["covered"]));
+    assert_eq!(
+        created["assessment"]["obligations"],
+        json!(["OBL-NO-ATTACK"])
+    );
+    assert_eq!(created["assessment"]["route_to"], "RU");
+    assert_eq!(created["admin3_pcode"], "SY020001");
+    assert_eq!(
+        created["perpetrator"],
+        json!({"id": "gos", "name": "Government of Syria"})
+    );
+    let id = created["id"].as_str().unwrap();
+    let (status, detail) = app.get(&format!("/api/v1/incidents/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(detail["assessment"], created["assessment"]);
+    assert_eq!(detail["assessment_history"].as_array().unwrap().len(), 1);
+    assert_eq!(detail["reports"], json!([]));
+}
+
+#[tokio::test]
+async fn incidents_are_filtered_and_paginated_with_an_opaque_cursor() {
+    let app = app().await;
+    for day in 1..=6 {
+        let mut body = strike();
+        body["occurred_at"] = json!(format!("2016-03-{day:02}T10:00:00Z"));
+        if day % 2 == 0 {
+            body["lat"] = json!(35.9528);
+            body["lon"] = json!(39.0089);
+            body["perpetrator"] = json!("coalition");
+            body["target"] = json!("ISIL");
+            body["notes"] = json!("Strike on a CHECKPOINT");
+        }
+        assert_eq!(
+            app.post("/api/v1/incidents", &body).await.0,
+            StatusCode::CREATED
+        );
+    }
+    let (status, page) = app.get("/api/v1/incidents?limit=4").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["items"].as_array().unwrap().len(), 4);
+    assert_eq!(page["items"][0]["occurred_at"], "2016-03-06T10:00:00Z");
+    let cursor = page["next"].as_str().unwrap();
+    let (_, rest) = app
+        .get(&format!("/api/v1/incidents?limit=4&cursor={cursor}"))
+        .await;
+    assert_eq!(rest["items"].as_array().unwrap().len(), 2);
+    assert_eq!(rest["next"], Value::Null);
+
+    let count = |v: &Value| v["items"].as_array().unwrap().len();
+    assert_eq!(
+        count(&app.get("/api/v1/incidents?label=target_excluded").await.1),
+        3
+    );
+    assert_eq!(
+        count(&app.get("/api/v1/incidents?label=covered").await.1),
+        3
+    );
+    assert_eq!(count(&app.get("/api/v1/incidents?actor=Daesh").await.1), 3);
+    assert_eq!(count(&app.get("/api/v1/incidents?admin1=SY11").await.1), 3);
+    assert_eq!(count(&app.get("/api/v1/incidents?q=checkpoint").await.1), 3);
+    assert_eq!(
+        count(&app.get("/api/v1/incidents?bbox=38,35,40,37").await.1),
+        3
+    );
+    assert_eq!(
+        count(
+            &app.get("/api/v1/incidents?from=2016-03-02T00:00:00Z&to=2016-03-04T00:00:00Z")
+                .await
+                .1
+        ),
+        2
+    );
+
+    assert_error(
+        &app.get("/api/v1/incidents?cursor=bogus").await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    assert_error(
+        &app.get("/api/v1/incidents?label=violation").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_value",
+    );
+    assert_error(
+        &app.get("/api/v1/incidents?from=yesterday").await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    assert_error(
+        &app.get("/api/v1/incidents?from=2016-03-04T00:00:00Z&to=2016-03-01T00:00:00Z")
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_value",
+    );
+    assert_error(
+        &app.get("/api/v1/incidents?bbox=1,2,3").await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    assert_error(
+        &app.get("/api/v1/incidents?actor=Martians").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown_actor",
+    );
+    assert_error(
+        &app.get("/api/v1/incidents?limit=0").await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    assert_error(
+        &app.get("/api/v1/incidents?colour=red").await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+}
+
+#[tokio::test]
+async fn an_idempotency_key_replays_the_first_reply_and_creates_nothing_new() {
+    let app = app().await;
+    let key = [("idempotency-key", "field-monitor-42")];
+    let first = app
+        .call("POST", "/api/v1/incidents", Some(&strike()), &key)
+        .await;
+    assert_eq!(first.0, StatusCode::CREATED);
+    let again = app
+        .call("POST", "/api/v1/incidents", Some(&strike()), &key)
+        .await;
+    assert_eq!(again.0, StatusCode::CREATED);
+    assert_eq!(again.1, first.1, "the retry gets the first reply");
+    assert_eq!(
+        app.get("/api/v1/incidents?actor=gos").await.1["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let mut other = strike();
+    other["notes"] = json!("something else");
+    assert_error(
+        &app.call("POST", "/api/v1/incidents", Some(&other), &key)
+            .await,
+        StatusCode::CONFLICT,
+        "idempotency_key_reused",
+    );
+}
+
+#[tokio::test]
+async fn bad_incidents_get_clear_errors_and_nothing_is_stored() {
+    let app = app_with_limit(2048).await;
+    let mut out_of_range = strike();
+    out_of_range["lat"] = json!(95.0);
+    assert_error(
+        &app.post("/api/v1/incidents", &out_of_range).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_value",
+    );
+    let mut unknown = strike();
+    unknown["perpetrator"] = json!("Jaysh al-Fursan");
+    let result = app.post("/api/v1/incidents", &unknown).await;
+    assert_error(&result, StatusCode::UNPROCESSABLE_ENTITY, "unknown_actor");
+    assert!(
+        result.1["message"]
+            .as_str()
+            .unwrap()
+            .contains("Jaysh al-Fursan")
+    );
+    let mut bad_type = strike();
+    bad_type["event_type"] = json!("picnic");
+    assert_error(
+        &app.post("/api/v1/incidents", &bad_type).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_value",
+    );
+    let mut bad_time = strike();
+    bad_time["occurred_at"] = json!("last Tuesday");
+    assert_error(
+        &app.post("/api/v1/incidents", &bad_time).await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    let mut casualties = strike();
+    casualties["casualties"] = json!({"killed_civilian": {"min": 5, "max": 2}});
+    assert_error(
+        &app.post("/api/v1/incidents", &casualties).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_value",
+    );
+    assert_error(
+        &app.raw(
+            "POST",
+            "/api/v1/incidents",
+            "application/json",
+            b"{\"occurred_at\":".to_vec(),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    assert_error(
+        &app.raw(
+            "POST",
+            "/api/v1/incidents",
+            "application/json",
+            b"[1,2,3]".to_vec(),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    assert_error(
+        &app.raw("POST", "/api/v1/incidents", "text/plain", b"hello".to_vec())
+            .await,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    );
+    let mut huge = strike();
+    huge["notes"] = json!("x".repeat(4096));
+    assert_error(
+        &app.post("/api/v1/incidents", &huge).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+    );
+    assert_eq!(
+        app.get("/api/v1/incidents").await.1["items"],
+        json!([]),
+        "no failed request stored anything"
+    );
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_are_json_errors() {
+    let app = app().await;
+    assert_error(
+        &app.get("/api/v1/nothing").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_error(
+        &app.get("/elsewhere").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_error(
+        &app.get("/api/v1/incidents/no-such-id").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_error(
+        &app.call("DELETE", "/api/v1/incidents", None, &[]).await,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    );
+    assert_error(&app.post("/api/v1/incidents/no-such-id/reports", &json!({"source_name": "x", "source_type": "UN", "reliability": "B", "credibility": 2, "text": "seen"})).await, StatusCode::NOT_FOUND, "not_found");
+}
+
+#[tokio::test]
+async fn reports_carry_grades_and_two_independent_sources_verify_an_incident() {
+    let app = app().await;
+    let (_, created) = app.post("/api/v1/incidents", &strike()).await;
+    let id = created["id"].as_str().unwrap();
+    let uri = format!("/api/v1/incidents/{id}/reports");
+    let report = |source: &str, affiliation: &str| {
+        json!({"source_name": source, "source_type": "NGO_monitor", "affiliation": affiliation,
+        "reliability": "C", "credibility": 2, "text": "Two strikes on the market at 11:00.", "language": "en"})
+    };
+    let (status, first) = app.post(&uri, &report("SOHR", "sohr")).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    assert_eq!(first["assessment"]["verification"], "alleged");
+    let (_, second) = app.post(&uri, &report("UN OSE", "un")).await;
+    assert_eq!(second["assessment"]["verification"], "verified");
+    let (_, detail) = app.get(&format!("/api/v1/incidents/{id}")).await;
+    assert_eq!(detail["reports"].as_array().unwrap().len(), 2);
+    assert_eq!(detail["assessment_history"].as_array().unwrap().len(), 3);
+    assert!(detail["assessment_history"][0]["replaced_at"].is_string());
+    assert_eq!(app.get(&uri).await.1.as_array().unwrap().len(), 2);
+    let mut bad = report("x", "y");
+    bad["reliability"] = json!("Z");
+    assert_error(
+        &app.post(&uri, &bad).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_value",
+    );
+    bad["reliability"] = json!("B");
+    bad["credibility"] = json!(9);
+    assert_error(
+        &app.post(&uri, &bad).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_value",
+    );
+}
+
+#[tokio::test]
+async fn agreements_are_listed_read_and_added() {
+    let app = app().await;
+    let (status, list) = app.get("/api/v1/agreements").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list[0]["id"], "coh-2016");
+    assert_eq!(list[0]["primary"], true);
+    let (status, one) = app.get("/api/v1/agreements/coh-2016").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        one["versions"][0]["effective_start_local"],
+        "2016-02-27T00:00"
+    );
+    assert_error(
+        &app.get("/api/v1/agreements/none").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    let mut local = one.clone();
+    local.as_object_mut().unwrap().remove("primary");
+    local["id"] = json!("aleppo-2016-05");
+    local["versions"][0]["effective_start_local"] = json!("2016-05-04T00:01");
+    local["versions"][0]["effective_start_utc"] = json!("2016-05-03T21:01:00Z");
+    let (status, created) = app.post("/api/v1/agreements", &local).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["primary"], false);
+    assert_error(
+        &app.post("/api/v1/agreements", &local).await,
+        StatusCode::CONFLICT,
+        "conflict",
+    );
+    local["id"] = json!("wrong-offset");
+    local["versions"][0]["effective_start_utc"] = json!("2016-05-03T22:01:00Z");
+    assert_error(
+        &app.post("/api/v1/agreements", &local).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_value",
+    );
+}
+
+#[tokio::test]
+async fn actors_designations_and_commitments_are_sub_resources() {
+    let app = app().await;
+    let (status, actors) = app.get("/api/v1/actors").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(actors.as_array().unwrap().len() >= 18);
+    let (status, nusra) = app.get("/api/v1/actors/nusra").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(nusra["designations"][0]["list"], "UNSC 1267");
+    let (_, gos) = app.get("/api/v1/actors/gos/commitments").await;
+    assert_eq!(gos[0]["channel"], "RU");
+    assert_error(
+        &app.get("/api/v1/actors/martians").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+
+    let new_actor = json!({"id": "liwa_test", "name": "Liwa al-Test", "name_ar": "لواء الاختبار", "acled_type": 2, "side": "opposition", "parent": "opposition"});
+    let (status, created) = app.post("/api/v1/actors", &new_actor).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["effective_guarantor"], "US");
+    assert_error(
+        &app.post("/api/v1/actors", &new_actor).await,
+        StatusCode::CONFLICT,
+        "conflict",
+    );
+    let clash = json!({"id": "other", "name": "Jabhat al-Nusra", "name_ar": "", "acled_type": 2, "side": "jihadist"});
+    assert_error(
+        &app.post("/api/v1/actors", &clash).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_value",
+    );
+    let orphan = json!({"id": "orphan", "name": "Orphan", "name_ar": "", "acled_type": 2, "side": "opposition", "parent": "nobody"});
+    assert_error(
+        &app.post("/api/v1/actors", &orphan).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown_actor",
+    );
+
+    let backwards = json!({"list": "UNSC 1267", "listed_from": "2016-05-01T00:00:00Z", "listed_to": "2016-04-01T00:00:00Z", "status": "listed"});
+    assert_error(
+        &app.post("/api/v1/actors/liwa_test/designations", &backwards)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_value",
+    );
+    let bad_history =
+        json!({"channel": "US", "history": [{"at": "2016-02-25T00:00:00Z", "kind": "withdraw"}]});
+    assert_error(
+        &app.post("/api/v1/actors/liwa_test/commitments", &bad_history)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_value",
+    );
+}
+
+#[tokio::test]
+async fn a_designation_reclassifies_the_incidents_it_changes_and_keeps_the_old_assessment() {
+    let app = app().await;
+    let mut body = strike();
+    body["perpetrator"] = json!("Ahrar al-Sham");
+    body["target"] = json!("SAA");
+    body["event_type"] = json!("mortar");
+    let (_, created) = app.post("/api/v1/incidents", &body).await;
+    assert_eq!(created["assessment"]["labels"], json!(["covered"]));
+    let id = created["id"].as_str().unwrap();
+    let listing = json!({"list": "UNSC 1267", "listed_from": "2016-03-01T00:00:00Z", "status": "listed", "source": "hypothetical, for the test"});
+    let (status, result) = app
+        .post("/api/v1/actors/ahrar_al_sham/designations", &listing)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{result}");
+    assert_eq!(result["reclassified"], 1);
+    let (_, detail) = app.get(&format!("/api/v1/incidents/{id}")).await;
+    assert_eq!(
+        detail["assessment"]["labels"],
+        json!(["perpetrator_excluded"])
+    );
+    let history = detail["assessment_history"].as_array().unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0]["assessment"]["labels"], json!(["covered"]));
+    assert!(history[0]["replaced_at"].is_string());
+    assert!(
+        history[1]["cause"]
+            .as_str()
+            .unwrap()
+            .contains("designation of ahrar_al_sham")
+    );
+    assert_eq!(
+        app.get("/api/v1/incidents?label=perpetrator_excluded")
+            .await
+            .1["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_new_area_version_reclassifies_incidents_inside_it() {
+    let app = app().await;
+    let (_, created) = app.post("/api/v1/incidents", &strike()).await;
+    assert_eq!(created["assessment"]["labels"], json!(["covered"]));
+    let id = created["id"].as_str().unwrap();
+    let claim = json!({"type": "Feature", "geometry": null, "properties": {
+        "id": "atareb-claim", "layer": "ru-claims", "contributor": "RU", "agreed_by": "ru",
+        "valid_from": "2016-03-01T00:00:00Z", "admin3_pcode": "SY020001", "controller": "nusra"}});
+    let (status, result) = app.post("/api/v1/areas", &claim).await;
+    assert_eq!(status, StatusCode::CREATED, "{result}");
+    assert_eq!(result["reclassified"], 1);
+    assert_eq!(result["area"]["properties"]["id"], "ru-claims/atareb-claim");
+    let (_, detail) = app.get(&format!("/api/v1/incidents/{id}")).await;
+    assert_eq!(detail["assessment"]["labels"], json!(["coverage_disputed"]));
+    assert_eq!(detail["assessment_history"].as_array().unwrap().len(), 2);
+
+    let (status, at) = app
+        .get("/api/v1/areas/at?lat=36.1386&lon=36.8284&t=2016-03-02T09:00:00Z")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        at["features"].as_array().unwrap().len(),
+        2,
+        "both rival versions are returned"
+    );
+    let (_, light) = app.get("/api/v1/areas?geometry=false").await;
+    assert_eq!(light["features"].as_array().unwrap().len(), 277);
+    assert_eq!(light["features"][0]["properties"]["approximate"], true);
+    assert_error(
+        &app.post("/api/v1/areas", &claim).await,
+        StatusCode::CONFLICT,
+        "conflict",
+    );
+    let mut unknown = claim.clone();
+    unknown["properties"]["id"] = json!("x");
+    unknown["properties"]["controller"] = json!("martians");
+    assert_error(
+        &app.post("/api/v1/areas", &unknown).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown_actor",
+    );
+    let bow_tie = json!({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[36.0, 35.0], [36.2, 35.2], [36.2, 35.0], [36.0, 35.2], [36.0, 35.0]]]},
+        "properties": {"id": "bow", "contributor": "US", "agreed_by": "us", "valid_from": "2016-03-01T00:00:00Z", "controller": "gos"}});
+    assert_error(
+        &app.post("/api/v1/areas", &bow_tie).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_value",
+    );
+    assert_error(
+        &app.get("/api/v1/areas/at?lat=95&lon=36").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_value",
+    );
+    assert_error(
+        &app.get("/api/v1/areas/at?lat=abc&lon=36").await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+}
+
+#[tokio::test]
+async fn the_committed_openapi_document_matches_the_code() {
+    let app = app().await;
+    let (status, served) = app.get("/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let generated = truce_web::openapi::document();
+    assert_eq!(served, serde_json::from_str::<Value>(&generated).unwrap());
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
+    if std::env::var_os("TRUCE_BLESS").is_some() {
+        std::fs::write(path, format!("{generated}\n")).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert_eq!(
+        committed.trim_end(),
+        generated,
+        "docs/openapi.json is out of date: run TRUCE_BLESS=1 cargo test -p truce-web --test api"
+    );
+    for route in [
+        "/api/v1/incidents",
+        "/api/v1/incidents/{id}/reports",
+        "/api/v1/areas/at",
+        "/api/v1/actors/{id}/designations",
+    ] {
+        assert!(
+            served["paths"][route].is_object(),
+            "{route} missing from the OpenAPI document"
+        );
+    }
+}
