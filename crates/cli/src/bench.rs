@@ -17,6 +17,8 @@ use truce_core::incident::{GeoPrecision, Incident, Location};
 pub enum BenchCommand {
     /// Classify uniformly random points in Syria's bounding box, on one thread.
     Classify(ClassifyBench),
+    /// Post incidents to a running server and report throughput and latency.
+    Load(crate::load::LoadArgs),
 }
 
 #[derive(Debug, Args)]
@@ -47,7 +49,10 @@ struct Report {
 }
 
 pub fn run(command: BenchCommand) -> Result<ExitCode> {
-    let BenchCommand::Classify(args) = command;
+    let args = match command {
+        BenchCommand::Classify(args) => args,
+        BenchCommand::Load(args) => return crate::load::run(args),
+    };
     let scenario = truce_scenario::load(args.scenario.as_deref())
         .map_err(|errors| anyhow::anyhow!("{errors}"))?;
     let mut rng = ChaCha8Rng::seed_from_u64(args.seed);

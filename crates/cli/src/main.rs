@@ -3,6 +3,7 @@
 mod bench;
 mod classify_cmd;
 mod demo;
+mod load;
 mod server;
 
 use std::path::PathBuf;

@@ -139,6 +139,10 @@ impl Store {
                         "PRAGMA synchronous = FULL",
                         "PRAGMA foreign_keys = ON",
                         "PRAGMA busy_timeout = 10000",
+                        // Statement journals and sorts in memory, and a 64 MiB page cache:
+                        // fewer small file writes and reads on the write path.
+                        "PRAGMA temp_store = MEMORY",
+                        "PRAGMA cache_size = -65536",
                     ] {
                         sqlx::query(pragma).execute(&mut *connection).await?;
                     }
@@ -153,7 +157,38 @@ impl Store {
             Backend::Postgres => sqlx::migrate!("migrations/postgres"),
         };
         migrator.run(&pool).await?;
-        Ok(Store { pool, backend })
+        let store = Store { pool, backend };
+        if backend == Backend::Sqlite {
+            store.checkpoint_in_background();
+        }
+        Ok(store)
+    }
+
+    /// Copies the SQLite write-ahead log into the database file every 250 ms without blocking
+    /// writers (a passive checkpoint), until the pool closes. SQLite's own checkpoint after a
+    /// commit (every 1,000 pages) then has little left to copy, so commits wait less, and it
+    /// still lets the log start over so that it does not grow without end.
+    fn checkpoint_in_background(&self) {
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(Duration::from_millis(250));
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+            loop {
+                ticks.tick().await;
+                if pool.is_closed() {
+                    break;
+                }
+                if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                    .execute(&pool)
+                    .await
+                {
+                    if pool.is_closed() {
+                        break;
+                    }
+                    tracing::warn!(%error, "WAL checkpoint failed");
+                }
+            }
+        });
     }
 
     /// The backend in use.
@@ -333,49 +368,177 @@ impl Store {
     /// item's idempotency key, if any, is checked and recorded in the same transaction, so a
     /// retried request gets the first answer and creates nothing.
     pub async fn insert_incidents(&self, batch: &[NewIncident]) -> StoreResult<Vec<Inserted>> {
+        // A few multi-row statements per batch, not a few per incident: with SQLite every
+        // statement is a round trip to the connection's thread.
         let mut transaction = self.pool.begin().await.doing("starting a transaction")?;
-        let mut results = Vec::with_capacity(batch.len());
-        for item in batch {
-            if let Some(key) = &item.idempotency
-                && let Some(previous) = idempotent(&mut transaction, &key.key).await?
-            {
-                results.push(Inserted::Replayed(previous));
-                continue;
+        let keys: Vec<&str> = batch
+            .iter()
+            .filter_map(|item| item.idempotency.as_ref().map(|key| key.key.as_str()))
+            .collect();
+        let mut known: std::collections::HashMap<String, StoredReply> =
+            std::collections::HashMap::new();
+        for chunk in keys.chunks(500) {
+            let placeholders = (1..=chunk.len())
+                .map(|n| format!("${n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT key, request_hash, status, response FROM idempotency WHERE key IN ({placeholders})"
+            );
+            let mut query = sqlx::query(&sql);
+            for key in chunk {
+                query = query.bind(*key);
             }
-            let now = now_ms();
-            let row = sqlx::query(
+            for row in query
+                .fetch_all(&mut *transaction)
+                .await
+                .doing("reading idempotency keys")?
+            {
+                known.insert(
+                    text(&row, "key")?,
+                    StoredReply {
+                        request_hash: text(&row, "request_hash")?,
+                        status: int(&row, "status")? as u16,
+                        response: text(&row, "response")?,
+                    },
+                );
+            }
+        }
+        let mut results = Vec::with_capacity(batch.len());
+        let mut fresh: Vec<&NewIncident> = Vec::with_capacity(batch.len());
+        for item in batch {
+            if let Some(key) = &item.idempotency {
+                if let Some(previous) = known.get(&key.key) {
+                    results.push(Inserted::Replayed(previous.clone()));
+                    continue;
+                }
+                // A repeat inside this batch gets the reply of its first occurrence.
+                known.insert(
+                    key.key.clone(),
+                    StoredReply {
+                        request_hash: key.request_hash.clone(),
+                        status: key.status,
+                        response: key.response.clone(),
+                    },
+                );
+            }
+            results.push(Inserted::Created);
+            fresh.push(item);
+        }
+        let now = now_ms();
+        for chunk in fresh.chunks(INCIDENTS_PER_STATEMENT) {
+            let rows = (0..chunk.len())
+                .map(|row| {
+                    let first = row * 13;
+                    format!(
+                        "({})",
+                        (first + 1..=first + 13)
+                            .map(|n| format!("${n}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
                 "INSERT INTO incident (id, occurred_at, lat, lon, admin1_pcode, admin3_pcode, perpetrator, target, labels, notes, synthetic, body, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING seq",
-            )
-            .bind(&item.id)
-            .bind(item.occurred_at)
-            .bind(item.lat)
-            .bind(item.lon)
-            .bind(item.admin1_pcode.as_deref())
-            .bind(item.admin3_pcode.as_deref())
-            .bind(item.perpetrator.as_deref())
-            .bind(item.target.as_deref())
-            .bind(label_column(&item.labels))
-            .bind(&item.notes)
-            .bind(i64::from(item.synthetic))
-            .bind(&item.body)
-            .bind(now)
-            .fetch_one(&mut *transaction)
-            .await
-            .doing("inserting incident")?;
-            let seq: i64 = row.try_get("seq").doing("reading the new incident")?;
-            sqlx::query("INSERT INTO assessment (incident_seq, cause, body, created_at) VALUES ($1, $2, $3, $4)")
-                .bind(seq)
-                .bind("classified when reported")
-                .bind(&item.assessment)
-                .bind(now)
+                 VALUES {rows} RETURNING seq, id"
+            );
+            let mut query = sqlx::query(&sql);
+            for item in chunk {
+                query = query
+                    .bind(&item.id)
+                    .bind(item.occurred_at)
+                    .bind(item.lat)
+                    .bind(item.lon)
+                    .bind(item.admin1_pcode.as_deref())
+                    .bind(item.admin3_pcode.as_deref())
+                    .bind(item.perpetrator.as_deref())
+                    .bind(item.target.as_deref())
+                    .bind(label_column(&item.labels))
+                    .bind(&item.notes)
+                    .bind(i64::from(item.synthetic))
+                    .bind(&item.body)
+                    .bind(now);
+            }
+            let returned = query
+                .fetch_all(&mut *transaction)
+                .await
+                .doing("inserting incident")?;
+            let mut seq_of = std::collections::HashMap::with_capacity(returned.len());
+            for row in &returned {
+                seq_of.insert(text(row, "id")?, int(row, "seq")?);
+            }
+            let rows = (0..chunk.len())
+                .map(|row| {
+                    format!(
+                        "(${}, ${}, ${}, ${})",
+                        row * 4 + 1,
+                        row * 4 + 2,
+                        row * 4 + 3,
+                        row * 4 + 4
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "INSERT INTO assessment (incident_seq, cause, body, created_at) VALUES {rows}"
+            );
+            let mut query = sqlx::query(&sql);
+            for item in chunk {
+                let seq = seq_of
+                    .get(&item.id)
+                    .copied()
+                    .ok_or_else(|| StoreError::Corrupt {
+                        what: "incident insert",
+                        reason: format!("no sequence number returned for {}", item.id),
+                    })?;
+                query = query
+                    .bind(seq)
+                    .bind("classified when reported")
+                    .bind(&item.assessment)
+                    .bind(now);
+            }
+            query
                 .execute(&mut *transaction)
                 .await
                 .doing("inserting assessment")?;
-            if let Some(key) = &item.idempotency {
-                record_idempotency(&mut transaction, key).await?;
+            let keyed: Vec<&IdempotencyRecord> = chunk
+                .iter()
+                .filter_map(|item| item.idempotency.as_ref())
+                .collect();
+            if !keyed.is_empty() {
+                let rows = (0..keyed.len())
+                    .map(|row| {
+                        let first = row * 5;
+                        format!(
+                            "(${}, ${}, ${}, ${}, ${})",
+                            first + 1,
+                            first + 2,
+                            first + 3,
+                            first + 4,
+                            first + 5
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let sql = format!(
+                    "INSERT INTO idempotency (key, request_hash, status, response, created_at) VALUES {rows}"
+                );
+                let mut query = sqlx::query(&sql);
+                for key in keyed {
+                    query = query
+                        .bind(&key.key)
+                        .bind(&key.request_hash)
+                        .bind(i64::from(key.status))
+                        .bind(&key.response)
+                        .bind(now);
+                }
+                query
+                    .execute(&mut *transaction)
+                    .await
+                    .doing("inserting idempotency key")?;
             }
-            results.push(Inserted::Created);
         }
         transaction.commit().await.doing("committing")?;
         Ok(results)
@@ -680,6 +843,9 @@ impl Store {
         record_idempotency(&mut connection, key).await
     }
 }
+
+/// Incidents per multi-row INSERT (13 parameters each; SQLite allows 32,766 per statement).
+const INCIDENTS_PER_STATEMENT: usize = 200;
 
 enum Bind {
     Int(i64),

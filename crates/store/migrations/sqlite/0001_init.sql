@@ -64,7 +64,6 @@ CREATE TABLE incident (
     created_at    BIGINT NOT NULL
 );
 CREATE INDEX incident_by_time ON incident (occurred_at, seq);
-CREATE INDEX incident_by_place ON incident (lon, lat);
 
 -- Every assessment ever made; the current one has no replaced_at.
 CREATE TABLE assessment (
