@@ -245,6 +245,35 @@ const INCIDENT_TYPES: [(&str, SubEventType, Option<&str>); 13] = {
     ]
 };
 
+/// Every accepted name, folded, with the kind and implied weapon. Built once: parsing is on the
+/// path of every incident written.
+static EVENT_NAMES: std::sync::LazyLock<
+    std::collections::HashMap<String, (EventKind, Option<&'static str>)>,
+> = std::sync::LazyLock::new(|| {
+    let mut names = std::collections::HashMap::new();
+    // Later inserts do not replace earlier ones: ACLED names win over incident types.
+    for (event, name) in EVENT_TYPES {
+        names.entry(fold(name)).or_insert((
+            EventKind {
+                event_type: Some(event),
+                sub_event_type: None,
+            },
+            None,
+        ));
+    }
+    for (sub, name, _) in SUB_EVENTS {
+        names
+            .entry(fold(name))
+            .or_insert((EventKind::from_sub_event(sub), None));
+    }
+    for (name, sub, weapon) in INCIDENT_TYPES {
+        names
+            .entry(fold(name))
+            .or_insert((EventKind::from_sub_event(sub), weapon));
+    }
+    names
+});
+
 fn fold(text: &str) -> String {
     text.trim()
         .chars()
@@ -302,23 +331,10 @@ impl EventKind {
     /// ("Air/drone strike") or an incident type of the domain brief ("air_strike"), ignoring
     /// case and punctuation. Returns the kind and the weapon the name implies, if any.
     pub fn parse(text: &str) -> Result<(EventKind, Option<&'static str>), UnknownEventType> {
-        let key = fold(text);
-        if let Some((event, _)) = EVENT_TYPES.iter().find(|(_, name)| fold(name) == key) {
-            return Ok((
-                EventKind {
-                    event_type: Some(*event),
-                    sub_event_type: None,
-                },
-                None,
-            ));
-        }
-        if let Some(sub) = SubEventType::parse(text) {
-            return Ok((EventKind::from_sub_event(sub), None));
-        }
-        if let Some((_, sub, weapon)) = INCIDENT_TYPES.iter().find(|(name, ..)| fold(name) == key) {
-            return Ok((EventKind::from_sub_event(*sub), *weapon));
-        }
-        Err(UnknownEventType(text.to_owned()))
+        EVENT_NAMES
+            .get(&fold(text))
+            .copied()
+            .ok_or_else(|| UnknownEventType(text.to_owned()))
     }
 
     /// The kind of a sub-event type, with its event type filled in.

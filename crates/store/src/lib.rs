@@ -427,19 +427,7 @@ impl Store {
         }
         let now = now_ms();
         for chunk in fresh.chunks(INCIDENTS_PER_STATEMENT) {
-            let rows = (0..chunk.len())
-                .map(|row| {
-                    let first = row * 13;
-                    format!(
-                        "({})",
-                        (first + 1..=first + 13)
-                            .map(|n| format!("${n}"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
+            let rows = self.value_rows(chunk.len(), 13);
             let sql = format!(
                 "INSERT INTO incident (id, occurred_at, lat, lon, admin1_pcode, admin3_pcode, perpetrator, target, labels, notes, synthetic, body, created_at) \
                  VALUES {rows} RETURNING seq, id"
@@ -469,18 +457,7 @@ impl Store {
             for row in &returned {
                 seq_of.insert(text(row, "id")?, int(row, "seq")?);
             }
-            let rows = (0..chunk.len())
-                .map(|row| {
-                    format!(
-                        "(${}, ${}, ${}, ${})",
-                        row * 4 + 1,
-                        row * 4 + 2,
-                        row * 4 + 3,
-                        row * 4 + 4
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
+            let rows = self.value_rows(chunk.len(), 4);
             let sql = format!(
                 "INSERT INTO assessment (incident_seq, cause, body, created_at) VALUES {rows}"
             );
@@ -508,20 +485,7 @@ impl Store {
                 .filter_map(|item| item.idempotency.as_ref())
                 .collect();
             if !keyed.is_empty() {
-                let rows = (0..keyed.len())
-                    .map(|row| {
-                        let first = row * 5;
-                        format!(
-                            "(${}, ${}, ${}, ${}, ${})",
-                            first + 1,
-                            first + 2,
-                            first + 3,
-                            first + 4,
-                            first + 5
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let rows = self.value_rows(keyed.len(), 5);
                 let sql = format!(
                     "INSERT INTO idempotency (key, request_hash, status, response, created_at) VALUES {rows}"
                 );
@@ -542,6 +506,27 @@ impl Store {
         }
         transaction.commit().await.doing("committing")?;
         Ok(results)
+    }
+
+    /// `(…), (…)` with `rows` groups of `columns` placeholders, numbered in order. SQLite gets
+    /// plain `?` marks: sqlx looks up every `$N` by name, which costs more than the insert itself
+    /// in statements with thousands of parameters.
+    fn value_rows(&self, rows: usize, columns: usize) -> String {
+        let mut sql = String::with_capacity(rows * columns * 5);
+        for row in 0..rows {
+            sql.push_str(if row == 0 { "(" } else { ", (" });
+            for column in 0..columns {
+                if column > 0 {
+                    sql.push_str(", ");
+                }
+                match self.backend {
+                    Backend::Sqlite => sql.push('?'),
+                    Backend::Postgres => sql.push_str(&format!("${}", row * columns + column + 1)),
+                }
+            }
+            sql.push(')');
+        }
+        sql
     }
 
     /// The stored reply for an idempotency key, if any.
