@@ -131,3 +131,57 @@ fn is_unavailable(error: &truce_store::SqlxError) -> bool {
             | truce_store::SqlxError::Io(_)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::to_bytes;
+
+    async fn body_of(error: ApiError) -> (StatusCode, serde_json::Value) {
+        let response = error.into_response();
+        let status = response.status();
+        let bytes = to_bytes(response.into_body(), 1 << 16).await.unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[tokio::test]
+    async fn internal_errors_are_500s_that_say_nothing_of_the_internals() {
+        let (status, body) = body_of(ApiError::Internal(
+            "sqlx: relation \"incident\" does not exist at /srv/db".to_owned(),
+        ))
+        .await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            body,
+            serde_json::json!({"error": "internal", "message": "internal error"})
+        );
+    }
+
+    #[tokio::test]
+    async fn every_error_has_its_status_and_a_snake_case_code() {
+        let cases = [
+            (ApiError::BadRequest("x".into()), 400, "bad_request"),
+            (ApiError::NotFound("x".into()), 404, "not_found"),
+            (ApiError::MethodNotAllowed, 405, "method_not_allowed"),
+            (ApiError::Conflict("x".into()), 409, "conflict"),
+            (
+                ApiError::IdempotencyKeyReused,
+                409,
+                "idempotency_key_reused",
+            ),
+            (ApiError::PayloadTooLarge(10), 413, "payload_too_large"),
+            (
+                ApiError::UnsupportedMediaType,
+                415,
+                "unsupported_media_type",
+            ),
+            (ApiError::invalid("x"), 422, "invalid_value"),
+            (ApiError::Unavailable("db down".into()), 503, "unavailable"),
+        ];
+        for (error, status, code) in cases {
+            let (got_status, body) = body_of(error).await;
+            assert_eq!(got_status.as_u16(), status);
+            assert_eq!(body["error"], code);
+        }
+    }
+}

@@ -660,3 +660,42 @@ async fn the_committed_openapi_document_matches_the_code() {
         );
     }
 }
+
+#[tokio::test]
+async fn odd_input_never_makes_the_server_fail_or_panic() {
+    let app = app().await;
+    let odd = [
+        json!({}),
+        json!(null),
+        json!("a string"),
+        json!({"occurred_at": "2016-03-02T11:00:00Z", "lat": 1e308, "lon": -1e308}),
+        json!({"occurred_at": "2016-03-02T11:00:00Z", "lat": 35, "lon": 36, "time_precision": 255}),
+        json!({"occurred_at": "2016-03-02T11:00:00Z", "lat": 35, "lon": 36, "time_precision": -1}),
+        json!({"occurred_at": "9999-12-31T23:59:59Z", "lat": 35, "lon": 36}),
+        json!({"occurred_at": "0001-01-01T00:00:00Z", "lat": 35, "lon": 36}),
+        json!({"occurred_at": "2016-03-02T11:00:00Z", "lat": 35, "lon": 36, "perpetrator": "\u{202e}\u{0000}مرحبا"}),
+        json!({"occurred_at": "2016-03-02T11:00:00Z", "lat": 35, "lon": 36, "event_type": "", "perpetrator": "", "target": ""}),
+        json!({"occurred_at": "2016-03-02T11:00:00Z", "lat": 35, "lon": 36, "casualties": {"killed_civilian": {"min": 4294967295u64, "max": 4294967295u64}}}),
+        json!({"occurred_at": "2016-03-02T11:00:00Z", "lat": 35, "lon": 36, "unexpected": true}),
+    ];
+    for body in &odd {
+        let (status, reply) = app.post("/api/v1/incidents", body).await;
+        assert!(
+            status.is_success() || status.is_client_error(),
+            "{body} gave {status}: {reply}"
+        );
+        assert!(reply["error"].is_string() || status.is_success(), "{reply}");
+    }
+    for uri in [
+        "/api/v1/incidents?limit=99999999999999999999",
+        "/api/v1/incidents?bbox=NaN,NaN,NaN,NaN",
+        "/api/v1/areas/at?lat=1&lon=2&t=not-a-time",
+        "/api/v1/incidents/%00",
+    ] {
+        let (status, reply) = app.get(uri).await;
+        assert!(
+            status.is_success() || status.is_client_error(),
+            "{uri} gave {status}: {reply}"
+        );
+    }
+}
