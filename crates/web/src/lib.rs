@@ -8,6 +8,7 @@ pub mod api;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod pages;
 pub mod views;
 pub mod world;
 mod writer;
@@ -18,6 +19,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Extension};
 use axum::response::IntoResponse;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 use truce_core::ScenarioFiles;
 use truce_core::scenario::ScenarioParts;
@@ -118,12 +120,14 @@ pub fn router(state: AppState) -> Router {
     let limit = state.inner.body_limit;
     Router::new()
         .nest("/api/v1", api::router())
+        .merge(pages::router())
         .fallback(not_found)
         .layer(Extension(BodyLimit(limit)))
         .layer(DefaultBodyLimit::max(limit))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Internal("a handler panicked".to_owned()).into_response()
         }))
+        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

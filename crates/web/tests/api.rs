@@ -699,3 +699,101 @@ async fn odd_input_never_makes_the_server_fail_or_panic() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_map_page_renders_in_english_and_arabic_without_javascript() {
+    let app = app().await;
+    let response = app
+        .router
+        .clone()
+        .oneshot(Request::get("/map").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = String::from_utf8(
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(
+        html.starts_with("<!DOCTYPE html><html lang=\"en\" dir=\"ltr\">"),
+        "{}",
+        &html[..200]
+    );
+    for needle in [
+        "<svg",
+        "id=\"layer-control\"",
+        "id=\"layer-admin\"",
+        "id=\"layer-besieged\"",
+        "APPROXIMATE",
+        "fill=\"url(#hatch)\"",
+        "Aleppo",
+    ] {
+        assert!(html.contains(needle), "missing {needle}");
+    }
+    let response = app
+        .router
+        .clone()
+        .oneshot(
+            Request::get("/map?lang=ar&layers=1&admin=on")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        response
+            .headers()
+            .get("set-cookie")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("lang=ar")
+    );
+    let html = String::from_utf8(
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(html.contains("<html lang=\"ar\" dir=\"rtl\">"));
+    assert!(html.contains("حلب"), "Arabic place names");
+    assert!(
+        html.contains("id=\"layer-admin\"") && !html.contains("id=\"layer-control\""),
+        "only the chosen layer"
+    );
+    let remembered = app
+        .router
+        .clone()
+        .oneshot(
+            Request::get("/map")
+                .header("cookie", "lang=ar")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let html = String::from_utf8(
+        remembered
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(
+        html.contains("dir=\"rtl\""),
+        "the cookie remembers the language"
+    );
+}

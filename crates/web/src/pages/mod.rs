@@ -1,0 +1,110 @@
+//! Server-rendered pages. They work without JavaScript (links and forms carry the state in the
+//! URL); `static/map.js` only adds pan and zoom by mouse, touch and keyboard, and instant layer
+//! switching.
+
+mod i18n;
+mod map;
+
+use axum::Router;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use maud::{DOCTYPE, Markup, html};
+
+pub use i18n::Lang;
+
+use crate::AppState;
+
+/// The page routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(map::page))
+        .route("/map", get(map::page))
+        .route(
+            "/static/truce.css",
+            get(|| async {
+                asset(
+                    "text/css; charset=utf-8",
+                    include_str!("../../static/truce.css"),
+                )
+            }),
+        )
+        .route(
+            "/static/map.js",
+            get(|| async {
+                asset(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../../static/map.js"),
+                )
+            }),
+        )
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (CONTENT_TYPE, content_type),
+            (CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Wraps a page body in the common layout, in the chosen language and direction.
+pub(crate) fn layout(lang: Lang, title: &str, path_and_query: &str, body: Markup) -> Markup {
+    let switch = switch_link(path_and_query, lang.other());
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) dir=(lang.dir()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · " (lang.t("app.name")) }
+                link rel="stylesheet" href="/static/truce.css";
+            }
+            body {
+                header.top {
+                    a.brand href="/" { (lang.t("app.name")) }
+                    span.tagline { (lang.t("app.tagline")) }
+                    nav aria-label=(lang.t("app.name")) {
+                        a href="/map" { (lang.t("nav.map")) }
+                        a href="/api/v1/incidents" { (lang.t("nav.api")) }
+                        a href=(switch) lang=(lang.other().code()) { (lang.t("lang.switch")) }
+                    }
+                }
+                main { (body) }
+                footer { small { (lang.t("footer.data")) } }
+            }
+        }
+    }
+}
+
+/// The current URL with `lang` replaced.
+fn switch_link(path_and_query: &str, lang: Lang) -> String {
+    let (path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
+    let mut pairs: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+        .collect();
+    let lang_pair = format!("lang={}", lang.code());
+    pairs.push(&lang_pair);
+    format!("{path}?{}", pairs.join("&"))
+}
+
+/// Adds the language cookie when the query chose the language.
+pub(crate) fn with_lang_cookie(lang: Lang, chosen_by_query: bool, markup: Markup) -> Response {
+    let mut response = markup.into_response();
+    if chosen_by_query
+        && let Ok(value) = format!(
+            "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            lang.code()
+        )
+        .parse()
+    {
+        response.headers_mut().insert(SET_COOKIE, value);
+    }
+    response
+}

@@ -1,0 +1,54 @@
+// Progressive enhancement for the map: layer switches act at once, and the map pans and zooms
+// with the mouse wheel, drag, touch and the keyboard by following the same links the page
+// already offers without JavaScript.
+(function () {
+  "use strict";
+  var figure = document.getElementById("map");
+  if (!figure) { return; }
+  var svg = figure.querySelector("svg");
+  document.querySelectorAll("input[data-layer]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      var group = svg && svg.querySelector("#layer-" + box.dataset.layer);
+      if (group) { group.style.display = box.checked ? "" : "none"; }
+    });
+  });
+  var lon = parseFloat(figure.dataset.lon), lat = parseFloat(figure.dataset.lat), zoom = parseFloat(figure.dataset.zoom);
+  var bbox = (svg && svg.dataset.bbox || "").split(",").map(parseFloat);
+  function go(newLon, newLat, newZoom) {
+    var url = new URL(window.location.href);
+    url.pathname = "/map";
+    url.searchParams.set("lon", newLon.toFixed(3));
+    url.searchParams.set("lat", newLat.toFixed(3));
+    url.searchParams.set("zoom", String(Math.min(64, Math.max(1, newZoom))));
+    window.location.href = url.toString();
+  }
+  function toLonLat(clientX, clientY) {
+    var box = svg.getBoundingClientRect();
+    var fx = (clientX - box.left) / box.width, fy = (clientY - box.top) / box.height;
+    return [bbox[0] + fx * (bbox[2] - bbox[0]), bbox[3] - fy * (bbox[3] - bbox[1])];
+  }
+  figure.tabIndex = 0;
+  figure.addEventListener("wheel", function (event) {
+    event.preventDefault();
+    var point = toLonLat(event.clientX, event.clientY);
+    go(point[0], point[1], event.deltaY < 0 ? zoom * 2 : zoom / 2);
+  }, { passive: false });
+  var start = null;
+  figure.addEventListener("pointerdown", function (event) { start = [event.clientX, event.clientY]; });
+  figure.addEventListener("pointerup", function (event) {
+    if (!start) { return; }
+    var dx = event.clientX - start[0], dy = event.clientY - start[1];
+    start = null;
+    if (Math.abs(dx) + Math.abs(dy) < 8) { return; }
+    var a = toLonLat(0, 0), b = toLonLat(dx, dy);
+    go(lon - (b[0] - a[0]), lat - (b[1] - a[1]), zoom);
+  });
+  figure.addEventListener("keydown", function (event) {
+    var step = 1.5 / zoom;
+    var keys = { "+": [0, 0, 2], "=": [0, 0, 2], "-": [0, 0, 0.5], ArrowUp: [0, step, 1], ArrowDown: [0, -step, 1], ArrowLeft: [-step, 0, 1], ArrowRight: [step, 0, 1] };
+    var move = keys[event.key];
+    if (!move) { return; }
+    event.preventDefault();
+    go(lon + move[0], lat + move[1], zoom * move[2]);
+  });
+})();
