@@ -223,14 +223,41 @@ pub async fn create_incident(
         status: StatusCode::CREATED.as_u16(),
         response: text.clone(),
     });
-    match state.writer().write(row).await? {
+    answer(state.writer().write(row).await?, &body.hash, text)
+}
+
+/// The reply to a write: created now, or the first reply to the same request.
+fn answer(inserted: Inserted, hash: &str, text: String) -> Result<Response, ApiError> {
+    match inserted {
         Inserted::Created => Ok(raw_reply(StatusCode::CREATED, text)),
-        Inserted::Replayed(first) if first.request_hash == body.hash => Ok(raw_reply(
+        Inserted::Replayed(first) if first.request_hash == hash => Ok(raw_reply(
             StatusCode::from_u16(first.status).unwrap_or(StatusCode::CREATED),
             first.response,
         )),
         Inserted::Replayed(_) => Err(ApiError::IdempotencyKeyReused),
     }
+}
+
+async fn find_incident(
+    state: &AppState,
+    id: &str,
+) -> Result<truce_store::IncidentDetail, ApiError> {
+    state
+        .store()
+        .incident(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no incident '{id}'")))
+}
+
+fn reports_of(detail: &truce_store::IncidentDetail) -> Result<Vec<ReportView>, ApiError> {
+    detail
+        .reports
+        .iter()
+        .map(|r| {
+            serde_json::from_str::<ReportView>(&r.body)
+                .map_err(|e| ApiError::Internal(e.to_string()))
+        })
+        .collect()
 }
 
 /// Filters for `GET /incidents`.
@@ -378,23 +405,12 @@ pub async fn get_incident(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let detail = state
-        .store()
-        .incident(&id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no incident '{id}'")))?;
+    let detail = find_incident(&state, &id).await?;
     let IncidentResponse {
         incident,
         assessment,
     } = response_of(&detail.record)?;
-    let reports = detail
-        .reports
-        .iter()
-        .map(|r| {
-            serde_json::from_str::<ReportView>(&r.body)
-                .map_err(|e| ApiError::Internal(e.to_string()))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let reports = reports_of(&detail)?;
     let assessment_history = detail
         .history
         .iter()
@@ -426,19 +442,8 @@ pub async fn list_reports(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let detail = state
-        .store()
-        .incident(&id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no incident '{id}'")))?;
-    let reports = detail
-        .reports
-        .iter()
-        .map(|r| {
-            serde_json::from_str::<ReportView>(&r.body)
-                .map_err(|e| ApiError::Internal(e.to_string()))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let detail = find_incident(&state, &id).await?;
+    let reports = reports_of(&detail)?;
     reply(StatusCode::OK, &reports)
 }
 
@@ -497,11 +502,7 @@ pub async fn create_report(
         Some(text) => Some(rfc3339(parse_time("received_at", text)?)),
         None => None,
     };
-    let detail = state
-        .store()
-        .incident(&id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no incident '{id}'")))?;
+    let detail = find_incident(&state, &id).await?;
     let view: IncidentView =
         serde_json::from_str(&detail.record.body).map_err(|e| ApiError::Internal(e.to_string()))?;
     let report = ReportView {
@@ -554,12 +555,5 @@ pub async fn create_report(
             response: text.clone(),
         }),
     };
-    match state.store().insert_report(&row).await? {
-        Inserted::Created => Ok(raw_reply(StatusCode::CREATED, text)),
-        Inserted::Replayed(first) if first.request_hash == body.hash => Ok(raw_reply(
-            StatusCode::from_u16(first.status).unwrap_or(StatusCode::CREATED),
-            first.response,
-        )),
-        Inserted::Replayed(_) => Err(ApiError::IdempotencyKeyReused),
-    }
+    answer(state.store().insert_report(&row).await?, &body.hash, text)
 }
