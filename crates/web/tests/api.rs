@@ -797,3 +797,75 @@ async fn the_map_page_renders_in_english_and_arabic_without_javascript() {
         "the cookie remembers the language"
     );
 }
+
+async fn html(app: &App, uri: &str) -> (StatusCode, String) {
+    let response = app
+        .router
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    (
+        status,
+        String::from_utf8(
+            response
+                .into_body()
+                .collect()
+                .await
+                .unwrap()
+                .to_bytes()
+                .to_vec(),
+        )
+        .unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn the_incident_pages_list_filter_and_explain() {
+    let app = app().await;
+    let (_, covered) = app.post("/api/v1/incidents", &strike()).await;
+    let mut excluded = strike();
+    excluded["perpetrator"] = json!("ISIL");
+    excluded["notes"] = json!("Suicide attack on a checkpoint");
+    app.post("/api/v1/incidents", &excluded).await;
+
+    let (status, page) = html(&app, "/incidents").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("2016-03-02 11:00 EET"), "local Damascus time");
+    assert!(page.contains("Atareb"));
+    let (_, filtered) = html(
+        &app,
+        "/incidents?label=perpetrator_excluded&from=2016-03-01&to=&admin1=&actor=&q=",
+    )
+    .await;
+    assert!(
+        filtered.contains("Islamic State") && !filtered.contains("Government of Syria</td>"),
+        "{filtered}"
+    );
+    let (_, none) = html(&app, "/incidents?q=nothing-like-this").await;
+    assert!(none.contains("No incident matches"));
+    let (status, _) = html(&app, "/incidents?label=violation").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let id = covered["id"].as_str().unwrap();
+    let (status, detail) = html(&app, &format!("/incidents/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    for needle in [
+        "R3: perpetrator gos is participating",
+        "OBL-NO-ATTACK",
+        "compiled-2016-02-27/SY020001",
+        "<svg",
+        "classified when reported",
+    ] {
+        assert!(detail.contains(needle), "missing {needle}");
+    }
+    let (_, arabic) = html(&app, &format!("/incidents/{id}?lang=ar")).await;
+    assert!(
+        arabic.contains("dir=\"rtl\"")
+            && arabic.contains("الحكومة السورية")
+            && arabic.contains("أتارب")
+    );
+    let (status, _) = html(&app, "/incidents/no-such-id").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

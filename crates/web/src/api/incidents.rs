@@ -261,7 +261,7 @@ fn reports_of(detail: &truce_store::IncidentDetail) -> Result<Vec<ReportView>, A
 }
 
 /// Filters for `GET /incidents`.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct IncidentQuery {
     /// Occurred at or after (RFC 3339).
@@ -309,6 +309,14 @@ pub async fn list_incidents(
     State(state): State<AppState>,
     Query(query): Query<IncidentQuery>,
 ) -> Result<Response, ApiError> {
+    reply(StatusCode::OK, &incident_page(&state, &query).await?)
+}
+
+/// One page of incidents for the filters of `query` (shared by the API and the HTML list).
+pub async fn incident_page(
+    state: &AppState,
+    query: &IncidentQuery,
+) -> Result<IncidentPage, ApiError> {
     let mut filter = IncidentFilter::default();
     if let Some(from) = &query.from {
         filter.from = Some(parse_time("from", from)?);
@@ -395,7 +403,7 @@ pub async fn list_incidents(
     let next = page
         .next
         .map(|cursor| URL_SAFE_NO_PAD.encode(cursor.to_string()));
-    reply(StatusCode::OK, &IncidentPage { items, next })
+    Ok(IncidentPage { items, next })
 }
 
 /// One incident with its reports and the history of its assessments.

@@ -243,7 +243,7 @@ pub async fn page(
                         crate::world::rfc3339(record.occurred_at),
                         assessment.labels.join(", ")
                     ),
-                    href: Some(format!("/api/v1/incidents/{}", record.id)),
+                    href: Some(format!("/incidents/{}", record.id)),
                     radius: 3.5,
                 })
             })

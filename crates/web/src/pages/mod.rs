@@ -3,6 +3,7 @@
 //! switching.
 
 mod i18n;
+mod incidents;
 mod map;
 
 use axum::Router;
@@ -20,6 +21,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(map::page))
         .route("/map", get(map::page))
+        .route("/incidents", get(incidents::list))
+        .route("/incidents/{id}", get(incidents::detail))
         .route(
             "/static/truce.css",
             get(|| async {
@@ -69,6 +72,7 @@ pub(crate) fn layout(lang: Lang, title: &str, path_and_query: &str, body: Markup
                     span.tagline { (lang.t("app.tagline")) }
                     nav aria-label=(lang.t("app.name")) {
                         a href="/map" { (lang.t("nav.map")) }
+                        a href="/incidents" { (lang.t("nav.incidents")) }
                         a href="/api/v1/incidents" { (lang.t("nav.api")) }
                         a href=(switch) lang=(lang.other().code()) { (lang.t("lang.switch")) }
                     }

@@ -1,0 +1,374 @@
+//! `/incidents` (the filtered list) and `/incidents/{id}` (one incident, explained).
+
+use axum::extract::State;
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use maud::{Markup, PreEscaped, html};
+use serde::Deserialize;
+use truce_core::Label;
+use truce_map::{Area, Layer, Marker, Viewport, render};
+
+use super::{Lang, layout, with_lang_cookie};
+use crate::AppState;
+use crate::api::{IncidentQuery, incident_page};
+use crate::error::ApiError;
+use crate::extract::{Path, Query};
+use crate::views::{ActorRefView, IncidentDetail, IncidentResponse};
+
+/// The list's filters, as an HTML form sends them (dates without times, empty fields).
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    lang: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    admin1: Option<String>,
+    label: Option<String>,
+    actor: Option<String>,
+    q: Option<String>,
+    cursor: Option<String>,
+}
+
+fn non_empty(value: &Option<String>) -> Option<String> {
+    value
+        .as_ref()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// A form date (`2016-03-01`) as the start of that day in UTC; full RFC 3339 times pass through.
+fn as_instant(value: Option<String>) -> Option<String> {
+    value.map(|v| {
+        if v.len() == 10 {
+            format!("{v}T00:00:00Z")
+        } else {
+            v
+        }
+    })
+}
+
+/// An instant in Damascus time, for people.
+pub(crate) fn local_time(rfc3339: &str, zone: chrono_tz::Tz) -> String {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| truce_core::time::format_local(t.with_timezone(&Utc), zone))
+        .unwrap_or_else(|_| rfc3339.to_owned())
+}
+
+fn actor_name(actor: &Option<ActorRefView>, lang: Lang, state: &AppState) -> String {
+    match actor {
+        Some(ActorRefView { id: Some(id), name }) if lang == Lang::Ar => state
+            .world()
+            .scenario
+            .actors
+            .get(&truce_core::actor::ActorId::new(id))
+            .map(|a| a.name_ar.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| name.clone()),
+        Some(actor) => actor.name.clone(),
+        None => "—".to_owned(),
+    }
+}
+
+fn place_name(pcode: &Option<String>, lang: Lang, state: &AppState) -> String {
+    let world = state.world();
+    pcode
+        .as_deref()
+        .and_then(|p| world.scenario.admin3.get(p))
+        .map(|unit| {
+            if lang == Lang::Ar && !unit.name_ar.is_empty() {
+                unit.name_ar.clone()
+            } else {
+                unit.name_en.clone()
+            }
+        })
+        .unwrap_or_else(|| "—".to_owned())
+}
+
+fn badges(labels: &[String], lang: Lang) -> Markup {
+    html! {
+        @for label in labels {
+            span class=(format!("badge lbl-{label}")) { (lang.t(&format!("label.{label}"))) } " "
+        }
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Query(query): Query<ListQuery>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let (lang, chosen) = Lang::choose(query.lang.as_deref(), &headers);
+    let api_query = IncidentQuery {
+        from: as_instant(non_empty(&query.from)),
+        to: as_instant(non_empty(&query.to)),
+        admin1: non_empty(&query.admin1),
+        label: non_empty(&query.label),
+        actor: non_empty(&query.actor),
+        q: non_empty(&query.q),
+        cursor: non_empty(&query.cursor),
+        limit: Some(50),
+        bbox: None,
+    };
+    let page = incident_page(&state, &api_query).await?;
+    let world = state.world();
+    let zone = world
+        .scenario
+        .agreement
+        .versions
+        .first()
+        .map_or(chrono_tz::Tz::Asia__Damascus, |v| v.zone);
+    let path_and_query = uri.path_and_query().map_or("/incidents", |pq| pq.as_str());
+    let next_link = page.next.as_ref().map(|cursor| {
+        let kept: Vec<String> = path_and_query
+            .split_once('?')
+            .map_or("", |(_, q)| q)
+            .split('&')
+            .filter(|pair| !pair.is_empty() && !pair.starts_with("cursor="))
+            .map(str::to_owned)
+            .collect();
+        let mut url = format!("/incidents?cursor={cursor}");
+        for pair in kept {
+            url.push('&');
+            url.push_str(&pair);
+        }
+        url
+    });
+    let json_link = path_and_query.replacen("/incidents", "/api/v1/incidents", 1);
+    let selected = |value: &Option<String>, option: &str| value.as_deref() == Some(option);
+    let body = html! {
+        h1 { (lang.t("incidents.title")) }
+        p.notice role="note" { (lang.t("map.synthetic")) }
+        form.filters method="get" action="/incidents" {
+            fieldset {
+                legend { (lang.t("incidents.filter")) }
+                @if let Some(code) = &query.lang { input type="hidden" name="lang" value=(code); }
+                label { (lang.t("incidents.from")) " " input type="date" name="from" value=[non_empty(&query.from)]; }
+                label { (lang.t("incidents.to")) " " input type="date" name="to" value=[non_empty(&query.to)]; }
+                label { (lang.t("incidents.governorate")) " "
+                    select name="admin1" {
+                        option value="" { (lang.t("incidents.any")) }
+                        @for unit in world.scenario.admin1.units() {
+                            option value=(unit.pcode.as_ref()) selected[selected(&query.admin1, &unit.pcode)] {
+                                (if lang == Lang::Ar { &unit.name_ar } else { &unit.name_en })
+                            }
+                        }
+                    }
+                }
+                label { (lang.t("incidents.label")) " "
+                    select name="label" {
+                        option value="" { (lang.t("incidents.any")) }
+                        @for label in Label::ALL {
+                            option value=(label.as_str()) selected[selected(&query.label, label.as_str())] { (lang.t(&format!("label.{}", label.as_str()))) }
+                        }
+                    }
+                }
+                label { (lang.t("incidents.actor")) " " input type="text" name="actor" value=[non_empty(&query.actor)]; }
+                label { (lang.t("incidents.text")) " " input type="search" name="q" value=[non_empty(&query.q)]; }
+                button type="submit" { (lang.t("incidents.apply")) } " "
+                a href="/incidents" { (lang.t("incidents.clear")) }
+            }
+        }
+        @if page.items.is_empty() {
+            p { (lang.t("incidents.none")) }
+        } @else {
+            table.incidents {
+                thead { tr {
+                    th scope="col" { (lang.t("col.time")) }
+                    th scope="col" { (lang.t("col.place")) }
+                    th scope="col" { (lang.t("col.perpetrator")) }
+                    th scope="col" { (lang.t("col.target")) }
+                    th scope="col" { (lang.t("col.type")) }
+                    th scope="col" { (lang.t("col.labels")) }
+                } }
+                tbody {
+                    @for item in &page.items {
+                        tr {
+                            td { a href=(format!("/incidents/{}", item.incident.id)) { (local_time(&item.incident.occurred_at, zone)) } }
+                            td { (place_name(&item.incident.admin3_pcode, lang, &state)) }
+                            td { (actor_name(&item.incident.perpetrator, lang, &state)) }
+                            td { (actor_name(&item.incident.target, lang, &state)) }
+                            td { (item.incident.sub_event_type.clone().or(item.incident.event_type.clone()).unwrap_or_default()) }
+                            td { (badges(&item.assessment.labels, lang)) }
+                        }
+                    }
+                }
+            }
+        }
+        p {
+            @if let Some(next) = &next_link { a rel="next" href=(next) { (lang.t("incidents.next")) } " · " }
+            a href=(json_link) { (lang.t("incidents.json")) }
+        }
+    };
+    Ok(with_lang_cookie(
+        lang,
+        chosen,
+        layout(lang, &lang.t("incidents.title"), path_and_query, body),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DetailQuery {
+    lang: Option<String>,
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<DetailQuery>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let (lang, chosen) = Lang::choose(query.lang.as_deref(), &headers);
+    let response = crate::api::get_incident(State(state.clone()), Path(id.clone())).await?;
+    let bytes = axum::body::to_bytes(response.into_body(), 8 << 20)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let detail: IncidentDetail =
+        serde_json::from_slice(&bytes).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let world = state.world();
+    let zone = world
+        .scenario
+        .agreement
+        .versions
+        .first()
+        .map_or(chrono_tz::Tz::Asia__Damascus, |v| v.zone);
+    let incident = &detail.incident;
+    let inset = inset_map(
+        &state,
+        &IncidentResponse {
+            incident: incident.clone(),
+            assessment: detail.assessment.clone(),
+        },
+    );
+    let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
+    let precision = |n: u8| lang.t(&format!("detail.precision.{n}"));
+    let body = html! {
+        h1 { (lang.t("detail.title")) " " code { (incident.id) } }
+        @if incident.synthetic { p.notice role="note" { (lang.t("detail.synthetic")) } }
+        div.detail {
+            section {
+                h2 { (lang.t("detail.facts")) }
+                dl {
+                    dt { (lang.t("detail.occurred")) }
+                    dd { (local_time(&incident.occurred_at, zone)) " (" (incident.occurred_at) ")" }
+                    dt { (lang.t("detail.time_precision")) }
+                    dd { (precision(incident.time_precision)) }
+                    dt { (lang.t("detail.place")) }
+                    dd { (place_name(&incident.admin3_pcode, lang, &state)) " · " (format!("{:.4}, {:.4}", incident.lat, incident.lon)) }
+                    dt { (lang.t("detail.geo_precision")) }
+                    dd { (incident.geo_precision) }
+                    dt { (lang.t("col.perpetrator")) }
+                    dd { (actor_name(&incident.perpetrator, lang, &state)) }
+                    dt { (lang.t("col.target")) }
+                    dd { (actor_name(&incident.target, lang, &state)) }
+                    dt { (lang.t("col.type")) }
+                    dd { (incident.event_type.clone().unwrap_or_default()) " / " (incident.sub_event_type.clone().unwrap_or_default()) }
+                    dt { (lang.t("detail.casualties")) }
+                    dd { (format!("{}–{} / {}–{}", incident.casualties.killed_civilian.min, incident.casualties.killed_civilian.max, incident.casualties.killed_combatant.min, incident.casualties.killed_combatant.max)) }
+                    dt { (lang.t("detail.notes")) }
+                    dd { (incident.notes) }
+                }
+            }
+            figure.inset { (PreEscaped(inset)) }
+        }
+        section {
+            h2 { (lang.t("detail.assessment")) }
+            p { (badges(&detail.assessment.labels, lang)) }
+            dl {
+                dt { (lang.t("detail.route")) }
+                dd { (detail.assessment.route_to.clone().unwrap_or_else(|| lang.t("detail.none"))) }
+                dt { (lang.t("detail.verification")) }
+                dd { (detail.assessment.verification) }
+                dt { (lang.t("detail.area")) }
+                dd { (detail.assessment.area.as_ref().map_or_else(|| lang.t("detail.none"), |a| format!("{} ({})", a.version_id, a.controller))) }
+            }
+            h3 { (lang.t("detail.reasons")) }
+            ol.reasons { @for reason in &detail.assessment.reasons { li { (reason) } } }
+        }
+        section {
+            h2 { (lang.t("detail.reports")) }
+            @if detail.reports.is_empty() {
+                p { (lang.t("detail.no_reports")) }
+            } @else {
+                table { thead { tr { th { (lang.t("detail.source")) } th { (lang.t("detail.grades")) } th { (lang.t("detail.notes")) } } }
+                    tbody { @for report in &detail.reports {
+                        tr { td { (report.source_name) " (" (report.source_type) ")" } td { (report.reliability) (report.credibility) } td { (report.text) } }
+                    } }
+                }
+            }
+        }
+        section {
+            h2 { (lang.t("detail.history")) }
+            ol.history {
+                @for entry in &detail.assessment_history {
+                    li {
+                        (local_time(&entry.assessed_at, zone)) " — " (entry.cause) " — " (badges(&entry.assessment.labels, lang))
+                        @match &entry.replaced_at {
+                            Some(at) => { " (" (lang.t("detail.replaced")) " " (local_time(at, zone)) ")" }
+                            None => { " (" (lang.t("detail.current")) ")" }
+                        }
+                    }
+                }
+            }
+        }
+        p { a href=(format!("/api/v1/incidents/{}", incident.id)) { (lang.t("detail.json")) } }
+    };
+    Ok(with_lang_cookie(
+        lang,
+        chosen,
+        layout(lang, &lang.t("detail.title"), path_and_query, body),
+    ))
+}
+
+/// A small map around the incident: sub-districts, control and the point.
+fn inset_map(state: &AppState, item: &IncidentResponse) -> String {
+    let world = state.world();
+    let (lon, lat) = (item.incident.lon, item.incident.lat);
+    let viewport = Viewport::fit([lon - 0.4, lat - 0.3, lon + 0.4, lat + 0.3], 320.0);
+    let at = DateTime::parse_from_rfc3339(&item.incident.occurred_at)
+        .map_or_else(|_| Utc::now(), |t| t.with_timezone(&Utc));
+    let control: Vec<Area<'_>> = world
+        .scenario
+        .control
+        .versions()
+        .iter()
+        .filter(|v| v.in_force_at(at))
+        .map(|v| Area {
+            shape: &v.shape,
+            class: format!("ctl ctl-{}", v.controller),
+            title: v.id.to_string(),
+            hatched: !v.comingled.is_empty(),
+            label: None,
+        })
+        .collect();
+    let label = item
+        .assessment
+        .labels
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "other".to_owned());
+    let marker = Marker {
+        lon,
+        lat,
+        class: format!("inc lbl-{label}"),
+        title: item.incident.id.clone(),
+        href: None,
+        radius: 6.0,
+    };
+    render(
+        &viewport,
+        &[
+            Layer::Areas {
+                id: "control".to_owned(),
+                areas: control,
+            },
+            Layer::Markers {
+                id: "incident".to_owned(),
+                markers: vec![marker],
+                cluster_cell: None,
+            },
+        ],
+        &item.incident.id,
+    )
+}
