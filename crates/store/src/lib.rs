@@ -807,6 +807,41 @@ impl Store {
             .collect()
     }
 
+    /// When, what and where for every incident in `[from, to)`: (occurred at ms, labels, admin1
+    /// P-code). Light enough for dashboards over tens of thousands of incidents.
+    pub async fn incident_summaries(
+        &self,
+        from: i64,
+        to: i64,
+    ) -> StoreResult<Vec<(i64, Vec<String>, Option<String>)>> {
+        sqlx::query("SELECT occurred_at, labels, admin1_pcode FROM incident WHERE occurred_at >= $1 AND occurred_at < $2")
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await
+            .doing("summarising incidents")?
+            .iter()
+            .map(|row| {
+                let labels = text(row, "labels")?;
+                Ok((
+                    int(row, "occurred_at")?,
+                    labels.split(',').filter(|l| !l.is_empty()).map(str::to_owned).collect(),
+                    row.try_get::<Option<String>, _>("admin1_pcode").doing("summarising incidents")?,
+                ))
+            })
+            .collect()
+    }
+
+    /// The time of the latest incident, if any.
+    pub async fn latest_incident_at(&self) -> StoreResult<Option<i64>> {
+        let row = sqlx::query("SELECT MAX(occurred_at) AS latest FROM incident")
+            .fetch_one(&self.pool)
+            .await
+            .doing("finding the latest incident")?;
+        row.try_get::<Option<i64>, _>("latest")
+            .doing("finding the latest incident")
+    }
+
     /// Counts incidents (all, or synthetic only).
     pub async fn count_incidents(&self, synthetic_only: bool) -> StoreResult<i64> {
         let sql = if synthetic_only {

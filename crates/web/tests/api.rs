@@ -869,3 +869,30 @@ async fn the_incident_pages_list_filter_and_explain() {
     let (status, _) = html(&app, "/incidents/no-such-id").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_dashboard_counts_by_assessment_and_governorate_with_a_trend() {
+    let app = app().await;
+    for day in 1..=3 {
+        let mut body = strike();
+        body["occurred_at"] = json!(format!("2016-03-{day:02}T10:00:00Z"));
+        app.post("/api/v1/incidents", &body).await;
+    }
+    let (status, page) = html(&app, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    for needle in [
+        "2016-02-27 00:00 EET",
+        "2016-02-26 22:00 UTC",
+        "<svg",
+        "class=\"inc lbl-covered\"",
+        "/incidents?admin1=SY02",
+    ] {
+        assert!(page.contains(needle), "missing {needle}");
+    }
+    // As of the last incident: one in the last 24 hours, three in the last 7 days.
+    assert!(page.contains("<td>1</td><td>3</td>"), "counts");
+    let (_, arabic) = html(&app, "/?lang=ar").await;
+    assert!(arabic.contains("dir=\"rtl\"") && arabic.contains("لوحة المتابعة"));
+    let (status, _) = html(&app, "/?at=soon").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

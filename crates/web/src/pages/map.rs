@@ -20,7 +20,7 @@ use crate::extract::Query;
 use crate::views::AssessmentView;
 
 /// Syria's bounding box (west, south, east, north).
-const COUNTRY: [f64; 4] = [35.6, 32.3, 42.4, 37.4];
+pub(crate) const COUNTRY: [f64; 4] = [35.6, 32.3, 42.4, 37.4];
 const WIDTH: f64 = 960.0;
 /// Incidents drawn at most (the most recent).
 const MAX_INCIDENTS: usize = 5000;
@@ -42,15 +42,15 @@ pub struct MapQuery {
     at: Option<String>,
 }
 
-struct Shown {
-    admin: bool,
-    control: bool,
-    besieged: bool,
-    incidents: bool,
+pub(crate) struct Shown {
+    pub(crate) admin: bool,
+    pub(crate) control: bool,
+    pub(crate) besieged: bool,
+    pub(crate) incidents: bool,
 }
 
 /// The order in which an incident's labels pick its colour.
-const LABEL_ORDER: [&str; 6] = [
+pub(crate) const LABEL_ORDER: [&str; 6] = [
     "covered",
     "coverage_disputed",
     "perpetrator_excluded",
@@ -59,7 +59,7 @@ const LABEL_ORDER: [&str; 6] = [
     "pre_start",
 ];
 
-fn primary_label(labels: &[String]) -> &'static str {
+pub(crate) fn primary_label(labels: &[String]) -> &'static str {
     LABEL_ORDER
         .iter()
         .find(|label| labels.iter().any(|l| l == *label))
@@ -112,6 +112,40 @@ pub async fn page(
         .clamp(COUNTRY[1], COUNTRY[3]);
     let viewport = Viewport::fit(COUNTRY, WIDTH).zoomed(centre_lon, centre_lat, zoom);
 
+    let svg = country_svg(&state, lang, &shown, &viewport, at).await?;
+
+    let path_and_query = uri.path_and_query().map_or("/map", |pq| pq.as_str());
+    let body = html! {
+        h1 { (lang.t("map.title")) }
+        p.notice role="note" { (lang.t("map.approximate")) " " (lang.t("map.synthetic")) }
+        div.map-wrap {
+            figure.map #map data-lon=(centre_lon) data-lat=(centre_lat) data-zoom=(zoom) {
+                (PreEscaped(svg))
+            }
+            aside.map-side {
+                (controls(lang, &shown, centre_lon, centre_lat, zoom, &query))
+                (legend(lang))
+            }
+        }
+        script src="/static/map.js" defer {}
+    };
+    Ok(with_lang_cookie(
+        lang,
+        chosen,
+        layout(lang, &lang.t("map.title"), path_and_query, body),
+    ))
+}
+
+/// The country map's SVG with the chosen layers (shared by the map page and the dashboard).
+pub(crate) async fn country_svg(
+    state: &AppState,
+    lang: Lang,
+    shown: &Shown,
+    viewport: &Viewport,
+    at: DateTime<Utc>,
+) -> Result<String, ApiError> {
+    let world = state.world();
+    let scenario = &world.scenario;
     let mut layers = Vec::new();
     if shown.control {
         let in_force: Vec<_> = scenario
@@ -254,27 +288,7 @@ pub async fn page(
             cluster_cell: Some(22.0),
         });
     }
-    let svg = render(&viewport, &layers, &lang.t("map.title"));
-    let path_and_query = uri.path_and_query().map_or("/map", |pq| pq.as_str());
-    let body = html! {
-        h1 { (lang.t("map.title")) }
-        p.notice role="note" { (lang.t("map.approximate")) " " (lang.t("map.synthetic")) }
-        div.map-wrap {
-            figure.map #map data-lon=(centre_lon) data-lat=(centre_lat) data-zoom=(zoom) {
-                (PreEscaped(svg))
-            }
-            aside.map-side {
-                (controls(lang, &shown, centre_lon, centre_lat, zoom, &query))
-                (legend(lang))
-            }
-        }
-        script src="/static/map.js" defer {}
-    };
-    Ok(with_lang_cookie(
-        lang,
-        chosen,
-        layout(lang, &lang.t("map.title"), path_and_query, body),
-    ))
+    Ok(render(viewport, &layers, &lang.t("map.title")))
 }
 
 fn controller_name(lang: Lang, controller: &str) -> String {

@@ -2,6 +2,7 @@
 //! URL); `static/map.js` only adds pan and zoom by mouse, touch and keyboard, and instant layer
 //! switching.
 
+mod dashboard;
 mod i18n;
 mod incidents;
 mod map;
@@ -19,7 +20,7 @@ use crate::AppState;
 /// The page routes.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(map::page))
+        .route("/", get(dashboard::page))
         .route("/map", get(map::page))
         .route("/incidents", get(incidents::list))
         .route("/incidents/{id}", get(incidents::detail))
@@ -71,6 +72,7 @@ pub(crate) fn layout(lang: Lang, title: &str, path_and_query: &str, body: Markup
                     a.brand href="/" { (lang.t("app.name")) }
                     span.tagline { (lang.t("app.tagline")) }
                     nav aria-label=(lang.t("app.name")) {
+                        a href="/" { (lang.t("nav.dashboard")) }
                         a href="/map" { (lang.t("nav.map")) }
                         a href="/incidents" { (lang.t("nav.incidents")) }
                         a href="/api/v1/incidents" { (lang.t("nav.api")) }

@@ -1,0 +1,250 @@
+//! `/`: the dashboard: the agreement's status, counts for the last 24 hours and 7 days by
+//! assessment and by governorate, a daily trend chart, and the map.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
+use chrono::{DateTime, Duration, Utc};
+use maud::{PreEscaped, html};
+use serde::Deserialize;
+use truce_map::Viewport;
+
+use super::map::{COUNTRY, LABEL_ORDER, Shown, country_svg, primary_label};
+use super::{Lang, layout, with_lang_cookie};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::Query;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DashboardQuery {
+    lang: Option<String>,
+    /// The moment the dashboard describes (RFC 3339); default: the latest incident.
+    at: Option<String>,
+}
+
+const DAY_MS: i64 = 86_400_000;
+/// Days shown in the trend chart at most.
+const TREND_DAYS: i64 = 60;
+
+pub async fn page(
+    State(state): State<AppState>,
+    Query(query): Query<DashboardQuery>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let (lang, chosen) = Lang::choose(query.lang.as_deref(), &headers);
+    let world = state.world();
+    let version = world.scenario.agreement.versions.first();
+    let as_of_ms = match &query.at {
+        Some(text) => DateTime::parse_from_rfc3339(text)
+            .map_err(|_| ApiError::BadRequest(format!("at '{text}' is not an RFC 3339 time")))?
+            .timestamp_millis(),
+        None => state
+            .store()
+            .latest_incident_at()
+            .await?
+            .map_or_else(|| Utc::now().timestamp_millis(), |t| t + 1),
+    };
+    let as_of = DateTime::<Utc>::from_timestamp_millis(as_of_ms).unwrap_or_else(Utc::now);
+    let summaries = state
+        .store()
+        .incident_summaries(as_of_ms - TREND_DAYS * DAY_MS, as_of_ms)
+        .await?;
+
+    // Counts by primary label and governorate for 24 h and 7 days.
+    let mut label_24: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut label_7d: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut gov_24: BTreeMap<String, usize> = BTreeMap::new();
+    let mut gov_7d: BTreeMap<String, usize> = BTreeMap::new();
+    let mut per_day: BTreeMap<i64, BTreeMap<&str, usize>> = BTreeMap::new();
+    for (at, labels, admin1) in &summaries {
+        let label = primary_label(labels);
+        let age = as_of_ms - at;
+        let gov = admin1.clone().unwrap_or_default();
+        if age <= DAY_MS {
+            *label_24.entry(label).or_default() += 1;
+            *gov_24.entry(gov.clone()).or_default() += 1;
+        }
+        if age <= 7 * DAY_MS {
+            *label_7d.entry(label).or_default() += 1;
+            *gov_7d.entry(gov).or_default() += 1;
+        }
+        *per_day
+            .entry(at.div_euclid(DAY_MS))
+            .or_default()
+            .entry(label)
+            .or_default() += 1;
+    }
+    let zone = version.map_or(chrono_tz::Tz::Asia__Damascus, |v| v.zone);
+    let since = version.map(|v| as_of - v.effective_start);
+    let viewport = Viewport::fit(COUNTRY, 640.0);
+    let shown = Shown {
+        admin: true,
+        control: true,
+        besieged: true,
+        incidents: true,
+    };
+    let map = country_svg(
+        &state,
+        lang,
+        &shown,
+        &viewport,
+        version.map_or(as_of, |v| v.effective_start),
+    )
+    .await?;
+    let labels: Vec<&str> = LABEL_ORDER
+        .iter()
+        .copied()
+        .chain(std::iter::once("other"))
+        .collect();
+    let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
+    let body = html! {
+        h1 { (lang.t("dash.title")) }
+        p.notice role="note" { (lang.t("map.approximate")) " " (lang.t("map.synthetic")) }
+        section.status {
+            h2 { (lang.t("dash.agreement")) ": " (world.scenario.agreement.name) }
+            @if let Some(version) = version {
+                dl {
+                    dt { (lang.t("dash.start")) }
+                    dd { (truce_core::time::format_local(version.effective_start, zone)) " · " (truce_core::time::format_utc(version.effective_start)) }
+                    dt { (lang.t("dash.as_of")) }
+                    dd { (truce_core::time::format_local(as_of, zone)) }
+                    dt { (lang.t("dash.since")) }
+                    dd { (duration_text(lang, since.unwrap_or_default())) }
+                }
+            }
+        }
+        div.dash {
+            section {
+                h2 { (lang.t("dash.by_label")) }
+                table {
+                    thead { tr { th scope="col" {} th scope="col" { (lang.t("dash.last24")) } th scope="col" { (lang.t("dash.last7")) } } }
+                    tbody {
+                        @for label in &labels {
+                            tr { th scope="row" { span class=(format!("dot lbl-{label}")) {} " " (lang.t(&format!("label.{label}"))) }
+                                 td { (label_24.get(label).copied().unwrap_or(0)) } td { (label_7d.get(label).copied().unwrap_or(0)) } }
+                        }
+                        tr.total { th scope="row" { (lang.t("dash.total")) } td { (label_24.values().sum::<usize>()) } td { (label_7d.values().sum::<usize>()) } }
+                    }
+                }
+                h2 { (lang.t("dash.by_governorate")) }
+                table {
+                    thead { tr { th scope="col" {} th scope="col" { (lang.t("dash.last24")) } th scope="col" { (lang.t("dash.last7")) } } }
+                    tbody {
+                        @for unit in world.scenario.admin1.units() {
+                            @let day = gov_24.get(unit.pcode.as_ref()).copied().unwrap_or(0);
+                            @let week = gov_7d.get(unit.pcode.as_ref()).copied().unwrap_or(0);
+                            @if week > 0 {
+                                tr { th scope="row" { a href=(format!("/incidents?admin1={}", unit.pcode)) { (if lang == Lang::Ar { &unit.name_ar } else { &unit.name_en }) } }
+                                     td { (day) } td { (week) } }
+                            }
+                        }
+                    }
+                }
+            }
+            section {
+                figure.map.small { (PreEscaped(map)) }
+                p { a href="/map" { (lang.t("dash.open_map")) } }
+            }
+        }
+        section {
+            h2 { (lang.t("dash.trend")) }
+            figure.trend { (PreEscaped(trend_chart(&per_day, &labels, lang))) }
+        }
+    };
+    Ok(with_lang_cookie(
+        lang,
+        chosen,
+        layout(lang, &lang.t("dash.title"), path_and_query, body),
+    ))
+}
+
+fn duration_text(lang: Lang, duration: Duration) -> String {
+    let before = duration < Duration::zero();
+    let duration = if before { -duration } else { duration };
+    let text = format!(
+        "{} {} {} {}",
+        duration.num_days(),
+        lang.t("dash.days"),
+        duration.num_hours() % 24,
+        lang.t("dash.hours")
+    );
+    if before {
+        format!("{text} ({})", lang.t("dash.before_start"))
+    } else {
+        text
+    }
+}
+
+/// A stacked bar per day, one colour (and pattern class) per assessment label.
+fn trend_chart(
+    per_day: &BTreeMap<i64, BTreeMap<&str, usize>>,
+    labels: &[&str],
+    lang: Lang,
+) -> String {
+    let (width, height, margin) = (720.0, 180.0, 24.0);
+    let days: Vec<i64> = match (per_day.keys().next(), per_day.keys().last()) {
+        (Some(&first), Some(&last)) => (first..=last).collect(),
+        _ => Vec::new(),
+    };
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" aria-label="{}"><title>{}</title>"#,
+        lang.t("dash.trend"),
+        lang.t("dash.trend")
+    );
+    if days.is_empty() {
+        svg.push_str("</svg>");
+        return svg;
+    }
+    let max = per_day
+        .values()
+        .map(|counts| counts.values().sum::<usize>())
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    let bar = (width - margin) / days.len() as f64;
+    for (index, day) in days.iter().enumerate() {
+        let x = margin + index as f64 * bar;
+        let mut y = height - margin;
+        let counts = per_day.get(day);
+        for label in labels {
+            let count = counts.and_then(|c| c.get(label)).copied().unwrap_or(0);
+            if count == 0 {
+                continue;
+            }
+            let h = count as f64 / max * (height - 2.0 * margin);
+            y -= h;
+            let date = DateTime::<Utc>::from_timestamp_millis(day * DAY_MS)
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default();
+            let _ = write!(
+                svg,
+                r#"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" class="inc lbl-{label}"><title>{date}: {count} {}</title></rect>"#,
+                lang.t(&format!("label.{label}")),
+                w = (bar - 1.0).max(0.5),
+            );
+        }
+        if index % 7 == 0 {
+            let date = DateTime::<Utc>::from_timestamp_millis(day * DAY_MS)
+                .map(|d| d.format("%d %b").to_string())
+                .unwrap_or_default();
+            let _ = write!(
+                svg,
+                r#"<text x="{x:.1}" y="{:.1}" class="axis">{date}</text>"#,
+                height - 8.0
+            );
+        }
+    }
+    let _ = write!(
+        svg,
+        r#"<text x="2" y="{:.1}" class="axis">{}</text></svg>"#,
+        margin - 8.0,
+        max as usize
+    );
+    svg
+}
