@@ -896,3 +896,34 @@ async fn the_dashboard_counts_by_assessment_and_governorate_with_a_trend() {
     let (status, _) = html(&app, "/?at=soon").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn the_reference_pages_show_their_data_with_json_and_csv_links() {
+    let app = app().await;
+    let (status, actors) = html(&app, "/actors").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        actors.contains("Jabhat Fatah al-Sham")
+            && actors.contains("جبهة النصرة")
+            && actors.contains("href=\"/actors.csv\"")
+    );
+    let (status, csv) = html(&app, "/actors.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        csv.starts_with(
+            "id,name,name_ar,acled_type,side,guarantor,parent,aliases\ngos,Government of Syria,"
+        ),
+        "{csv}"
+    );
+    let (_, terms) = html(&app, "/terms?lang=ar").await;
+    assert!(
+        terms.contains("dir=\"rtl\"")
+            && terms.contains("OBL-NO-ATTACK")
+            && terms.contains("2016-02-26 12:00 EET")
+    );
+    let (_, besieged) = html(&app, "/besieged").await;
+    assert!(besieged.contains("Madaya") && besieged.contains("href=\"/besieged.csv\""));
+    let (_, csv) = html(&app, "/besieged.csv").await;
+    assert_eq!(csv.lines().count(), 20, "a header and 19 locations");
+    assert!(csv.contains("\"Eastern Ghouta total (Douma") || csv.contains("douma,Douma,دوما"));
+}

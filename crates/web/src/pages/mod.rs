@@ -6,6 +6,7 @@ mod dashboard;
 mod i18n;
 mod incidents;
 mod map;
+mod reference;
 
 use axum::Router;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
@@ -23,6 +24,11 @@ pub fn router() -> Router<AppState> {
         .route("/", get(dashboard::page))
         .route("/map", get(map::page))
         .route("/incidents", get(incidents::list))
+        .route("/actors", get(reference::actors))
+        .route("/actors.csv", get(reference::actors_csv))
+        .route("/terms", get(reference::terms))
+        .route("/besieged", get(reference::besieged))
+        .route("/besieged.csv", get(reference::besieged_csv))
         .route("/incidents/{id}", get(incidents::detail))
         .route(
             "/static/truce.css",
@@ -75,6 +81,9 @@ pub(crate) fn layout(lang: Lang, title: &str, path_and_query: &str, body: Markup
                         a href="/" { (lang.t("nav.dashboard")) }
                         a href="/map" { (lang.t("nav.map")) }
                         a href="/incidents" { (lang.t("nav.incidents")) }
+                        a href="/actors" { (lang.t("nav.actors")) }
+                        a href="/terms" { (lang.t("nav.terms")) }
+                        a href="/besieged" { (lang.t("nav.besieged")) }
                         a href="/api/v1/incidents" { (lang.t("nav.api")) }
                         a href=(switch) lang=(lang.other().code()) { (lang.t("lang.switch")) }
                     }

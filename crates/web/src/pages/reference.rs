@@ -1,0 +1,294 @@
+//! Readable pages for the reference data, each with its data as JSON (the API) and CSV:
+//! `/actors`, `/terms`, `/besieged`.
+
+use axum::extract::State;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
+use maud::html;
+use serde::Deserialize;
+use truce_core::agreement::Geography;
+use truce_core::time::{format_local, format_utc};
+
+use super::{Lang, layout, with_lang_cookie};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::Query;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LangQuery {
+    lang: Option<String>,
+}
+
+/// One CSV field, quoted when it needs to be.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+fn csv(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Response {
+    let mut text = header.join(",");
+    text.push('\n');
+    for row in rows {
+        text.push_str(
+            &row.iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        text.push('\n');
+    }
+    (
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        text,
+    )
+        .into_response()
+}
+
+fn commitment_text(state: &AppState, id: &truce_core::actor::ActorId, lang: Lang) -> String {
+    let world = state.world();
+    let scenario = &world.scenario;
+    let found = scenario
+        .actors
+        .ancestry(id)
+        .find_map(|a| scenario.commitment(&a.id).map(|c| (a.id.clone(), c)));
+    match found {
+        Some((holder, commitment)) => {
+            let declared = commitment.declared_at().map(format_utc).unwrap_or_default();
+            if &holder == id {
+                format!("{} · {declared}", commitment.channel)
+            } else {
+                format!(
+                    "{} {holder} · {} · {declared}",
+                    lang.t("actors.via"),
+                    commitment.channel
+                )
+            }
+        }
+        None => "—".to_owned(),
+    }
+}
+
+pub async fn actors(
+    State(state): State<AppState>,
+    Query(query): Query<LangQuery>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let (lang, chosen) = Lang::choose(query.lang.as_deref(), &headers);
+    let world = state.world();
+    let registry = &world.scenario.actors;
+    let body = html! {
+        h1 { (lang.t("actors.title")) }
+        p { a href="/api/v1/actors" { (lang.t("data.json")) } " · " a href="/actors.csv" { (lang.t("data.csv")) } }
+        table {
+            thead { tr {
+                th scope="col" { (lang.t("actors.name")) } th scope="col" { (lang.t("actors.name_ar")) }
+                th scope="col" { (lang.t("actors.side")) } th scope="col" { (lang.t("actors.guarantor")) }
+                th scope="col" { (lang.t("actors.commitment")) } th scope="col" { (lang.t("actors.designation")) }
+                th scope="col" { (lang.t("actors.aliases")) }
+            } }
+            tbody {
+                @for actor in registry.actors() {
+                    tr {
+                        th scope="row" { a href=(format!("/incidents?actor={}", actor.id)) { (actor.name) } }
+                        td lang="ar" dir="rtl" { (actor.name_ar) }
+                        td { (actor.side.as_str()) }
+                        td { (registry.guarantor(&actor.id).map_or("—".to_owned(), |c| c.to_string())) }
+                        td { (commitment_text(&state, &actor.id, lang)) }
+                        td { @for d in registry.designations().iter().filter(|d| d.actor == actor.id) {
+                            (d.list) " · " (format!("{:?}", d.status).to_lowercase()) " · " (d.listed_from.format("%Y-%m-%d")) br;
+                        } }
+                        td { (actor.aliases.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join(" · ")) }
+                    }
+                }
+            }
+        }
+    };
+    let path = uri.path_and_query().map_or("/actors", |pq| pq.as_str());
+    Ok(with_lang_cookie(
+        lang,
+        chosen,
+        layout(lang, &lang.t("actors.title"), path, body),
+    ))
+}
+
+pub async fn actors_csv(State(state): State<AppState>) -> Response {
+    let world = state.world();
+    let registry = &world.scenario.actors;
+    let rows = registry
+        .actors()
+        .iter()
+        .map(|a| {
+            vec![
+                a.id.to_string(),
+                a.name.clone(),
+                a.name_ar.clone(),
+                a.acled_type.to_string(),
+                a.side.as_str().to_owned(),
+                registry
+                    .guarantor(&a.id)
+                    .map(|c| c.to_string())
+                    .unwrap_or_default(),
+                a.parent.as_ref().map(|p| p.to_string()).unwrap_or_default(),
+                a.aliases
+                    .iter()
+                    .map(|x| x.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("|"),
+            ]
+        })
+        .collect();
+    csv(
+        "actors.csv",
+        &[
+            "id",
+            "name",
+            "name_ar",
+            "acled_type",
+            "side",
+            "guarantor",
+            "parent",
+            "aliases",
+        ],
+        rows,
+    )
+}
+
+pub async fn terms(
+    State(state): State<AppState>,
+    Query(query): Query<LangQuery>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let (lang, chosen) = Lang::choose(query.lang.as_deref(), &headers);
+    let world = state.world();
+    let agreement = &world.scenario.agreement;
+    let body = html! {
+        h1 { (lang.t("terms.title")) ": " (agreement.name) }
+        p { a href=(format!("/api/v1/agreements/{}", agreement.id)) { (lang.t("data.json")) } }
+        @for version in &agreement.versions {
+            section {
+                h2 { (lang.t("terms.version")) " " (version.number) ": " (version.title) }
+                dl {
+                    dt { (lang.t("dash.start")) } dd { (format_local(version.effective_start, version.zone)) " · " (format_utc(version.effective_start)) }
+                    @if let Some(deadline) = version.acceptance_deadline {
+                        dt { (lang.t("terms.deadline")) } dd { (format_local(deadline, version.zone)) " · " (format_utc(deadline)) }
+                    }
+                    dt { (lang.t("terms.geography")) }
+                    dd { (match version.geography { Geography::Nationwide => lang.t("terms.nationwide"), Geography::Area { .. } => lang.t("terms.local") }) }
+                    dt { (lang.t("terms.excluded")) }
+                    dd { (version.excluded_lists.join(", ")) "; " (version.excluded_actors.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ")) }
+                    dt { (lang.t("terms.window")) } dd { (version.transition_window.num_hours()) }
+                }
+                h3 { (lang.t("terms.obligations")) }
+                table {
+                    thead { tr { th scope="col" { "" } th scope="col" { (lang.t("terms.applies_to")) } th scope="col" { "" } } }
+                    tbody { @for obligation in &version.obligations {
+                        tr { th scope="row" { code { (obligation.code.as_str()) } }
+                             td { (obligation.applies_to.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")) }
+                             td { (obligation.text) } }
+                    } }
+                }
+                h3 { (lang.t("terms.sources")) }
+                ul { @for source in &version.sources { li { (source) } } }
+            }
+        }
+    };
+    let path = uri.path_and_query().map_or("/terms", |pq| pq.as_str());
+    Ok(with_lang_cookie(
+        lang,
+        chosen,
+        layout(lang, &lang.t("terms.title"), path, body),
+    ))
+}
+
+pub async fn besieged(
+    State(state): State<AppState>,
+    Query(query): Query<LangQuery>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let (lang, chosen) = Lang::choose(query.lang.as_deref(), &headers);
+    let locations = &state.base().besieged;
+    let body = html! {
+        h1 { (lang.t("besieged.title")) }
+        p { a href="/api/v1/besieged" { (lang.t("data.json")) } " · " a href="/besieged.csv" { (lang.t("data.csv")) } }
+        table {
+            thead { tr {
+                th scope="col" { (lang.t("besieged.location")) } th scope="col" { (lang.t("besieged.governorate")) }
+                th scope="col" { (lang.t("besieged.group")) } th scope="col" { (lang.t("besieged.by")) }
+                th scope="col" { (lang.t("besieged.population")) } th scope="col" { (lang.t("besieged.listed")) }
+            } }
+            tbody { @for location in locations {
+                tr {
+                    th scope="row" { (if lang == Lang::Ar { &location.name_ar } else { &location.name }) }
+                    td { (location.governorate) } td { (location.area_group) } td { (location.besieged_by) }
+                    td { @if let Some(p) = &location.population { (p.value) " (" (p.as_of) "; " (p.scope) ")" } @else { "—" } }
+                    td { (location.in_un_list_feb2016) }
+                }
+            } }
+        }
+    };
+    let path = uri.path_and_query().map_or("/besieged", |pq| pq.as_str());
+    Ok(with_lang_cookie(
+        lang,
+        chosen,
+        layout(lang, &lang.t("besieged.title"), path, body),
+    ))
+}
+
+pub async fn besieged_csv(State(state): State<AppState>) -> Response {
+    let rows = state
+        .base()
+        .besieged
+        .iter()
+        .map(|l| {
+            vec![
+                l.id.clone(),
+                l.name.clone(),
+                l.name_ar.clone(),
+                l.governorate.clone(),
+                l.admin1_pcode.clone(),
+                l.besieged_by.clone(),
+                l.population
+                    .as_ref()
+                    .map(|p| p.value.to_string())
+                    .unwrap_or_default(),
+                l.population
+                    .as_ref()
+                    .map(|p| p.as_of.clone())
+                    .unwrap_or_default(),
+                l.in_un_list_feb2016.clone(),
+                l.lat.to_string(),
+                l.lon.to_string(),
+            ]
+        })
+        .collect();
+    csv(
+        "besieged.csv",
+        &[
+            "id",
+            "name",
+            "name_ar",
+            "governorate",
+            "admin1_pcode",
+            "besieged_by",
+            "population",
+            "population_as_of",
+            "in_un_list_feb2016",
+            "lat",
+            "lon",
+        ],
+        rows,
+    )
+}
