@@ -927,3 +927,113 @@ async fn the_reference_pages_show_their_data_with_json_and_csv_links() {
     assert_eq!(csv.lines().count(), 20, "a header and 19 locations");
     assert!(csv.contains("\"Eastern Ghouta total (Douma") || csv.contains("douma,Douma,دوما"));
 }
+
+async fn post_form(
+    app: &App,
+    uri: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, Option<String>, String) {
+    let body = fields
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                v.bytes()
+                    .map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    })
+                    .collect::<String>()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&");
+    let request = Request::post(uri)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let text = String::from_utf8(
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    (status, location, text)
+}
+
+#[tokio::test]
+async fn the_report_form_validates_saves_once_and_opens_the_incident() {
+    let app = app().await;
+    let (status, form) = html(&app, "/report").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("name=\"idempotency_key\"") && form.contains("<datalist id=\"places\">"));
+
+    let bad = [
+        ("idempotency_key", "k-1"),
+        ("when", ""),
+        ("place", "Atlantis"),
+        ("perpetrator", "Martians"),
+        ("event_type", "mortar"),
+        ("source_name", ""),
+        ("source_type", "eyewitness"),
+        ("reliability", "C"),
+        ("credibility", "3"),
+        ("text", "shells fell"),
+    ];
+    let (status, _, page) = post_form(&app, "/report", &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for needle in [
+        "id=\"when-error\"",
+        "id=\"place-error\"",
+        "id=\"perpetrator-error\"",
+        "id=\"source_name-error\"",
+        "value=\"Atlantis\"",
+        "shells fell",
+    ] {
+        assert!(page.contains(needle), "missing {needle}");
+    }
+
+    let good = [
+        ("idempotency_key", "k-2"),
+        ("when", "2016-03-02T11:00"),
+        ("place", "Madaya"),
+        ("perpetrator", "قوات النظام"),
+        ("target", ""),
+        ("event_type", "aid_obstruction"),
+        ("source_name", "Local council"),
+        ("source_type", "eyewitness"),
+        ("reliability", "C"),
+        ("credibility", "2"),
+        ("text", "The convoy was turned back at the checkpoint."),
+    ];
+    let (status, location, _) = post_form(&app, "/report", &good).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = location.unwrap();
+    assert!(location.starts_with("/incidents/"));
+    // The network failed and the monitor sends again: the same incident, nothing new.
+    let (_, again, _) = post_form(&app, "/report", &good).await;
+    assert_eq!(again.as_deref(), Some(location.as_str()));
+    let (_, list) = app.get("/api/v1/incidents").await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    let id = location.trim_start_matches("/incidents/");
+    let (_, detail) = app.get(&format!("/api/v1/incidents/{id}")).await;
+    assert_eq!(detail["reports"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        detail["occurred_at"], "2016-03-02T09:00:00Z",
+        "Damascus time converted to UTC"
+    );
+    assert_eq!(detail["assessment"]["obligations"], json!(["OBL-ACCESS"]));
+    let (_, found) = html(&app, "/incidents?q=convoy").await;
+    assert!(found.contains(&location));
+}

@@ -7,6 +7,7 @@ mod i18n;
 mod incidents;
 mod map;
 mod reference;
+mod report;
 
 use axum::Router;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(dashboard::page))
         .route("/map", get(map::page))
         .route("/incidents", get(incidents::list))
+        .route("/report", get(report::form).post(report::submit))
         .route("/actors", get(reference::actors))
         .route("/actors.csv", get(reference::actors_csv))
         .route("/terms", get(reference::terms))
@@ -81,6 +83,7 @@ pub(crate) fn layout(lang: Lang, title: &str, path_and_query: &str, body: Markup
                         a href="/" { (lang.t("nav.dashboard")) }
                         a href="/map" { (lang.t("nav.map")) }
                         a href="/incidents" { (lang.t("nav.incidents")) }
+                        a href="/report" { (lang.t("nav.report")) }
                         a href="/actors" { (lang.t("nav.actors")) }
                         a href="/terms" { (lang.t("nav.terms")) }
                         a href="/besieged" { (lang.t("nav.besieged")) }

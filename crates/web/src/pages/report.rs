@@ -1,0 +1,371 @@
+//! `/report`: the form a monitor fills in. It works without JavaScript; errors come back next to
+//! the fields with everything typed kept; a hidden idempotency key makes a resubmission after a
+//! lost reply land on the same incident instead of a duplicate.
+
+use std::collections::HashMap;
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{NaiveDateTime, Utc};
+use geo::InteriorPoint;
+use maud::{Markup, html};
+use serde::Deserialize;
+use truce_core::actor::normalize_name;
+
+use super::{Lang, layout, with_lang_cookie};
+use crate::AppState;
+use crate::api::{create_incident, create_report};
+use crate::error::ApiError;
+use crate::extract::{IdempotencyKey, JsonBody, Path, Query};
+use crate::views::{Casualties, NewIncidentBody, NewReportBody, Range};
+
+/// The form's fields, all as typed.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct ReportForm {
+    lang: String,
+    idempotency_key: String,
+    when: String,
+    place: String,
+    lat: String,
+    lon: String,
+    perpetrator: String,
+    target: String,
+    event_type: String,
+    killed_civilian: String,
+    killed_combatant: String,
+    source_name: String,
+    source_type: String,
+    reliability: String,
+    credibility: String,
+    text: String,
+    notes: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct FormQuery {
+    lang: Option<String>,
+}
+
+const TYPES: [&str; 13] = [
+    "air_strike",
+    "shelling_artillery",
+    "rocket_mlrs",
+    "mortar",
+    "atgm",
+    "small_arms",
+    "sniper",
+    "ground_assault",
+    "territorial_advance",
+    "aid_obstruction",
+    "attack_on_aid",
+    "attack_on_medical",
+    "ied_vbied",
+];
+const SOURCE_TYPES: [&str; 8] = [
+    "eyewitness",
+    "NGO_monitor",
+    "UN",
+    "media",
+    "social_media",
+    "party_centre",
+    "co_chair_centre",
+    "sensor",
+];
+
+pub async fn form(
+    State(state): State<AppState>,
+    Query(query): Query<FormQuery>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    let (lang, chosen) = Lang::choose(query.lang.as_deref(), &headers);
+    let blank = ReportForm {
+        idempotency_key: uuid::Uuid::new_v4().to_string(),
+        lang: query.lang.unwrap_or_default(),
+        reliability: "F".to_owned(),
+        credibility: "6".to_owned(),
+        ..ReportForm::default()
+    };
+    let path = uri
+        .path_and_query()
+        .map_or("/report", |pq| pq.as_str())
+        .to_owned();
+    with_lang_cookie(
+        lang,
+        chosen,
+        page(&state, lang, &blank, &HashMap::new(), &path),
+    )
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<ReportForm>,
+) -> Result<Response, ApiError> {
+    let (lang, _) = Lang::choose(Some(form.lang.as_str()).filter(|l| !l.is_empty()), &headers);
+    let (errors, incident, report) = check(&state, lang, &form);
+    let (Some(incident), Some(report)) = (incident, report) else {
+        let mut response = page(&state, lang, &form, &errors, "/report").into_response();
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(response);
+    };
+    let key = Some(form.idempotency_key.clone()).filter(|k| !k.is_empty());
+    let hash = format!("form:{}", form.idempotency_key);
+    let created = create_incident(
+        State(state.clone()),
+        IdempotencyKey(key.clone()),
+        JsonBody {
+            value: incident,
+            hash: hash.clone(),
+        },
+    )
+    .await?;
+    let bytes = axum::body::to_bytes(created.into_body(), 1 << 20)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let value: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let id = value["id"]
+        .as_str()
+        .ok_or_else(|| ApiError::Internal("no id in the created incident".to_owned()))?
+        .to_owned();
+    let report_key = key.map(|k| format!("{k}/report"));
+    create_report(
+        State(state),
+        Path(id.clone()),
+        IdempotencyKey(report_key),
+        JsonBody {
+            value: report,
+            hash,
+        },
+    )
+    .await?;
+    let suffix = if lang == Lang::Ar { "?lang=ar" } else { "" };
+    Ok(Redirect::to(&format!("/incidents/{id}{suffix}")).into_response())
+}
+
+/// Checks the form; returns the errors by field, or the requests to make.
+fn check(
+    state: &AppState,
+    lang: Lang,
+    form: &ReportForm,
+) -> (
+    HashMap<&'static str, String>,
+    Option<NewIncidentBody>,
+    Option<NewReportBody>,
+) {
+    let world = state.world();
+    let scenario = &world.scenario;
+    let mut errors = HashMap::new();
+    let zone = scenario
+        .agreement
+        .versions
+        .first()
+        .map_or(chrono_tz::Tz::Asia__Damascus, |v| v.zone);
+    let occurred = NaiveDateTime::parse_from_str(form.when.trim(), "%Y-%m-%dT%H:%M")
+        .ok()
+        .and_then(|local| truce_core::time::local_to_utc(local, zone).ok());
+    if occurred.is_none() {
+        errors.insert("when", lang.t("report.err.when"));
+    }
+    let point = match (
+        form.lat.trim().parse::<f64>(),
+        form.lon.trim().parse::<f64>(),
+    ) {
+        (Ok(lat), Ok(lon)) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => {
+            Some((lat, lon))
+        }
+        _ if !form.place.trim().is_empty() => {
+            let found = place(state, &form.place);
+            if found.is_none() {
+                errors.insert("place", lang.t("report.err.unknown_place"));
+            }
+            found
+        }
+        _ => {
+            errors.insert("place", lang.t("report.err.place"));
+            None
+        }
+    };
+    for (field, name) in [("perpetrator", &form.perpetrator), ("target", &form.target)] {
+        if !name.trim().is_empty() && scenario.actors.resolve(name).is_none() {
+            errors.insert(field, lang.t("report.err.actor"));
+        }
+    }
+    if !TYPES.contains(&form.event_type.as_str()) {
+        errors.insert("event_type", lang.t("report.err.type"));
+    }
+    let count =
+        |field: &'static str, text: &str, errors: &mut HashMap<&'static str, String>| -> u32 {
+            if text.trim().is_empty() {
+                return 0;
+            }
+            text.trim().parse().unwrap_or_else(|_| {
+                errors.insert(field, lang.t("report.err.number"));
+                0
+            })
+        };
+    let killed_civilian = count("killed_civilian", &form.killed_civilian, &mut errors);
+    let killed_combatant = count("killed_combatant", &form.killed_combatant, &mut errors);
+    for (field, value) in [("source_name", &form.source_name), ("text", &form.text)] {
+        if value.trim().is_empty() {
+            errors.insert(field, lang.t("report.err.required"));
+        }
+    }
+    let credibility = form
+        .credibility
+        .trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|c| (1..=6).contains(c));
+    if credibility.is_none() {
+        errors.insert("credibility", lang.t("report.err.required"));
+    }
+    if !errors.is_empty() {
+        return (errors, None, None);
+    }
+    let (Some(occurred), Some((lat, lon)), Some(credibility)) = (occurred, point, credibility)
+    else {
+        return (errors, None, None);
+    };
+    let optional = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+    let incident = NewIncidentBody {
+        occurred_at: occurred.with_timezone(&Utc).to_rfc3339(),
+        lat,
+        lon,
+        time_precision: Some(1),
+        geo_precision: Some(if form.lat.trim().is_empty() { 2 } else { 1 }),
+        perpetrator: optional(&form.perpetrator),
+        target: optional(&form.target),
+        event_type: Some(form.event_type.clone()),
+        sub_event_type: None,
+        weapon: None,
+        notes: optional(&form.notes).or_else(|| optional(&form.text)),
+        origin: None,
+        self_defence_claimed: None,
+        casualties: Some(Casualties {
+            killed_civilian: Range {
+                min: killed_civilian,
+                max: killed_civilian,
+            },
+            killed_combatant: Range {
+                min: killed_combatant,
+                max: killed_combatant,
+            },
+            ..Casualties::default()
+        }),
+    };
+    let report = NewReportBody {
+        source_name: form.source_name.trim().to_owned(),
+        source_type: form.source_type.clone(),
+        affiliation: None,
+        reliability: form.reliability.clone(),
+        credibility,
+        direct_observation: None,
+        text: form.text.trim().to_owned(),
+        received_at: None,
+        language: Some(lang.code().to_owned()),
+        url: None,
+    };
+    (errors, Some(incident), Some(report))
+}
+
+/// Coordinates for a place name: a sub-district (its interior point) or a besieged location.
+fn place(state: &AppState, name: &str) -> Option<(f64, f64)> {
+    let key = normalize_name(name);
+    let world = state.world();
+    if let Some(location) = state.base().besieged.iter().find(|l| {
+        normalize_name(&l.name) == key
+            || normalize_name(&l.name_ar) == key
+            || l.alt_names.iter().any(|a| normalize_name(a) == key)
+    }) {
+        return Some((location.lat, location.lon));
+    }
+    world
+        .scenario
+        .admin3
+        .units()
+        .iter()
+        .find(|unit| normalize_name(&unit.name_en) == key || normalize_name(&unit.name_ar) == key)
+        .and_then(|unit| unit.shape.interior_point())
+        .map(|point| (point.y(), point.x()))
+}
+
+fn field(
+    label: String,
+    name: &'static str,
+    errors: &HashMap<&'static str, String>,
+    input: Markup,
+) -> Markup {
+    let error_id = format!("{name}-error");
+    html! {
+        div.field.invalid[errors.contains_key(name)] {
+            label for=(name) { (label) }
+            (input)
+            @if let Some(message) = errors.get(name) { span.error id=(error_id) role="alert" { (message) } }
+        }
+    }
+}
+
+fn page(
+    state: &AppState,
+    lang: Lang,
+    form: &ReportForm,
+    errors: &HashMap<&'static str, String>,
+    path: &str,
+) -> Markup {
+    let world = state.world();
+    let text_input = |name: &'static str, value: &str, list: Option<&str>| {
+        html! { input type="text" id=(name) name=(name) value=(value) list=[list] aria-invalid=[errors.contains_key(name).then_some("true")]; }
+    };
+    let body = html! {
+        h1 { (lang.t("report.title")) }
+        p { (lang.t("report.intro")) }
+        @if !errors.is_empty() { p.error-summary role="alert" { (lang.t("report.errors")) } }
+        form.report method="post" action="/report" novalidate {
+            input type="hidden" name="idempotency_key" value=(form.idempotency_key);
+            input type="hidden" name="lang" value=(lang.code());
+            (field(lang.t("report.when"), "when", errors, html! { input type="datetime-local" id="when" name="when" value=(form.when); }))
+            (field(lang.t("report.where"), "place", errors, html! {
+                (text_input("place", &form.place, Some("places")))
+                small { (lang.t("report.where_hint")) }
+            }))
+            datalist #places {
+                @for unit in world.scenario.admin3.units() { option value=(if lang == Lang::Ar { &unit.name_ar } else { &unit.name_en }) {} }
+                @for location in &state.base().besieged { option value=(if lang == Lang::Ar { &location.name_ar } else { &location.name }) {} }
+            }
+            (field(lang.t("report.lat"), "lat", errors, text_input("lat", &form.lat, None)))
+            (field(lang.t("report.lon"), "lon", errors, text_input("lon", &form.lon, None)))
+            (field(lang.t("report.perpetrator"), "perpetrator", errors, text_input("perpetrator", &form.perpetrator, Some("actors"))))
+            (field(lang.t("report.target"), "target", errors, text_input("target", &form.target, Some("actors"))))
+            datalist #actors {
+                @for actor in world.scenario.actors.actors() { option value=(if lang == Lang::Ar && !actor.name_ar.is_empty() { &actor.name_ar } else { &actor.name }) {} }
+            }
+            (field(lang.t("report.type"), "event_type", errors, html! {
+                select id="event_type" name="event_type" {
+                    option value="" { "—" }
+                    @for kind in TYPES { option value=(kind) selected[form.event_type == kind] { (kind.replace('_', " ")) } }
+                }
+            }))
+            (field(lang.t("report.killed_civilian"), "killed_civilian", errors, html! { input type="number" min="0" id="killed_civilian" name="killed_civilian" value=(form.killed_civilian); }))
+            (field(lang.t("report.killed_combatant"), "killed_combatant", errors, html! { input type="number" min="0" id="killed_combatant" name="killed_combatant" value=(form.killed_combatant); }))
+            (field(lang.t("report.source"), "source_name", errors, text_input("source_name", &form.source_name, None)))
+            (field(lang.t("report.source_type"), "source_type", errors, html! {
+                select id="source_type" name="source_type" { @for kind in SOURCE_TYPES { option value=(kind) selected[form.source_type == kind] { (kind) } } }
+            }))
+            (field(lang.t("report.reliability"), "reliability", errors, html! {
+                select id="reliability" name="reliability" { @for grade in ["A", "B", "C", "D", "E", "F"] { option value=(grade) selected[form.reliability == grade] { (grade) } } }
+            }))
+            (field(lang.t("report.credibility"), "credibility", errors, html! {
+                select id="credibility" name="credibility" { @for grade in ["1", "2", "3", "4", "5", "6"] { option value=(grade) selected[form.credibility == grade] { (grade) } } }
+            }))
+            (field(lang.t("report.text"), "text", errors, html! { textarea id="text" name="text" rows="4" { (form.text) } }))
+            (field(lang.t("report.notes"), "notes", errors, html! { textarea id="notes" name="notes" rows="2" { (form.notes) } }))
+            button type="submit" { (lang.t("report.submit")) }
+        }
+    };
+    layout(lang, &lang.t("report.title"), path, body)
+}
