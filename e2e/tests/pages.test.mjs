@@ -1,0 +1,140 @@
+// Browser tests: start `truce demo` on a temporary database and a free port, then drive Debian's
+// Chromium through the pages a task-force officer and a field monitor use. Screenshots go to
+// target/e2e/ for people to look at.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+
+const root = resolve(import.meta.dirname, "..", "..");
+const binary = process.env.TRUCE_BIN || join(root, "target", "debug", "truce");
+const browserPath = process.env.CHROMIUM || "/usr/bin/chromium";
+const shots = join(root, "target", "e2e");
+mkdirSync(shots, { recursive: true });
+
+let server;
+let base;
+let browser;
+
+// Without Chromium the tests say why they are skipped instead of failing; CI installs it.
+const skip = existsSync(browserPath) ? false : `${browserPath} is missing: apt-get install chromium`;
+const check = (name, body) => test(name, { skip }, body);
+
+before(async () => {
+  if (skip) {
+    console.log(`skipping the browser tests: ${skip}`);
+    return;
+  }
+  if (!existsSync(binary)) {
+    throw new Error(`${binary} is missing: run cargo build first`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), "truce-e2e-"));
+  server = spawn(binary, ["demo", "--database-url", `sqlite://${join(dir, "demo.db")}`, "--listen", "127.0.0.1:0"], {
+    env: { ...process.env, TRUCE_LOG: "warn" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  base = await new Promise((resolveBase, reject) => {
+    let seen = "";
+    server.stdout.on("data", (chunk) => {
+      seen += chunk;
+      const match = seen.match(/http:\/\/(127\.0\.0\.1:\d+)/);
+      if (match) resolveBase(`http://${match[1]}`);
+    });
+    server.on("exit", (code) => reject(new Error(`truce demo exited with ${code}: ${seen}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: browserPath,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill("SIGTERM");
+});
+
+check("the dashboard shows the agreement, the counts and the map", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${base}/`);
+  assert.equal(await page.title(), "Dashboard · Truce");
+  assert.match(await page.textContent("body"), /2016-02-27 00:00 EET · 2016-02-26 22:00 UTC/);
+  assert.ok(await page.locator("figure.map svg #layer-control path").count() > 200);
+  assert.ok(await page.locator("figure.trend svg rect").count() > 10);
+  await page.screenshot({ path: join(shots, "dashboard.png"), fullPage: true });
+  await page.close();
+});
+
+check("incidents can be filtered and one opened with its explanation", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${base}/incidents`);
+  await page.selectOption("select[name=label]", "coverage_disputed");
+  await page.selectOption("select[name=admin1]", "SY07");
+  await Promise.all([page.waitForNavigation(), page.click("form.filters button[type=submit]")]);
+  assert.match(page.url(), /label=coverage_disputed/);
+  const rows = page.locator("table.incidents tbody tr");
+  assert.ok((await rows.count()) > 0);
+  for (const badge of await page.locator("table.incidents tbody tr td:last-child").allTextContents()) {
+    assert.match(badge, /Disputed/);
+  }
+  await page.screenshot({ path: join(shots, "incidents-filtered.png"), fullPage: true });
+  await Promise.all([page.waitForNavigation(), rows.first().locator("a").click()]);
+  assert.match(page.url(), /\/incidents\//);
+  assert.match(await page.textContent("ol.reasons"), /R1: occurred/);
+  assert.ok(await page.locator("figure.inset svg").count() === 1);
+  await page.screenshot({ path: join(shots, "incident-detail.png"), fullPage: true });
+  await page.close();
+});
+
+check("a report submitted through the form is in the list and on the map", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${base}/report`);
+  await page.fill("#when", "2016-03-31T23:30");
+  await page.fill("#place", "Madaya");
+  await page.fill("#perpetrator", "Syrian Arab Army");
+  await page.selectOption("#event_type", "aid_obstruction");
+  await page.fill("#source_name", "e2e monitor");
+  await page.selectOption("#reliability", "B");
+  await page.selectOption("#credibility", "2");
+  await page.fill("#text", "Browser test: the convoy was stopped at the checkpoint.");
+  await Promise.all([page.waitForNavigation(), page.click("form.report button[type=submit]")]);
+  const incidentPath = new URL(page.url()).pathname;
+  assert.match(incidentPath, /^\/incidents\//);
+  assert.match(await page.textContent("body"), /e2e monitor/);
+  await page.goto(`${base}/incidents?q=Browser+test`);
+  assert.equal(await page.locator(`table.incidents a[href="${incidentPath}"]`).count(), 1);
+  await page.goto(`${base}/map?lon=36.1&lat=33.7&zoom=32`);
+  assert.ok(await page.locator(`#layer-incidents a[href="${incidentPath}"]`).count() === 1, "the new incident is a marker on the zoomed map");
+  await page.screenshot({ path: join(shots, "report-on-map.png") });
+  await page.close();
+});
+
+check("Arabic pages are right to left and remembered", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${base}/map?lang=ar`);
+  assert.equal(await page.getAttribute("html", "dir"), "rtl");
+  assert.equal(await page.getAttribute("html", "lang"), "ar");
+  await page.goto(`${base}/incidents`);
+  assert.equal(await page.getAttribute("html", "dir"), "rtl", "the cookie keeps Arabic");
+  await page.screenshot({ path: join(shots, "incidents-ar.png") });
+  await page.goto(`${base}/incidents?lang=en`);
+  assert.equal(await page.getAttribute("html", "dir"), "ltr");
+  await page.close();
+});
+
+check("the pages work with JavaScript disabled", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${base}/map`);
+  await page.uncheck("input[name=incidents]");
+  await Promise.all([page.waitForNavigation(), page.click("form.layers button[type=submit]")]);
+  assert.equal(await page.locator("#layer-incidents").count(), 0, "the layer is off after the form round trip");
+  assert.equal(await page.locator("#layer-control").count(), 1);
+  await Promise.all([page.waitForNavigation(), page.click("a[data-zoom=in]")]);
+  assert.match(page.url(), /zoom=2/);
+  await page.screenshot({ path: join(shots, "map-no-js.png") });
+  await context.close();
+});
