@@ -279,6 +279,8 @@ pub enum Layer<'a> {
         /// The areas.
         areas: Vec<Area<'a>>,
     },
+    /// A layer already rendered by [`render_layer`] (e.g. taken from a cache).
+    Rendered(std::sync::Arc<str>),
     /// Point markers, clustered when `cluster_cell` is set.
     Markers {
         /// Layer id.
@@ -308,6 +310,101 @@ fn path_data(rings: &[Vec<(f64, f64)>]) -> String {
     d
 }
 
+/// The SVG group (`<g id="layer-…">…</g>`) of one layer, so that a caller can cache the layers
+/// that change rarely (the areas) and redraw only the others.
+pub fn render_layer(viewport: &Viewport, layer: &Layer<'_>) -> String {
+    let mut svg = String::new();
+    match layer {
+        Layer::Rendered(group) => svg.push_str(group),
+        Layer::Areas { id, areas } => {
+            let _ = write!(
+                svg,
+                r#"<g id="layer-{id}" data-layer="{id}">"#,
+                id = escape(id)
+            );
+            let mut labels = String::new();
+            for area in areas {
+                let rings = prepare(area.shape, viewport);
+                if rings.is_empty() {
+                    continue;
+                }
+                let d = path_data(&rings);
+                let _ = write!(
+                    svg,
+                    r#"<path class="{}" d="{d}" fill-rule="evenodd"><title>{}</title></path>"#,
+                    escape(&area.class),
+                    escape(&area.title)
+                );
+                if area.hatched {
+                    let _ = write!(
+                        svg,
+                        r#"<path class="hatch" d="{d}" fill="url(#hatch)" fill-rule="evenodd"/>"#
+                    );
+                }
+                if let Some((lon, lat, text)) = &area.label {
+                    let (x, y) = viewport.project(*lon, *lat);
+                    if x >= 0.0 && y >= 0.0 && x <= viewport.width && y <= viewport.height {
+                        let _ = write!(
+                            labels,
+                            r#"<text x="{x:.1}" y="{y:.1}" class="label">{}</text>"#,
+                            escape(text)
+                        );
+                    }
+                }
+            }
+            svg.push_str(&labels);
+            svg.push_str("</g>");
+        }
+        Layer::Markers {
+            id,
+            markers,
+            cluster_cell,
+        } => {
+            let _ = write!(
+                svg,
+                r#"<g id="layer-{id}" data-layer="{id}">"#,
+                id = escape(id)
+            );
+            let groups = match cluster_cell {
+                Some(cell) => cluster(markers, viewport, *cell),
+                None => cluster(markers, viewport, f64::MIN_POSITIVE),
+            };
+            for group in groups {
+                if let [only] = group.members[..] {
+                    let marker = &markers[only];
+                    let circle = format!(
+                        r#"<circle cx="{:.1}" cy="{:.1}" r="{:.1}" class="{}"><title>{}</title></circle>"#,
+                        group.x,
+                        group.y,
+                        marker.radius,
+                        escape(&marker.class),
+                        escape(&marker.title)
+                    );
+                    match &marker.href {
+                        Some(href) => {
+                            let _ = write!(svg, r#"<a href="{}">{circle}</a>"#, escape(href));
+                        }
+                        None => svg.push_str(&circle),
+                    }
+                } else {
+                    let count = group.members.len();
+                    let radius = 6.0 + (count as f64).sqrt() * 2.0;
+                    let _ = write!(
+                        svg,
+                        r#"<g class="cluster {class}"><circle cx="{x:.1}" cy="{y:.1}" r="{radius:.1}"/><text x="{x:.1}" y="{y:.1}" dy="0.35em">{count}</text><title>{count}</title></g>"#,
+                        class = escape(&group.class),
+                        x = group.x,
+                        y = group.y,
+                    );
+                }
+            }
+            svg.push_str("</g>");
+        }
+    }
+
+    svg
+}
+
 /// Writes the SVG for the layers, in order (the first is at the bottom).
 pub fn render(viewport: &Viewport, layers: &[Layer<'_>], title: &str) -> String {
     let mut svg = String::with_capacity(64 * 1024);
@@ -323,92 +420,7 @@ pub fn render(viewport: &Viewport, layers: &[Layer<'_>], title: &str) -> String 
         b3 = viewport.bbox[3],
     );
     for layer in layers {
-        match layer {
-            Layer::Areas { id, areas } => {
-                let _ = write!(
-                    svg,
-                    r#"<g id="layer-{id}" data-layer="{id}">"#,
-                    id = escape(id)
-                );
-                let mut labels = String::new();
-                for area in areas {
-                    let rings = prepare(area.shape, viewport);
-                    if rings.is_empty() {
-                        continue;
-                    }
-                    let d = path_data(&rings);
-                    let _ = write!(
-                        svg,
-                        r#"<path class="{}" d="{d}" fill-rule="evenodd"><title>{}</title></path>"#,
-                        escape(&area.class),
-                        escape(&area.title)
-                    );
-                    if area.hatched {
-                        let _ = write!(
-                            svg,
-                            r#"<path class="hatch" d="{d}" fill="url(#hatch)" fill-rule="evenodd"/>"#
-                        );
-                    }
-                    if let Some((lon, lat, text)) = &area.label {
-                        let (x, y) = viewport.project(*lon, *lat);
-                        if x >= 0.0 && y >= 0.0 && x <= viewport.width && y <= viewport.height {
-                            let _ = write!(
-                                labels,
-                                r#"<text x="{x:.1}" y="{y:.1}" class="label">{}</text>"#,
-                                escape(text)
-                            );
-                        }
-                    }
-                }
-                svg.push_str(&labels);
-                svg.push_str("</g>");
-            }
-            Layer::Markers {
-                id,
-                markers,
-                cluster_cell,
-            } => {
-                let _ = write!(
-                    svg,
-                    r#"<g id="layer-{id}" data-layer="{id}">"#,
-                    id = escape(id)
-                );
-                let groups = match cluster_cell {
-                    Some(cell) => cluster(markers, viewport, *cell),
-                    None => cluster(markers, viewport, f64::MIN_POSITIVE),
-                };
-                for group in groups {
-                    if let [only] = group.members[..] {
-                        let marker = &markers[only];
-                        let circle = format!(
-                            r#"<circle cx="{:.1}" cy="{:.1}" r="{:.1}" class="{}"><title>{}</title></circle>"#,
-                            group.x,
-                            group.y,
-                            marker.radius,
-                            escape(&marker.class),
-                            escape(&marker.title)
-                        );
-                        match &marker.href {
-                            Some(href) => {
-                                let _ = write!(svg, r#"<a href="{}">{circle}</a>"#, escape(href));
-                            }
-                            None => svg.push_str(&circle),
-                        }
-                    } else {
-                        let count = group.members.len();
-                        let radius = 6.0 + (count as f64).sqrt() * 2.0;
-                        let _ = write!(
-                            svg,
-                            r#"<g class="cluster {class}"><circle cx="{x:.1}" cy="{y:.1}" r="{radius:.1}"/><text x="{x:.1}" y="{y:.1}" dy="0.35em">{count}</text><title>{count}</title></g>"#,
-                            class = escape(&group.class),
-                            x = group.x,
-                            y = group.y,
-                        );
-                    }
-                }
-                svg.push_str("</g>");
-            }
-        }
+        svg.push_str(&render_layer(viewport, layer));
     }
     svg.push_str("</svg>");
     svg

@@ -832,6 +832,39 @@ impl Store {
             .collect()
     }
 
+    /// The most recent incidents' id, time (ms), position and labels, for drawing markers.
+    pub async fn incident_markers(
+        &self,
+        limit: usize,
+    ) -> StoreResult<Vec<(String, i64, f64, f64, Vec<String>)>> {
+        let sql = format!(
+            "SELECT id, occurred_at, lat, lon, labels FROM incident WHERE lat IS NOT NULL AND lon IS NOT NULL \
+             ORDER BY occurred_at DESC, seq DESC LIMIT {limit}"
+        );
+        sqlx::query(&sql)
+            .fetch_all(&self.pool)
+            .await
+            .doing("reading incident markers")?
+            .iter()
+            .map(|row| {
+                let labels = text(row, "labels")?;
+                Ok((
+                    text(row, "id")?,
+                    int(row, "occurred_at")?,
+                    row.try_get::<f64, _>("lat")
+                        .doing("reading incident markers")?,
+                    row.try_get::<f64, _>("lon")
+                        .doing("reading incident markers")?,
+                    labels
+                        .split(',')
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                ))
+            })
+            .collect()
+    }
+
     /// The time of the latest incident, if any.
     pub async fn latest_incident_at(&self) -> StoreResult<Option<i64>> {
         let row = sqlx::query("SELECT MAX(occurred_at) AS latest FROM incident")

@@ -47,7 +47,11 @@ pub struct World {
     pub parts: ScenarioParts,
     /// Every stored agreement as (id, JSON); the first is the one incidents are classified against.
     pub agreements: Vec<(String, String)>,
+    /// A number no other world of this process has: caches of drawn maps key on it.
+    pub generation: u64,
 }
+
+static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// The fixed reference data of a scenario: identity, admin boundaries, besieged locations.
 pub fn base_parts(files: &dyn ScenarioFiles) -> Result<ScenarioParts, ScenarioErrors> {
@@ -186,6 +190,7 @@ pub async fn load_world(store: &Store, base: &ScenarioParts) -> Result<World, Wo
         scenario: Arc::new(scenario),
         parts,
         agreements,
+        generation: GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
     })
 }
 

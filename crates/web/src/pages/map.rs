@@ -10,14 +10,12 @@ use geo::InteriorPoint;
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 use truce_core::control::Controller;
-use truce_map::{Area, Layer, Marker, Viewport, render};
-use truce_store::IncidentFilter;
+use truce_map::{Area, Layer, Marker, Viewport, render, render_layer};
 
 use super::{Lang, layout, with_lang_cookie};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Query;
-use crate::views::AssessmentView;
 
 /// Syria's bounding box (west, south, east, north).
 pub(crate) const COUNTRY: [f64; 4] = [35.6, 32.3, 42.4, 37.4];
@@ -146,86 +144,100 @@ pub(crate) async fn country_svg(
 ) -> Result<String, ApiError> {
     let world = state.world();
     let scenario = &world.scenario;
+    let key = |layer: &str| {
+        format!(
+            "{}|{layer}|{:?}|{}|{}|{}",
+            world.generation,
+            viewport.bbox,
+            viewport.width,
+            at.timestamp(),
+            lang.code()
+        )
+    };
     let mut layers = Vec::new();
     if shown.control {
-        let in_force: Vec<_> = scenario
-            .control
-            .versions()
-            .iter()
-            .filter(|v| v.in_force_at(at))
-            .collect();
-        let mut per_unit: HashMap<&str, usize> = HashMap::new();
-        for version in &in_force {
-            if let Some(pcode) = &version.admin3_pcode {
-                *per_unit.entry(pcode).or_default() += 1;
-            }
-        }
-        let areas = in_force
-            .iter()
-            .map(|version| {
-                let rival = version
-                    .admin3_pcode
-                    .as_deref()
-                    .is_some_and(|p| per_unit.get(p).copied().unwrap_or(0) > 1);
-                let controller = version.controller.to_string();
-                let hatched = rival
-                    || !version.comingled.is_empty()
-                    || version.controller == Controller::Contested;
-                Area {
-                    shape: &version.shape,
-                    class: format!("ctl ctl-{controller}"),
-                    title: format!(
-                        "{} — {} ({}{})",
-                        version
-                            .name
-                            .clone()
-                            .unwrap_or_else(|| version.id.to_string()),
-                        controller_name(lang, &controller),
-                        version.contributor,
-                        if version.approximate {
-                            ", approximate"
-                        } else {
-                            ""
-                        }
-                    ),
-                    hatched,
-                    label: None,
+        layers.push(cached(&key("control"), viewport, || {
+            let in_force: Vec<_> = scenario
+                .control
+                .versions()
+                .iter()
+                .filter(|v| v.in_force_at(at))
+                .collect();
+            let mut per_unit: HashMap<&str, usize> = HashMap::new();
+            for version in &in_force {
+                if let Some(pcode) = &version.admin3_pcode {
+                    *per_unit.entry(pcode).or_default() += 1;
                 }
-            })
-            .collect();
-        layers.push(Layer::Areas {
-            id: "control".to_owned(),
-            areas,
-        });
+            }
+            let areas = in_force
+                .iter()
+                .map(|version| {
+                    let rival = version
+                        .admin3_pcode
+                        .as_deref()
+                        .is_some_and(|p| per_unit.get(p).copied().unwrap_or(0) > 1);
+                    let controller = version.controller.to_string();
+                    let hatched = rival
+                        || !version.comingled.is_empty()
+                        || version.controller == Controller::Contested;
+                    Area {
+                        shape: &version.shape,
+                        class: format!("ctl ctl-{controller}"),
+                        title: format!(
+                            "{} — {} ({}{})",
+                            version
+                                .name
+                                .clone()
+                                .unwrap_or_else(|| version.id.to_string()),
+                            controller_name(lang, &controller),
+                            version.contributor,
+                            if version.approximate {
+                                ", approximate"
+                            } else {
+                                ""
+                            }
+                        ),
+                        hatched,
+                        label: None,
+                    }
+                })
+                .collect();
+            Layer::Areas {
+                id: "control".to_owned(),
+                areas,
+            }
+        }));
     }
     if shown.admin {
-        let areas = scenario
-            .admin1
-            .units()
-            .iter()
-            .map(|unit| {
-                let name = if lang == Lang::Ar && !unit.name_ar.is_empty() {
-                    unit.name_ar.clone()
-                } else {
-                    unit.name_en.clone()
-                };
-                let label = unit
-                    .shape
-                    .interior_point()
-                    .map(|p| (p.x(), p.y(), name.clone()));
-                Area {
-                    shape: &unit.shape,
-                    class: "admin1".to_owned(),
-                    title: name,
-                    hatched: false,
-                    label,
-                }
-            })
-            .collect();
-        layers.push(Layer::Areas {
-            id: "admin".to_owned(),
-            areas,
-        });
+        layers.push(cached(&key("admin"), viewport, || {
+            let areas = scenario
+                .admin1
+                .units()
+                .iter()
+                .map(|unit| {
+                    let name = if lang == Lang::Ar && !unit.name_ar.is_empty() {
+                        unit.name_ar.clone()
+                    } else {
+                        unit.name_en.clone()
+                    };
+                    let label = unit
+                        .shape
+                        .interior_point()
+                        .map(|p| (p.x(), p.y(), name.clone()));
+                    Area {
+                        shape: &unit.shape,
+                        class: "admin1".to_owned(),
+                        title: name,
+                        hatched: false,
+                        label,
+                    }
+                })
+                .collect();
+            Layer::Areas {
+                id: "admin".to_owned(),
+                areas,
+            }
+        }));
     }
     if shown.besieged {
         let markers = state
@@ -258,28 +270,25 @@ pub(crate) async fn country_svg(
         });
     }
     if shown.incidents {
-        let page = state
+        let markers = state
             .store()
-            .incidents(&IncidentFilter::default(), None, MAX_INCIDENTS)
-            .await?;
-        let markers = page
-            .items
-            .iter()
-            .filter_map(|record| {
-                let assessment: AssessmentView = serde_json::from_str(&record.assessment).ok()?;
-                let label = primary_label(&assessment.labels);
-                Some(Marker {
-                    lon: record.lon?,
-                    lat: record.lat?,
+            .incident_markers(MAX_INCIDENTS)
+            .await?
+            .into_iter()
+            .map(|(id, occurred_at, lat, lon, labels)| {
+                let label = primary_label(&labels);
+                Marker {
+                    lon,
+                    lat,
                     class: format!("inc lbl-{label}"),
                     title: format!(
                         "{} — {}",
-                        crate::world::rfc3339(record.occurred_at),
-                        assessment.labels.join(", ")
+                        crate::world::rfc3339(occurred_at),
+                        labels.join(", ")
                     ),
-                    href: Some(format!("/incidents/{}", record.id)),
+                    href: Some(format!("/incidents/{id}")),
                     radius: 3.5,
-                })
+                }
             })
             .collect();
         layers.push(Layer::Markers {
@@ -289,6 +298,31 @@ pub(crate) async fn country_svg(
         });
     }
     Ok(render(viewport, &layers, &lang.t("map.title")))
+}
+
+/// Drawn area layers by world generation, layer, viewport, instant and language: the outlines
+/// are the costly part of a page and change only when the map does.
+static AREA_LAYERS: std::sync::LazyLock<std::sync::Mutex<HashMap<String, std::sync::Arc<str>>>> =
+    std::sync::LazyLock::new(Default::default);
+/// Drawn layers kept at most (a few views at many zooms); the cache is emptied when full.
+const AREA_LAYER_CACHE: usize = 256;
+
+fn cached<'a>(key: &str, viewport: &Viewport, build: impl FnOnce() -> Layer<'a>) -> Layer<'a> {
+    let lock = || {
+        AREA_LAYERS
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    };
+    if let Some(svg) = lock().get(key) {
+        return Layer::Rendered(std::sync::Arc::clone(svg));
+    }
+    let svg: std::sync::Arc<str> = std::sync::Arc::from(render_layer(viewport, &build()));
+    let mut cache = lock();
+    if cache.len() >= AREA_LAYER_CACHE {
+        cache.clear();
+    }
+    cache.insert(key.to_owned(), std::sync::Arc::clone(&svg));
+    Layer::Rendered(svg)
 }
 
 fn controller_name(lang: Lang, controller: &str) -> String {
