@@ -92,6 +92,11 @@ check("incidents can be filtered and one opened with its explanation", async () 
 check("a report submitted through the form is in the list and on the map", async () => {
   const page = await browser.newPage();
   await page.goto(`${base}/report`);
+  await page.click("#pick-map svg", { position: { x: 120, y: 100 } });
+  assert.notEqual(await page.inputValue("#lat"), "", "a click on the map fills the latitude");
+  assert.notEqual(await page.inputValue("#lon"), "");
+  await page.fill("#lat", "");
+  await page.fill("#lon", "");
   await page.fill("#when", "2016-03-31T23:30");
   await page.fill("#place", "Madaya");
   await page.fill("#perpetrator", "Syrian Arab Army");

@@ -3,6 +3,23 @@
 // already offers without JavaScript.
 (function () {
   "use strict";
+  // On the report form, a click on the small map fills in the coordinates.
+  var pick = document.getElementById("pick-map");
+  if (pick) {
+    var pickSvg = pick.querySelector("svg");
+    var box = (pickSvg && pickSvg.dataset.bbox || "").split(",").map(parseFloat);
+    pickSvg.addEventListener("click", function (event) {
+      var rect = pickSvg.getBoundingClientRect();
+      var lon = box[0] + (event.clientX - rect.left) / rect.width * (box[2] - box[0]);
+      var lat = box[3] - (event.clientY - rect.top) / rect.height * (box[3] - box[1]);
+      document.getElementById("lat").value = lat.toFixed(4);
+      document.getElementById("lon").value = lon.toFixed(4);
+    });
+  }
+})();
+
+(function () {
+  "use strict";
   var figure = document.getElementById("map");
   if (!figure) { return; }
   var svg = figure.querySelector("svg");

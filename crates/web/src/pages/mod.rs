@@ -76,6 +76,7 @@ pub(crate) fn layout(lang: Lang, title: &str, path_and_query: &str, body: Markup
                 link rel="stylesheet" href="/static/truce.css";
             }
             body {
+                a.skip href="#content" { (lang.t("skip")) }
                 header.top {
                     a.brand href="/" { (lang.t("app.name")) }
                     span.tagline { (lang.t("app.tagline")) }
@@ -91,7 +92,7 @@ pub(crate) fn layout(lang: Lang, title: &str, path_and_query: &str, body: Markup
                         a href=(switch) lang=(lang.other().code()) { (lang.t("lang.switch")) }
                     }
                 }
-                main { (body) }
+                main #content tabindex="-1" { (body) }
                 footer { small { (lang.t("footer.data")) } }
             }
         }

@@ -294,6 +294,33 @@ fn place(state: &AppState, name: &str) -> Option<(f64, f64)> {
         .map(|point| (point.y(), point.x()))
 }
 
+/// A small map of the country to click on: the governorates only, so it stays light.
+fn pick_map(state: &AppState) -> String {
+    let world = state.world();
+    let viewport = truce_map::Viewport::fit(super::map::COUNTRY, 360.0);
+    let areas: Vec<truce_map::Area<'_>> = world
+        .scenario
+        .admin1
+        .units()
+        .iter()
+        .map(|unit| truce_map::Area {
+            shape: &unit.shape,
+            class: "admin1 pickable".to_owned(),
+            title: unit.name_en.clone(),
+            hatched: false,
+            label: None,
+        })
+        .collect();
+    truce_map::render(
+        &viewport,
+        &[truce_map::Layer::Areas {
+            id: "admin".to_owned(),
+            areas,
+        }],
+        "",
+    )
+}
+
 fn field(
     label: String,
     name: &'static str,
@@ -337,6 +364,10 @@ fn page(
                 @for unit in world.scenario.admin3.units() { option value=(if lang == Lang::Ar { &unit.name_ar } else { &unit.name_en }) {} }
                 @for location in &state.base().besieged { option value=(if lang == Lang::Ar { &location.name_ar } else { &location.name }) {} }
             }
+            figure.map.pick #pick-map data-pick="true" {
+                (maud::PreEscaped(pick_map(state)))
+                figcaption { (lang.t("report.map_hint")) }
+            }
             (field(lang.t("report.lat"), "lat", errors, text_input("lat", &form.lat, None)))
             (field(lang.t("report.lon"), "lon", errors, text_input("lon", &form.lon, None)))
             (field(lang.t("report.perpetrator"), "perpetrator", errors, text_input("perpetrator", &form.perpetrator, Some("actors"))))
@@ -366,6 +397,7 @@ fn page(
             (field(lang.t("report.notes"), "notes", errors, html! { textarea id="notes" name="notes" rows="2" { (form.notes) } }))
             button type="submit" { (lang.t("report.submit")) }
         }
+        script src="/static/map.js" defer {}
     };
     layout(lang, &lang.t("report.title"), path, body)
 }
