@@ -279,7 +279,7 @@ pub async fn detail(
                 dt { (lang.t("detail.route")) }
                 dd { (detail.assessment.route_to.clone().unwrap_or_else(|| lang.t("detail.none"))) }
                 dt { (lang.t("detail.verification")) }
-                dd { (detail.assessment.verification) }
+                dd { (lang.t(&format!("verification.{}", detail.assessment.verification))) }
                 dt { (lang.t("detail.area")) }
                 dd { (detail.assessment.area.as_ref().map_or_else(|| lang.t("detail.none"), |a| format!("{} ({})", a.version_id, a.controller))) }
             }

@@ -102,11 +102,11 @@ pub async fn actors(
                     tr {
                         th scope="row" { a href=(format!("/incidents?actor={}", actor.id)) { (actor.name) } }
                         td lang="ar" dir="rtl" { (actor.name_ar) }
-                        td { (actor.side.as_str()) }
+                        td { (lang.t(&format!("side.{}", actor.side.as_str()))) }
                         td { (registry.guarantor(&actor.id).map_or("—".to_owned(), |c| c.to_string())) }
                         td { (commitment_text(&state, &actor.id, lang)) }
                         td { @for d in registry.designations().iter().filter(|d| d.actor == actor.id) {
-                            (d.list) " · " (format!("{:?}", d.status).to_lowercase()) " · " (d.listed_from.format("%Y-%m-%d")) br;
+                            (d.list) " · " (lang.t(&format!("status.{}", format!("{:?}", d.status).to_lowercase()))) " · " (d.listed_from.format("%Y-%m-%d")) br;
                         } }
                         td { (actor.aliases.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join(" · ")) }
                     }

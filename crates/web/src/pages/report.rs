@@ -378,14 +378,14 @@ fn page(
             (field(lang.t("report.type"), "event_type", errors, html! {
                 select id="event_type" name="event_type" {
                     option value="" { "—" }
-                    @for kind in TYPES { option value=(kind) selected[form.event_type == kind] { (kind.replace('_', " ")) } }
+                    @for kind in TYPES { option value=(kind) selected[form.event_type == kind] { (lang.t(&format!("type.{kind}"))) } }
                 }
             }))
             (field(lang.t("report.killed_civilian"), "killed_civilian", errors, html! { input type="number" min="0" id="killed_civilian" name="killed_civilian" value=(form.killed_civilian); }))
             (field(lang.t("report.killed_combatant"), "killed_combatant", errors, html! { input type="number" min="0" id="killed_combatant" name="killed_combatant" value=(form.killed_combatant); }))
             (field(lang.t("report.source"), "source_name", errors, text_input("source_name", &form.source_name, None)))
             (field(lang.t("report.source_type"), "source_type", errors, html! {
-                select id="source_type" name="source_type" { @for kind in SOURCE_TYPES { option value=(kind) selected[form.source_type == kind] { (kind) } } }
+                select id="source_type" name="source_type" { @for kind in SOURCE_TYPES { option value=(kind) selected[form.source_type == kind] { (lang.t(&format!("source.{kind}"))) } } }
             }))
             (field(lang.t("report.reliability"), "reliability", errors, html! {
                 select id="reliability" name="reliability" { @for grade in ["A", "B", "C", "D", "E", "F"] { option value=(grade) selected[form.reliability == grade] { (grade) } } }
