@@ -78,7 +78,7 @@ pub async fn page(
             .entry(label)
             .or_default() += 1;
     }
-    let zone = version.map_or(chrono_tz::Tz::Asia__Damascus, |v| v.zone);
+    let zone = super::zone_of(&world.scenario);
     let since = version.map(|v| as_of - v.effective_start);
     let viewport = Viewport::fit(COUNTRY, 640.0);
     let shown = Shown {

@@ -112,12 +112,7 @@ pub async fn list(
     };
     let page = incident_page(&state, &api_query).await?;
     let world = state.world();
-    let zone = world
-        .scenario
-        .agreement
-        .versions
-        .first()
-        .map_or(chrono_tz::Tz::Asia__Damascus, |v| v.zone);
+    let zone = super::zone_of(&world.scenario);
     let path_and_query = uri.path_and_query().map_or("/incidents", |pq| pq.as_str());
     let next_link = page.next.as_ref().map(|cursor| {
         let kept: Vec<String> = path_and_query
@@ -227,12 +222,7 @@ pub async fn detail(
     let detail: IncidentDetail =
         serde_json::from_slice(&bytes).map_err(|e| ApiError::Internal(e.to_string()))?;
     let world = state.world();
-    let zone = world
-        .scenario
-        .agreement
-        .versions
-        .first()
-        .map_or(chrono_tz::Tz::Asia__Damascus, |v| v.zone);
+    let zone = super::zone_of(&world.scenario);
     let incident = &detail.incident;
     let inset = inset_map(
         &state,

@@ -63,6 +63,16 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
         .into_response()
 }
 
+/// The zone the agreement states its times in (Damascus for the 2016 terms): pages show local
+/// times in it.
+pub(crate) fn zone_of(scenario: &truce_core::Scenario) -> chrono_tz::Tz {
+    scenario
+        .agreement
+        .versions
+        .first()
+        .map_or(chrono_tz::Tz::Asia__Damascus, |v| v.zone)
+}
+
 /// Wraps a page body in the common layout, in the chosen language and direction.
 pub(crate) fn layout(lang: Lang, title: &str, path_and_query: &str, body: Markup) -> Markup {
     let switch = switch_link(path_and_query, lang.other());

@@ -160,11 +160,7 @@ fn check(
     let world = state.world();
     let scenario = &world.scenario;
     let mut errors = HashMap::new();
-    let zone = scenario
-        .agreement
-        .versions
-        .first()
-        .map_or(chrono_tz::Tz::Asia__Damascus, |v| v.zone);
+    let zone = super::zone_of(scenario);
     let occurred = NaiveDateTime::parse_from_str(form.when.trim(), "%Y-%m-%dT%H:%M")
         .ok()
         .and_then(|local| truce_core::time::local_to_utc(local, zone).ok());
