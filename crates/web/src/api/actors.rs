@@ -10,7 +10,7 @@ use truce_core::Scenario;
 use truce_core::actor::{Actor, ActorId, CoChair, Designation, DesignationStatus};
 use truce_core::commitment::{Commitment, CommitmentEvent};
 
-use super::{reclassify, remember, replay, reply};
+use super::{invalid_scenario, reclassify, remember, replay, reply};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{IdempotencyKey, JsonBody, Path};
@@ -35,24 +35,6 @@ fn summary(world: &World, actor: &Actor) -> Value {
         );
     }
     value
-}
-
-fn errors_as_invalid(errors: truce_core::ScenarioErrors) -> ApiError {
-    let text = errors
-        .0
-        .iter()
-        .map(|e| e.reason.clone())
-        .collect::<Vec<_>>()
-        .join("; ");
-    let code = if text.contains("unknown actor") || text.contains("refers to unknown actor") {
-        "unknown_actor"
-    } else {
-        "invalid_value"
-    };
-    ApiError::Invalid {
-        code,
-        message: text,
-    }
 }
 
 fn find<'a>(world: &'a World, id: &str) -> Result<&'a Actor, ApiError> {
@@ -111,7 +93,7 @@ pub async fn create_actor(
     }
     let mut parts = world.parts.clone();
     parts.actors.push(actor.clone());
-    Scenario::from_parts(parts).map_err(errors_as_invalid)?;
+    Scenario::from_parts(parts).map_err(invalid_scenario)?;
     state.store().insert_actor(&actor).await?;
     let world = state.reload().await?;
     let created = summary(&world, find(&world, actor.id.as_str())?);
@@ -189,7 +171,7 @@ pub async fn create_designation(
     };
     let mut parts = world.parts.clone();
     parts.designations.push(designation.clone());
-    Scenario::from_parts(parts).map_err(errors_as_invalid)?;
+    Scenario::from_parts(parts).map_err(invalid_scenario)?;
     state.store().insert_designation(&designation).await?;
     state.reload().await?;
     let reclassified = reclassify(
@@ -265,7 +247,7 @@ pub async fn put_commitment(
     let mut parts = world.parts.clone();
     parts.commitments.retain(|c| c.actor != commitment.actor);
     parts.commitments.push(commitment.clone());
-    Scenario::from_parts(parts).map_err(errors_as_invalid)?;
+    Scenario::from_parts(parts).map_err(invalid_scenario)?;
     state.store().put_commitment(&commitment).await?;
     state.reload().await?;
     let reclassified = reclassify(

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
 
-use super::{remember, replay, reply};
+use super::{invalid_scenario, remember, replay, reply};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{IdempotencyKey, JsonBody, Path};
@@ -67,16 +67,7 @@ pub async fn create_agreement(
     }
     let text = body.value.to_string();
     let agreement =
-        truce_core::scenario::parse_agreement("request body", &text).map_err(|errors| {
-            ApiError::invalid(
-                errors
-                    .0
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })?;
+        truce_core::scenario::parse_agreement("request body", &text).map_err(invalid_scenario)?;
     let _guard = state.admin_lock().await;
     let world = state.world();
     for version in &agreement.versions {

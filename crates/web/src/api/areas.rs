@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use truce_core::Scenario;
 use truce_core::control::AreaVersion;
 
-use super::{reclassify, remember, replay, reply};
+use super::{invalid_scenario, reclassify, remember, replay, reply};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{IdempotencyKey, JsonBody, Query};
@@ -157,23 +157,7 @@ pub async fn create_area(
     }
     let mut parts = world.parts.clone();
     parts.areas.push(version.clone());
-    Scenario::from_parts(parts).map_err(|errors| {
-        let text = errors
-            .0
-            .iter()
-            .map(|e| format!("{}: {}", e.location, e.reason))
-            .collect::<Vec<_>>()
-            .join("; ");
-        let code = if text.contains("unknown actor") {
-            "unknown_actor"
-        } else {
-            "invalid_value"
-        };
-        ApiError::Invalid {
-            code,
-            message: text,
-        }
-    })?;
+    Scenario::from_parts(parts).map_err(invalid_scenario)?;
     state
         .store()
         .insert_areas(&[new_area(&version, &single)])

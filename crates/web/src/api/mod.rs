@@ -58,6 +58,31 @@ async fn method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
 }
 
+/// A 422 for a change that would make the scenario unsound, listing every problem; the code
+/// says `unknown_actor` when one of them is a reference to a missing actor.
+pub(crate) fn invalid_scenario(errors: truce_core::ScenarioErrors) -> ApiError {
+    let problems: Vec<String> = errors
+        .0
+        .iter()
+        .map(|e| {
+            if e.location.is_empty() {
+                e.reason.clone()
+            } else {
+                format!("{}: {}", e.location, e.reason)
+            }
+        })
+        .collect();
+    let code = if problems.iter().any(|p| p.contains("unknown actor")) {
+        "unknown_actor"
+    } else {
+        "invalid_value"
+    };
+    ApiError::Invalid {
+        code,
+        message: problems.join("; "),
+    }
+}
+
 /// A JSON reply with a status.
 pub(crate) fn reply(
     status: StatusCode,
