@@ -15,6 +15,7 @@ use crate::actor::{ActorId, CoChair};
 use crate::agreement::{AgreementVersion, Geography, LateAcceptance, ObligationCode, VersionAt};
 use crate::commitment::CommitmentState;
 use crate::control::{AreaVersion, Controller};
+use crate::explain::Why;
 use crate::incident::{ActorRef, EventType, Incident, SourceGrade, SubEventType, TimePrecision};
 use crate::scenario::Scenario;
 use crate::time::{format_local, format_utc};
@@ -314,7 +315,7 @@ pub enum Reason {
         /// The obligation.
         code: ObligationCode,
         /// Why.
-        why: &'static str,
+        why: Why,
     },
     /// R4: the event is not hostilities.
     NotHostilities(EventType),
@@ -325,7 +326,7 @@ pub enum Reason {
         /// The status.
         status: VerificationStatus,
         /// The basis.
-        basis: &'static str,
+        basis: Why,
     },
     /// R6: routed to the accused party's co-chair.
     RoutedTo {
@@ -335,7 +336,7 @@ pub enum Reason {
         accused: ActorId,
     },
     /// R6: no route.
-    NotRouted(&'static str),
+    NotRouted(Why),
 }
 
 impl Reason {
@@ -546,7 +547,7 @@ impl Assessment {
         }
     }
 
-    fn oblige(&mut self, code: ObligationCode, why: &'static str) {
+    fn oblige(&mut self, code: ObligationCode, why: Why) {
         if !self.obligations.contains(&code) {
             self.obligations.push(code);
             self.reasons.push(Reason::Obligation { code, why });
@@ -561,15 +562,12 @@ impl Assessment {
 
 /// R5: an incident is verified when two independent sources rate its information 1 or 2, or a
 /// monitor of reliability A or B observed it directly.
-pub fn verification_status(sources: &[SourceGrade]) -> (VerificationStatus, &'static str) {
+pub fn verification_status(sources: &[SourceGrade]) -> (VerificationStatus, Why) {
     if sources
         .iter()
         .any(|source| source.direct_observation && matches!(source.reliability, 'A' | 'B'))
     {
-        return (
-            VerificationStatus::Verified,
-            "observed directly by a monitor of reliability A or B",
-        );
+        return (VerificationStatus::Verified, Why::ObservedByReliableMonitor);
     }
     let mut corroborating: Vec<&str> = sources
         .iter()
@@ -579,17 +577,11 @@ pub fn verification_status(sources: &[SourceGrade]) -> (VerificationStatus, &'st
     corroborating.sort_unstable();
     corroborating.dedup();
     if corroborating.len() >= 2 {
-        (
-            VerificationStatus::Verified,
-            "two or more independent sources grade the information 1 or 2",
-        )
+        (VerificationStatus::Verified, Why::TwoIndependentSources)
     } else if sources.is_empty() {
-        (VerificationStatus::Alleged, "no graded source yet")
+        (VerificationStatus::Alleged, Why::NoGradedSource)
     } else {
-        (
-            VerificationStatus::Alleged,
-            "fewer than two independent sources grade the information 1 or 2, and no direct observation by a reliable monitor",
-        )
+        (VerificationStatus::Alleged, Why::TooFewSources)
     }
 }
 
@@ -1052,27 +1044,20 @@ impl<'a> Classifier<'a> {
         use ObligationCode as O;
         use SubEventType as S;
         let kind = self.incident.kind;
-        let mut engaged: Vec<(ObligationCode, &'static str)> = Vec::new();
+        let mut engaged: Vec<(ObligationCode, Why)> = Vec::new();
         match (kind.event_type, kind.sub_event_type) {
-            (_, Some(S::AidObstruction)) => engaged.push((
-                O::Access,
-                "humanitarian access denied or obstructed in an area under the party's control",
-            )),
+            (_, Some(S::AidObstruction)) => engaged.push((O::Access, Why::AccessDenied)),
             (_, Some(S::AttackOnAid)) => {
-                engaged.push((O::Access, "attack on humanitarian aid"));
-                engaged.push((
-                    O::NoAttack,
-                    "attack with weapons on a participating party's area",
-                ));
+                engaged.push((O::Access, Why::AttackOnAid));
+                engaged.push((O::NoAttack, Why::AttackOnPartyArea));
             }
             (_, Some(S::GovernmentRegainsTerritory | S::NonStateActorOvertakesTerritory)) => {
-                engaged.push((O::NoAttack, "armed assault on a participating party"));
-                engaged.push((O::NoTerritory, "territory taken from a participating party"));
+                engaged.push((O::NoAttack, Why::ArmedAssault));
+                engaged.push((O::NoTerritory, Why::TerritoryTaken));
             }
-            (_, Some(S::NonViolentTransferOfTerritory)) => engaged.push((
-                O::NoTerritory,
-                "territory acquired from a participating party",
-            )),
+            (_, Some(S::NonViolentTransferOfTerritory)) => {
+                engaged.push((O::NoTerritory, Why::TerritoryAcquired))
+            }
             (
                 Some(
                     EventType::Battles
@@ -1080,18 +1065,12 @@ impl<'a> Classifier<'a> {
                     | EventType::ViolenceAgainstCivilians,
                 ),
                 _,
-            ) => engaged.push((
-                O::NoAttack,
-                "attack with weapons on a participating party or on civilians in its area",
-            )),
+            ) => engaged.push((O::NoAttack, Why::AttackWithWeapons)),
             (Some(other), _) => self.assessment.reasons.push(Reason::NotHostilities(other)),
             (None, _) => self.assessment.reasons.push(Reason::EventTypeMissing),
         }
         if self.incident.self_defence_claimed {
-            engaged.push((
-                O::Proportionate,
-                "self-defence claimed: an analyst must judge the immediate threat and proportionality",
-            ));
+            engaged.push((O::Proportionate, Why::SelfDefenceClaimed));
         }
         let side = match &self.incident.perpetrator {
             Some(ActorRef::Known(id)) => self.scenario.actors.get(id).map(|actor| actor.side),
@@ -1126,9 +1105,9 @@ impl<'a> Classifier<'a> {
                         accused: accused.clone(),
                     }
                 }
-                None => Reason::NotRouted("the accused has no guarantor co-chair"),
+                None => Reason::NotRouted(Why::NoGuarantor),
             },
-            _ => Reason::NotRouted("no identified perpetrator to ask"),
+            _ => Reason::NotRouted(Why::NoPerpetratorToAsk),
         };
         self.assessment.reasons.push(reason);
     }

@@ -16,6 +16,7 @@ pub mod agreement;
 pub mod classify;
 pub mod commitment;
 pub mod control;
+pub mod explain;
 pub mod geometry;
 pub mod humanitarian;
 pub mod incident;

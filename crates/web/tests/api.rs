@@ -852,7 +852,7 @@ async fn the_incident_pages_list_filter_and_explain() {
     let (status, detail) = html(&app, &format!("/incidents/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     for needle in [
-        "R3: perpetrator gos is participating",
+        "R3: perpetrator Government of Syria is participating",
         "OBL-NO-ATTACK",
         "compiled-2016-02-27/SY020001",
         "<svg",
@@ -865,6 +865,9 @@ async fn the_incident_pages_list_filter_and_explain() {
         arabic.contains("dir=\"rtl\"")
             && arabic.contains("الحكومة السورية")
             && arabic.contains("أتارب")
+            && arabic.contains("R3: الفاعل الحكومة السورية مشارك")
+            && arabic.contains("صُنّفت عند الإبلاغ"),
+        "the reasons are in Arabic too"
     );
     let (status, _) = html(&app, "/incidents/no-such-id").await;
     assert_eq!(status, StatusCode::NOT_FOUND);

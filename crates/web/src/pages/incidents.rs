@@ -15,6 +15,7 @@ use crate::api::{IncidentQuery, incident_page};
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::views::{ActorRefView, IncidentDetail, IncidentResponse};
+use crate::world::{core_incident, source_grade};
 
 /// The list's filters, as an HTML form sends them (dates without times, empty fields).
 #[derive(Debug, Default, Deserialize)]
@@ -67,6 +68,81 @@ fn actor_name(actor: &Option<ActorRefView>, lang: Lang, state: &AppState) -> Str
         Some(actor) => actor.name.clone(),
         None => "—".to_owned(),
     }
+}
+
+/// The stored assessment's reasons in structured form, so that they can be said in any language.
+/// The store keeps the English sentences; classifying the incident again against the current
+/// world gives the structure, which is used only when it says exactly what the store says.
+fn structured_reasons(
+    detail: &IncidentDetail,
+    scenario: &truce_core::scenario::Scenario,
+) -> Option<Vec<truce_core::classify::Reason>> {
+    let sources = detail.reports.iter().map(source_grade).collect();
+    let incident = core_incident(&detail.incident, sources).ok()?;
+    let reasons = truce_core::classify(&incident, scenario).reasons;
+    let same = reasons.len() == detail.assessment.reasons.len()
+        && reasons
+            .iter()
+            .zip(&detail.assessment.reasons)
+            .all(|(reason, stored)| reason.to_string() == *stored);
+    same.then_some(reasons)
+}
+
+/// Why an assessment was made, in `lang`. The store keeps the English sentences written by the
+/// API (`area version … added` and so on); a cause it does not recognise is shown as it is.
+fn cause_text(cause: &str, lang: Lang, name_of: &dyn Fn(&str) -> String) -> String {
+    use truce_core::explain::{Arg, Message};
+    let message = |key: &str, args: &[(&str, Arg)]| Message {
+        key: format!("cause.{key}"),
+        args: args
+            .iter()
+            .map(|(name, arg)| ((*name).to_owned(), arg.clone()))
+            .collect(),
+    };
+    let text = |value: &str| Arg::Text(value.to_owned());
+    let actor = |value: &str| Arg::Actor(value.to_owned());
+    let parsed = if cause == "classified when reported" {
+        Some(message("reported", &[]))
+    } else if let Some(id) = cause
+        .strip_prefix("area version ")
+        .and_then(|rest| rest.strip_suffix(" added"))
+    {
+        Some(message("area_added", &[("id", text(id))]))
+    } else if let Some((who, list)) = cause
+        .strip_prefix("designation of ")
+        .and_then(|rest| rest.strip_suffix(" added"))
+        .and_then(|rest| rest.split_once(" on "))
+    {
+        Some(message(
+            "designation_added",
+            &[("actor", actor(who)), ("list", text(list))],
+        ))
+    } else {
+        cause
+            .strip_prefix("commitment of ")
+            .and_then(|rest| rest.strip_suffix(" changed"))
+            .map(|who| message("commitment_changed", &[("actor", actor(who))]))
+    };
+    parsed.map_or_else(|| cause.to_owned(), |m| lang.message(&m, name_of))
+}
+
+/// An actor id (or `contested`) as people read it in `lang`.
+fn registry_name(id: &str, lang: Lang, scenario: &truce_core::scenario::Scenario) -> String {
+    if id == "contested" {
+        return lang.t("controller.contested");
+    }
+    scenario
+        .actors
+        .get(&truce_core::actor::ActorId::new(id))
+        .map(|actor| match lang {
+            Lang::Ar if !actor.name_ar.is_empty() => actor.name_ar.clone(),
+            _ => actor.name.clone(),
+        })
+        .unwrap_or_else(|| id.to_owned())
+}
+
+fn kind_name(value: Option<&str>, prefix: &str, lang: Lang) -> String {
+    value.map_or_else(|| "—".to_owned(), |value| lang.value(prefix, value))
 }
 
 fn place_name(pcode: &Option<String>, lang: Lang, state: &AppState) -> String {
@@ -183,7 +259,11 @@ pub async fn list(
                             td { (place_name(&item.incident.admin3_pcode, lang, &state)) }
                             td { (actor_name(&item.incident.perpetrator, lang, &state)) }
                             td { (actor_name(&item.incident.target, lang, &state)) }
-                            td { (item.incident.sub_event_type.clone().or(item.incident.event_type.clone()).unwrap_or_default()) }
+                            td { @match (&item.incident.sub_event_type, &item.incident.event_type) {
+                                (Some(sub), _) => (lang.value("sub", sub)),
+                                (None, Some(event)) => (lang.value("event", event)),
+                                (None, None) => "—",
+                            } }
                             td { (badges(&item.assessment.labels, lang)) }
                         }
                     }
@@ -233,6 +313,8 @@ pub async fn detail(
     );
     let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
     let precision = |n: u8| lang.t(&format!("detail.precision.{n}"));
+    let name_of = |id: &str| registry_name(id, lang, &world.scenario);
+    let explained = structured_reasons(&detail, &world.scenario);
     let body = html! {
         h1 { (lang.t("detail.title")) " " code { (incident.id) } }
         @if incident.synthetic { p.notice role="note" { (lang.t("detail.synthetic")) } }
@@ -247,13 +329,13 @@ pub async fn detail(
                     dt { (lang.t("detail.place")) }
                     dd { (place_name(&incident.admin3_pcode, lang, &state)) " · " (format!("{:.4}, {:.4}", incident.lat, incident.lon)) }
                     dt { (lang.t("detail.geo_precision")) }
-                    dd { (incident.geo_precision) }
+                    dd { (lang.value("geo_precision", &incident.geo_precision.to_string())) }
                     dt { (lang.t("col.perpetrator")) }
                     dd { (actor_name(&incident.perpetrator, lang, &state)) }
                     dt { (lang.t("col.target")) }
                     dd { (actor_name(&incident.target, lang, &state)) }
                     dt { (lang.t("col.type")) }
-                    dd { (incident.event_type.clone().unwrap_or_default()) " / " (incident.sub_event_type.clone().unwrap_or_default()) }
+                    dd { (kind_name(incident.event_type.as_deref(), "event", lang)) " / " (kind_name(incident.sub_event_type.as_deref(), "sub", lang)) }
                     dt { (lang.t("detail.casualties")) }
                     dd { (format!("{}–{} / {}–{}", incident.casualties.killed_civilian.min, incident.casualties.killed_civilian.max, incident.casualties.killed_combatant.min, incident.casualties.killed_combatant.max)) }
                     dt { (lang.t("detail.notes")) }
@@ -267,14 +349,21 @@ pub async fn detail(
             p { (badges(&detail.assessment.labels, lang)) }
             dl {
                 dt { (lang.t("detail.route")) }
-                dd { (detail.assessment.route_to.clone().unwrap_or_else(|| lang.t("detail.none"))) }
+                dd { (detail.assessment.route_to.as_deref().map_or_else(|| lang.t("detail.none"), |co_chair| lang.value("cochair", co_chair))) }
                 dt { (lang.t("detail.verification")) }
                 dd { (lang.t(&format!("verification.{}", detail.assessment.verification))) }
                 dt { (lang.t("detail.area")) }
-                dd { (detail.assessment.area.as_ref().map_or_else(|| lang.t("detail.none"), |a| format!("{} ({})", a.version_id, a.controller))) }
+                dd { (detail.assessment.area.as_ref().map_or_else(|| lang.t("detail.none"), |a| format!("{} ({})", a.version_id, name_of(&a.controller)))) }
             }
             h3 { (lang.t("detail.reasons")) }
-            ol.reasons { @for reason in &detail.assessment.reasons { li { (reason) } } }
+            ol.reasons {
+                @match &explained {
+                    Some(reasons) => { @for reason in reasons {
+                        li { (reason.rule()) ": " (lang.message(&reason.message(), &name_of)) }
+                    } }
+                    None => { @for reason in &detail.assessment.reasons { li { (reason) } } }
+                }
+            }
         }
         section {
             h2 { (lang.t("detail.reports")) }
@@ -293,7 +382,7 @@ pub async fn detail(
             ol.history {
                 @for entry in &detail.assessment_history {
                     li {
-                        (local_time(&entry.assessed_at, zone)) " — " (entry.cause) " — " (badges(&entry.assessment.labels, lang))
+                        (local_time(&entry.assessed_at, zone)) " — " (cause_text(&entry.cause, lang, &name_of)) " — " (badges(&entry.assessment.labels, lang))
                         @match &entry.replaced_at {
                             Some(at) => { " (" (lang.t("detail.replaced")) " " (local_time(at, zone)) ")" }
                             None => { " (" (lang.t("detail.current")) ")" }
@@ -361,4 +450,34 @@ fn inset_map(state: &AppState, item: &IncidentResponse) -> String {
         ],
         &item.incident.id,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn causes_written_by_the_api_are_translated_and_others_pass_through() {
+        let name_of = |id: &str| format!("<{id}>");
+        let cases = [
+            ("classified when reported", "صُنّفت عند الإبلاغ"),
+            (
+                "area version ru-1/SY07 added",
+                "أُضيفت نسخة المنطقة ru-1/SY07",
+            ),
+            (
+                "designation of nusra on UNSC 1267 added",
+                "أُضيف تصنيف <nusra> على UNSC 1267",
+            ),
+            ("commitment of sdf changed", "تغيّر التزام <sdf>"),
+            ("imported by hand", "imported by hand"),
+        ];
+        for (cause, arabic) in cases {
+            assert_eq!(cause_text(cause, Lang::Ar, &name_of), arabic);
+        }
+        let english = cause_text("commitment of sdf changed", Lang::En, &|id: &str| {
+            id.to_owned()
+        });
+        assert_eq!(english, "commitment of sdf changed");
+    }
 }
