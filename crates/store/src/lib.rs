@@ -807,29 +807,50 @@ impl Store {
             .collect()
     }
 
-    /// When, what and where for every incident in `[from, to)`: (occurred at ms, labels, admin1
-    /// P-code). Light enough for dashboards over tens of thousands of incidents.
-    pub async fn incident_summaries(
+    /// Incidents in `[from, to)` counted by UTC day, label set and governorate, and by whether
+    /// they fall at or after `last_day` and `last_week`. The database does the counting, so a
+    /// dashboard reads a few hundred rows however many incidents there are.
+    pub async fn incident_counts(
         &self,
         from: i64,
         to: i64,
-    ) -> StoreResult<Vec<(i64, Vec<String>, Option<String>)>> {
-        sqlx::query("SELECT occurred_at, labels, admin1_pcode FROM incident WHERE occurred_at >= $1 AND occurred_at < $2")
-            .bind(from)
-            .bind(to)
-            .fetch_all(&self.pool)
-            .await
-            .doing("summarising incidents")?
-            .iter()
-            .map(|row| {
-                let labels = text(row, "labels")?;
-                Ok((
-                    int(row, "occurred_at")?,
-                    labels.split(',').filter(|l| !l.is_empty()).map(str::to_owned).collect(),
-                    row.try_get::<Option<String>, _>("admin1_pcode").doing("summarising incidents")?,
-                ))
+        last_day: i64,
+        last_week: i64,
+    ) -> StoreResult<Vec<IncidentCount>> {
+        const DOING: &str = "counting incidents";
+        sqlx::query(
+            "SELECT occurred_at / 86400000 AS day, labels, admin1_pcode, \
+             CAST(CASE WHEN occurred_at >= $3 THEN 1 ELSE 0 END AS BIGINT) AS last_day, \
+             CAST(CASE WHEN occurred_at >= $4 THEN 1 ELSE 0 END AS BIGINT) AS last_week, \
+             COUNT(*) AS n \
+             FROM incident WHERE occurred_at >= $1 AND occurred_at < $2 \
+             GROUP BY 1, 2, 3, 4, 5",
+        )
+        .bind(from)
+        .bind(to)
+        .bind(last_day)
+        .bind(last_week)
+        .fetch_all(&self.pool)
+        .await
+        .doing(DOING)?
+        .iter()
+        .map(|row| {
+            Ok(IncidentCount {
+                day: int(row, "day")?,
+                labels: text(row, "labels")?
+                    .split(',')
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                admin1_pcode: row
+                    .try_get::<Option<String>, _>("admin1_pcode")
+                    .doing(DOING)?,
+                last_day: int(row, "last_day")? == 1,
+                last_week: int(row, "last_week")? == 1,
+                count: int(row, "n")?,
             })
-            .collect()
+        })
+        .collect()
     }
 
     /// The most recent incidents' id, time (ms), position and labels, for drawing markers.
@@ -863,6 +884,16 @@ impl Store {
                 ))
             })
             .collect()
+    }
+
+    /// A number that grows with every write of an incident or assessment (the latest
+    /// assessment's sequence number), for caches of what is drawn from them.
+    pub async fn data_version(&self) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS version FROM assessment")
+            .fetch_one(&self.pool)
+            .await
+            .doing("reading the data version")?;
+        int(&row, "version")
     }
 
     /// The time of the latest incident, if any.

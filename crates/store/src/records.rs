@@ -227,3 +227,21 @@ pub struct NewReport {
     /// Idempotency key and reply, if any.
     pub idempotency: Option<IdempotencyRecord>,
 }
+
+/// How many incidents share a UTC day, a label set and a governorate (see
+/// [`crate::Store::incident_counts`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncidentCount {
+    /// Days since 1970-01-01 (UTC).
+    pub day: i64,
+    /// The labels of the current assessment.
+    pub labels: Vec<String>,
+    /// The governorate, if known.
+    pub admin1_pcode: Option<String>,
+    /// At or after the `last_day` instant asked for.
+    pub last_day: bool,
+    /// At or after the `last_week` instant asked for.
+    pub last_week: bool,
+    /// How many.
+    pub count: i64,
+}

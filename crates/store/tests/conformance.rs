@@ -8,8 +8,8 @@
 )]
 
 use truce_store::{
-    Cursor, IdempotencyRecord, IncidentFilter, Inserted, NewArea, NewIncident, NewReport,
-    Reassessment, Store, StoreError,
+    Cursor, IdempotencyRecord, IncidentCount, IncidentFilter, Inserted, NewArea, NewIncident,
+    NewReport, Reassessment, Store, StoreError,
 };
 
 /// A store on a fresh database; the guard keeps the temporary file alive.
@@ -432,3 +432,47 @@ conformance!(reports_attach_to_incidents_with_their_grades, |store| {
         "nothing of the failed report was kept"
     );
 });
+
+conformance!(
+    the_database_counts_incidents_by_day_label_and_governorate,
+    |store| {
+        const DAY: i64 = 86_400_000;
+        let now = 20 * DAY;
+        let mut batch = vec![
+            incident("a", now - 1_000, 36.0, &["covered"]),
+            incident("b", now - 2_000, 36.1, &["covered"]),
+            incident("c", now - 3 * DAY, 36.2, &["covered"]),
+            incident(
+                "d",
+                now - 3 * DAY + 5,
+                36.3,
+                &["pre_start", "target_excluded"],
+            ),
+            incident("too-old", now - 30 * DAY, 36.4, &["covered"]),
+            incident("too-new", now, 36.5, &["covered"]),
+        ];
+        batch[3].admin1_pcode = None;
+        store.insert_incidents(&batch).await.unwrap();
+        let mut counts = store
+            .incident_counts(now - 10 * DAY, now, now - DAY, now - 7 * DAY)
+            .await
+            .unwrap();
+        counts.sort_by_key(|c| (c.day, c.labels.clone()));
+        let group = |day, labels: &[&str], admin1: Option<&str>, last_day, count| IncidentCount {
+            day,
+            labels: labels.iter().map(|l| l.to_string()).collect(),
+            admin1_pcode: admin1.map(str::to_owned),
+            last_day,
+            last_week: true,
+            count,
+        };
+        assert_eq!(
+            counts,
+            vec![
+                group(17, &["covered"], Some("SY02"), false, 1),
+                group(17, &["pre_start", "target_excluded"], None, false, 1),
+                group(19, &["covered"], Some("SY02"), true, 2),
+            ]
+        );
+    }
+);

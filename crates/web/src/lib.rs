@@ -5,6 +5,7 @@
 //! check input, call `truce-core` to classify and the store to persist, and map the result.
 
 pub mod api;
+mod cache;
 pub mod error;
 pub mod extract;
 pub mod openapi;
@@ -47,6 +48,32 @@ struct Inner {
     admin: tokio::sync::Mutex<()>,
     writer: IncidentWriter,
     body_limit: usize,
+    caches: PageCaches,
+}
+
+/// What pages keep between requests.
+pub(crate) struct PageCaches {
+    /// Drawn area layers (control, admin): they change only with the world's generation.
+    pub area_layers: cache::Cache<str>,
+    /// Drawn incident layers by data version. The version is the store's latest assessment, so
+    /// any write changes it; the age limit bounds what a write racing on another server (whose
+    /// sequence number came earlier) can leave unseen.
+    pub incident_layers: cache::Cache<str>,
+    /// Dashboard counts by data version and instant, with the same age limit.
+    pub counts: cache::Cache<Vec<truce_store::IncidentCount>>,
+}
+
+/// How long a value that depends on incidents may be served from a cache.
+const INCIDENT_CACHE_AGE: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl PageCaches {
+    fn new() -> Self {
+        PageCaches {
+            area_layers: cache::Cache::new(256, None),
+            incident_layers: cache::Cache::new(64, Some(INCIDENT_CACHE_AGE)),
+            counts: cache::Cache::new(64, Some(INCIDENT_CACHE_AGE)),
+        }
+    }
 }
 
 impl AppState {
@@ -68,8 +95,14 @@ impl AppState {
                 admin: tokio::sync::Mutex::new(()),
                 writer,
                 body_limit,
+                caches: PageCaches::new(),
             }),
         })
+    }
+
+    /// The pages' caches.
+    pub(crate) fn caches(&self) -> &PageCaches {
+        &self.inner.caches
     }
 
     /// The store.

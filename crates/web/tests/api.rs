@@ -894,6 +894,22 @@ async fn the_dashboard_counts_by_assessment_and_governorate_with_a_trend() {
     }
     // As of the last incident: one in the last 24 hours, three in the last 7 days.
     assert!(page.contains("<td>1</td><td>3</td>"), "counts");
+    // What the page keeps between requests follows the data: one more incident shows at once.
+    let markers = page.matches("class=\"inc lbl-").count();
+    let mut body = strike();
+    body["occurred_at"] = json!("2016-03-03T11:00:00Z");
+    body["lon"] = json!(38.0);
+    body["lat"] = json!(35.9);
+    app.post("/api/v1/incidents", &body).await;
+    let (_, page) = html(&app, "/").await;
+    assert!(
+        page.contains("<td>2</td><td>4</td>"),
+        "counts after a new incident"
+    );
+    assert!(
+        page.matches("class=\"inc lbl-").count() > markers,
+        "a new marker"
+    );
     let (_, arabic) = html(&app, "/?lang=ar").await;
     assert!(arabic.contains("dir=\"rtl\"") && arabic.contains("لوحة المتابعة"));
     let (status, _) = html(&app, "/?at=soon").await;

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
+use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
@@ -49,34 +50,47 @@ pub async fn page(
             .map_or_else(|| Utc::now().timestamp_millis(), |t| t + 1),
     };
     let as_of = DateTime::<Utc>::from_timestamp_millis(as_of_ms).unwrap_or_else(Utc::now);
-    let summaries = state
-        .store()
-        .incident_summaries(as_of_ms - TREND_DAYS * DAY_MS, as_of_ms)
-        .await?;
+    let data_version = state.store().data_version().await?;
+    let counts_key = format!("{data_version}|{as_of_ms}");
+    let counts = match state.caches().counts.get(&counts_key) {
+        Some(counts) => counts,
+        None => {
+            let counts = state
+                .store()
+                .incident_counts(
+                    as_of_ms - TREND_DAYS * DAY_MS,
+                    as_of_ms,
+                    as_of_ms - DAY_MS,
+                    as_of_ms - 7 * DAY_MS,
+                )
+                .await?;
+            state.caches().counts.put(&counts_key, Arc::new(counts))
+        }
+    };
 
-    // Counts by primary label and governorate for 24 h and 7 days.
+    // Counts by primary label and governorate for 24 h and 7 days, and per day for the trend.
     let mut label_24: BTreeMap<&str, usize> = BTreeMap::new();
     let mut label_7d: BTreeMap<&str, usize> = BTreeMap::new();
     let mut gov_24: BTreeMap<String, usize> = BTreeMap::new();
     let mut gov_7d: BTreeMap<String, usize> = BTreeMap::new();
     let mut per_day: BTreeMap<i64, BTreeMap<&str, usize>> = BTreeMap::new();
-    for (at, labels, admin1) in &summaries {
-        let label = primary_label(labels);
-        let age = as_of_ms - at;
-        let gov = admin1.clone().unwrap_or_default();
-        if age <= DAY_MS {
-            *label_24.entry(label).or_default() += 1;
-            *gov_24.entry(gov.clone()).or_default() += 1;
+    for group in counts.iter() {
+        let label = primary_label(&group.labels);
+        let n = usize::try_from(group.count).unwrap_or(0);
+        let gov = group.admin1_pcode.clone().unwrap_or_default();
+        if group.last_day {
+            *label_24.entry(label).or_default() += n;
+            *gov_24.entry(gov.clone()).or_default() += n;
         }
-        if age <= 7 * DAY_MS {
-            *label_7d.entry(label).or_default() += 1;
-            *gov_7d.entry(gov).or_default() += 1;
+        if group.last_week {
+            *label_7d.entry(label).or_default() += n;
+            *gov_7d.entry(gov).or_default() += n;
         }
         *per_day
-            .entry(at.div_euclid(DAY_MS))
+            .entry(group.day)
             .or_default()
             .entry(label)
-            .or_default() += 1;
+            .or_default() += n;
     }
     let zone = super::zone_of(&world.scenario);
     let since = version.map(|v| as_of - v.effective_start);

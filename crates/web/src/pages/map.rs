@@ -1,6 +1,7 @@
 //! `/map` (and `/`, until the dashboard exists): the whole country with its layers.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
@@ -14,6 +15,7 @@ use truce_map::{Area, Layer, Marker, Viewport, render, render_layer};
 
 use super::{Lang, layout, with_lang_cookie};
 use crate::AppState;
+use crate::cache::Cache;
 use crate::error::ApiError;
 use crate::extract::Query;
 
@@ -156,88 +158,98 @@ pub(crate) async fn country_svg(
     };
     let mut layers = Vec::new();
     if shown.control {
-        layers.push(cached(&key("control"), viewport, || {
-            let in_force: Vec<_> = scenario
-                .control
-                .versions()
-                .iter()
-                .filter(|v| v.in_force_at(at))
-                .collect();
-            let mut per_unit: HashMap<&str, usize> = HashMap::new();
-            for version in &in_force {
-                if let Some(pcode) = &version.admin3_pcode {
-                    *per_unit.entry(pcode).or_default() += 1;
-                }
-            }
-            let areas = in_force
-                .iter()
-                .map(|version| {
-                    let rival = version
-                        .admin3_pcode
-                        .as_deref()
-                        .is_some_and(|p| per_unit.get(p).copied().unwrap_or(0) > 1);
-                    let controller = version.controller.to_string();
-                    let hatched = rival
-                        || !version.comingled.is_empty()
-                        || version.controller == Controller::Contested;
-                    Area {
-                        shape: &version.shape,
-                        class: format!("ctl ctl-{controller}"),
-                        title: format!(
-                            "{} — {} ({}{})",
-                            version
-                                .name
-                                .clone()
-                                .unwrap_or_else(|| version.id.to_string()),
-                            controller_name(lang, &controller),
-                            version.contributor,
-                            if version.approximate {
-                                ", approximate"
-                            } else {
-                                ""
-                            }
-                        ),
-                        hatched,
-                        label: None,
+        layers.push(cached(
+            &state.caches().area_layers,
+            &key("control"),
+            viewport,
+            || {
+                let in_force: Vec<_> = scenario
+                    .control
+                    .versions()
+                    .iter()
+                    .filter(|v| v.in_force_at(at))
+                    .collect();
+                let mut per_unit: HashMap<&str, usize> = HashMap::new();
+                for version in &in_force {
+                    if let Some(pcode) = &version.admin3_pcode {
+                        *per_unit.entry(pcode).or_default() += 1;
                     }
-                })
-                .collect();
-            Layer::Areas {
-                id: "control".to_owned(),
-                areas,
-            }
-        }));
+                }
+                let areas = in_force
+                    .iter()
+                    .map(|version| {
+                        let rival = version
+                            .admin3_pcode
+                            .as_deref()
+                            .is_some_and(|p| per_unit.get(p).copied().unwrap_or(0) > 1);
+                        let controller = version.controller.to_string();
+                        let hatched = rival
+                            || !version.comingled.is_empty()
+                            || version.controller == Controller::Contested;
+                        Area {
+                            shape: &version.shape,
+                            class: format!("ctl ctl-{controller}"),
+                            title: format!(
+                                "{} — {} ({}{})",
+                                version
+                                    .name
+                                    .clone()
+                                    .unwrap_or_else(|| version.id.to_string()),
+                                controller_name(lang, &controller),
+                                version.contributor,
+                                if version.approximate {
+                                    lang.t("map.approximate_tag")
+                                } else {
+                                    String::new()
+                                }
+                            ),
+                            hatched,
+                            label: None,
+                        }
+                    })
+                    .collect();
+                Layer::Areas {
+                    id: "control".to_owned(),
+                    areas,
+                }
+            },
+        ));
     }
     if shown.admin {
-        layers.push(cached(&key("admin"), viewport, || {
-            let areas = scenario
-                .admin1
-                .units()
-                .iter()
-                .map(|unit| {
-                    let name = if lang == Lang::Ar && !unit.name_ar.is_empty() {
-                        unit.name_ar.clone()
-                    } else {
-                        unit.name_en.clone()
-                    };
-                    let label = unit
-                        .shape
-                        .interior_point()
-                        .map(|p| (p.x(), p.y(), name.clone()));
-                    Area {
-                        shape: &unit.shape,
-                        class: "admin1".to_owned(),
-                        title: name,
-                        hatched: false,
-                        label,
-                    }
-                })
-                .collect();
-            Layer::Areas {
-                id: "admin".to_owned(),
-                areas,
-            }
-        }));
+        layers.push(cached(
+            &state.caches().area_layers,
+            &key("admin"),
+            viewport,
+            || {
+                let areas = scenario
+                    .admin1
+                    .units()
+                    .iter()
+                    .map(|unit| {
+                        let name = if lang == Lang::Ar && !unit.name_ar.is_empty() {
+                            unit.name_ar.clone()
+                        } else {
+                            unit.name_en.clone()
+                        };
+                        let label = unit
+                            .shape
+                            .interior_point()
+                            .map(|p| (p.x(), p.y(), name.clone()));
+                        Area {
+                            shape: &unit.shape,
+                            class: "admin1".to_owned(),
+                            title: name,
+                            hatched: false,
+                            label,
+                        }
+                    })
+                    .collect();
+                Layer::Areas {
+                    id: "admin".to_owned(),
+                    areas,
+                }
+            },
+        ));
     }
     if shown.besieged {
         let markers = state
@@ -270,58 +282,68 @@ pub(crate) async fn country_svg(
         });
     }
     if shown.incidents {
-        let markers = state
-            .store()
-            .incident_markers(MAX_INCIDENTS)
-            .await?
-            .into_iter()
-            .map(|(id, occurred_at, lat, lon, labels)| {
-                let label = primary_label(&labels);
-                Marker {
-                    lon,
-                    lat,
-                    class: format!("inc lbl-{label}"),
-                    title: format!(
-                        "{} — {}",
-                        crate::world::rfc3339(occurred_at),
-                        labels.join(", ")
-                    ),
-                    href: Some(format!("/incidents/{id}")),
-                    radius: 3.5,
-                }
-            })
-            .collect();
-        layers.push(Layer::Markers {
-            id: "incidents".to_owned(),
-            markers,
-            cluster_cell: Some(22.0),
-        });
+        // The markers depend on the data, not on the world: keyed by the store's data version.
+        let version = state.store().data_version().await?;
+        let incidents_key = format!(
+            "{version}|{:?}|{}|{}",
+            viewport.bbox,
+            viewport.width,
+            lang.code()
+        );
+        let cache = &state.caches().incident_layers;
+        let svg = match cache.get(&incidents_key) {
+            Some(svg) => svg,
+            None => {
+                let markers = state
+                    .store()
+                    .incident_markers(MAX_INCIDENTS)
+                    .await?
+                    .into_iter()
+                    .map(|(id, occurred_at, lat, lon, labels)| {
+                        let label = primary_label(&labels);
+                        Marker {
+                            lon,
+                            lat,
+                            class: format!("inc lbl-{label}"),
+                            title: format!(
+                                "{} — {}",
+                                crate::world::rfc3339(occurred_at),
+                                labels
+                                    .iter()
+                                    .map(|l| lang.t(&format!("label.{l}")))
+                                    .collect::<Vec<_>>()
+                                    .join(lang.t("list.separator").as_str())
+                            ),
+                            href: Some(format!("/incidents/{id}")),
+                            radius: 3.5,
+                        }
+                    })
+                    .collect();
+                let layer = Layer::Markers {
+                    id: "incidents".to_owned(),
+                    markers,
+                    cluster_cell: Some(22.0),
+                };
+                cache.put(&incidents_key, Arc::from(render_layer(viewport, &layer)))
+            }
+        };
+        layers.push(Layer::Rendered(svg));
     }
     Ok(render(viewport, &layers, &lang.t("map.title")))
 }
 
-/// Drawn area layers by world generation, layer, viewport, instant and language: the outlines
-/// are the costly part of a page and change only when the map does.
-static AREA_LAYERS: std::sync::LazyLock<std::sync::Mutex<HashMap<String, std::sync::Arc<str>>>> =
-    std::sync::LazyLock::new(Default::default);
-/// Drawn layers kept at most (a few views at many zooms); the cache is emptied when full.
-const AREA_LAYER_CACHE: usize = 256;
-
-fn cached<'a>(key: &str, viewport: &Viewport, build: impl FnOnce() -> Layer<'a>) -> Layer<'a> {
-    let lock = || {
-        AREA_LAYERS
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+/// An area layer from `cache`, drawn by `build` when missing: the outlines are the costly part
+/// of a page and change only when the world does.
+fn cached<'a>(
+    cache: &Cache<str>,
+    key: &str,
+    viewport: &Viewport,
+    build: impl FnOnce() -> Layer<'a>,
+) -> Layer<'a> {
+    let svg = match cache.get(key) {
+        Some(svg) => svg,
+        None => cache.put(key, Arc::from(render_layer(viewport, &build()))),
     };
-    if let Some(svg) = lock().get(key) {
-        return Layer::Rendered(std::sync::Arc::clone(svg));
-    }
-    let svg: std::sync::Arc<str> = std::sync::Arc::from(render_layer(viewport, &build()));
-    let mut cache = lock();
-    if cache.len() >= AREA_LAYER_CACHE {
-        cache.clear();
-    }
-    cache.insert(key.to_owned(), std::sync::Arc::clone(&svg));
     Layer::Rendered(svg)
 }
 
