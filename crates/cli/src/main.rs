@@ -3,6 +3,7 @@
 mod bench;
 mod classify_cmd;
 mod demo;
+mod extract_cmd;
 mod load;
 mod server;
 
@@ -34,6 +35,17 @@ enum Command {
     /// Measure performance.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Turn a free-text report (standard input) into a structured draft.
+    Extract(extract_cmd::ExtractArgs),
+    /// Measure quality against labelled data.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum EvalCommand {
+    /// Run extraction on an ACLED export's notes and compare with its labelled fields.
+    Extract(extract_cmd::EvalExtractArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -63,6 +75,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Classify(args) => classify_cmd::run(args),
         Command::Scenario(ScenarioCommand::Check { dir }) => scenario_check(dir),
         Command::Bench(command) => bench::run(command),
+        Command::Extract(args) => extract_cmd::run(args),
+        Command::Eval(EvalCommand::Extract(args)) => extract_cmd::eval(args),
     }
 }
 

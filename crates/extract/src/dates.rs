@@ -1,0 +1,321 @@
+//! Dates in English and Arabic: explicit dates (`5 March 2016`, `March 5, 2016`, `2016-03-05`,
+//! `5/3/2016`, `٥ آذار ٢٠١٦`) and expressions relative to the reference date (`yesterday`,
+//! `last night`, `on Tuesday`, `أمس`).
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+
+use crate::text::Token;
+
+/// A date found in the text, with ACLED's time precision (1 day, 2 week, 3 month).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundDate {
+    /// The date.
+    pub date: NaiveDate,
+    /// 1, 2 or 3.
+    pub precision: u8,
+    /// First token of the evidence.
+    pub first: usize,
+    /// One past the last token.
+    pub last: usize,
+    /// How sure: 0 to 1.
+    pub confidence: f32,
+}
+
+fn month(word: &str) -> Option<u32> {
+    Some(match word {
+        "january" | "jan" | "يناير" | "كانون" => 1,
+        "february" | "feb" | "فبراير" | "شباط" => 2,
+        "march" | "mar" | "مارس" | "اذار" => 3,
+        "april" | "apr" | "ابريل" | "نيسان" => 4,
+        "may" | "مايو" | "ايار" => 5,
+        "june" | "jun" | "يونيو" | "حزيران" => 6,
+        "july" | "jul" | "يوليو" | "تموز" => 7,
+        "august" | "aug" | "اغسطس" | "اب" => 8,
+        "september" | "sep" | "sept" | "سبتمبر" | "ايلول" => 9,
+        "october" | "oct" | "اكتوبر" | "تشرين" => 10,
+        "november" | "nov" | "نوفمبر" => 11,
+        "december" | "dec" | "ديسمبر" => 12,
+        _ => return None,
+    })
+}
+
+/// The month named at `i`, with the number of tokens it takes: the Levantine names
+/// `كانون الثاني`, `تشرين الأول` take two.
+fn month_at(tokens: &[Token], i: usize) -> Option<(u32, usize)> {
+    let word = tokens.get(i)?.folded.as_str();
+    let next = tokens.get(i + 1).map(|t| t.folded.as_str());
+    match (word, next) {
+        ("كانون", Some("الثاني" | "ثاني")) => Some((1, 2)),
+        ("كانون", Some("الاول" | "اول")) => Some((12, 2)),
+        ("تشرين", Some("الاول" | "اول")) => Some((10, 2)),
+        ("تشرين", Some("الثاني" | "ثاني")) => Some((11, 2)),
+        ("كانون" | "تشرين", _) => None,
+        // "may" is also a verb: only as a month next to a number.
+        ("may", _) => None,
+        _ => month(word).map(|m| (m, 1)),
+    }
+}
+
+fn number(token: Option<&Token>) -> Option<u32> {
+    let folded = token?.folded.as_str();
+    let digits = folded
+        .strip_suffix("st")
+        .or_else(|| folded.strip_suffix("nd"))
+        .or_else(|| folded.strip_suffix("rd"))
+        .or_else(|| folded.strip_suffix("th"))
+        .unwrap_or(folded);
+    if digits.is_empty() || digits.len() > 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+fn weekday(word: &str) -> Option<Weekday> {
+    Some(match word {
+        "monday" | "الاثنين" | "الإثنين" => Weekday::Mon,
+        "tuesday" | "الثلاثاء" => Weekday::Tue,
+        "wednesday" | "الاربعاء" => Weekday::Wed,
+        "thursday" | "الخميس" => Weekday::Thu,
+        "friday" | "الجمعه" => Weekday::Fri,
+        "saturday" | "السبت" => Weekday::Sat,
+        "sunday" | "الاحد" => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+fn year_or(reference: NaiveDate, year: Option<u32>) -> i32 {
+    year.and_then(|y| i32::try_from(y).ok())
+        .filter(|y| (1990..=2100).contains(y))
+        .unwrap_or(reference.year())
+}
+
+/// A date without a year is the latest such date not after the reference.
+fn without_year(reference: NaiveDate, month: u32, day: u32) -> Option<NaiveDate> {
+    let this_year = NaiveDate::from_ymd_opt(reference.year(), month, day)?;
+    if this_year <= reference {
+        Some(this_year)
+    } else {
+        NaiveDate::from_ymd_opt(reference.year() - 1, month, day)
+    }
+}
+
+/// The first date the text gives, explicit or relative to `reference`.
+pub fn find(tokens: &[Token], text: &str, reference: NaiveDate) -> Option<FoundDate> {
+    let mut relative = None;
+    for i in 0..tokens.len() {
+        if let Some(found) = explicit_at(tokens, text, i, reference) {
+            return Some(found);
+        }
+        if relative.is_none() {
+            relative = relative_at(tokens, i, reference);
+        }
+    }
+    relative
+}
+
+fn explicit_at(tokens: &[Token], text: &str, i: usize, reference: NaiveDate) -> Option<FoundDate> {
+    let day_first = number(tokens.get(i));
+    // 2016-03-05 and 5/3/2016 (day first, as written in Syria and by ACLED).
+    if let Some(first) = day_first {
+        let (a, b) = (tokens.get(i + 1), tokens.get(i + 2));
+        let joined = tokens
+            .get(i + 2)
+            .map(|t| &text[tokens[i].start..t.end])
+            .unwrap_or("");
+        if let (Some(second), Some(third)) = (number(a), number(b)) {
+            let separators: Vec<char> = joined.chars().filter(|c| !c.is_alphanumeric()).collect();
+            let numeric =
+                separators.len() == 2 && separators.iter().all(|c| matches!(c, '-' | '/' | '.'));
+            if numeric {
+                let date = if first > 31 {
+                    NaiveDate::from_ymd_opt(i32::try_from(first).ok()?, second, third)
+                } else {
+                    NaiveDate::from_ymd_opt(year_or(reference, Some(third)), second, first)
+                };
+                if let Some(date) = date {
+                    return Some(FoundDate {
+                        date,
+                        precision: 1,
+                        first: i,
+                        last: i + 3,
+                        confidence: 0.9,
+                    });
+                }
+            }
+        }
+        // 5 March 2016, 5 March, ٥ كانون الثاني ٢٠١٦
+        if first <= 31 {
+            // "the 2nd of March": skip the "of".
+            let of = usize::from(tokens.get(i + 1).map(|t| t.folded.as_str()) == Some("of"));
+            if let Some((m, width)) = month_at(tokens, i + 1 + of).or_else(|| {
+                // "5 May": may as a month only after a day number.
+                (tokens.get(i + 1 + of).map(|t| t.folded.as_str()) == Some("may")).then_some((5, 1))
+            }) {
+                let width = width + of;
+                let year = number(tokens.get(i + 1 + width)).filter(|y| *y >= 1990);
+                let date = match year {
+                    Some(y) => NaiveDate::from_ymd_opt(year_or(reference, Some(y)), m, first),
+                    None => without_year(reference, m, first),
+                };
+                if let Some(date) = date {
+                    let last = i + 1 + width + usize::from(year.is_some());
+                    return Some(FoundDate {
+                        date,
+                        precision: 1,
+                        first: i,
+                        last,
+                        confidence: 0.95,
+                    });
+                }
+            }
+        }
+    }
+    // March 5, 2016 / March 5 / March 2016 (a month: precision 3)
+    if let Some((m, width)) = month_at(tokens, i) {
+        let next = number(tokens.get(i + width));
+        match next {
+            Some(day) if day <= 31 => {
+                let year = number(tokens.get(i + width + 1)).filter(|y| *y >= 1990);
+                let date = match year {
+                    Some(y) => NaiveDate::from_ymd_opt(year_or(reference, Some(y)), m, day),
+                    None => without_year(reference, m, day),
+                };
+                if let Some(date) = date {
+                    let last = i + width + 1 + usize::from(year.is_some());
+                    return Some(FoundDate {
+                        date,
+                        precision: 1,
+                        first: i,
+                        last,
+                        confidence: 0.9,
+                    });
+                }
+            }
+            Some(year) if year >= 1990 => {
+                let date = NaiveDate::from_ymd_opt(year_or(reference, Some(year)), m, 1)?;
+                return Some(FoundDate {
+                    date,
+                    precision: 3,
+                    first: i,
+                    last: i + width + 1,
+                    confidence: 0.6,
+                });
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn relative_at(tokens: &[Token], i: usize, reference: NaiveDate) -> Option<FoundDate> {
+    let word = tokens[i].folded.as_str();
+    let next = tokens.get(i + 1).map(|t| t.folded.as_str());
+    let back = |days: u64, width: usize, confidence: f32| {
+        Some(FoundDate {
+            date: reference.checked_sub_days(Days::new(days))?,
+            precision: 1,
+            first: i,
+            last: i + width,
+            confidence,
+        })
+    };
+    match (word, next) {
+        ("today" | "tonight" | "اليوم", _)
+        | ("this", Some("morning" | "evening" | "afternoon")) => {
+            back(0, if word == "this" { 2 } else { 1 }, 0.8)
+        }
+        ("yesterday" | "امس" | "البارحه", _) => back(1, 1, 0.85),
+        ("last", Some("night")) => back(1, 2, 0.75),
+        ("ليله", Some("امس")) => back(1, 2, 0.8),
+        ("last", Some("week")) | ("الاسبوع", Some("الماضي")) => Some(FoundDate {
+            date: reference.checked_sub_days(Days::new(7))?,
+            precision: 2,
+            first: i,
+            last: i + 2,
+            confidence: 0.5,
+        }),
+        _ => {
+            // "on Tuesday", "يوم الثلاثاء": the latest such day before the reference.
+            let day = weekday(word)?;
+            let mut date = reference.checked_sub_days(Days::new(1))?;
+            while date.weekday() != day {
+                date = date.checked_sub_days(Days::new(1))?;
+            }
+            Some(FoundDate {
+                date,
+                precision: 1,
+                first: i,
+                last: i + 1,
+                confidence: 0.7,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::tokenize;
+
+    fn date(text: &str, reference: &str) -> Option<(String, u8)> {
+        let reference = NaiveDate::parse_from_str(reference, "%Y-%m-%d").unwrap();
+        find(&tokenize(text), text, reference).map(|d| (d.date.to_string(), d.precision))
+    }
+
+    fn day(text: &str) -> String {
+        // Thursday 10 March 2016.
+        date(text, "2016-03-10").map(|(d, _)| d).unwrap_or_default()
+    }
+
+    #[test]
+    fn explicit_english_dates() {
+        assert_eq!(day("On 5 March 2016, shelling hit Douma."), "2016-03-05");
+        assert_eq!(day("On March 5, 2016 shelling hit Douma."), "2016-03-05");
+        assert_eq!(day("On the 2nd of March, shelling"), "2016-03-02");
+        assert_eq!(day("Reported 2016-03-04 by the monitor"), "2016-03-04");
+        assert_eq!(day("Reported 4/3/2016 by the monitor"), "2016-03-04");
+        assert_eq!(day("on 27 February clashes resumed"), "2016-02-27");
+        assert_eq!(
+            day("on 12 December clashes resumed"),
+            "2015-12-12",
+            "without a year: the last one"
+        );
+        assert_eq!(day("On 3 May 2016 troops may move"), "2016-05-03");
+        assert_eq!(
+            date("During March 2016 the town was besieged", "2016-04-02"),
+            Some(("2016-03-01".into(), 3))
+        );
+    }
+
+    #[test]
+    fn explicit_arabic_dates() {
+        assert_eq!(day("في ٥ آذار ٢٠١٦ قصفت قوات النظام دوما"), "2016-03-05");
+        assert_eq!(day("في 5 مارس 2016 قصف"), "2016-03-05");
+        assert_eq!(day("بتاريخ 3 كانون الثاني 2016"), "2016-01-03");
+        assert_eq!(day("بتاريخ 3 تشرين الأول"), "2015-10-03");
+    }
+
+    #[test]
+    fn relative_dates_against_the_reference() {
+        assert_eq!(day("Yesterday regime forces shelled Douma"), "2016-03-09");
+        assert_eq!(day("Last night regime forces shelled Douma"), "2016-03-09");
+        assert_eq!(day("Today regime forces shelled Douma"), "2016-03-10");
+        assert_eq!(
+            day("This morning regime forces shelled Douma"),
+            "2016-03-10"
+        );
+        assert_eq!(day("On Tuesday regime forces shelled Douma"), "2016-03-08");
+        assert_eq!(
+            day("On Thursday regime forces shelled Douma"),
+            "2016-03-03",
+            "a week back, not today"
+        );
+        assert_eq!(day("قصفت قوات النظام دوما أمس"), "2016-03-09");
+        assert_eq!(day("قصفت قوات النظام دوما يوم الثلاثاء"), "2016-03-08");
+        assert_eq!(
+            date("Last week clashes were reported", "2016-03-10"),
+            Some(("2016-03-03".into(), 2))
+        );
+        assert_eq!(day("Clashes in Douma"), "");
+    }
+}

@@ -1,0 +1,531 @@
+//! The ACLED event and sub-event type, the weapon, and the casualties, from cue words.
+
+use crate::text::Token;
+
+/// A cue: folded words that must appear in a row.
+type Cue = &'static [&'static str];
+
+/// Sub-event types by cue, in priority order: a clash "accompanied by air strikes" is a clash.
+/// `TERRITORY` is resolved by the first actor's side (government or not).
+const TERRITORY: &str = "territory";
+const SUB_EVENTS: &[(&str, &[Cue])] = &[
+    (
+        TERRITORY,
+        &[
+            &["regained", "control"],
+            &["regain", "control"],
+            &["took", "control"],
+            &["take", "control"],
+            &["taking", "control"],
+            &["gained", "control"],
+            &["seized", "control"],
+            &["seized"],
+            &["captured"],
+            &["recaptured"],
+            &["retook"],
+            &["took", "over"],
+            &["made", "advances"],
+            &["made", "further", "advances"],
+            &["advanced", "on"],
+            &["advances"],
+            &["expelled"],
+            &["liberated"],
+            &["control", "over"],
+            &["full", "control"],
+            &["سيطره"],
+            &["سيطرت"],
+            &["تقدم"],
+            &["استعادت"],
+            &["استعاده"],
+        ],
+    ),
+    (
+        "Armed clash",
+        &[
+            &["clash"],
+            &["clashes"],
+            &["clashed"],
+            &["fighting"],
+            &["fought"],
+            &["battle"],
+            &["battles"],
+            &["firefight"],
+            &["exchange", "of", "fire"],
+            &["attacked"],
+            &["attack"],
+            &["ambush"],
+            &["ambushed"],
+            &["infiltration"],
+            &["اشتباكات"],
+            &["اشتباك"],
+            &["معارك"],
+            &["هجوم"],
+        ],
+    ),
+    ("Suicide bomb", &[&["suicide"], &["انتحاري"], &["انتحاريه"]]),
+    (
+        "Remote explosive/landmine/IED",
+        &[
+            &["ied"],
+            &["landmine"],
+            &["land", "mine"],
+            &["explosive", "device"],
+            &["car", "bomb"],
+            &["vbied"],
+            &["booby", "trapped"],
+            &["عبوه", "ناسفه"],
+            &["لغم"],
+            &["مفخخه"],
+        ],
+    ),
+    (
+        "Air/drone strike",
+        &[
+            &["air", "strike"],
+            &["air", "strikes"],
+            &["airstrike"],
+            &["airstrikes"],
+            &["air", "raid"],
+            &["air", "raids"],
+            &["warplanes"],
+            &["warplane"],
+            &["helicopter"],
+            &["helicopters"],
+            &["barrel", "bomb"],
+            &["barrel", "bombs"],
+            &["drone"],
+            &["bombed"],
+            &["غاره"],
+            &["غارات"],
+            &["الطيران"],
+            &["برميل"],
+            &["براميل"],
+        ],
+    ),
+    (
+        "Shelling/artillery/missile attack",
+        &[
+            &["shelling"],
+            &["shelled"],
+            &["artillery"],
+            &["mortar"],
+            &["mortars"],
+            &["rocket"],
+            &["rockets"],
+            &["missile"],
+            &["missiles"],
+            &["shells"],
+            &["قصف"],
+            &["قصفت"],
+            &["قذائف"],
+            &["صواريخ"],
+        ],
+    ),
+    (
+        "Chemical weapon",
+        &[&["chemical"], &["chlorine"], &["sarin"], &["كيماوي"]],
+    ),
+    (
+        "Aid obstruction",
+        &[
+            &["convoy", "blocked"],
+            &["blocked", "aid"],
+            &["denied", "access"],
+            &["siege"],
+            &["besieged"],
+        ],
+    ),
+    (
+        "Arrests",
+        &[
+            &["arrested"],
+            &["arrests"],
+            &["detained"],
+            &["اعتقال"],
+            &["اعتقل"],
+        ],
+    ),
+    (
+        "Abduction/forced disappearance",
+        &[
+            &["abducted"],
+            &["kidnapped"],
+            &["abduction"],
+            &["اختطاف"],
+            &["خطف"],
+        ],
+    ),
+    (
+        "Peaceful protest",
+        &[
+            &["protest"],
+            &["protests"],
+            &["protesters"],
+            &["demonstration"],
+            &["demonstrators"],
+            &["مظاهره"],
+            &["تظاهر"],
+        ],
+    ),
+];
+
+/// Weapons by cue.
+const WEAPONS: &[(&str, &[Cue])] = &[
+    (
+        "barrel bomb",
+        &[
+            &["barrel", "bomb"],
+            &["barrel", "bombs"],
+            &["براميل"],
+            &["برميل"],
+        ],
+    ),
+    ("chemical", &[&["chemical"], &["chlorine"], &["sarin"]]),
+    (
+        "air strike",
+        &[
+            &["air", "strike"],
+            &["air", "strikes"],
+            &["airstrike"],
+            &["airstrikes"],
+            &["warplanes"],
+            &["غارات"],
+            &["غاره"],
+        ],
+    ),
+    ("car bomb", &[&["car", "bomb"], &["vbied"], &["مفخخه"]]),
+    (
+        "IED",
+        &[&["ied"], &["explosive", "device"], &["عبوه", "ناسفه"]],
+    ),
+    ("landmine", &[&["landmine"], &["land", "mine"], &["لغم"]]),
+    ("mortar", &[&["mortar"], &["mortars"], &["هاون"]]),
+    ("rocket", &[&["rocket"], &["rockets"], &["صواريخ"]]),
+    ("missile", &[&["missile"], &["missiles"]]),
+    ("artillery", &[&["artillery"], &["shelling"], &["مدفعي"]]),
+    ("sniper", &[&["sniper"], &["قناص"]]),
+    (
+        "small arms",
+        &[&["gunfire"], &["machine", "guns"], &["small", "arms"]],
+    ),
+];
+
+/// A cue found: what it means and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cued {
+    /// The value (a sub-event type or a weapon).
+    pub value: &'static str,
+    /// First token.
+    pub first: usize,
+    /// One past the last token.
+    pub last: usize,
+}
+
+fn find_cue(tokens: &[Token], cues: &[Cue]) -> Option<(usize, usize)> {
+    for (i, _) in tokens.iter().enumerate() {
+        for cue in cues {
+            if tokens.len() - i >= cue.len()
+                && cue.iter().zip(&tokens[i..]).all(|(w, t)| *w == t.folded)
+            {
+                return Some((i, i + cue.len()));
+            }
+        }
+    }
+    None
+}
+
+fn first_of(tokens: &[Token], table: &[(&'static str, &[Cue])]) -> Option<Cued> {
+    table.iter().find_map(|(value, cues)| {
+        find_cue(tokens, cues).map(|(first, last)| Cued { value, first, last })
+    })
+}
+
+/// The sub-event type; territory changes come back as `territory` for the caller to resolve.
+pub fn sub_event(tokens: &[Token]) -> Option<Cued> {
+    first_of(tokens, SUB_EVENTS)
+}
+
+/// Whether a cue is the territory marker.
+pub fn is_territory(cued: &Cued) -> bool {
+    cued.value == TERRITORY
+}
+
+/// The weapon.
+pub fn weapon(tokens: &[Token]) -> Option<Cued> {
+    first_of(tokens, WEAPONS)
+}
+
+/// ACLED's event type of a sub-event type.
+pub fn event_type_of(sub_event: &str) -> &'static str {
+    match sub_event {
+        "Armed clash" | "Government regains territory" | "Non-state actor overtakes territory" => {
+            "Battles"
+        }
+        "Air/drone strike"
+        | "Shelling/artillery/missile attack"
+        | "Remote explosive/landmine/IED"
+        | "Suicide bomb"
+        | "Chemical weapon"
+        | "Grenade" => "Explosions/Remote violence",
+        "Abduction/forced disappearance" | "Attack" | "Sexual violence" => {
+            "Violence against civilians"
+        }
+        "Peaceful protest" | "Protest with intervention" => "Protests",
+        "Aid obstruction" | "Attack on aid" => "Humanitarian access",
+        _ => "Strategic developments",
+    }
+}
+
+/// Killed, as a range, with where the figure came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Killed {
+    /// Lowest figure.
+    pub min: u32,
+    /// Highest figure.
+    pub max: u32,
+    /// First token of the evidence.
+    pub first: usize,
+    /// One past the last token.
+    pub last: usize,
+    /// Whether civilians are among them.
+    pub civilian: bool,
+}
+
+fn count_word(word: &str) -> Option<u32> {
+    if let Ok(n) = word.parse::<u32>() {
+        return (n < 100_000).then_some(n);
+    }
+    Some(match word {
+        "a" | "an" | "one" | "single" | "واحد" => 1,
+        "two" | "both" | "اثنين" | "اثنان" => 2,
+        "three" | "ثلاثه" => 3,
+        "four" | "اربعه" => 4,
+        "five" | "خمسه" => 5,
+        "six" | "سته" => 6,
+        "seven" | "سبعه" => 7,
+        "eight" | "ثمانيه" => 8,
+        "nine" | "تسعه" => 9,
+        "ten" | "عشره" => 10,
+        "eleven" => 11,
+        "twelve" | "dozen" => 12,
+        "thirteen" => 13,
+        "fourteen" => 14,
+        "fifteen" => 15,
+        "sixteen" => 16,
+        "seventeen" => 17,
+        "eighteen" => 18,
+        "nineteen" => 19,
+        "twenty" => 20,
+        "thirty" => 30,
+        "forty" => 40,
+        "fifty" => 50,
+        "hundred" => 100,
+        // ACLED's conventions for vague figures.
+        "several" | "some" | "عده" => 3,
+        "dozens" | "tens" | "scores" | "عشرات" => 12,
+        _ => return None,
+    })
+}
+
+const KILL_WORDS: &[&str] = &[
+    "killed",
+    "killing",
+    "dead",
+    "deaths",
+    "died",
+    "fatalities",
+    "fatality",
+    "casualties",
+    "bodies",
+    "lives",
+    "مقتل",
+    "قتلى",
+    "قتيل",
+    "قتل",
+    "مصرع",
+    "ضحايا",
+    "شهداء",
+];
+const NONE_WORDS: &[&str] = &["no", "neither", "without", "لا", "دون", "عدم"];
+const CIVILIAN_WORDS: &[&str] = &[
+    "civilian",
+    "civilians",
+    "children",
+    "women",
+    "residents",
+    "مدنيين",
+    "مدنيا",
+    "اطفال",
+];
+
+/// The casualties the text reports: the lowest figure when it gives several for the same
+/// deaths, 0 when it says there were none, `None` when it says nothing.
+pub fn killed(tokens: &[Token]) -> Option<Killed> {
+    let words: Vec<&str> = tokens.iter().map(|t| t.folded.as_str()).collect();
+    // "coded as 10": ACLED's own figure for unknown fatalities.
+    for i in 0..words.len().saturating_sub(2) {
+        if words[i] == "coded"
+            && words[i + 1] == "as"
+            && let Some(n) = count_word(words[i + 2])
+        {
+            return Some(Killed {
+                min: n,
+                max: n,
+                first: i,
+                last: i + 3,
+                civilian: false,
+            });
+        }
+    }
+    for (k, word) in words.iter().enumerate() {
+        if !KILL_WORDS.contains(word) {
+            continue;
+        }
+        let window_start = k.saturating_sub(7);
+        let civilian = words[window_start..(k + 4).min(words.len())]
+            .iter()
+            .any(|w| CIVILIAN_WORDS.contains(w));
+        // "No fatalities", "neither injuries nor fatalities".
+        if words[k.saturating_sub(4)..k]
+            .iter()
+            .any(|w| NONE_WORDS.contains(w))
+        {
+            return Some(Killed {
+                min: 0,
+                max: 0,
+                first: k.saturating_sub(4),
+                last: k + 1,
+                civilian: false,
+            });
+        }
+        // Figures before the word: "3 soldiers and 5 rebels were killed" adds up; "5 to 7
+        // killed" and "between 5 and 7" are ranges.
+        let mut figures: Vec<(usize, u32)> = Vec::new();
+        for (j, w) in words.iter().enumerate().take(k).skip(window_start) {
+            // "a", "an" and "some" count only right before the word ("a fatality").
+            if let Some(n) = count_word(w)
+                && (!matches!(*w, "a" | "an" | "some") || j + 1 == k)
+            {
+                figures.push((j, n));
+            }
+        }
+        // Figures after "killing"/"killed": "killing 4 fighters", "the killing of one".
+        if figures.is_empty() {
+            for (j, w) in words.iter().enumerate().skip(k + 1).take(3) {
+                if let Some(n) = count_word(w) {
+                    figures.push((j, n));
+                    break;
+                }
+            }
+        }
+        if figures.is_empty() {
+            continue;
+        }
+        let first = figures.iter().map(|f| f.0).min().unwrap_or(k).min(k);
+        let last = figures
+            .iter()
+            .map(|f| f.0 + 1)
+            .max()
+            .unwrap_or(k + 1)
+            .max(k + 1);
+        let is_range = figures.len() == 2
+            && words[figures[0].0 + 1..figures[1].0]
+                .iter()
+                .all(|w| matches!(*w, "to" | "and" | "or" | "الى" | "و"))
+            && (figures[1].0 == figures[0].0 + 2
+                || words.get(figures[0].0.wrapping_sub(1)) == Some(&"between"));
+        let (min, max) = if is_range {
+            let (a, b) = (figures[0].1, figures[1].1);
+            (a.min(b), a.max(b))
+        } else {
+            let total = figures.iter().map(|f| f.1).sum();
+            (total, total)
+        };
+        return Some(Killed {
+            min,
+            max,
+            first,
+            last,
+            civilian,
+        });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::tokenize;
+
+    fn killed_in(text: &str) -> Option<(u32, u32)> {
+        killed(&tokenize(text)).map(|k| (k.min, k.max))
+    }
+
+    fn sub_event_of(text: &str) -> Option<&'static str> {
+        sub_event(&tokenize(text)).map(|c| c.value)
+    }
+
+    #[test]
+    fn casualties_follow_acled_conventions() {
+        assert_eq!(killed_in("No fatalities were reported."), Some((0, 0)));
+        assert_eq!(
+            killed_in("Neither injuries nor fatalities reported."),
+            Some((0, 0))
+        );
+        assert_eq!(
+            killed_in("resulted in the killing of one opposition rebel fighter."),
+            Some((1, 1))
+        );
+        assert_eq!(killed_in("11 casualties reported."), Some((11, 11)));
+        assert_eq!(
+            killed_in("3 soldiers and 5 rebels were killed"),
+            Some((8, 8))
+        );
+        assert_eq!(
+            killed_in("between 5 and 7 people were killed"),
+            Some((5, 7))
+        );
+        assert_eq!(killed_in("several civilians were killed"), Some((3, 3)));
+        assert_eq!(killed_in("dozens of fighters killed"), Some((12, 12)));
+        assert_eq!(killed_in("Unknown fatalities coded as 10."), Some((10, 10)));
+        assert_eq!(killed_in("مقتل 4 مدنيين في قصف"), Some((4, 4)));
+        assert_eq!(killed_in("Clashes in Douma."), None);
+        assert!(
+            killed(&tokenize("two civilians were killed"))
+                .unwrap()
+                .civilian
+        );
+    }
+
+    #[test]
+    fn sub_events_by_priority() {
+        assert_eq!(
+            sub_event_of("Clashes accompanied by air strikes"),
+            Some("Armed clash")
+        );
+        assert_eq!(
+            sub_event_of("Regime forces regained control of the village"),
+            Some("territory")
+        );
+        assert_eq!(
+            sub_event_of("Warplanes struck the market"),
+            Some("Air/drone strike")
+        );
+        assert_eq!(
+            sub_event_of("Regime forces shelled the town"),
+            Some("Shelling/artillery/missile attack")
+        );
+        assert_eq!(
+            sub_event_of("An IED exploded"),
+            Some("Remote explosive/landmine/IED")
+        );
+        assert_eq!(
+            sub_event_of("قصفت قوات النظام البلدة"),
+            Some("Shelling/artillery/missile attack")
+        );
+        assert_eq!(
+            event_type_of("Air/drone strike"),
+            "Explosions/Remote violence"
+        );
+    }
+}

@@ -1,0 +1,645 @@
+//! Places of Syria by name, in English and Arabic, with their aliases: admin units, OCHA
+//! communities and city neighbourhoods, and GeoNames towns. The sources ship in `data/gazetteer`
+//! and are compiled into the binary.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use crate::text::{self, Token};
+
+/// What kind of place a name denotes (the order is from the largest to the smallest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PlaceKind {
+    /// Admin 1.
+    Governorate,
+    /// Admin 2.
+    District,
+    /// Admin 3.
+    Subdistrict,
+    /// A GeoNames populated place (town of 1,000 people or more).
+    Town,
+    /// An OCHA community: a town or village.
+    Community,
+    /// A neighbourhood of a city.
+    Neighbourhood,
+}
+
+/// One place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// English name.
+    pub name: String,
+    /// Arabic name.
+    pub name_ar: String,
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+    /// Its own P-code (governorate, district, sub-district, community or neighbourhood).
+    pub pcode: String,
+    /// Governorate P-code.
+    pub admin1: String,
+    /// District P-code, when known.
+    pub admin2: Option<String>,
+    /// Sub-district P-code, when known.
+    pub admin3: Option<String>,
+    /// Kind.
+    pub kind: PlaceKind,
+}
+
+/// Places indexed by folded name and by consonant skeleton.
+#[derive(Debug, Default)]
+pub struct Gazetteer {
+    places: Vec<Place>,
+    by_key: HashMap<String, Vec<u32>>,
+    by_skeleton: HashMap<String, Vec<u32>>,
+    longest: usize,
+}
+
+/// A stretch of the text that names places.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    /// First token.
+    pub first: usize,
+    /// One past the last token.
+    pub last: usize,
+    /// Places it may name.
+    pub candidates: Vec<u32>,
+    /// How many of the candidates (the first ones) match the folded name itself; the others
+    /// match its consonant skeleton only.
+    pub exact: usize,
+}
+
+/// The shipped sources.
+const OCHA_COMMUNITIES: &str = include_str!("../../../data/gazetteer/ocha-communities.csv");
+const OCHA_NEIGHBOURHOODS: &str = include_str!("../../../data/gazetteer/ocha-neighbourhoods.csv");
+const OPENSYRIA_ADMIN: &str = include_str!("../../../data/gazetteer/opensyria-admin-units.csv");
+const GEONAMES: &str = include_str!("../../../data/gazetteer/geonames-sy.csv");
+
+static EMBEDDED: LazyLock<Gazetteer> = LazyLock::new(Gazetteer::from_shipped_sources);
+
+/// Names in common use that the sources lack: other spellings of governorates, and areas that
+/// are not admin units (written for this project; coordinates are the areas' rough centres).
+/// Each is (name, aliases, governorate P-code, latitude, longitude, kind).
+type ExtraPlace = (
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    f64,
+    f64,
+    PlaceKind,
+);
+const EXTRA_PLACES: &[ExtraPlace] = &[
+    (
+        "Rural Damascus",
+        &[
+            "Damascus countryside",
+            "Reef Damascus",
+            "Rif Damascus",
+            "Rif Dimashq",
+            "ريف دمشق",
+        ],
+        "SY03",
+        33.5,
+        36.6,
+        PlaceKind::Governorate,
+    ),
+    (
+        "Eastern Ghouta",
+        &[
+            "East Ghouta",
+            "Ghouta",
+            "al-Ghouta al-Sharqiya",
+            "الغوطة الشرقية",
+            "الغوطة",
+        ],
+        "SY03",
+        33.56,
+        36.40,
+        PlaceKind::Community,
+    ),
+    (
+        "Western Ghouta",
+        &["West Ghouta", "الغوطة الغربية"],
+        "SY03",
+        33.45,
+        36.17,
+        PlaceKind::Community,
+    ),
+    (
+        "Qalamoun",
+        &["Qalamoun mountains", "Qalamun", "Al-Qalamoun", "القلمون"],
+        "SY03",
+        33.95,
+        36.55,
+        PlaceKind::Community,
+    ),
+    (
+        "Wadi Barada",
+        &["وادي بردى"],
+        "SY03",
+        33.62,
+        36.15,
+        PlaceKind::Community,
+    ),
+    (
+        "Jobar",
+        &["Jawbar", "جوبر"],
+        "SY01",
+        33.53,
+        36.33,
+        PlaceKind::Neighbourhood,
+    ),
+    (
+        "Eastern Qalamoun",
+        &["East Qalamoun", "القلمون الشرقي"],
+        "SY03",
+        33.75,
+        36.95,
+        PlaceKind::Community,
+    ),
+    (
+        "Badia",
+        &[
+            "Syrian desert",
+            "Syrian Badia",
+            "البادية السورية",
+            "البادية",
+        ],
+        "SY04",
+        34.6,
+        38.3,
+        PlaceKind::District,
+    ),
+    (
+        "Jazeera",
+        &["Jazira", "al-Jazira", "الجزيرة"],
+        "SY08",
+        36.5,
+        40.7,
+        PlaceKind::District,
+    ),
+    (
+        "Houla",
+        &["Al-Houla", "Hula", "الحولة"],
+        "SY04",
+        34.88,
+        36.53,
+        PlaceKind::Community,
+    ),
+];
+
+/// English words that start sentences or name forces, never places, even when a village's
+/// name shares their consonants.
+const NOT_PLACES: [&str; 40] = [
+    "the",
+    "clashes",
+    "clash",
+    "regime",
+    "syrian",
+    "forces",
+    "army",
+    "islamic",
+    "state",
+    "free",
+    "rebels",
+    "rebel",
+    "fighters",
+    "militants",
+    "opposition",
+    "government",
+    "turkish",
+    "russian",
+    "kurdish",
+    "democratic",
+    "no",
+    "neither",
+    "heavy",
+    "fierce",
+    "violent",
+    "several",
+    "on",
+    "in",
+    "near",
+    "north",
+    "south",
+    "east",
+    "west",
+    "unknown",
+    "unidentified",
+    "military",
+    "coalition",
+    "party",
+    "front",
+    "brigade",
+];
+
+fn rows(text: &str) -> impl Iterator<Item = csv::StringRecord> + '_ {
+    csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+        .into_records()
+        .filter_map(Result::ok)
+}
+
+fn column(headers: &str, name: &str) -> usize {
+    headers
+        .trim_end()
+        .split(',')
+        .position(|h| h == name)
+        .unwrap_or(usize::MAX)
+}
+
+fn field(record: &csv::StringRecord, index: usize) -> &str {
+    record.get(index).unwrap_or("").trim()
+}
+
+impl Gazetteer {
+    /// The gazetteer compiled into the binary.
+    pub fn embedded() -> &'static Gazetteer {
+        &EMBEDDED
+    }
+
+    /// Builds the index from the shipped CSV sources.
+    pub fn from_shipped_sources() -> Gazetteer {
+        let mut gazetteer = Gazetteer::default();
+        gazetteer.add_opensyria(OPENSYRIA_ADMIN);
+        gazetteer.add_ocha_communities(OCHA_COMMUNITIES);
+        gazetteer.add_neighbourhoods(OCHA_NEIGHBOURHOODS);
+        gazetteer.add_geonames(GEONAMES);
+        for (name, aliases, admin1, lat, lon, kind) in EXTRA_PLACES {
+            gazetteer.add(
+                Place {
+                    name: (*name).to_owned(),
+                    name_ar: aliases.last().copied().unwrap_or("").to_owned(),
+                    lat: *lat,
+                    lon: *lon,
+                    pcode: (*admin1).to_owned(),
+                    admin1: (*admin1).to_owned(),
+                    admin2: None,
+                    admin3: None,
+                    kind: *kind,
+                },
+                aliases,
+            );
+        }
+        gazetteer
+    }
+
+    /// A place by its index.
+    pub fn place(&self, index: u32) -> &Place {
+        &self.places[index as usize]
+    }
+
+    /// How many places.
+    pub fn len(&self) -> usize {
+        self.places.len()
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.places.is_empty()
+    }
+
+    /// Adds a place under its names.
+    pub fn add(&mut self, place: Place, aliases: &[&str]) {
+        let index = u32::try_from(self.places.len()).unwrap_or(u32::MAX);
+        let mut names: Vec<&str> = vec![place.name.as_str(), place.name_ar.as_str()];
+        names.extend(aliases.iter().copied());
+        let mut seen_keys: Vec<String> = Vec::new();
+        for name in names {
+            // "Yarmuk (Damascus)": the bracket tells homonyms apart; the name is before it.
+            let name = name.split('(').next().unwrap_or(name).trim();
+            let key = text::key(name);
+            if key.is_empty() || seen_keys.contains(&key) {
+                continue;
+            }
+            self.longest = self.longest.max(key.split(' ').count());
+            let skeleton = text::skeleton(&key);
+            self.by_key.entry(key.clone()).or_default().push(index);
+            if skeleton.len() >= 3 {
+                let entry = self.by_skeleton.entry(skeleton).or_default();
+                if !entry.contains(&index) {
+                    entry.push(index);
+                }
+            }
+            seen_keys.push(key);
+        }
+        self.places.push(place);
+    }
+
+    fn add_opensyria(&mut self, source: &str) {
+        let headers = source.lines().next().unwrap_or("");
+        let [level, pcode, name, name_ar, lat, lon, aliases] = [
+            "level",
+            "ocha_pcode",
+            "name_en",
+            "name_ar",
+            "centroid_lat",
+            "centroid_lon",
+            "aliases",
+        ]
+        .map(|c| column(headers, c));
+        for record in rows(source) {
+            let code = field(&record, pcode).to_owned();
+            let kind = match field(&record, level) {
+                "ADM1" => PlaceKind::Governorate,
+                "ADM2" => PlaceKind::District,
+                _ => PlaceKind::Subdistrict,
+            };
+            let alias_list: Vec<&str> = field(&record, aliases)
+                .split('|')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .collect();
+            let place = Place {
+                name: field(&record, name).to_owned(),
+                name_ar: field(&record, name_ar).to_owned(),
+                lat: field(&record, lat).parse().unwrap_or(f64::NAN),
+                lon: field(&record, lon).parse().unwrap_or(f64::NAN),
+                admin1: code.get(..4).unwrap_or("").to_owned(),
+                admin2: (kind >= PlaceKind::District)
+                    .then(|| code.get(..6).unwrap_or("").to_owned()),
+                admin3: (kind == PlaceKind::Subdistrict).then(|| code.clone()),
+                pcode: code,
+                kind,
+            };
+            if place.lat.is_finite() && place.lon.is_finite() && !place.admin1.is_empty() {
+                self.add(place, &alias_list);
+            }
+        }
+    }
+
+    fn add_ocha_communities(&mut self, source: &str) {
+        let headers = source.lines().next().unwrap_or("");
+        let [name, name_ar, alt, lat, lon, a1, a2, a3, pcode] = [
+            "name_en",
+            "name_ar",
+            "alt_names",
+            "lat",
+            "lon",
+            "admin1_pcode",
+            "admin2_pcode",
+            "admin3_pcode",
+            "location_pcode",
+        ]
+        .map(|c| column(headers, c));
+        for record in rows(source) {
+            let aliases: Vec<&str> = field(&record, alt)
+                .split('|')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .collect();
+            let place = Place {
+                name: field(&record, name).to_owned(),
+                name_ar: field(&record, name_ar).to_owned(),
+                lat: field(&record, lat).parse().unwrap_or(f64::NAN),
+                lon: field(&record, lon).parse().unwrap_or(f64::NAN),
+                pcode: field(&record, pcode).to_owned(),
+                admin1: field(&record, a1).to_owned(),
+                admin2: Some(field(&record, a2).to_owned()),
+                admin3: Some(field(&record, a3).to_owned()),
+                kind: PlaceKind::Community,
+            };
+            if place.lat.is_finite() && place.lon.is_finite() {
+                self.add(place, &aliases);
+            }
+        }
+    }
+
+    fn add_neighbourhoods(&mut self, source: &str) {
+        let headers = source.lines().next().unwrap_or("");
+        let [name, alt, name_ar, pcode, a1, a2, a3, lat, lon] = [
+            "NAME_EN",
+            "NAM_EN_REF",
+            "NAME_AR",
+            "PCODE",
+            "ADM1_PCODE",
+            "ADM2_PCODE",
+            "ADM3_PCODE",
+            "LATITUDE",
+            "LONGITUDE",
+        ]
+        .map(|c| column(headers, c));
+        for record in rows(source) {
+            let place = Place {
+                name: field(&record, name).to_owned(),
+                name_ar: field(&record, name_ar).to_owned(),
+                lat: field(&record, lat).parse().unwrap_or(f64::NAN),
+                lon: field(&record, lon).parse().unwrap_or(f64::NAN),
+                pcode: field(&record, pcode).to_owned(),
+                admin1: field(&record, a1).to_owned(),
+                admin2: Some(field(&record, a2).to_owned()),
+                admin3: Some(field(&record, a3).to_owned()),
+                kind: PlaceKind::Neighbourhood,
+            };
+            if place.lat.is_finite() && place.lon.is_finite() {
+                let alias = field(&record, alt).to_owned();
+                self.add(place, &[alias.as_str()]);
+            }
+        }
+    }
+
+    /// GeoNames towns carry GeoNames' own admin codes; each takes the admin codes of the nearest
+    /// OCHA community instead, so that every place speaks P-codes.
+    fn add_geonames(&mut self, source: &str) {
+        let headers = source.lines().next().unwrap_or("");
+        let [name, alt, lat, lon, id] =
+            ["name", "alt_name", "latitude", "longitude", "id"].map(|c| column(headers, c));
+        let communities: Vec<&Place> = self
+            .places
+            .iter()
+            .filter(|p| p.kind == PlaceKind::Community)
+            .collect();
+        let mut towns = Vec::new();
+        for record in rows(source) {
+            let (Ok(y), Ok(x)) = (
+                field(&record, lat).parse::<f64>(),
+                field(&record, lon).parse::<f64>(),
+            ) else {
+                continue;
+            };
+            let Some(nearest) = communities.iter().min_by(|a, b| {
+                let da = (a.lat - y).powi(2) + (a.lon - x).powi(2);
+                let db = (b.lat - y).powi(2) + (b.lon - x).powi(2);
+                da.total_cmp(&db)
+            }) else {
+                continue;
+            };
+            let aliases: Vec<String> = field(&record, alt)
+                .split(',')
+                .map(|a| a.trim().to_owned())
+                .filter(|a| !a.is_empty())
+                .collect();
+            towns.push((
+                Place {
+                    name: field(&record, name).to_owned(),
+                    name_ar: String::new(),
+                    lat: y,
+                    lon: x,
+                    pcode: format!("geonames:{}", field(&record, id)),
+                    admin1: nearest.admin1.clone(),
+                    admin2: nearest.admin2.clone(),
+                    admin3: nearest.admin3.clone(),
+                    kind: PlaceKind::Town,
+                },
+                aliases,
+            ));
+        }
+        for (place, aliases) in towns {
+            let aliases: Vec<&str> = aliases.iter().map(String::as_str).collect();
+            self.add(place, &aliases);
+        }
+    }
+
+    /// The P-code of the governorate `name` names, in any spelling the gazetteer knows.
+    pub fn governorate(&self, name: &str) -> Option<&str> {
+        let tokens = text::tokenize(name);
+        let mut capitalised = tokens.clone();
+        for token in &mut capitalised {
+            token.capital = true;
+        }
+        self.mentions(&capitalised, &[])
+            .iter()
+            .flat_map(|m| m.candidates.iter())
+            .map(|&i| self.place(i))
+            .find(|p| p.kind == PlaceKind::Governorate)
+            .map(|p| p.admin1.as_str())
+    }
+
+    /// Every stretch of `tokens` that names a place, longest first, without overlaps. Tokens
+    /// marked in `taken` (actor names, say) are skipped.
+    pub fn mentions(&self, tokens: &[Token], taken: &[bool]) -> Vec<Mention> {
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            let mut matched = None;
+            if !taken.get(i).copied().unwrap_or(false) && !text::is_article(&tokens[i].folded) {
+                let mut width = self.longest.min(tokens.len() - i);
+                while width > 0 {
+                    let span = &tokens[i..i + width];
+                    if span
+                        .iter()
+                        .enumerate()
+                        .any(|(k, _)| taken.get(i + k).copied().unwrap_or(false))
+                    {
+                        width -= 1;
+                        continue;
+                    }
+                    if let Some(mention) = self.lookup(span, i) {
+                        matched = Some(mention);
+                        break;
+                    }
+                    width -= 1;
+                }
+            }
+            match matched {
+                Some(mention) => {
+                    i = mention.last;
+                    found.push(mention);
+                }
+                None => i += 1,
+            }
+        }
+        found
+    }
+
+    fn lookup(&self, span: &[Token], first: usize) -> Option<Mention> {
+        let head = &span[0];
+        // English place names are written with a capital (Arabic has no case); a name of
+        // several words is distinctive enough to be taken in lower case too, but only as
+        // written in the gazetteer.
+        let lower_case = !head.arabic && !head.capital;
+        if lower_case && span.len() < 2 {
+            return None;
+        }
+        if span.len() == 1 && NOT_PLACES.contains(&head.folded.as_str()) {
+            return None;
+        }
+        let key = text::key_of_tokens(span.iter().map(|t| t.folded.as_str()));
+        if key.is_empty() {
+            return None;
+        }
+        let exact: Vec<u32> = self.by_key.get(&key).cloned().unwrap_or_default();
+        if lower_case {
+            return (!exact.is_empty()).then(|| Mention {
+                first,
+                last: first + span.len(),
+                exact: exact.len(),
+                candidates: exact,
+            });
+        }
+        let skeleton = text::skeleton(&key);
+        let letters = skeleton.replace(' ', "").len();
+        let similar: Vec<u32> = self
+            .by_skeleton
+            .get(&skeleton)
+            .map(|candidates| {
+                candidates
+                    .iter()
+                    .copied()
+                    .filter(|i| !exact.contains(i))
+                    // Short skeletons collide with too many words to be trusted, except for
+                    // the best-known places (governorates, districts, towns): Hasakeh, Homs.
+                    .filter(|&i| {
+                        letters >= 4
+                            || (letters == 3
+                                && matches!(
+                                    self.place(i).kind,
+                                    PlaceKind::Governorate | PlaceKind::District | PlaceKind::Town
+                                ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if exact.is_empty() && similar.is_empty() {
+            return None;
+        }
+        let exact_count = exact.len();
+        let mut candidates = exact;
+        candidates.extend(similar);
+        Some(Mention {
+            first,
+            last: first + span.len(),
+            candidates,
+            exact: exact_count,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_sources_load_with_p_codes_and_aliases() {
+        let g = Gazetteer::embedded();
+        assert!(g.len() > 8_000, "{}", g.len());
+        let find = |name: &str| {
+            let tokens = text::tokenize(name);
+            let mentions = g.mentions(&tokens, &[]);
+            mentions
+                .first()
+                .map(|m| {
+                    m.candidates
+                        .iter()
+                        .map(|&i| g.place(i).clone())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        };
+        for spelling in ["Deir ez-Zor", "Deir al-Zour", "Dayr az Zawr", "دير الزور"] {
+            assert!(
+                find(spelling).iter().any(|p| p.admin1 == "SY09"),
+                "{spelling}"
+            );
+        }
+        assert!(
+            find("Madaya")
+                .iter()
+                .any(|p| p.kind == PlaceKind::Community && p.admin1 == "SY03")
+        );
+        assert!(find("Al-Hasakeh").iter().any(|p| p.pcode == "SY08"));
+    }
+}

@@ -1,0 +1,470 @@
+//! Structured draft reports from free text, in English and Arabic. Pure and fast: no network,
+//! no model, no I/O. Every field carries the stretch of text it came from and a confidence, so
+//! that a reviewer sees why and decides.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! let draft = truce_extract::extract(
+//!     "Yesterday regime forces shelled Douma, killing 3 civilians.",
+//!     NaiveDate::from_ymd_opt(2016, 3, 10).unwrap(),
+//! );
+//! assert_eq!(draft.date.unwrap().value, "2016-03-09");
+//! assert_eq!(draft.location.unwrap().value.admin1_pcode, "SY03");
+//! ```
+
+pub mod actors;
+pub mod dates;
+pub mod events;
+pub mod gazetteer;
+pub mod text;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+pub use gazetteer::{Gazetteer, Place, PlaceKind};
+use text::Token;
+
+/// Where in the text a value came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// Byte offset of the start.
+    pub start: usize,
+    /// Byte offset just past the end.
+    pub end: usize,
+    /// The words themselves.
+    pub text: String,
+}
+
+/// An extracted value with its evidence and confidence (0 to 1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Field<T> {
+    /// The value.
+    pub value: T,
+    /// Where it came from; `None` for a default (the reference date, say).
+    pub evidence: Option<Evidence>,
+    /// How sure.
+    pub confidence: f32,
+}
+
+/// A place resolved through the gazetteer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Location {
+    /// Name as in the gazetteer.
+    pub name: String,
+    /// Arabic name.
+    pub name_ar: String,
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+    /// Governorate P-code.
+    pub admin1_pcode: String,
+    /// District P-code.
+    pub admin2_pcode: Option<String>,
+    /// Sub-district P-code.
+    pub admin3_pcode: Option<String>,
+    /// The place's own P-code.
+    pub pcode: String,
+    /// ACLED geo precision: 1 the place itself, 2 near it or part of a region, 3 a larger
+    /// region (its centre is used).
+    pub geo_precision: u8,
+}
+
+/// An actor named in the text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActorDraft {
+    /// The words used.
+    pub text: String,
+    /// Registry id, when the dictionary knows the name.
+    pub actor: Option<String>,
+    /// `actor1` (the first party, the attacker when the text says so), `actor2`, or
+    /// `associated` (on the side of one of them).
+    pub role: &'static str,
+    /// Where.
+    pub evidence: Evidence,
+}
+
+/// Casualties.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fatalities {
+    /// Lowest figure reported.
+    pub killed_min: u32,
+    /// Highest figure reported.
+    pub killed_max: u32,
+    /// Whether the dead include civilians.
+    pub civilian: bool,
+}
+
+/// A draft report: what a reviewer confirms or corrects.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Draft {
+    /// The date, `YYYY-MM-DD`.
+    pub date: Option<Field<String>>,
+    /// ACLED time precision of the date: 1 day, 2 week, 3 month.
+    pub time_precision: u8,
+    /// The place.
+    pub location: Option<Field<Location>>,
+    /// Every other place named.
+    pub other_places: Vec<Field<Location>>,
+    /// The actors, in the order the text names them.
+    pub actors: Vec<ActorDraft>,
+    /// ACLED event type.
+    pub event_type: Option<Field<String>>,
+    /// ACLED sub-event type.
+    pub sub_event_type: Option<Field<String>>,
+    /// The weapon.
+    pub weapon: Option<Field<String>>,
+    /// Killed.
+    pub fatalities: Option<Field<Fatalities>>,
+}
+
+/// Extracts a draft from `text`, with `reference` the day the report was received.
+pub fn extract(text: &str, reference: NaiveDate) -> Draft {
+    Extractor::new(Gazetteer::embedded()).extract(text, reference)
+}
+
+/// Extraction against a gazetteer.
+pub struct Extractor<'a> {
+    gazetteer: &'a Gazetteer,
+}
+
+fn evidence(text: &str, tokens: &[Token], first: usize, last: usize) -> Option<Evidence> {
+    let start = tokens.get(first)?.start;
+    let end = tokens.get(last.checked_sub(1)?)?.end;
+    Some(Evidence {
+        start,
+        end,
+        text: text.get(start..end)?.to_owned(),
+    })
+}
+
+/// Words saying the event was near or around a place, not in it (ACLED geo precision 2).
+const NEAR_WORDS: &[&str] = &[
+    "near",
+    "outskirts",
+    "vicinity",
+    "countryside",
+    "around",
+    "outside",
+    "surroundings",
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "axis",
+    "axes",
+    "front",
+    "frontline",
+    "ريف",
+    "قرب",
+    "محيط",
+    "اطراف",
+];
+
+/// Inputs longer than this are cut (at a character boundary): a report is not a book.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+
+impl<'a> Extractor<'a> {
+    /// An extractor over `gazetteer`.
+    pub fn new(gazetteer: &'a Gazetteer) -> Self {
+        Extractor { gazetteer }
+    }
+
+    /// Extracts a draft from `text`, with `reference` the day the report was received.
+    pub fn extract(&self, text: &str, reference: NaiveDate) -> Draft {
+        let mut cut = text.len().min(MAX_TEXT_BYTES);
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let text = &text[..cut];
+        let tokens = text::tokenize(text);
+
+        let date = dates::find(&tokens, text, reference);
+        let (date_field, time_precision) = match &date {
+            Some(found) => (
+                Field {
+                    value: found.date.to_string(),
+                    evidence: evidence(text, &tokens, found.first, found.last),
+                    confidence: found.confidence,
+                },
+                found.precision,
+            ),
+            // Nothing said: the day the report came in, with little confidence.
+            None => (
+                Field {
+                    value: reference.to_string(),
+                    evidence: None,
+                    confidence: 0.3,
+                },
+                1,
+            ),
+        };
+
+        let actor_mentions = actors::find(&tokens);
+        let mut taken = vec![false; tokens.len()];
+        for mention in &actor_mentions {
+            for slot in &mut taken[mention.first..mention.last] {
+                *slot = true;
+            }
+        }
+        if let Some(found) = &date {
+            for slot in &mut taken[found.first..found.last] {
+                *slot = true;
+            }
+        }
+        let actors = self.actor_roles(text, &tokens, &actor_mentions);
+
+        let sub_event = events::sub_event(&tokens).map(|cued| {
+            let value = if events::is_territory(&cued) {
+                let government =
+                    actors
+                        .first()
+                        .and_then(|a| a.actor.as_deref())
+                        .is_some_and(|id| {
+                            matches!(id, "gos" | "ndf" | "hezbollah" | "iran" | "russia")
+                        });
+                if government {
+                    "Government regains territory"
+                } else {
+                    "Non-state actor overtakes territory"
+                }
+            } else {
+                cued.value
+            };
+            Field {
+                value: value.to_owned(),
+                evidence: evidence(text, &tokens, cued.first, cued.last),
+                confidence: 0.7,
+            }
+        });
+        let event_type = sub_event.as_ref().map(|sub| Field {
+            value: events::event_type_of(&sub.value).to_owned(),
+            evidence: sub.evidence.clone(),
+            confidence: sub.confidence,
+        });
+        let weapon = events::weapon(&tokens).map(|cued| Field {
+            value: cued.value.to_owned(),
+            evidence: evidence(text, &tokens, cued.first, cued.last),
+            confidence: 0.7,
+        });
+        let fatalities = events::killed(&tokens).map(|k| Field {
+            value: Fatalities {
+                killed_min: k.min,
+                killed_max: k.max,
+                civilian: k.civilian,
+            },
+            evidence: evidence(text, &tokens, k.first, k.last),
+            confidence: 0.7,
+        });
+
+        let (location, other_places) = self.places(text, &tokens, &taken);
+        Draft {
+            date: Some(date_field),
+            time_precision,
+            location,
+            other_places,
+            actors,
+            event_type,
+            sub_event_type: sub_event,
+            weapon,
+            fatalities,
+        }
+    }
+
+    /// Actor 1 is the first named; actor 2 the first after it on another side (or, between
+    /// jihadist groups, another group); the rest are associated.
+    fn actor_roles(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        mentions: &[actors::ActorMention],
+    ) -> Vec<ActorDraft> {
+        let side = |actor: Option<&str>| -> &'static str {
+            match actor {
+                Some("gos" | "ndf" | "hezbollah" | "iran" | "russia") => "government",
+                Some(
+                    "opposition" | "fsa" | "jaysh_al_islam" | "ahrar_al_sham" | "faylaq_al_sham"
+                    | "southern_front",
+                ) => "opposition",
+                Some("sdf" | "ypg") => "kurdish",
+                Some("coalition") => "coalition",
+                Some("turkey") => "turkey",
+                Some("civilians") => "civilian",
+                Some("isil") => "isil",
+                Some("nusra") => "nusra",
+                _ => "unidentified",
+            }
+        };
+        let mut drafts: Vec<ActorDraft> = Vec::new();
+        let mut first_side = None;
+        let mut have_second = false;
+        for mention in mentions {
+            let Some(evidence) = evidence(text, tokens, mention.first, mention.last) else {
+                continue;
+            };
+            let actor = mention.actor.map(str::to_owned);
+            if drafts.iter().any(|d| d.actor.is_some() && d.actor == actor) {
+                continue;
+            }
+            let this_side = side(mention.actor);
+            let role = match first_side {
+                None => {
+                    first_side = Some(this_side);
+                    "actor1"
+                }
+                Some(first) if !have_second && first != this_side && this_side != "civilian" => {
+                    have_second = true;
+                    "actor2"
+                }
+                Some(_) if !have_second && this_side == "civilian" => {
+                    have_second = true;
+                    "actor2"
+                }
+                Some(_) => "associated",
+            };
+            drafts.push(ActorDraft {
+                text: evidence.text.clone(),
+                actor,
+                role,
+                evidence,
+            });
+        }
+        drafts
+    }
+
+    /// The place of the event and the others named. Governorates named in the text narrow
+    /// ambiguous names; the event's place is the first specific place named.
+    fn places(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        taken: &[bool],
+    ) -> (Option<Field<Location>>, Vec<Field<Location>>) {
+        let mentions = self.gazetteer.mentions(tokens, taken);
+        // Admin context: governorates that the text names, and the governorate of any place
+        // whose every reading lies in one governorate.
+        let mut context: Vec<&str> = mentions
+            .iter()
+            .flat_map(|m| m.candidates.iter())
+            .map(|&i| self.gazetteer.place(i))
+            .filter(|p| p.kind == PlaceKind::Governorate)
+            .map(|p| p.admin1.as_str())
+            .collect();
+        for mention in &mentions {
+            let mut governorates = mention
+                .candidates
+                .iter()
+                .map(|&i| self.gazetteer.place(i).admin1.as_str());
+            if let Some(first) = governorates.next()
+                && governorates.all(|g| g == first)
+                && !context.contains(&first)
+            {
+                context.push(first);
+            }
+        }
+        let mut resolved: Vec<(bool, Field<Location>, bool)> = Vec::new();
+        for mention in &mentions {
+            let Some((rank, best)) = mention
+                .candidates
+                .iter()
+                .enumerate()
+                .map(|(rank, &i)| (rank, self.gazetteer.place(i)))
+                .max_by(|(ra, a), (rb, b)| {
+                    let exact = |rank: &usize| if *rank < mention.exact { 1.0 } else { 0.0 };
+                    (self.score(a, &context) + exact(ra))
+                        .total_cmp(&(self.score(b, &context) + exact(rb)))
+                })
+            else {
+                continue;
+            };
+            let near = tokens[mention.first.saturating_sub(3)..mention.first]
+                .iter()
+                .chain(tokens[mention.last..(mention.last + 2).min(tokens.len())].iter())
+                .any(|t| NEAR_WORDS.contains(&t.folded.as_str()));
+            let geo_precision = match best.kind {
+                PlaceKind::Governorate | PlaceKind::District => 3,
+                PlaceKind::Subdistrict => 2,
+                _ if near => 2,
+                _ => 1,
+            };
+            let ambiguous = mention.candidates.len() > 1;
+            let confidence = match (rank < mention.exact, ambiguous) {
+                (true, false) => 0.85,
+                (true, true) => 0.6,
+                (false, false) => 0.55,
+                (false, true) => 0.4,
+            };
+            // A place outside every governorate the text names is probably a namesake.
+            let fits = context.is_empty() || context.contains(&best.admin1.as_str());
+            let specific = best.kind > PlaceKind::Subdistrict && fits;
+            let Some(evidence) = evidence(text, tokens, mention.first, mention.last) else {
+                continue;
+            };
+            resolved.push((
+                fits,
+                Field {
+                    value: Location {
+                        name: best.name.clone(),
+                        name_ar: best.name_ar.clone(),
+                        lat: best.lat,
+                        lon: best.lon,
+                        admin1_pcode: best.admin1.clone(),
+                        admin2_pcode: best.admin2.clone(),
+                        admin3_pcode: best.admin3.clone(),
+                        pcode: best.pcode.clone(),
+                        geo_precision,
+                    },
+                    evidence: Some(evidence),
+                    confidence,
+                },
+                specific,
+            ));
+        }
+        // The first specific place that fits the governorates named; else the first place that
+        // fits (a governorate, say); else the first place.
+        let main = resolved
+            .iter()
+            .position(|(_, _, specific)| *specific)
+            .or_else(|| resolved.iter().position(|(fits, _, _)| *fits))
+            .or(if resolved.is_empty() { None } else { Some(0) });
+        let mut others = Vec::new();
+        let mut location = None;
+        for (index, (_, field, _)) in resolved.into_iter().enumerate() {
+            if Some(index) == main {
+                location = Some(field);
+            } else {
+                others.push(field);
+            }
+        }
+        (location, others)
+    }
+
+    /// How well a candidate fits: inside a governorate the text names, then the more specific
+    /// and better-known kinds of place.
+    fn score(&self, place: &Place, context: &[&str]) -> f64 {
+        let in_context = if context.is_empty() {
+            0.0
+        } else if context.contains(&place.admin1.as_str()) {
+            10.0
+        } else {
+            -10.0
+        };
+        let kind = match place.kind {
+            PlaceKind::Town => 3.0,
+            PlaceKind::Community => 2.5,
+            PlaceKind::Governorate => 2.0,
+            PlaceKind::Neighbourhood => 1.5,
+            PlaceKind::Subdistrict => 1.0,
+            PlaceKind::District => 0.5,
+        };
+        in_context + kind
+    }
+}

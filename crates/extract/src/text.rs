@@ -1,0 +1,233 @@
+//! Tokens with their byte spans, and the two keys names are matched by: the folded form
+//! (case, diacritics and Arabic letter variants removed, articles dropped) and a consonant
+//! skeleton that also absorbs transliteration variants (Deir ez-Zor, Deir al-Zour, Dayr az Zawr).
+
+/// A word of the text and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// Folded form: lower case ASCII for Latin script, normalised letters for Arabic.
+    pub folded: String,
+    /// Byte offset of the first character in the original text.
+    pub start: usize,
+    /// Byte offset just past the last character.
+    pub end: usize,
+    /// The original starts with an upper-case letter (English names do).
+    pub capital: bool,
+    /// The original is in Arabic script.
+    pub arabic: bool,
+}
+
+fn is_arabic(c: char) -> bool {
+    ('\u{0600}'..='\u{06FF}').contains(&c) || ('\u{0750}'..='\u{077F}').contains(&c)
+}
+
+/// One Arabic letter in its normalised form, or `None` for marks that do not count.
+fn fold_arabic(c: char) -> Option<char> {
+    match c {
+        // Short vowels, shadda, sukun, tanween, dagger alef, tatweel.
+        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => None,
+        'أ' | 'إ' | 'آ' | 'ٱ' => Some('ا'),
+        'ة' => Some('ه'),
+        'ى' => Some('ي'),
+        'ؤ' => Some('و'),
+        'ئ' => Some('ي'),
+        '٠'..='٩' => char::from_digit(c as u32 - '٠' as u32, 10),
+        _ => Some(c),
+    }
+}
+
+/// Splits `text` into tokens: runs of letters and digits. Apostrophes and the ‘ayn signs of
+/// transliteration join a word (Dar'a, Ma‘arrat); everything else separates.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut current: Option<Token> = None;
+    for (at, c) in text.char_indices() {
+        let joins = matches!(c, '\'' | '’' | '‘' | 'ʿ' | 'ʾ' | '`');
+        if c.is_alphanumeric()
+            || (joins && current.is_some())
+            || ('\u{064B}'..='\u{065F}').contains(&c)
+        {
+            let token = current.get_or_insert_with(|| Token {
+                folded: String::new(),
+                start: at,
+                end: at,
+                capital: c.is_uppercase(),
+                arabic: is_arabic(c),
+            });
+            token.end = at + c.len_utf8();
+            if joins {
+                continue;
+            }
+            if is_arabic(c) {
+                if let Some(folded) = fold_arabic(c) {
+                    token.folded.push(folded);
+                }
+            } else {
+                for folded in deunicode::deunicode_char(c).unwrap_or("").chars() {
+                    if folded.is_ascii_alphanumeric() {
+                        token.folded.push(folded.to_ascii_lowercase());
+                    }
+                }
+            }
+        } else if let Some(token) = current.take() {
+            finish(text, token, &mut tokens);
+        }
+    }
+    if let Some(token) = current.take() {
+        finish(text, token, &mut tokens);
+    }
+    tokens
+}
+
+/// Keeps a token, without an English possessive (`Deir-ez-Zor's` names Deir ez-Zor).
+fn finish(text: &str, mut token: Token, tokens: &mut Vec<Token>) {
+    let original = &text[token.start..token.end];
+    for possessive in ["'s", "’s"] {
+        if original.len() > possessive.len() + 1 && original.ends_with(possessive) {
+            token.end -= possessive.len();
+            token.folded.pop();
+        }
+    }
+    if !token.folded.is_empty() {
+        tokens.push(token);
+    }
+}
+
+/// Latin transliterations of the Arabic article (al-, el-, and the sun-letter forms).
+const ARTICLES: [&str; 16] = [
+    "al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ed", "er", "es", "et", "ez", "en", "ul",
+];
+
+/// Whether a folded token is an article by itself.
+pub fn is_article(folded: &str) -> bool {
+    ARTICLES.contains(&folded) || folded == "ال"
+}
+
+/// A folded token without an attached article (`alraqqa`, `الرقة`).
+fn strip_attached_article(folded: &str) -> &str {
+    if let Some(rest) = folded.strip_prefix("ال")
+        && rest.chars().count() >= 2
+    {
+        return rest;
+    }
+    folded
+}
+
+/// The folded key of a name: its tokens without articles, joined by spaces.
+pub fn key_of_tokens<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
+    let mut key = String::new();
+    for token in tokens {
+        if is_article(token) {
+            continue;
+        }
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(strip_attached_article(token));
+    }
+    key
+}
+
+/// The folded key of a whole name.
+pub fn key(name: &str) -> String {
+    let tokens = tokenize(name);
+    key_of_tokens(tokens.iter().map(|t| t.folded.as_str()))
+}
+
+/// The consonant skeleton of a folded Latin key: digraphs merged, q as k, vowels and the
+/// semi-vowels w and y dropped, a final h dropped, doubled letters collapsed. Arabic keys are
+/// returned unchanged (Arabic spelling varies little once folded).
+pub fn skeleton(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    for word in key.split(' ') {
+        if word.chars().any(is_arabic) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+            continue;
+        }
+        let bytes = word.as_bytes();
+        let mut letters: Vec<u8> = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let c = bytes[i];
+            let next = bytes.get(i + 1).copied();
+            let (mapped, width) = match (c, next) {
+                (b'k', Some(b'h')) => (b'x', 2),
+                (b'g', Some(b'h')) => (b'g', 2),
+                (b's', Some(b'h')) | (b'c', Some(b'h')) => (b'$', 2),
+                (b't', Some(b'h')) => (b't', 2),
+                (b'd', Some(b'h')) => (b'z', 2),
+                (b'q', _) | (b'c', _) => (b'k', 1),
+                (b'j', _) => (b'j', 1),
+                _ => (c, 1),
+            };
+            let initial = i == 0;
+            i += width;
+            // Vowels go; y and w go too, except where they begin a word (Yabrud, Wadi).
+            if matches!(mapped, b'a' | b'e' | b'i' | b'o' | b'u')
+                || (matches!(mapped, b'y' | b'w') && !initial)
+            {
+                continue;
+            }
+            if letters.last() != Some(&mapped) {
+                letters.push(mapped);
+            }
+        }
+        if letters.len() > 1 && letters.last() == Some(&b'h') {
+            letters.pop();
+        }
+        if letters.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&String::from_utf8_lossy(&letters));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transliteration_variants_share_a_skeleton() {
+        let deir = [
+            "Deir ez-Zor",
+            "Deir al-Zour",
+            "Dayr az Zawr",
+            "Deir-ez-Zor",
+            "Dayr az-Zawr",
+        ];
+        let skeletons: Vec<String> = deir.iter().map(|n| skeleton(&key(n))).collect();
+        assert!(
+            skeletons.iter().all(|s| s == &skeletons[0]),
+            "{skeletons:?}"
+        );
+        assert_eq!(skeleton(&key("Al-Hasakeh")), skeleton(&key("Hasakah")));
+        assert_eq!(skeleton(&key("Ar-Raqqa")), skeleton(&key("Raqqah")));
+        assert_eq!(skeleton(&key("Idleb")), skeleton(&key("Idlib")));
+        assert_eq!(key("Ḩamāh"), "hamah");
+        assert_ne!(skeleton(&key("Homs")), skeleton(&key("Hama")));
+    }
+
+    #[test]
+    fn arabic_is_folded_with_and_without_diacritics_and_article() {
+        assert_eq!(key("دَيْرُ الزُّوْرِ"), key("دير الزور"));
+        assert_eq!(key("الرقة"), key("رقه"));
+        assert_eq!(key("إدلب"), key("ادلب"));
+    }
+
+    #[test]
+    fn tokens_keep_their_spans_and_apostrophes() {
+        let text = "Clashes in Dar'a, near Ma‘arrat.";
+        let tokens = tokenize(text);
+        let words: Vec<&str> = tokens.iter().map(|t| &text[t.start..t.end]).collect();
+        assert_eq!(words, ["Clashes", "in", "Dar'a", "near", "Ma‘arrat"]);
+        assert_eq!(tokens[2].folded, "dara");
+        assert!(tokens[0].capital && !tokens[1].capital);
+    }
+}
