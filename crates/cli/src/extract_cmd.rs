@@ -161,9 +161,13 @@ fn print_draft(draft: &Draft) {
     }
     match &draft.location {
         Some(place) => println!(
-            "place          {} ({}, {:.4} {:.4}, {}, geo precision {}) from {} [{:.2}]",
+            "place          {}{} ({:.4} {:.4}, {}, geo precision {}) from {} [{:.2}]",
             place.value.name,
-            place.value.name_ar,
+            if place.value.name_ar.is_empty() {
+                String::new()
+            } else {
+                format!(" / {}", place.value.name_ar)
+            },
             place.value.lat,
             place.value.lon,
             place

@@ -187,11 +187,19 @@ const EXTRA_PLACES: &[ExtraPlace] = &[
         36.53,
         PlaceKind::Community,
     ),
+    (
+        "Yarmouk Basin",
+        &["Yarmouk Valley", "حوض اليرموك"],
+        "SY12",
+        32.75,
+        35.95,
+        PlaceKind::Community,
+    ),
 ];
 
 /// English words that start sentences or name forces, never places, even when a village's
 /// name shares their consonants.
-const NOT_PLACES: [&str; 40] = [
+const NOT_PLACES: &[&str] = &[
     "the",
     "clashes",
     "clash",
@@ -232,6 +240,16 @@ const NOT_PLACES: [&str; 40] = [
     "party",
     "front",
     "brigade",
+    // Arabic words for kinds of place, which villages are also named after.
+    "مدينه",
+    "بلده",
+    "قريه",
+    "ريف",
+    "حي",
+    "منطقه",
+    "محافظه",
+    "مخيم",
+    "مدينة",
 ];
 
 fn rows(text: &str) -> impl Iterator<Item = csv::StringRecord> + '_ {
@@ -571,7 +589,10 @@ impl Gazetteer {
             });
         }
         let skeleton = text::skeleton(&key);
-        let letters = skeleton.replace(' ', "").len();
+        let letters = skeleton
+            .chars()
+            .filter(|c| c.is_ascii_lowercase() || *c == '$')
+            .count();
         let similar: Vec<u32> = self
             .by_skeleton
             .get(&skeleton)

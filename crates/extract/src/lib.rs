@@ -138,6 +138,60 @@ fn evidence(text: &str, tokens: &[Token], first: usize, last: usize) -> Option<E
     })
 }
 
+/// In a battle, ACLED names the parties in a fixed order whatever the sentence's order: state
+/// forces first, then the SDF, Turkey, the opposition, HTS and the Islamic State. Air forces
+/// that support a side (the coalition, Russia) are associated rather than parties.
+fn order_battle_parties(actors: &mut [ActorDraft]) {
+    let rank = |actor: &Option<String>| match actor.as_deref() {
+        Some("gos" | "ndf" | "hezbollah" | "iran") => 0,
+        Some("sdf" | "ypg") => 1,
+        Some("turkey") => 2,
+        Some(
+            "opposition" | "fsa" | "jaysh_al_islam" | "ahrar_al_sham" | "faylaq_al_sham"
+            | "southern_front",
+        ) => 3,
+        Some("nusra") => 4,
+        Some("isil") => 5,
+        _ => 6,
+    };
+    let air = |actor: &ActorDraft| matches!(actor.actor.as_deref(), Some("coalition" | "russia"));
+    let ground: Vec<usize> = (0..actors.len()).filter(|&i| !air(&actors[i])).collect();
+    if ground.len() < 2 {
+        return;
+    }
+    for actor in actors.iter_mut() {
+        if air(actor) {
+            actor.role = "associated";
+        }
+    }
+    let parties = (
+        ground.iter().copied().find(|&i| actors[i].role == "actor1"),
+        ground.iter().copied().find(|&i| actors[i].role == "actor2"),
+    );
+    let (first, second) = match parties {
+        (Some(first), Some(second)) => (first, second),
+        // An air force held a party's place: the first two ground parties of different
+        // ranks take the roles.
+        _ => {
+            let first = ground[0];
+            let Some(second) = ground
+                .iter()
+                .copied()
+                .skip(1)
+                .find(|&i| rank(&actors[i].actor) != rank(&actors[first].actor))
+            else {
+                return;
+            };
+            for &i in &ground {
+                actors[i].role = "associated";
+            }
+            (first, second)
+        }
+    };
+    actors[first].role = "actor1";
+    actors[second].role = "actor2";
+}
+
 /// Words saying the event was near or around a place, not in it (ACLED geo precision 2).
 const NEAR_WORDS: &[&str] = &[
     "near",
@@ -167,6 +221,18 @@ const NEAR_WORDS: &[&str] = &[
     "قرب",
     "محيط",
     "اطراف",
+];
+
+/// Words after a place name that put the event around it rather than in it.
+const NEAR_AFTER_WORDS: &[&str] = &[
+    "countryside",
+    "outskirts",
+    "surroundings",
+    "vicinity",
+    "axis",
+    "axes",
+    "front",
+    "frontline",
 ];
 
 /// Inputs longer than this are cut (at a character boundary): a report is not a book.
@@ -222,7 +288,15 @@ impl<'a> Extractor<'a> {
         }
         let actors = self.actor_roles(text, &tokens, &actor_mentions);
 
-        let sub_event = events::sub_event(&tokens).map(|cued| {
+        let mut actors = actors;
+        let cued_sub_event = events::sub_event(&tokens);
+        let battle = cued_sub_event
+            .as_ref()
+            .is_none_or(|c| events::is_territory(c) || c.value == "Armed clash");
+        if battle {
+            order_battle_parties(&mut actors);
+        }
+        let sub_event = cued_sub_event.map(|cued| {
             let value = if events::is_territory(&cued) {
                 let government =
                     actors
@@ -244,6 +318,18 @@ impl<'a> Extractor<'a> {
                 evidence: evidence(text, &tokens, cued.first, cued.last),
                 confidence: 0.7,
             }
+        });
+        // Two armed parties on opposite sides and no other cue: a clash.
+        let sub_event = sub_event.or_else(|| {
+            let parties = actors.iter().filter(|a| a.role != "associated").count();
+            let armed = actors
+                .iter()
+                .all(|a| a.actor.as_deref() != Some("civilians"));
+            (parties == 2 && armed).then(|| Field {
+                value: "Armed clash".to_owned(),
+                evidence: None,
+                confidence: 0.4,
+            })
         });
         let event_type = sub_event.as_ref().map(|sub| Field {
             value: events::event_type_of(&sub.value).to_owned(),
@@ -303,6 +389,24 @@ impl<'a> Extractor<'a> {
                 _ => "unidentified",
             }
         };
+        // The sentence's two camps: the actors before the first "with"/"against" (or the "and"
+        // of "between X and Y") and those after it.
+        let divider = mentions.first().and_then(|first| {
+            let between = tokens[..first.first]
+                .iter()
+                .any(|t| matches!(t.folded.as_str(), "between" | "بين"));
+            (first.last..tokens.len()).find(|&i| {
+                let word = tokens[i].folded.as_str();
+                matches!(word, "with" | "against" | "versus" | "vs" | "ضد" | "مع")
+                    || (between && matches!(word, "and" | "و"))
+            })
+        });
+        let camp = |mention: &actors::ActorMention| match divider {
+            Some(at) if mention.first > at => 2,
+            Some(_) => 1,
+            None => 0,
+        };
+        let has_second_camp = mentions.iter().any(|m| camp(m) == 2);
         let mut drafts: Vec<ActorDraft> = Vec::new();
         let mut first_side = None;
         let mut have_second = false;
@@ -315,12 +419,18 @@ impl<'a> Extractor<'a> {
                 continue;
             }
             let this_side = side(mention.actor);
+            let in_other_camp = !has_second_camp || camp(mention) == 2;
             let role = match first_side {
                 None => {
                     first_side = Some(this_side);
                     "actor1"
                 }
-                Some(first) if !have_second && first != this_side && this_side != "civilian" => {
+                Some(first)
+                    if !have_second
+                        && in_other_camp
+                        && first != this_side
+                        && this_side != "civilian" =>
+                {
                     have_second = true;
                     "actor2"
                 }
@@ -358,6 +468,10 @@ impl<'a> Extractor<'a> {
             .filter(|p| p.kind == PlaceKind::Governorate)
             .map(|p| p.admin1.as_str())
             .collect();
+        // Damascus city lies inside Rural Damascus: naming one makes both likely.
+        if context.contains(&"SY01") && !context.contains(&"SY03") {
+            context.push("SY03");
+        }
         for mention in &mentions {
             let mut governorates = mention
                 .candidates
@@ -379,16 +493,33 @@ impl<'a> Extractor<'a> {
                 .map(|(rank, &i)| (rank, self.gazetteer.place(i)))
                 .max_by(|(ra, a), (rb, b)| {
                     let exact = |rank: &usize| if *rank < mention.exact { 1.0 } else { 0.0 };
-                    (self.score(a, &context) + exact(ra))
-                        .total_cmp(&(self.score(b, &context) + exact(rb)))
+                    // A name that several sources place at the same spot (a town that is also
+                    // a sub-district) is the better-known place of that name.
+                    let support = |place: &Place| {
+                        mention
+                            .candidates
+                            .iter()
+                            .map(|&i| self.gazetteer.place(i))
+                            .filter(|other| {
+                                (other.lat - place.lat).abs() < 0.1
+                                    && (other.lon - place.lon).abs() < 0.1
+                            })
+                            .count() as f64
+                            * 0.5
+                    };
+                    (self.score(a, &context) + exact(ra) + support(a))
+                        .total_cmp(&(self.score(b, &context) + exact(rb) + support(b)))
                 })
             else {
                 continue;
             };
+            // "near X", "east of X", "X countryside" (but not "X in eastern Ghouta").
             let near = tokens[mention.first.saturating_sub(3)..mention.first]
                 .iter()
-                .chain(tokens[mention.last..(mention.last + 2).min(tokens.len())].iter())
-                .any(|t| NEAR_WORDS.contains(&t.folded.as_str()));
+                .any(|t| NEAR_WORDS.contains(&t.folded.as_str()))
+                || tokens[mention.last..(mention.last + 2).min(tokens.len())]
+                    .iter()
+                    .any(|t| NEAR_AFTER_WORDS.contains(&t.folded.as_str()));
             let geo_precision = match best.kind {
                 PlaceKind::Governorate | PlaceKind::District => 3,
                 PlaceKind::Subdistrict => 2,

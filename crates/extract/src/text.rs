@@ -148,7 +148,12 @@ pub fn skeleton(key: &str) -> String {
             continue;
         }
         let bytes = word.as_bytes();
-        let mut letters: Vec<u8> = Vec::with_capacity(bytes.len());
+        let mut letters: Vec<u8> = Vec::with_capacity(bytes.len() + 1);
+        // A word that begins with a vowel keeps a mark of it (Ain, Ein and Ayn alike), so that
+        // Ahmad does not read as Hamid.
+        if matches!(bytes.first(), Some(b'a' | b'e' | b'i' | b'o' | b'u')) {
+            letters.push(b'V');
+        }
         let mut i = 0;
         while i < bytes.len() {
             let c = bytes[i];
@@ -175,7 +180,8 @@ pub fn skeleton(key: &str) -> String {
                 letters.push(mapped);
             }
         }
-        if letters.len() > 1 && letters.last() == Some(&b'h') {
+        if letters.len() > 1 && letters.last() == Some(&b'h') && letters[letters.len() - 2] != b'V'
+        {
             letters.pop();
         }
         if letters.is_empty() {
@@ -212,6 +218,8 @@ mod tests {
         assert_eq!(skeleton(&key("Idleb")), skeleton(&key("Idlib")));
         assert_eq!(key("Ḩamāh"), "hamah");
         assert_ne!(skeleton(&key("Homs")), skeleton(&key("Hama")));
+        assert_ne!(skeleton(&key("Ahmad")), skeleton(&key("Hamidiyah")));
+        assert_eq!(skeleton(&key("Ain Issa")), skeleton(&key("Ayn Eesa")));
     }
 
     #[test]
