@@ -117,6 +117,32 @@ check("a report submitted through the form is in the list and on the map", async
   await page.close();
 });
 
+check("a pasted report drafts the form, and the reviewer's corrections are what is saved", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${base}/report`);
+  await page.click(".paste summary");
+  await page.fill("#draft_text", "Yesterday regime forces shelled Douma in Eastern Ghouta, killing 3 civilians.");
+  await page.fill("#received", "2016-03-20");
+  await Promise.all([page.waitForNavigation(), page.click(".paste button[type=submit]")]);
+  assert.equal(await page.inputValue("#when"), "2016-03-19T00:00", "the date from \"Yesterday\"");
+  assert.equal(await page.inputValue("#perpetrator"), "Government of Syria");
+  assert.equal(await page.inputValue("#event_type"), "shelling_artillery");
+  assert.equal(await page.inputValue("#killed_civilian"), "3");
+  assert.notEqual(await page.inputValue("#lat"), "");
+  assert.ok(await page.locator("#draft mark").count() >= 4, "the evidence is marked in the text");
+  await page.screenshot({ path: join(shots, "report-draft.png"), fullPage: true });
+  // The reviewer corrects the time and adds the source, then submits.
+  await page.fill("#when", "2016-03-19T14:00");
+  await page.fill("#killed_civilian", "4");
+  await page.fill("#source_name", "e2e pasted report");
+  await Promise.all([page.waitForNavigation(), page.click("form.report button[type=submit]")]);
+  assert.match(new URL(page.url()).pathname, /^\/incidents\//);
+  const body = await page.textContent("body");
+  assert.match(body, /e2e pasted report/);
+  assert.match(body, /4–4/, "the corrected figure, not the drafted one");
+  await page.close();
+});
+
 check("Arabic pages are right to left and remembered", async () => {
   const page = await browser.newPage();
   await page.goto(`${base}/map?lang=ar`);

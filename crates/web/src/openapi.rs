@@ -16,7 +16,7 @@ use utoipa::OpenApi;
         crate::api::list_commitments, crate::api::put_commitment,
         crate::api::list_areas, crate::api::areas_at, crate::api::create_area,
         crate::api::create_incident, crate::api::list_incidents, crate::api::get_incident,
-        crate::api::list_reports, crate::api::create_report,
+        crate::api::list_reports, crate::api::create_report, crate::api::extract_draft,
     ),
     components(schemas(crate::error::ErrorBody)),
     tags(

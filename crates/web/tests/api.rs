@@ -1056,3 +1056,90 @@ async fn the_report_form_validates_saves_once_and_opens_the_incident() {
     let (_, found) = html(&app, "/incidents?q=convoy").await;
     assert!(found.contains(&location));
 }
+
+#[tokio::test]
+async fn extract_turns_prose_into_a_draft_with_evidence_and_refuses_bad_input() {
+    let app = app().await;
+    let text = "Yesterday regime forces shelled Douma in Eastern Ghouta, killing 3 civilians.";
+    let (status, draft) = app
+        .post(
+            "/api/v1/extract",
+            &json!({"text": text, "ref_date": "2016-03-10"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{draft}");
+    assert_eq!(draft["date"]["value"], "2016-03-09");
+    assert_eq!(draft["date"]["evidence"]["text"], "Yesterday");
+    assert_eq!(draft["location"]["value"]["admin1_pcode"], "SY03");
+    assert_eq!(draft["actors"][0]["actor"], "gos");
+    let start = draft["fatalities"]["evidence"]["start"].as_u64().unwrap() as usize;
+    let end = draft["fatalities"]["evidence"]["end"].as_u64().unwrap() as usize;
+    assert_eq!(&text[start..end], "killing 3");
+
+    let (status, error) = app.post("/api/v1/extract", &json!({"text": "  "})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error["error"], "invalid_value");
+    let (status, error) = app
+        .post(
+            "/api/v1/extract",
+            &json!({"text": "x", "ref_date": "yesterday"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error["message"].as_str().unwrap().contains("ref_date"));
+    let (status, _) = app.post("/api/v1/extract", &json!({"txt": "x"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = app
+        .raw("POST", "/api/v1/extract", "application/json", b"{".to_vec())
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn pasted_text_fills_the_report_form_and_saves_nothing() {
+    let app = app().await;
+    let (_, before) = app.get("/api/v1/incidents").await;
+    let (status, _, page) = post_form(
+        &app,
+        "/report/draft",
+        &[
+            ("lang", "en"),
+            (
+                "draft_text",
+                "Yesterday regime forces shelled Douma in Eastern Ghouta, killing 3 civilians.",
+            ),
+            ("received", "2016-03-10"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    for needle in [
+        "value=\"2016-03-09T00:00\"",
+        "value=\"Government of Syria\"",
+        "<option value=\"shelling_artillery\" selected",
+        "name=\"killed_civilian\" value=\"3\"",
+        "<mark>Yesterday</mark>",
+        "<mark>regime forces</mark>",
+        "<mark>killing 3</mark>",
+    ] {
+        assert!(page.contains(needle), "missing {needle}");
+    }
+    let (_, after) = app.get("/api/v1/incidents").await;
+    assert_eq!(before["items"], after["items"], "a draft is not a record");
+
+    let (status, _, page) = post_form(&app, "/report/draft", &[("draft_text", " ")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("draft_text-error"));
+    let (status, _, arabic) = post_form(
+        &app,
+        "/report/draft",
+        &[
+            ("lang", "ar"),
+            ("draft_text", "قصفت قوات النظام مدينة دوما في ريف دمشق أمس"),
+            ("received", "2016-03-10"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(arabic.contains("dir=\"rtl\"") && arabic.contains("<mark>أمس</mark>"));
+}

@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/map", get(map::page))
         .route("/incidents", get(incidents::list))
         .route("/report", get(report::form).post(report::submit))
+        .route("/report/draft", axum::routing::post(report::draft))
         .route("/actors", get(reference::actors))
         .route("/actors.csv", get(reference::actors_csv))
         .route("/terms", get(reference::terms))

@@ -8,7 +8,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{NaiveDateTime, Utc};
+use chrono::{NaiveDate, NaiveDateTime, Utc};
 use geo::InteriorPoint;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -42,6 +42,21 @@ pub struct ReportForm {
     credibility: String,
     text: String,
     notes: String,
+}
+
+/// The "paste a report" box.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct PasteForm {
+    lang: String,
+    draft_text: String,
+    received: String,
+}
+
+/// A draft made from pasted text, shown above the form it filled in.
+struct DraftPanel<'a> {
+    text: &'a str,
+    draft: truce_extract::Draft,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -96,8 +111,228 @@ pub async fn form(
     with_lang_cookie(
         lang,
         chosen,
-        page(&state, lang, &blank, &HashMap::new(), &path),
+        page(&state, lang, &blank, &HashMap::new(), &path, None),
     )
+}
+
+/// `POST /report/draft`: extracts a draft from pasted text and shows the form filled in from
+/// it, with the evidence marked in the text. Nothing is saved: the reviewer confirms or corrects
+/// each field and submits the form as usual.
+pub async fn draft(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(paste): Form<PasteForm>,
+) -> Response {
+    let (lang, _) = Lang::choose(
+        Some(paste.lang.as_str()).filter(|l| !l.is_empty()),
+        &headers,
+    );
+    let mut blank = ReportForm {
+        idempotency_key: uuid::Uuid::new_v4().to_string(),
+        reliability: "F".to_owned(),
+        credibility: "6".to_owned(),
+        ..ReportForm::default()
+    };
+    if paste.draft_text.trim().is_empty() {
+        let errors = HashMap::from([("draft_text", lang.t("report.err.required"))]);
+        let mut response = page(&state, lang, &blank, &errors, "/report", None).into_response();
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return response;
+    }
+    let reference = NaiveDate::parse_from_str(paste.received.trim(), "%Y-%m-%d")
+        .unwrap_or_else(|_| Utc::now().date_naive());
+    let draft = truce_extract::extract(&paste.draft_text, reference);
+    fill_from_draft(&state, lang, &mut blank, &draft);
+    blank.text = paste.draft_text.clone();
+    let panel = DraftPanel {
+        text: &paste.draft_text,
+        draft,
+    };
+    page(
+        &state,
+        lang,
+        &blank,
+        &HashMap::new(),
+        "/report",
+        Some(&panel),
+    )
+    .into_response()
+}
+
+/// The form's fields from a draft (the time of day is not in the draft: midnight, to confirm).
+fn fill_from_draft(
+    state: &AppState,
+    lang: Lang,
+    form: &mut ReportForm,
+    draft: &truce_extract::Draft,
+) {
+    let world = state.world();
+    let name_of = |id: &str| {
+        world
+            .scenario
+            .actors
+            .get(&truce_core::actor::ActorId::new(id))
+            .map(|actor| match lang {
+                Lang::Ar if !actor.name_ar.is_empty() => actor.name_ar.clone(),
+                _ => actor.name.clone(),
+            })
+    };
+    if let Some(date) = &draft.date {
+        form.when = format!("{}T00:00", date.value);
+    }
+    if let Some(place) = &draft.location {
+        form.place = match lang {
+            Lang::Ar if !place.value.name_ar.is_empty() => place.value.name_ar.clone(),
+            _ => place.value.name.clone(),
+        };
+        form.lat = format!("{:.5}", place.value.lat);
+        form.lon = format!("{:.5}", place.value.lon);
+    }
+    for (role, slot) in [
+        ("actor1", &mut form.perpetrator),
+        ("actor2", &mut form.target),
+    ] {
+        if let Some(id) = draft
+            .actors
+            .iter()
+            .find(|a| a.role == role)
+            .and_then(|a| a.actor.as_deref())
+        {
+            *slot = name_of(id).unwrap_or_default();
+        }
+    }
+    let sub_event = draft.sub_event_type.as_ref().map(|f| f.value.as_str());
+    let weapon = draft.weapon.as_ref().map(|f| f.value.as_str());
+    form.event_type = match (sub_event, weapon) {
+        (_, Some("mortar")) => "mortar",
+        (_, Some("rocket" | "missile")) => "rocket_mlrs",
+        (_, Some("sniper")) => "sniper",
+        (Some("Air/drone strike"), _) => "air_strike",
+        (Some("Shelling/artillery/missile attack"), _) => "shelling_artillery",
+        (Some("Remote explosive/landmine/IED" | "Suicide bomb"), _) => "ied_vbied",
+        (Some("Government regains territory" | "Non-state actor overtakes territory"), _) => {
+            "territorial_advance"
+        }
+        (Some("Armed clash"), _) => "ground_assault",
+        (Some("Aid obstruction"), _) => "aid_obstruction",
+        _ => "",
+    }
+    .to_owned();
+    if let Some(killed) = &draft.fatalities {
+        let figure = killed.value.killed_min.to_string();
+        if killed.value.civilian {
+            form.killed_civilian = figure;
+        } else {
+            form.killed_combatant = figure;
+        }
+    }
+}
+
+/// The pasted text with each piece of evidence marked, and the fields the draft proposes.
+fn draft_panel(state: &AppState, lang: Lang, panel: &DraftPanel<'_>) -> Markup {
+    let world = state.world();
+    let name_of = |id: &str| {
+        world
+            .scenario
+            .actors
+            .get(&truce_core::actor::ActorId::new(id))
+            .map_or_else(
+                || id.to_owned(),
+                |actor| match lang {
+                    Lang::Ar if !actor.name_ar.is_empty() => actor.name_ar.clone(),
+                    _ => actor.name.clone(),
+                },
+            )
+    };
+    let draft = &panel.draft;
+    let percent = |confidence: f32| format!("{:.0}%", confidence * 100.0);
+    let mut rows: Vec<(String, String, Option<&truce_extract::Evidence>, f32)> = Vec::new();
+    if let Some(date) = &draft.date {
+        rows.push((
+            lang.t("report.when"),
+            date.value.clone(),
+            date.evidence.as_ref(),
+            date.confidence,
+        ));
+    }
+    if let Some(place) = &draft.location {
+        let value = format!(
+            "{} ({:.4}, {:.4}; {})",
+            place.value.name,
+            place.value.lat,
+            place.value.lon,
+            place
+                .value
+                .admin3_pcode
+                .as_deref()
+                .unwrap_or(&place.value.admin1_pcode)
+        );
+        rows.push((
+            lang.t("report.where"),
+            value,
+            place.evidence.as_ref(),
+            place.confidence,
+        ));
+    }
+    for actor in &draft.actors {
+        let label = lang.t(&format!("report.draft_role.{}", actor.role));
+        let name = actor
+            .actor
+            .as_deref()
+            .map_or_else(|| "—".to_owned(), name_of);
+        rows.push((label, name, Some(&actor.evidence), 0.7));
+    }
+    if let Some(sub) = &draft.sub_event_type {
+        rows.push((
+            lang.t("report.type"),
+            lang.value("sub", &sub.value),
+            sub.evidence.as_ref(),
+            sub.confidence,
+        ));
+    }
+    if let Some(killed) = &draft.fatalities {
+        let value = format!("{}–{}", killed.value.killed_min, killed.value.killed_max);
+        rows.push((
+            lang.t("report.draft_killed"),
+            value,
+            killed.evidence.as_ref(),
+            killed.confidence,
+        ));
+    }
+    // The text in pieces: plain, or marked as evidence (overlaps are not marked twice).
+    let mut spans: Vec<(usize, usize)> = rows
+        .iter()
+        .filter_map(|row| row.2.map(|e| (e.start, e.end)))
+        .collect();
+    spans.sort_unstable();
+    let mut pieces: Vec<(&str, bool)> = Vec::new();
+    let mut at = 0;
+    for (start, end) in spans {
+        if start < at || end > panel.text.len() {
+            continue;
+        }
+        if let (Some(before), Some(marked)) =
+            (panel.text.get(at..start), panel.text.get(start..end))
+        {
+            pieces.push((before, false));
+            pieces.push((marked, true));
+            at = end;
+        }
+    }
+    pieces.push((panel.text.get(at..).unwrap_or(""), false));
+    html! {
+        section.draft #draft aria-labelledby="draft-title" {
+            h2 #draft-title { (lang.t("report.draft_title")) }
+            p { (lang.t("report.draft_hint")) }
+            blockquote.evidence { @for (piece, marked) in &pieces { @if *marked { mark { (piece) } } @else { (piece) } } }
+            table {
+                thead { tr { th scope="col" { (lang.t("report.draft_field")) } th scope="col" { (lang.t("report.draft_value")) } th scope="col" { (lang.t("report.draft_from")) } th scope="col" { (lang.t("report.draft_confidence")) } } }
+                tbody { @for (label, value, evidence, confidence) in &rows {
+                    tr { th scope="row" { (label) } td { (value) } td { @match evidence { Some(e) => { mark { (e.text) } } None => { (lang.t("report.draft_not_stated")) } } } td { (percent(*confidence)) } }
+                } }
+            }
+        }
+    }
 }
 
 pub async fn submit(
@@ -108,7 +343,7 @@ pub async fn submit(
     let (lang, _) = Lang::choose(Some(form.lang.as_str()).filter(|l| !l.is_empty()), &headers);
     let (errors, incident, report) = check(&state, lang, &form);
     let (Some(incident), Some(report)) = (incident, report) else {
-        let mut response = page(&state, lang, &form, &errors, "/report").into_response();
+        let mut response = page(&state, lang, &form, &errors, "/report", None).into_response();
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(response);
     };
@@ -339,6 +574,7 @@ fn page(
     form: &ReportForm,
     errors: &HashMap<&'static str, String>,
     path: &str,
+    draft: Option<&DraftPanel<'_>>,
 ) -> Markup {
     let world = state.world();
     let text_input = |name: &'static str, value: &str, list: Option<&str>| {
@@ -348,6 +584,16 @@ fn page(
         h1 { (lang.t("report.title")) }
         p { (lang.t("report.intro")) }
         @if !errors.is_empty() { p.error-summary role="alert" { (lang.t("report.errors")) } }
+        details.paste open[draft.is_none() && errors.contains_key("draft_text")] {
+            summary { (lang.t("report.paste_title")) }
+            form method="post" action="/report/draft" {
+                input type="hidden" name="lang" value=(lang.code());
+                (field(lang.t("report.paste_text"), "draft_text", errors, html! { textarea id="draft_text" name="draft_text" rows="5" {} }))
+                (field(lang.t("report.received"), "received", errors, html! { input type="date" id="received" name="received" value=(Utc::now().date_naive().to_string()); }))
+                button type="submit" { (lang.t("report.paste_submit")) }
+            }
+        }
+        @if let Some(panel) = draft { (draft_panel(state, lang, panel)) }
         form.report method="post" action="/report" novalidate {
             input type="hidden" name="idempotency_key" value=(form.idempotency_key);
             input type="hidden" name="lang" value=(lang.code());
