@@ -126,21 +126,6 @@ fn cause_text(cause: &str, lang: Lang, name_of: &dyn Fn(&str) -> String) -> Stri
     parsed.map_or_else(|| cause.to_owned(), |m| lang.message(&m, name_of))
 }
 
-/// An actor id (or `contested`) as people read it in `lang`.
-fn registry_name(id: &str, lang: Lang, scenario: &truce_core::scenario::Scenario) -> String {
-    if id == "contested" {
-        return lang.t("controller.contested");
-    }
-    scenario
-        .actors
-        .get(&truce_core::actor::ActorId::new(id))
-        .map(|actor| match lang {
-            Lang::Ar if !actor.name_ar.is_empty() => actor.name_ar.clone(),
-            _ => actor.name.clone(),
-        })
-        .unwrap_or_else(|| id.to_owned())
-}
-
 fn kind_name(value: Option<&str>, prefix: &str, lang: Lang) -> String {
     value.map_or_else(|| "—".to_owned(), |value| lang.value(prefix, value))
 }
@@ -313,7 +298,7 @@ pub async fn detail(
     );
     let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
     let precision = |n: u8| lang.t(&format!("detail.precision.{n}"));
-    let name_of = |id: &str| registry_name(id, lang, &world.scenario);
+    let name_of = |id: &str| super::actor_label(id, lang, &world.scenario);
     let explained = structured_reasons(&detail, &world.scenario);
     let body = html! {
         h1 { (lang.t("detail.title")) " " code { (incident.id) } }

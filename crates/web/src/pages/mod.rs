@@ -64,6 +64,25 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
         .into_response()
 }
 
+/// An actor id (or `contested`) as people read it in `lang`.
+pub(crate) fn actor_label(
+    id: &str,
+    lang: Lang,
+    scenario: &truce_core::scenario::Scenario,
+) -> String {
+    if id == "contested" {
+        return lang.t("controller.contested");
+    }
+    scenario
+        .actors
+        .get(&truce_core::actor::ActorId::new(id))
+        .map(|actor| match lang {
+            Lang::Ar if !actor.name_ar.is_empty() => actor.name_ar.clone(),
+            _ => actor.name.clone(),
+        })
+        .unwrap_or_else(|| id.to_owned())
+}
+
 /// The zone the agreement states its times in (Damascus for the 2016 terms): pages show local
 /// times in it.
 pub(crate) fn zone_of(scenario: &truce_core::Scenario) -> chrono_tz::Tz {

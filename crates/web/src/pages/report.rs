@@ -167,16 +167,7 @@ fn fill_from_draft(
     draft: &truce_extract::Draft,
 ) {
     let world = state.world();
-    let name_of = |id: &str| {
-        world
-            .scenario
-            .actors
-            .get(&truce_core::actor::ActorId::new(id))
-            .map(|actor| match lang {
-                Lang::Ar if !actor.name_ar.is_empty() => actor.name_ar.clone(),
-                _ => actor.name.clone(),
-            })
-    };
+    let name_of = |id: &str| super::actor_label(id, lang, &world.scenario);
     if let Some(date) = &draft.date {
         form.when = format!("{}T00:00", date.value);
     }
@@ -198,7 +189,7 @@ fn fill_from_draft(
             .find(|a| a.role == role)
             .and_then(|a| a.actor.as_deref())
         {
-            *slot = name_of(id).unwrap_or_default();
+            *slot = name_of(id);
         }
     }
     let sub_event = draft.sub_event_type.as_ref().map(|f| f.value.as_str());
@@ -231,19 +222,7 @@ fn fill_from_draft(
 /// The pasted text with each piece of evidence marked, and the fields the draft proposes.
 fn draft_panel(state: &AppState, lang: Lang, panel: &DraftPanel<'_>) -> Markup {
     let world = state.world();
-    let name_of = |id: &str| {
-        world
-            .scenario
-            .actors
-            .get(&truce_core::actor::ActorId::new(id))
-            .map_or_else(
-                || id.to_owned(),
-                |actor| match lang {
-                    Lang::Ar if !actor.name_ar.is_empty() => actor.name_ar.clone(),
-                    _ => actor.name.clone(),
-                },
-            )
-    };
+    let name_of = |id: &str| super::actor_label(id, lang, &world.scenario);
     let draft = &panel.draft;
     let percent = |confidence: f32| format!("{:.0}%", confidence * 100.0);
     let mut rows: Vec<(String, String, Option<&truce_extract::Evidence>, f32)> = Vec::new();
