@@ -51,6 +51,8 @@ pub struct Place {
 #[derive(Debug, Default)]
 pub struct Gazetteer {
     places: Vec<Place>,
+    /// The folded keys of each place's names, by place index.
+    keys: Vec<Vec<String>>,
     by_key: HashMap<String, Vec<u32>>,
     by_skeleton: HashMap<String, Vec<u32>>,
     longest: usize,
@@ -75,6 +77,7 @@ const OCHA_COMMUNITIES: &str = include_str!("../../../data/gazetteer/ocha-commun
 const OCHA_NEIGHBOURHOODS: &str = include_str!("../../../data/gazetteer/ocha-neighbourhoods.csv");
 const OPENSYRIA_ADMIN: &str = include_str!("../../../data/gazetteer/opensyria-admin-units.csv");
 const GEONAMES: &str = include_str!("../../../data/gazetteer/geonames-sy.csv");
+const BESIEGED: &str = include_str!("../../../data/scenario/coh-2016/besieged.json");
 
 static EMBEDDED: LazyLock<Gazetteer> = LazyLock::new(Gazetteer::from_shipped_sources);
 
@@ -103,6 +106,347 @@ const EXTRA_PLACES: &[ExtraPlace] = &[
         33.5,
         36.6,
         PlaceKind::Governorate,
+    ),
+    (
+        "As-Sweida",
+        &["Sweida", "Suwayda", "Suweida", "Soueida", "السويداء"],
+        "SY13",
+        32.71,
+        36.57,
+        PlaceKind::Governorate,
+    ),
+    // Names the press uses for towns the sources spell otherwise.
+    (
+        "Palmyra",
+        &["Tadmur", "تدمر"],
+        "SY04",
+        34.56,
+        38.28,
+        PlaceKind::Town,
+    ),
+    (
+        "Abu Kamal",
+        &[
+            "Al-Bukamal",
+            "Albu Kamal",
+            "Al Bu Kamal",
+            "Bukamal",
+            "Boukamal",
+            "البوكمال",
+        ],
+        "SY09",
+        34.45,
+        40.91,
+        PlaceKind::Town,
+    ),
+    (
+        "Tabqa",
+        &[
+            "Al-Tabqa",
+            "Tabaqa",
+            "Al-Thawra",
+            "Madinat al-Thawra",
+            "الطبقة",
+        ],
+        "SY11",
+        35.836,
+        38.548,
+        PlaceKind::Town,
+    ),
+    (
+        "Damascus",
+        &[
+            "the capital",
+            "the Syrian capital",
+            "العاصمة",
+            "العاصمة دمشق",
+        ],
+        "SY01",
+        33.5172,
+        36.2767,
+        PlaceKind::Town,
+    ),
+    // Military sites, fought over as places in their own right.
+    (
+        "Al-Tanf",
+        &["Tanf", "Tanf crossing", "التنف"],
+        "SY03",
+        33.50,
+        38.63,
+        PlaceKind::Community,
+    ),
+    (
+        "T4 airbase",
+        &[
+            "T4",
+            "T-4",
+            "Tiyas airbase",
+            "Tiyas air base",
+            "Tiyas airport",
+            "Tiyas military airport",
+            "مطار التيفور",
+            "التيفور",
+        ],
+        "SY04",
+        34.52,
+        37.63,
+        PlaceKind::Community,
+    ),
+    (
+        "Shayrat airbase",
+        &[
+            "Shayrat",
+            "Shairat",
+            "Shayrat air base",
+            "Shayrat airport",
+            "مطار الشعيرات",
+        ],
+        "SY04",
+        34.49,
+        36.91,
+        PlaceKind::Community,
+    ),
+    (
+        "Kuweires airbase",
+        &[
+            "Kuweires",
+            "Kweiris",
+            "Kuwairis",
+            "Kuweires airport",
+            "Kuweires military airport",
+            "مطار كويرس",
+        ],
+        "SY02",
+        36.19,
+        37.58,
+        PlaceKind::Community,
+    ),
+    (
+        "Nayrab airbase",
+        &[
+            "Nayrab airport",
+            "Nairab airport",
+            "Aleppo airport",
+            "Aleppo International Airport",
+            "مطار النيرب",
+            "مطار حلب",
+        ],
+        "SY02",
+        36.18,
+        37.22,
+        PlaceKind::Community,
+    ),
+    (
+        "Menagh airbase",
+        &[
+            "Menagh",
+            "Minnigh airbase",
+            "Mennagh airbase",
+            "Minakh airbase",
+            "Menagh airport",
+            "مطار منغ",
+        ],
+        "SY02",
+        36.52,
+        37.04,
+        PlaceKind::Community,
+    ),
+    (
+        "Jirah airbase",
+        &[
+            "Al-Jarrah airbase",
+            "Jirah airport",
+            "Jarrah airport",
+            "مطار الجراح",
+        ],
+        "SY02",
+        36.10,
+        37.94,
+        PlaceKind::Community,
+    ),
+    (
+        "Abu al-Duhur airbase",
+        &[
+            "Abu Duhur airbase",
+            "Abu al-Zuhur airbase",
+            "Abu Dhuhur airbase",
+            "Abu al-Duhur airport",
+            "Abu al-Duhur military airport",
+            "مطار أبو الظهور",
+        ],
+        "SY07",
+        35.73,
+        37.10,
+        PlaceKind::Community,
+    ),
+    (
+        "Hama airbase",
+        &[
+            "Hama airport",
+            "Hama military airport",
+            "مطار حماة العسكري",
+            "مطار حماة",
+        ],
+        "SY05",
+        35.12,
+        36.71,
+        PlaceKind::Community,
+    ),
+    (
+        "Tabqa airbase",
+        &[
+            "Tabqa airport",
+            "Tabqa military airport",
+            "Tabqa air base",
+            "مطار الطبقة",
+        ],
+        "SY11",
+        35.75,
+        38.57,
+        PlaceKind::Community,
+    ),
+    (
+        "Deir ez-Zor airbase",
+        &[
+            "Deir ez-Zor airport",
+            "Deir ez-Zor military airport",
+            "Deir ez-Zor air base",
+            "مطار دير الزور",
+        ],
+        "SY09",
+        35.28,
+        40.18,
+        PlaceKind::Community,
+    ),
+    (
+        "Brigade 137",
+        &["137th Brigade", "137 Brigade", "اللواء 137"],
+        "SY09",
+        35.30,
+        40.08,
+        PlaceKind::Community,
+    ),
+    (
+        "Hmeimim airbase",
+        &[
+            "Hmeimim",
+            "Khmeimim",
+            "Hmeymim",
+            "Hmeimim air base",
+            "قاعدة حميميم",
+            "حميميم",
+        ],
+        "SY06",
+        35.41,
+        35.95,
+        PlaceKind::Community,
+    ),
+    (
+        "Mezzeh airbase",
+        &[
+            "Mezzeh airport",
+            "Mezzeh military airport",
+            "Mazzeh airport",
+            "مطار المزة",
+        ],
+        "SY01",
+        33.48,
+        36.22,
+        PlaceKind::Community,
+    ),
+    (
+        "Dumayr airbase",
+        &[
+            "Dumair airbase",
+            "Dmeir airbase",
+            "Dumayr airport",
+            "Dumayr military airport",
+            "مطار الضمير",
+        ],
+        "SY03",
+        33.61,
+        36.75,
+        PlaceKind::Community,
+    ),
+    (
+        "Khalkhalah airbase",
+        &["Khalkhala airbase", "Khalkhalah airport", "مطار خلخلة"],
+        "SY13",
+        33.06,
+        36.55,
+        PlaceKind::Community,
+    ),
+    (
+        "Thaala airbase",
+        &[
+            "Tha'la airbase",
+            "Thaala airport",
+            "Tha'la airport",
+            "مطار الثعلة",
+        ],
+        "SY13",
+        32.70,
+        36.41,
+        PlaceKind::Community,
+    ),
+    // Mountains and plains that reports name as places.
+    (
+        "Jabal al-Akrad",
+        &[
+            "Kurd mountains",
+            "Kurds mountain",
+            "Jabal Akrad",
+            "جبل الأكراد",
+        ],
+        "SY06",
+        35.73,
+        36.12,
+        PlaceKind::Community,
+    ),
+    (
+        "Jabal al-Turkman",
+        &[
+            "Turkmen mountain",
+            "Turkmen mountains",
+            "Jabal Turkman",
+            "جبل التركمان",
+        ],
+        "SY06",
+        35.83,
+        36.03,
+        PlaceKind::Community,
+    ),
+    (
+        "Jabal al-Zawiya",
+        &["Jabal Zawiya", "Jebel Zawiya", "جبل الزاوية"],
+        "SY07",
+        35.67,
+        36.55,
+        PlaceKind::Community,
+    ),
+    (
+        "Ghab plain",
+        &["Sahl al-Ghab", "al-Ghab plain", "سهل الغاب"],
+        "SY05",
+        35.65,
+        36.37,
+        PlaceKind::Community,
+    ),
+    (
+        "Lajat",
+        &["al-Lajat", "Lajah", "اللجاة"],
+        "SY12",
+        33.00,
+        36.45,
+        PlaceKind::Community,
+    ),
+    (
+        "Mount Hermon",
+        &["Jabal al-Sheikh", "Jabal Sheikh", "جبل الشيخ"],
+        "SY03",
+        33.42,
+        35.86,
+        PlaceKind::Community,
     ),
     (
         "Eastern Ghouta",
@@ -240,6 +584,51 @@ const NOT_PLACES: &[&str] = &[
     "party",
     "front",
     "brigade",
+    // English words that open sentences.
+    "amid",
+    "after",
+    "during",
+    "following",
+    "under",
+    "while",
+    "when",
+    "since",
+    "also",
+    "both",
+    "some",
+    "many",
+    "other",
+    "reports",
+    "sources",
+    "local",
+    "armed",
+    "unknown",
+    "an",
+    "a",
+    "at",
+    "as",
+    "by",
+    "for",
+    "from",
+    "with",
+    "this",
+    "that",
+    "these",
+    "there",
+    "their",
+    "its",
+    "his",
+    "her",
+    "they",
+    "he",
+    "she",
+    "it",
+    "we",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
     // Arabic words for kinds of place, which villages are also named after.
     "مدينه",
     "بلده",
@@ -250,6 +639,36 @@ const NOT_PLACES: &[&str] = &[
     "محافظه",
     "مخيم",
     "مدينة",
+];
+
+/// Words that begin many place names (hill, monastery, spring, village, mountain...).
+const NAME_OPENERS: &[&str] = &[
+    "tal", "tall", "tell", "deir", "dayr", "ain", "ayn", "ein", "kafr", "kfar", "jabal", "jebel",
+    "wadi", "bir", "khirbet", "khirbat", "umm", "um", "abu", "beit", "bayt", "ras", "qasr",
+    "maarat", "marj", "mazraat", "hosh", "hawsh", "tel", "arab", "sheikh", "qalaat", "qalat",
+];
+
+/// Directions, which open phrases like "eastern Deir ez-Zor" and also some village names.
+const DIRECTIONS: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "upper",
+    "lower",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+    "central",
 ];
 
 fn rows(text: &str) -> impl Iterator<Item = csv::StringRecord> + '_ {
@@ -286,6 +705,7 @@ impl Gazetteer {
         gazetteer.add_ocha_communities(OCHA_COMMUNITIES);
         gazetteer.add_neighbourhoods(OCHA_NEIGHBOURHOODS);
         gazetteer.add_geonames(GEONAMES);
+        gazetteer.add_besieged(BESIEGED);
         for (name, aliases, admin1, lat, lon, kind) in EXTRA_PLACES {
             gazetteer.add(
                 Place {
@@ -302,6 +722,7 @@ impl Gazetteer {
                 aliases,
             );
         }
+        gazetteer.move_admin_units_to_their_seats();
         gazetteer
     }
 
@@ -334,16 +755,22 @@ impl Gazetteer {
                 continue;
             }
             self.longest = self.longest.max(key.split(' ').count());
-            let skeleton = text::skeleton(&key);
-            self.by_key.entry(key.clone()).or_default().push(index);
-            if skeleton.len() >= 3 {
-                let entry = self.by_skeleton.entry(skeleton).or_default();
+            for key in std::iter::once(key.clone()).chain(text::loose_key(&key)) {
+                let skeleton = text::skeleton(&key);
+                let entry = self.by_key.entry(key).or_default();
                 if !entry.contains(&index) {
                     entry.push(index);
+                }
+                if skeleton.len() >= 2 {
+                    let entry = self.by_skeleton.entry(skeleton).or_default();
+                    if !entry.contains(&index) {
+                        entry.push(index);
+                    }
                 }
             }
             seen_keys.push(key);
         }
+        self.keys.push(seen_keys);
         self.places.push(place);
     }
 
@@ -426,6 +853,37 @@ impl Gazetteer {
         }
     }
 
+    /// An admin unit named after a town stands, as in ACLED's coding, at that town (its seat)
+    /// rather than at its centroid: "clashes in Hama countryside" is coded at Hama city.
+    fn move_admin_units_to_their_seats(&mut self) {
+        for index in 0..self.places.len() {
+            let unit = &self.places[index];
+            if unit.kind > PlaceKind::Subdistrict {
+                continue;
+            }
+            let key = text::key(unit.name.split('(').next().unwrap_or(&unit.name));
+            let seat = [
+                self.by_key.get(&key),
+                self.by_skeleton.get(&text::skeleton(&key)),
+            ]
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|&i| &self.places[i as usize])
+            .find(|p| {
+                p.kind == PlaceKind::Community
+                    && p.admin3
+                        .as_deref()
+                        .is_some_and(|a3| a3.starts_with(&unit.pcode))
+            });
+            if let Some((lat, lon)) = seat.map(|p| (p.lat, p.lon)) {
+                let unit = &mut self.places[index];
+                unit.lat = lat;
+                unit.lon = lon;
+            }
+        }
+    }
+
     fn add_neighbourhoods(&mut self, source: &str) {
         let headers = source.lines().next().unwrap_or("");
         let [name, alt, name_ar, pcode, a1, a2, a3, lat, lon] = [
@@ -459,18 +917,39 @@ impl Gazetteer {
         }
     }
 
-    /// GeoNames towns carry GeoNames' own admin codes; each takes the admin codes of the nearest
-    /// OCHA community instead, so that every place speaks P-codes.
+    /// The nearest OCHA community to a point, whose P-codes a place from another source takes.
+    fn nearest_community(&self, lat: f64, lon: f64) -> Option<&Place> {
+        self.places
+            .iter()
+            .filter(|p| p.kind == PlaceKind::Community && p.pcode.starts_with('C'))
+            .min_by(|a, b| {
+                let da = (a.lat - lat).powi(2) + (a.lon - lon).powi(2);
+                let db = (b.lat - lat).powi(2) + (b.lon - lon).powi(2);
+                da.total_cmp(&db)
+            })
+    }
+
+    /// Adds a place from a source without P-codes below the governorate: it takes those of the
+    /// nearest OCHA community, so that every place speaks P-codes.
+    fn add_located(&mut self, mut place: Place, aliases: &[&str]) {
+        let Some(nearest) = self.nearest_community(place.lat, place.lon) else {
+            return;
+        };
+        if place.admin1.is_empty() {
+            place.admin1 = nearest.admin1.clone();
+        }
+        if place.admin1 == nearest.admin1 {
+            place.admin2 = nearest.admin2.clone();
+            place.admin3 = nearest.admin3.clone();
+        }
+        self.add(place, aliases);
+    }
+
+    /// GeoNames towns carry GeoNames' own admin codes, which are not P-codes.
     fn add_geonames(&mut self, source: &str) {
         let headers = source.lines().next().unwrap_or("");
         let [name, alt, lat, lon, id] =
             ["name", "alt_name", "latitude", "longitude", "id"].map(|c| column(headers, c));
-        let communities: Vec<&Place> = self
-            .places
-            .iter()
-            .filter(|p| p.kind == PlaceKind::Community)
-            .collect();
-        let mut towns = Vec::new();
         for record in rows(source) {
             let (Ok(y), Ok(x)) = (
                 field(&record, lat).parse::<f64>(),
@@ -478,36 +957,57 @@ impl Gazetteer {
             ) else {
                 continue;
             };
-            let Some(nearest) = communities.iter().min_by(|a, b| {
-                let da = (a.lat - y).powi(2) + (a.lon - x).powi(2);
-                let db = (b.lat - y).powi(2) + (b.lon - x).powi(2);
-                da.total_cmp(&db)
-            }) else {
-                continue;
-            };
-            let aliases: Vec<String> = field(&record, alt)
+            let aliases: Vec<&str> = field(&record, alt)
                 .split(',')
-                .map(|a| a.trim().to_owned())
+                .map(str::trim)
                 .filter(|a| !a.is_empty())
                 .collect();
-            towns.push((
-                Place {
-                    name: field(&record, name).to_owned(),
-                    name_ar: String::new(),
-                    lat: y,
-                    lon: x,
-                    pcode: format!("geonames:{}", field(&record, id)),
-                    admin1: nearest.admin1.clone(),
-                    admin2: nearest.admin2.clone(),
-                    admin3: nearest.admin3.clone(),
-                    kind: PlaceKind::Town,
-                },
-                aliases,
-            ));
+            let place = Place {
+                name: field(&record, name).to_owned(),
+                name_ar: String::new(),
+                lat: y,
+                lon: x,
+                pcode: format!("geonames:{}", field(&record, id)),
+                admin1: String::new(),
+                admin2: None,
+                admin3: None,
+                kind: PlaceKind::Town,
+            };
+            self.add_located(place, &aliases);
         }
-        for (place, aliases) in towns {
-            let aliases: Vec<&str> = aliases.iter().map(String::as_str).collect();
-            self.add(place, &aliases);
+    }
+
+    /// The besieged places of the demonstration scenario, with the spellings aid reports use.
+    fn add_besieged(&mut self, source: &str) {
+        #[derive(serde::Deserialize)]
+        struct Besieged {
+            id: String,
+            name: String,
+            #[serde(default)]
+            name_ar: String,
+            #[serde(default)]
+            alt_names: Vec<String>,
+            admin1_pcode: String,
+            lat: f64,
+            lon: f64,
+        }
+        let Ok(places) = serde_json::from_str::<Vec<Besieged>>(source) else {
+            return;
+        };
+        for besieged in places {
+            let aliases: Vec<&str> = besieged.alt_names.iter().map(String::as_str).collect();
+            let place = Place {
+                name: besieged.name.clone(),
+                name_ar: besieged.name_ar.clone(),
+                lat: besieged.lat,
+                lon: besieged.lon,
+                pcode: format!("besieged:{}", besieged.id),
+                admin1: besieged.admin1_pcode.clone(),
+                admin2: None,
+                admin3: None,
+                kind: PlaceKind::Community,
+            };
+            self.add_located(place, &aliases);
         }
     }
 
@@ -545,7 +1045,7 @@ impl Gazetteer {
                         width -= 1;
                         continue;
                     }
-                    if let Some(mention) = self.lookup(span, i) {
+                    if let Some(mention) = self.lookup(span, tokens.get(i + width), i) {
                         matched = Some(mention);
                         break;
                     }
@@ -563,7 +1063,7 @@ impl Gazetteer {
         found
     }
 
-    fn lookup(&self, span: &[Token], first: usize) -> Option<Mention> {
+    fn lookup(&self, span: &[Token], next: Option<&Token>, first: usize) -> Option<Mention> {
         let head = &span[0];
         // English place names are written with a capital (Arabic has no case); a name of
         // several words is distinctive enough to be taken in lower case too, but only as
@@ -575,11 +1075,45 @@ impl Gazetteer {
         if span.len() == 1 && NOT_PLACES.contains(&head.folded.as_str()) {
             return None;
         }
+        // An article belongs to the word after it: "eastern Deir ez" is not a name.
+        if span.len() > 1 && span.last().is_some_and(|t| text::is_article(&t.folded)) {
+            return None;
+        }
+        // "eastern Deir-ez-Zor" is a direction and a name, not the village Eastern Deir.
+        if lower_case && DIRECTIONS.contains(&head.folded.as_str()) {
+            return None;
+        }
+        // "Tall" in "Tall Riyahi" begins a name the gazetteer lacks; it is not the village Tall.
+        if span.len() == 1
+            && NAME_OPENERS.contains(&head.folded.as_str())
+            && next.is_some_and(|t| t.capital)
+        {
+            return None;
+        }
         let key = text::key_of_tokens(span.iter().map(|t| t.folded.as_str()));
         if key.is_empty() {
             return None;
         }
-        let exact: Vec<u32> = self.by_key.get(&key).cloned().unwrap_or_default();
+        // Second tries: the looser Latin key, and Arabic without a conjunction or preposition
+        // written on the first word (وحلب، بحلب).
+        let mut keys = vec![key.clone()];
+        keys.extend(text::loose_key(&key));
+        if head.arabic
+            && let Some(rest) = ["و", "ب", "ل", "ف"]
+                .iter()
+                .find_map(|prefix| head.folded.strip_prefix(prefix))
+            && rest.chars().count() >= 3
+        {
+            let rest = rest.to_owned();
+            keys.push(text::key_of_tokens(
+                std::iter::once(rest.as_str()).chain(span[1..].iter().map(|t| t.folded.as_str())),
+            ));
+        }
+        let exact: Vec<u32> = keys
+            .iter()
+            .find_map(|key| self.by_key.get(key))
+            .cloned()
+            .unwrap_or_default();
         if lower_case {
             return (!exact.is_empty()).then(|| Mention {
                 first,
@@ -588,7 +1122,30 @@ impl Gazetteer {
                 candidates: exact,
             });
         }
-        let skeleton = text::skeleton(&key);
+        // Names only sound alike when written as names: "Jobar amid an" is no village.
+        let all_names = span
+            .iter()
+            .all(|t| t.capital || t.arabic || text::is_article(&t.folded));
+        if !all_names {
+            return (!exact.is_empty()).then(|| Mention {
+                first,
+                last: first + span.len(),
+                exact: exact.len(),
+                candidates: exact,
+            });
+        }
+        let Some(skeleton) = keys
+            .iter()
+            .map(|key| text::skeleton(key))
+            .find(|skeleton| self.by_skeleton.contains_key(skeleton))
+        else {
+            return (!exact.is_empty()).then(|| Mention {
+                first,
+                last: first + span.len(),
+                exact: exact.len(),
+                candidates: exact,
+            });
+        };
         let letters = skeleton
             .chars()
             .filter(|c| c.is_ascii_lowercase() || *c == '$')
@@ -602,7 +1159,8 @@ impl Gazetteer {
                     .copied()
                     .filter(|i| !exact.contains(i))
                     // Short skeletons collide with too many words to be trusted, except for
-                    // the best-known places (governorates, districts, towns): Hasakeh, Homs.
+                    // the best-known places (governorates, districts, towns: Hasakeh, Homs) and
+                    // names spelt nearly alike (Rweidah, Rweideh).
                     .filter(|&i| {
                         letters >= 4
                             || (letters == 3
@@ -610,6 +1168,9 @@ impl Gazetteer {
                                     self.place(i).kind,
                                     PlaceKind::Governorate | PlaceKind::District | PlaceKind::Town
                                 ))
+                            || self.keys[i as usize]
+                                .iter()
+                                .any(|name| text::nearly_alike(name, &key))
                     })
                     .collect()
             })

@@ -235,6 +235,188 @@ const NEAR_AFTER_WORDS: &[&str] = &[
     "frontline",
 ];
 
+/// Words that open the name of an armed group ("Jaish al-Nasr", "Liwa al-Quds", "Army of
+/// Glory"): the words after them name the group, not a place, even where a village shares them.
+const GROUP_NAME_WORDS: &[&str] = &[
+    "jaish",
+    "jaysh",
+    "jeish",
+    "liwa",
+    "liwaa",
+    "faylaq",
+    "failaq",
+    "harakat",
+    "katibat",
+    "kataib",
+    "firqat",
+    "saraya",
+    "tajammu",
+    "alwiya",
+    "quwat",
+    "جيش",
+    "لواء",
+    "فيلق",
+    "حركه",
+    "كتيبه",
+    "كتائب",
+    "فرقه",
+    "سرايا",
+    "تجمع",
+    "الويه",
+];
+
+/// Marks as taken the word naming a group after a group word (with its article).
+fn take_group_names(tokens: &[Token], taken: &mut [bool]) {
+    for (i, token) in tokens.iter().enumerate() {
+        let opens = GROUP_NAME_WORDS.contains(&token.folded.as_str())
+            || (token.folded == "army" && tokens.get(i + 1).is_some_and(|t| t.folded == "of"));
+        if !opens {
+            continue;
+        }
+        let mut named = 0;
+        for (k, next) in tokens.iter().enumerate().skip(i + 1) {
+            if named == 1
+                || !(next.capital
+                    || next.arabic
+                    || text::is_article(&next.folded)
+                    || next.folded == "of")
+            {
+                break;
+            }
+            taken[k] = true;
+            if !text::is_article(&next.folded) && next.folded != "of" {
+                named += 1;
+            }
+        }
+    }
+}
+
+/// Words for a part of a city.
+const NEIGHBOURHOOD_WORDS: &[&str] = &["neighborhood", "neighbourhood", "neighborhoods", "quarter"];
+
+/// Capitalised words that stand next to place names without being part of them: sentence
+/// openers, and words for kinds of place ("Homs Governorate", "Raqqa City").
+const NOT_NAME_WORDS: &[&str] = &[
+    "the",
+    "in",
+    "on",
+    "at",
+    "near",
+    "and",
+    "of",
+    "from",
+    "to",
+    "by",
+    "between",
+    "with",
+    "after",
+    "during",
+    "amid",
+    "as",
+    "a",
+    "an",
+    "this",
+    "that",
+    "while",
+    "following",
+    "since",
+    "on",
+    "city",
+    "town",
+    "village",
+    "villages",
+    "governorate",
+    "province",
+    "countryside",
+    "district",
+    "subdistrict",
+    "sub",
+    "neighborhood",
+    "neighbourhood",
+    "area",
+    "areas",
+    "region",
+    "camp",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Whether the mention is joined (by a space or hyphen, perhaps through an article) to a
+/// capitalised word that no mention or actor accounts for: then it is part of a longer name.
+fn part_of_unknown_name(
+    text: &str,
+    tokens: &[Token],
+    taken: &[bool],
+    mentions: &[gazetteer::Mention],
+    mention: &gazetteer::Mention,
+) -> bool {
+    if tokens[mention.first].arabic {
+        return false;
+    }
+    let joined = |a: &Token, b: &Token| {
+        text.get(a.end..b.start)
+            .is_some_and(|gap| gap.chars().all(|c| c == ' ' || c == '-'))
+    };
+    let unknown_name_word = |index: usize| {
+        let token = &tokens[index];
+        token.capital
+            && !token.arabic
+            && !taken.get(index).copied().unwrap_or(false)
+            && !NOT_NAME_WORDS.contains(&token.folded.as_str())
+            && !mentions.iter().any(|m| (m.first..m.last).contains(&index))
+    };
+    // Before: "Fikha Sghireh", "Qasr al-Hayr" read backwards.
+    let mut before = mention.first;
+    while before > 0 && joined(&tokens[before - 1], &tokens[before]) {
+        before -= 1;
+        if text::is_article(&tokens[before].folded) {
+            continue;
+        }
+        if unknown_name_word(before) {
+            return true;
+        }
+        break;
+    }
+    // After: "Sahl Hanya", "Shanim al-Ali" read forwards.
+    let mut after = mention.last;
+    while after < tokens.len() && joined(&tokens[after - 1], &tokens[after]) {
+        if text::is_article(&tokens[after].folded) {
+            after += 1;
+            continue;
+        }
+        return unknown_name_word(after);
+    }
+    false
+}
+
+/// A place mention resolved to its best reading.
+struct Resolved {
+    /// Inside the governorates the text names (or none is named).
+    fits: bool,
+    /// A village, town or neighbourhood that fits, not a region or part of an unknown name.
+    specific: bool,
+    /// Matched the name as written, not only its consonants.
+    as_written: bool,
+    field: Field<Location>,
+}
+
 /// Inputs longer than this are cut (at a character boundary): a report is not a book.
 pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 
@@ -286,6 +468,7 @@ impl<'a> Extractor<'a> {
                 *slot = true;
             }
         }
+        take_group_names(&tokens, &mut taken);
         let actors = self.actor_roles(text, &tokens, &actor_mentions);
 
         let mut actors = actors;
@@ -472,9 +655,20 @@ impl<'a> Extractor<'a> {
         if context.contains(&"SY01") && !context.contains(&"SY03") {
             context.push("SY03");
         }
+        // The governorate of a place that can lie in one only (reading its name as written, when
+        // the gazetteer has it so). When the text names governorates, only places that several
+        // sources agree on add theirs ("Jisr al-Shughur, on the Aleppo-Lattakia highway").
+        let named_governorates = !context.is_empty();
         for mention in &mentions {
-            let mut governorates = mention
-                .candidates
+            let readings = if mention.exact > 0 {
+                &mention.candidates[..mention.exact]
+            } else {
+                &mention.candidates[..]
+            };
+            if named_governorates && (mention.exact < 2 || readings.len() < 2) {
+                continue;
+            }
+            let mut governorates = readings
                 .iter()
                 .map(|&i| self.gazetteer.place(i).admin1.as_str());
             if let Some(first) = governorates.next()
@@ -484,7 +678,7 @@ impl<'a> Extractor<'a> {
                 context.push(first);
             }
         }
-        let mut resolved: Vec<(bool, Field<Location>, bool)> = Vec::new();
+        let mut resolved: Vec<Resolved> = Vec::new();
         for mention in &mentions {
             let Some((rank, best)) = mention
                 .candidates
@@ -492,7 +686,8 @@ impl<'a> Extractor<'a> {
                 .enumerate()
                 .map(|(rank, &i)| (rank, self.gazetteer.place(i)))
                 .max_by(|(ra, a), (rb, b)| {
-                    let exact = |rank: &usize| if *rank < mention.exact { 1.0 } else { 0.0 };
+                    // The name as written outweighs any kind of place that only sounds like it.
+                    let exact = |rank: &usize| if *rank < mention.exact { 3.0 } else { 0.0 };
                     // A name that several sources place at the same spot (a town that is also
                     // a sub-district) is the better-known place of that name.
                     let support = |place: &Place| {
@@ -535,13 +730,28 @@ impl<'a> Extractor<'a> {
             };
             // A place outside every governorate the text names is probably a namesake.
             let fits = context.is_empty() || context.contains(&best.admin1.as_str());
-            let specific = best.kind > PlaceKind::Subdistrict && fits;
+            // A city that gives its name to a governorate ("northern Hama", "Aleppo
+            // countryside") usually stands for the region; a village named beside it is the place.
+            let names_a_governorate = mention.candidates[..mention.exact]
+                .iter()
+                .any(|&i| self.gazetteer.place(i).kind == PlaceKind::Governorate);
+            // "Sghireh" in "Fikha Sghireh", "Amin" in "the Amin neighbourhood of Raqqa": a
+            // known word inside a name the gazetteer lacks is no better than a fallback.
+            let fragment = part_of_unknown_name(text, tokens, taken, &mentions, mention)
+                || (best.kind != PlaceKind::Neighbourhood
+                    && tokens
+                        .get(mention.last)
+                        .is_some_and(|t| NEIGHBOURHOOD_WORDS.contains(&t.folded.as_str())));
+            let specific =
+                best.kind > PlaceKind::Subdistrict && fits && !names_a_governorate && !fragment;
             let Some(evidence) = evidence(text, tokens, mention.first, mention.last) else {
                 continue;
             };
-            resolved.push((
+            resolved.push(Resolved {
                 fits,
-                Field {
+                specific,
+                as_written: rank < mention.exact,
+                field: Field {
                     value: Location {
                         name: best.name.clone(),
                         name_ar: best.name_ar.clone(),
@@ -556,23 +766,24 @@ impl<'a> Extractor<'a> {
                     evidence: Some(evidence),
                     confidence,
                 },
-                specific,
-            ));
+            });
         }
-        // The first specific place that fits the governorates named; else the first place that
-        // fits (a governorate, say); else the first place.
+        // The first specific place that fits the governorates named, spelt as the gazetteer
+        // spells it, or else only sounding alike; else the first place that fits (a
+        // governorate, say); else the first place.
         let main = resolved
             .iter()
-            .position(|(_, _, specific)| *specific)
-            .or_else(|| resolved.iter().position(|(fits, _, _)| *fits))
+            .position(|r| r.specific && r.as_written)
+            .or_else(|| resolved.iter().position(|r| r.specific))
+            .or_else(|| resolved.iter().position(|r| r.fits))
             .or(if resolved.is_empty() { None } else { Some(0) });
         let mut others = Vec::new();
         let mut location = None;
-        for (index, (_, field, _)) in resolved.into_iter().enumerate() {
+        for (index, r) in resolved.into_iter().enumerate() {
             if Some(index) == main {
-                location = Some(field);
+                location = Some(r.field);
             } else {
-                others.push(field);
+                others.push(r.field);
             }
         }
         (location, others)

@@ -103,10 +103,22 @@ pub fn is_article(folded: &str) -> bool {
     ARTICLES.contains(&folded) || folded == "ال"
 }
 
-/// A folded token without an attached article (`alraqqa`, `الرقة`).
+/// A folded token without an attached article (`alraqqa`, `elhajar`, `الرقة`). A Latin `al` or
+/// `el` counts as the article only before a consonant, so that Aleppo and Elias keep theirs.
 fn strip_attached_article(folded: &str) -> &str {
     if let Some(rest) = folded.strip_prefix("ال")
         && rest.chars().count() >= 2
+    {
+        return rest;
+    }
+    if let Some(rest) = folded
+        .strip_prefix("al")
+        .or_else(|| folded.strip_prefix("el"))
+        && rest.len() >= 3
+        && rest
+            .bytes()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() && !b"aeiouyl".contains(&c))
     {
         return rest;
     }
@@ -128,6 +140,42 @@ pub fn key_of_tokens<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
     key
 }
 
+/// A looser key for a second try: `al` or `el` also dropped from the start of words before a
+/// vowel (Alaswad as Aswad), which the key keeps because Aleppo starts the same way.
+pub fn loose_key(key: &str) -> Option<String> {
+    let mut changed = false;
+    let words: Vec<&str> = key
+        .split(' ')
+        .map(
+            |word| match word.strip_prefix("al").or_else(|| word.strip_prefix("el")) {
+                Some(rest) if rest.len() >= 3 && rest.is_ascii() => {
+                    changed = true;
+                    rest
+                }
+                _ => word,
+            },
+        )
+        .collect();
+    changed.then(|| words.join(" "))
+}
+
+/// Whether two keys differ by little more than a vowel or a doubled letter: an edit or two,
+/// once doubled letters are collapsed (one edit for short names).
+pub fn nearly_alike(a: &str, b: &str) -> bool {
+    let collapse = |s: &str| {
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            if !out.ends_with(c) {
+                out.push(c);
+            }
+        }
+        out
+    };
+    let (a, b) = (collapse(a), collapse(b));
+    let allowed = if a.len().min(b.len()) <= 5 { 1 } else { 2 };
+    a.len().abs_diff(b.len()) <= allowed && strsim::levenshtein(&a, &b) <= allowed
+}
+
 /// The folded key of a whole name.
 pub fn key(name: &str) -> String {
     let tokens = tokenize(name);
@@ -135,23 +183,21 @@ pub fn key(name: &str) -> String {
 }
 
 /// The consonant skeleton of a folded Latin key: digraphs merged, q as k, vowels and the
-/// semi-vowels w and y dropped, a final h dropped, doubled letters collapsed. Arabic keys are
-/// returned unchanged (Arabic spelling varies little once folded).
+/// semi-vowels w and y dropped, a final h dropped, doubled letters collapsed, and the words run
+/// together (Kafrkalbin reads as Kafr Kalbin). Arabic words are kept as they are (Arabic
+/// spelling varies little once folded).
 pub fn skeleton(key: &str) -> String {
     let mut out = String::with_capacity(key.len());
     for word in key.split(' ') {
         if word.chars().any(is_arabic) {
-            if !out.is_empty() {
-                out.push(' ');
-            }
             out.push_str(word);
             continue;
         }
         let bytes = word.as_bytes();
         let mut letters: Vec<u8> = Vec::with_capacity(bytes.len() + 1);
-        // A word that begins with a vowel keeps a mark of it (Ain, Ein and Ayn alike), so that
+        // A name that begins with a vowel keeps a mark of it (Ain, Ein and Ayn alike), so that
         // Ahmad does not read as Hamid.
-        if matches!(bytes.first(), Some(b'a' | b'e' | b'i' | b'o' | b'u')) {
+        if out.is_empty() && matches!(bytes.first(), Some(b'a' | b'e' | b'i' | b'o' | b'u')) {
             letters.push(b'V');
         }
         let mut i = 0;
@@ -184,12 +230,7 @@ pub fn skeleton(key: &str) -> String {
         {
             letters.pop();
         }
-        if letters.is_empty() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
+        // Words are run together, so that Kafrkalbin reads as Kafr Kalbin.
         out.push_str(&String::from_utf8_lossy(&letters));
     }
     out
@@ -227,6 +268,15 @@ mod tests {
         assert_eq!(key("دَيْرُ الزُّوْرِ"), key("دير الزور"));
         assert_eq!(key("الرقة"), key("رقه"));
         assert_eq!(key("إدلب"), key("ادلب"));
+    }
+
+    #[test]
+    fn a_latin_article_written_on_the_word_is_dropped_before_a_consonant() {
+        assert_eq!(key("Alhajar Aswad"), key("Hajar Aswad"));
+        assert_eq!(loose_key(&key("Alhajar Alaswad")), Some(key("Hajar Aswad")));
+        assert_eq!(key("Elhajar"), key("al-Hajar"));
+        assert_eq!(key("Aleppo"), "aleppo");
+        assert_eq!(key("Elias"), "elias");
     }
 
     #[test]
