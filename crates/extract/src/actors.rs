@@ -1,7 +1,7 @@
 //! Actor names as the press, monitors and ACLED write them, in English and Arabic, mapped to the
 //! ids of the scenario's actor registry.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use crate::text::{self, Token};
@@ -20,6 +20,14 @@ const PHRASES: &[(&str, &[&str])] = &[
             "syrian army",
             "the army",
             "syrian troops",
+            "syrian forces",
+            "syrian military",
+            "syrian soldiers",
+            "regime soldiers",
+            "government soldiers",
+            "syrian government forces",
+            "assad regime",
+            "regime s forces",
             "government forces",
             "government troops",
             "syrian government",
@@ -28,8 +36,6 @@ const PHRASES: &[(&str, &[&str])] = &[
             "syrian arab army",
             "saa",
             "assad forces",
-            "pro regime forces",
-            "pro government forces",
             "tiger forces",
             "tiger paramilitary forces",
             "qawat al nimr",
@@ -68,6 +74,19 @@ const PHRASES: &[(&str, &[&str])] = &[
             "loyal militias",
             "loyalist militias",
             "loyal gunmen",
+            "pro regime forces",
+            "pro government forces",
+            "pro regime militia",
+            "pro regime militias",
+            "pro regime militant",
+            "pro regime militants",
+            "pro regime fighters",
+            "pro government fighters",
+            "pro syrian regime forces",
+            "pro syrian army militias",
+            "loyalist forces",
+            "militiamen loyal",
+            "gunmen loyal",
             "shabiha",
             "الدفاع الوطني",
             "قوات الدفاع الوطني",
@@ -143,6 +162,11 @@ const PHRASES: &[(&str, &[&str])] = &[
             "jaysh al mujahideen",
             "lions of the east army",
             "jaysh usud al sharqiya",
+            "usud al sharqiya",
+            "lions of the east",
+            "eastern lions army",
+            "far",
+            "rahman corps",
             "suquor al sham",
             "soqour al sham",
             "al rahman corps",
@@ -195,7 +219,13 @@ const PHRASES: &[(&str, &[&str])] = &[
     ),
     (
         "faylaq_al_sham",
-        &["faylaq al sham", "sham legion", "فيلق الشام"],
+        &[
+            "faylaq al sham",
+            "sham legion",
+            "sham corps",
+            "al sham corps",
+            "فيلق الشام",
+        ],
     ),
     ("southern_front", &["southern front", "الجبهه الجنوبيه"]),
     (
@@ -213,6 +243,10 @@ const PHRASES: &[(&str, &[&str])] = &[
             "khalid ibn waleed army",
             "khalid ibn waleed",
             "jaish khalid",
+            "khalid bin walid",
+            "khalid bin al walid",
+            "jaysh khalid bin walid",
+            "jaysh khaled ibn al walid",
             "تنظيم الدوله",
             "داعش",
             "الدوله الاسلاميه",
@@ -228,6 +262,10 @@ const PHRASES: &[(&str, &[&str])] = &[
             "nusra",
             "jabhat fateh al sham",
             "jabhat fatah al sham",
+            "fateh al sham front",
+            "fatah al sham",
+            "fateh al sham",
+            "jabat fateh al sham",
             "jfs",
             "hayat tahrir al sham",
             "hay at tahrir al sham",
@@ -249,6 +287,10 @@ const PHRASES: &[(&str, &[&str])] = &[
             "qasad",
             "deir ez zor military council",
             "manbij military council",
+            "syria democratic forces",
+            "menbij military council",
+            "al bab military council",
+            "manbij military council forces",
             "jazeera storm",
             "قوات سوريا الديمقراطيه",
             "قسد",
@@ -287,6 +329,11 @@ const PHRASES: &[(&str, &[&str])] = &[
             "turkish forces",
             "turkish army",
             "turkish troops",
+            "turkish military",
+            "turkish military forces",
+            "turkish soldiers",
+            "turkish special forces",
+            "turkish army forces",
             "military forces of turkey",
             "turkish warplanes",
             "turkish artillery",
@@ -320,6 +367,68 @@ const UNIDENTIFIED: &[&str] = &[
     "مجهولين",
 ];
 
+/// Armed groups the registry does not hold, named so that they still take their place as a
+/// party (with no registry id) instead of leaving it to a better-known group.
+const UNREGISTERED_GROUPS: &[&str] = &[
+    "ahmad al abdo forces",
+    "martyr ahmad al abdo forces",
+    "forces of ahmad al abdo",
+    "jaysh al izza",
+    "army of glory",
+    "jaysh al nasr",
+    "army of victory",
+    "liwa al aqsa",
+    "jund al aqsa",
+    "al aqsa brigade",
+    "maghawir al thawra",
+    "army of the commandos of the revolution",
+    "revolutionary commando army",
+    "union of the forces of jabal al sheikh",
+    "union of mount hermon",
+    "qalamoun shield forces",
+    "qalamoun shield",
+    "syrian elite forces",
+    "elite forces",
+    "free idlib army",
+    "free idleb army",
+    "popular mobilization forces",
+    "popular mobilisation forces",
+    "pmf",
+    "pmu",
+    "hashd al shaabi",
+    "levant front",
+    "jabhat al shamiya",
+    "hamza division",
+    "sultan murad division",
+    "al wosta division",
+    "1st coastal division",
+    "quds brigade",
+    "liwa al quds",
+    "army of revolutionaries",
+    "jaysh al thuwar",
+    "asayish",
+    "fatemiyoun",
+    "fatemiyoun brigade",
+    "zainabiyoun",
+    "turkistan islamic party",
+    "tip",
+    "syrian revolutionaries front",
+    "ahrar al sharqiya",
+    "muntasir billah brigade",
+    "muntaser billah",
+    "jaysh al ahrar",
+    "liwa fajr al umma",
+    "liwa sham al rasul",
+    "banyan al marsus",
+    "free syrian police",
+    "قوات الشهيد احمد العبدو",
+    "جيش العزه",
+    "جيش النصر",
+    "لواء القدس",
+    "الحزب الاسلامي التركستاني",
+    "مغاوير الثوره",
+];
+
 /// An actor named in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActorMention {
@@ -333,15 +442,29 @@ pub struct ActorMention {
 
 struct Dictionary {
     by_key: HashMap<String, Option<&'static str>>,
+    /// Phrases of two words or more by consonant skeleton: Jaish and Jaysh, Usud and Osud.
+    by_skeleton: HashMap<String, Option<&'static str>>,
+    /// The first words of phrases of two words or more, as keys and as skeletons: a span that
+    /// starts otherwise is looked up as one word only.
+    first_words: HashSet<String>,
     longest: usize,
 }
 
 static DICTIONARY: LazyLock<Dictionary> = LazyLock::new(|| {
     let mut by_key = HashMap::new();
+    let mut by_skeleton = HashMap::new();
+    let mut first_words = HashSet::new();
     let mut longest = 1;
     let mut add = |phrase: &str, actor: Option<&'static str>| {
         let key = phrase_key(phrase);
-        longest = longest.max(key.split(' ').count());
+        let words = key.split(' ').count();
+        longest = longest.max(words);
+        if words >= 2 {
+            by_skeleton.entry(phrase_skeleton(&key)).or_insert(actor);
+            let first = key.split(' ').next().unwrap_or("");
+            first_words.insert(first.to_owned());
+            first_words.insert(text::skeleton(first));
+        }
         by_key.entry(key).or_insert(actor);
     };
     for (actor, phrases) in PHRASES {
@@ -349,11 +472,27 @@ static DICTIONARY: LazyLock<Dictionary> = LazyLock::new(|| {
             add(phrase, Some(actor));
         }
     }
-    for phrase in UNIDENTIFIED {
+    for phrase in UNIDENTIFIED.iter().chain(UNREGISTERED_GROUPS) {
         add(phrase, None);
     }
-    Dictionary { by_key, longest }
+    Dictionary {
+        by_key,
+        by_skeleton,
+        first_words,
+        longest,
+    }
 });
+
+/// The skeleton of a phrase key, without the "son of" particle (Khalid ibn al-Walid, Khalid bin
+/// Walid).
+fn phrase_skeleton(key: &str) -> String {
+    let words: Vec<&str> = key.split(' ').filter(|w| !is_son_of(w)).collect();
+    text::skeleton(&words.join(" "))
+}
+
+fn is_son_of(word: &str) -> bool {
+    matches!(word, "ibn" | "bin" | "ben")
+}
 
 fn phrase_key(phrase: &str) -> String {
     let tokens = text::tokenize(phrase);
@@ -362,20 +501,41 @@ fn phrase_key(phrase: &str) -> String {
 
 /// Every actor named in `tokens`, in order, longest phrase first, without overlaps.
 pub fn find(tokens: &[Token]) -> Vec<ActorMention> {
+    find_in(tokens, &text::words(tokens))
+}
+
+/// `find` with the tokens' key words worked out already.
+pub fn find_in(tokens: &[Token], words: &[text::Word]) -> Vec<ActorMention> {
     let dictionary = &*DICTIONARY;
     let mut found = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
         let mut matched = None;
-        let mut width = dictionary.longest.min(tokens.len() - i);
+        let begins_phrase = dictionary.first_words.contains(&words[i].key)
+            || dictionary.first_words.contains(&words[i].first_skeleton());
+        let mut width = if begins_phrase {
+            dictionary.longest.min(tokens.len() - i)
+        } else {
+            1
+        };
         while width > 0 {
             let span = &tokens[i..i + width];
             // "IS" only in capitals: "is" is a verb.
             let is_verb = width == 1 && span[0].folded == "is" && !span[0].capital;
-            let key = text::key_of_tokens(span.iter().map(|t| t.folded.as_str()));
+            let span_words = &words[i..i + width];
+            let key = text::span_key(span_words);
+            let known = if width >= 2 {
+                dictionary.by_key.get(&key).or_else(|| {
+                    let skeleton =
+                        text::span_skeleton(span_words.iter().filter(|w| !is_son_of(&w.key)));
+                    dictionary.by_skeleton.get(&skeleton)
+                })
+            } else {
+                dictionary.by_key.get(&key)
+            };
             if !is_verb
                 && !key.is_empty()
-                && let Some(actor) = dictionary.by_key.get(&key)
+                && let Some(actor) = known
             {
                 matched = Some(ActorMention {
                     actor: *actor,

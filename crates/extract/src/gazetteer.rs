@@ -2,7 +2,7 @@
 //! communities and city neighbourhoods, and GeoNames towns. The sources ship in `data/gazetteer`
 //! and are compiled into the binary.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use crate::text::{self, Token};
@@ -55,6 +55,9 @@ pub struct Gazetteer {
     keys: Vec<Vec<String>>,
     by_key: HashMap<String, Vec<u32>>,
     by_skeleton: HashMap<String, Vec<u32>>,
+    /// The first words of names of two words or more, as keys and as skeletons: a stretch of
+    /// text that starts otherwise is looked up as one word only.
+    first_words: HashSet<String>,
     longest: usize,
 }
 
@@ -757,6 +760,10 @@ impl Gazetteer {
             self.longest = self.longest.max(key.split(' ').count());
             for key in std::iter::once(key.clone()).chain(text::loose_key(&key)) {
                 let skeleton = text::skeleton(&key);
+                if let Some((first, _)) = key.split_once(' ') {
+                    self.first_words.insert(first.to_owned());
+                    self.first_words.insert(text::skeleton(first));
+                }
                 let entry = self.by_key.entry(key).or_default();
                 if !entry.contains(&index) {
                     entry.push(index);
@@ -1029,12 +1036,26 @@ impl Gazetteer {
     /// Every stretch of `tokens` that names a place, longest first, without overlaps. Tokens
     /// marked in `taken` (actor names, say) are skipped.
     pub fn mentions(&self, tokens: &[Token], taken: &[bool]) -> Vec<Mention> {
+        self.mentions_in(tokens, &text::words(tokens), taken)
+    }
+
+    /// `mentions` with the tokens' key words worked out already.
+    pub fn mentions_in(
+        &self,
+        tokens: &[Token],
+        words: &[text::Word],
+        taken: &[bool],
+    ) -> Vec<Mention> {
         let mut found = Vec::new();
         let mut i = 0;
         while i < tokens.len() {
             let mut matched = None;
             if !taken.get(i).copied().unwrap_or(false) && !text::is_article(&tokens[i].folded) {
-                let mut width = self.longest.min(tokens.len() - i);
+                let mut width = if self.may_begin_name(&tokens[i], &words[i]) {
+                    self.longest.min(tokens.len() - i)
+                } else {
+                    1
+                };
                 while width > 0 {
                     let span = &tokens[i..i + width];
                     if span
@@ -1045,7 +1066,8 @@ impl Gazetteer {
                         width -= 1;
                         continue;
                     }
-                    if let Some(mention) = self.lookup(span, tokens.get(i + width), i) {
+                    let next = tokens.get(i + width);
+                    if let Some(mention) = self.lookup(span, &words[i..i + width], next, i) {
                         matched = Some(mention);
                         break;
                     }
@@ -1063,7 +1085,28 @@ impl Gazetteer {
         found
     }
 
-    fn lookup(&self, span: &[Token], next: Option<&Token>, first: usize) -> Option<Mention> {
+    /// Whether a name of several words may begin with this word (in Arabic, perhaps after a
+    /// conjunction or preposition written on it).
+    fn may_begin_name(&self, token: &Token, word: &text::Word) -> bool {
+        self.first_words.contains(&word.key)
+            || self.first_words.contains(&word.first_skeleton())
+            || text::loose_key(&word.key).is_some_and(|loose| self.first_words.contains(&loose))
+            || (token.arabic
+                && ["و", "ب", "ل", "ف"].iter().any(|prefix| {
+                    token
+                        .folded
+                        .strip_prefix(prefix)
+                        .is_some_and(|rest| self.first_words.contains(rest))
+                }))
+    }
+
+    fn lookup(
+        &self,
+        span: &[Token],
+        words: &[text::Word],
+        next: Option<&Token>,
+        first: usize,
+    ) -> Option<Mention> {
         let head = &span[0];
         // English place names are written with a capital (Arabic has no case); a name of
         // several words is distinctive enough to be taken in lower case too, but only as
@@ -1090,61 +1133,63 @@ impl Gazetteer {
         {
             return None;
         }
-        let key = text::key_of_tokens(span.iter().map(|t| t.folded.as_str()));
+        let key = text::span_key(words);
         if key.is_empty() {
             return None;
         }
         // Second tries: the looser Latin key, and Arabic without a conjunction or preposition
         // written on the first word (وحلب، بحلب).
-        let mut keys = vec![key.clone()];
-        keys.extend(text::loose_key(&key));
-        if head.arabic
-            && let Some(rest) = ["و", "ب", "ل", "ف"]
+        let variants = || {
+            let mut keys: Vec<String> = text::loose_key(&key).into_iter().collect();
+            if head.arabic
+                && let Some(rest) = ["و", "ب", "ل", "ف"]
+                    .iter()
+                    .find_map(|prefix| head.folded.strip_prefix(prefix))
+                && rest.chars().count() >= 3
+            {
+                keys.push(text::key_of_tokens(
+                    std::iter::once(rest).chain(span[1..].iter().map(|t| t.folded.as_str())),
+                ));
+            }
+            keys
+        };
+        let exact: Vec<u32> = match self.by_key.get(&key) {
+            Some(found) => found.clone(),
+            None => variants()
                 .iter()
-                .find_map(|prefix| head.folded.strip_prefix(prefix))
-            && rest.chars().count() >= 3
-        {
-            let rest = rest.to_owned();
-            keys.push(text::key_of_tokens(
-                std::iter::once(rest.as_str()).chain(span[1..].iter().map(|t| t.folded.as_str())),
-            ));
-        }
-        let exact: Vec<u32> = keys
-            .iter()
-            .find_map(|key| self.by_key.get(key))
-            .cloned()
-            .unwrap_or_default();
-        if lower_case {
-            return (!exact.is_empty()).then(|| Mention {
+                .find_map(|key| self.by_key.get(key))
+                .cloned()
+                .unwrap_or_default(),
+        };
+        let only_exact = |exact: Vec<u32>| {
+            (!exact.is_empty()).then(|| Mention {
                 first,
                 last: first + span.len(),
                 exact: exact.len(),
                 candidates: exact,
-            });
+            })
+        };
+        if lower_case {
+            return only_exact(exact);
         }
         // Names only sound alike when written as names: "Jobar amid an" is no village.
         let all_names = span
             .iter()
             .all(|t| t.capital || t.arabic || text::is_article(&t.folded));
         if !all_names {
-            return (!exact.is_empty()).then(|| Mention {
-                first,
-                last: first + span.len(),
-                exact: exact.len(),
-                candidates: exact,
-            });
+            return only_exact(exact);
         }
-        let Some(skeleton) = keys
-            .iter()
-            .map(|key| text::skeleton(key))
-            .find(|skeleton| self.by_skeleton.contains_key(skeleton))
-        else {
-            return (!exact.is_empty()).then(|| Mention {
-                first,
-                last: first + span.len(),
-                exact: exact.len(),
-                candidates: exact,
-            });
+        let primary = text::span_skeleton(words);
+        let skeleton = if self.by_skeleton.contains_key(&primary) {
+            Some(primary)
+        } else {
+            variants()
+                .iter()
+                .map(|key| text::skeleton(key))
+                .find(|skeleton| self.by_skeleton.contains_key(skeleton))
+        };
+        let Some(skeleton) = skeleton else {
+            return only_exact(exact);
         };
         let letters = skeleton
             .chars()

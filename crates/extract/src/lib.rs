@@ -192,6 +192,20 @@ fn order_battle_parties(actors: &mut [ActorDraft]) {
     actors[second].role = "actor2";
 }
 
+/// ACLED's habit in a clash between the state's forces and another party: the state's forces
+/// are actor 1, whoever the sentence names first. (Who took or lost ground is said by the
+/// territory sub-events instead, and an attack has its attacker first.)
+fn state_forces_first(actors: &mut [ActorDraft]) {
+    let role_of = |actors: &[ActorDraft], role: &str| actors.iter().position(|a| a.role == role);
+    if let (Some(first), Some(second)) = (role_of(actors, "actor1"), role_of(actors, "actor2"))
+        && actors[second].actor.as_deref() == Some("gos")
+        && actors[first].actor.as_deref() != Some("gos")
+    {
+        actors[first].role = "actor2";
+        actors[second].role = "actor1";
+    }
+}
+
 /// Words saying the event was near or around a place, not in it (ACLED geo precision 2).
 const NEAR_WORDS: &[&str] = &[
     "near",
@@ -456,7 +470,8 @@ impl<'a> Extractor<'a> {
             ),
         };
 
-        let actor_mentions = actors::find(&tokens);
+        let words = text::words(&tokens);
+        let actor_mentions = actors::find_in(&tokens, &words);
         let mut taken = vec![false; tokens.len()];
         for mention in &actor_mentions {
             for slot in &mut taken[mention.first..mention.last] {
@@ -514,6 +529,9 @@ impl<'a> Extractor<'a> {
                 confidence: 0.4,
             })
         });
+        if sub_event.as_ref().is_some_and(|s| s.value == "Armed clash") {
+            state_forces_first(&mut actors);
+        }
         let event_type = sub_event.as_ref().map(|sub| Field {
             value: events::event_type_of(&sub.value).to_owned(),
             evidence: sub.evidence.clone(),
@@ -534,7 +552,7 @@ impl<'a> Extractor<'a> {
             confidence: 0.7,
         });
 
-        let (location, other_places) = self.places(text, &tokens, &taken);
+        let (location, other_places) = self.places(text, &tokens, &words, &taken);
         Draft {
             date: Some(date_field),
             time_precision,
@@ -639,9 +657,10 @@ impl<'a> Extractor<'a> {
         &self,
         text: &str,
         tokens: &[Token],
+        words: &[text::Word],
         taken: &[bool],
     ) -> (Option<Field<Location>>, Vec<Field<Location>>) {
-        let mentions = self.gazetteer.mentions(tokens, taken);
+        let mentions = self.gazetteer.mentions_in(tokens, words, taken);
         // Admin context: governorates that the text names, and the governorate of any place
         // whose every reading lies in one governorate.
         let mut context: Vec<&str> = mentions

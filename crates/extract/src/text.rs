@@ -143,6 +143,12 @@ pub fn key_of_tokens<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
 /// A looser key for a second try: `al` or `el` also dropped from the start of words before a
 /// vowel (Alaswad as Aswad), which the key keeps because Aleppo starts the same way.
 pub fn loose_key(key: &str) -> Option<String> {
+    let candidate = |word: &str| {
+        (word.starts_with("al") || word.starts_with("el")) && word.len() >= 5 && word.is_ascii()
+    };
+    if !key.split(' ').any(candidate) {
+        return None;
+    }
     let mut changed = false;
     let words: Vec<&str> = key
         .split(' ')
@@ -189,49 +195,121 @@ pub fn key(name: &str) -> String {
 pub fn skeleton(key: &str) -> String {
     let mut out = String::with_capacity(key.len());
     for word in key.split(' ') {
-        if word.chars().any(is_arabic) {
-            out.push_str(word);
+        let first = out.is_empty();
+        push_word_skeleton(word, first, &mut out);
+    }
+    out
+}
+
+/// Appends the skeleton of one word of a key; `first` when nothing precedes it.
+fn push_word_skeleton(word: &str, first: bool, out: &mut String) {
+    if word.chars().any(is_arabic) {
+        out.push_str(word);
+        return;
+    }
+    let bytes = word.as_bytes();
+    let mut letters: Vec<u8> = Vec::with_capacity(bytes.len() + 1);
+    // A name that begins with a vowel keeps a mark of it (Ain, Ein and Ayn alike), so that
+    // Ahmad does not read as Hamid.
+    if first && matches!(bytes.first(), Some(b'a' | b'e' | b'i' | b'o' | b'u')) {
+        letters.push(b'V');
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        let next = bytes.get(i + 1).copied();
+        let (mapped, width) = match (c, next) {
+            (b'k', Some(b'h')) => (b'x', 2),
+            (b'g', Some(b'h')) => (b'g', 2),
+            (b's', Some(b'h')) | (b'c', Some(b'h')) => (b'$', 2),
+            (b't', Some(b'h')) => (b't', 2),
+            (b'd', Some(b'h')) => (b'z', 2),
+            (b'q', _) | (b'c', _) => (b'k', 1),
+            (b'j', _) => (b'j', 1),
+            _ => (c, 1),
+        };
+        let initial = i == 0;
+        i += width;
+        // Vowels go; y and w go too, except where they begin a word (Yabrud, Wadi).
+        if matches!(mapped, b'a' | b'e' | b'i' | b'o' | b'u')
+            || (matches!(mapped, b'y' | b'w') && !initial)
+        {
             continue;
         }
-        let bytes = word.as_bytes();
-        let mut letters: Vec<u8> = Vec::with_capacity(bytes.len() + 1);
-        // A name that begins with a vowel keeps a mark of it (Ain, Ein and Ayn alike), so that
-        // Ahmad does not read as Hamid.
-        if out.is_empty() && matches!(bytes.first(), Some(b'a' | b'e' | b'i' | b'o' | b'u')) {
-            letters.push(b'V');
+        if letters.last() != Some(&mapped) {
+            letters.push(mapped);
         }
-        let mut i = 0;
-        while i < bytes.len() {
-            let c = bytes[i];
-            let next = bytes.get(i + 1).copied();
-            let (mapped, width) = match (c, next) {
-                (b'k', Some(b'h')) => (b'x', 2),
-                (b'g', Some(b'h')) => (b'g', 2),
-                (b's', Some(b'h')) | (b'c', Some(b'h')) => (b'$', 2),
-                (b't', Some(b'h')) => (b't', 2),
-                (b'd', Some(b'h')) => (b'z', 2),
-                (b'q', _) | (b'c', _) => (b'k', 1),
-                (b'j', _) => (b'j', 1),
-                _ => (c, 1),
-            };
-            let initial = i == 0;
-            i += width;
-            // Vowels go; y and w go too, except where they begin a word (Yabrud, Wadi).
-            if matches!(mapped, b'a' | b'e' | b'i' | b'o' | b'u')
-                || (matches!(mapped, b'y' | b'w') && !initial)
-            {
-                continue;
+    }
+    if letters.len() > 1 && letters.last() == Some(&b'h') && letters[letters.len() - 2] != b'V' {
+        letters.pop();
+    }
+    out.push_str(&String::from_utf8_lossy(&letters));
+}
+
+/// A token's part in keys and skeletons, worked out once so that every span of the text can be
+/// looked up without folding its words again.
+#[derive(Debug, Clone, Default)]
+pub struct Word {
+    /// Its word in a key (empty for an article, which keys leave out).
+    pub key: String,
+    /// Its skeleton after other words.
+    skeleton: String,
+    /// Whether it begins with a vowel, which a name's skeleton marks at its start.
+    vowel_initial: bool,
+}
+
+impl Word {
+    /// Its skeleton at the start of a name.
+    pub fn first_skeleton(&self) -> String {
+        span_skeleton([self])
+    }
+}
+
+/// The key words of `tokens`.
+pub fn words(tokens: &[Token]) -> Vec<Word> {
+    tokens
+        .iter()
+        .map(|token| {
+            if is_article(&token.folded) {
+                return Word::default();
             }
-            if letters.last() != Some(&mapped) {
-                letters.push(mapped);
+            let key = strip_attached_article(&token.folded).to_owned();
+            let mut skeleton = String::new();
+            push_word_skeleton(&key, false, &mut skeleton);
+            Word {
+                vowel_initial: !key.chars().any(is_arabic)
+                    && matches!(
+                        key.as_bytes().first(),
+                        Some(b'a' | b'e' | b'i' | b'o' | b'u')
+                    ),
+                key,
+                skeleton,
             }
+        })
+        .collect()
+}
+
+/// The key of a span of words: the same as `key_of_tokens` of their tokens.
+pub fn span_key(words: &[Word]) -> String {
+    let mut key = String::new();
+    for word in words.iter().filter(|w| !w.key.is_empty()) {
+        if !key.is_empty() {
+            key.push(' ');
         }
-        if letters.len() > 1 && letters.last() == Some(&b'h') && letters[letters.len() - 2] != b'V'
-        {
-            letters.pop();
+        key.push_str(&word.key);
+    }
+    key
+}
+
+/// The skeleton of a span of words: the same as `skeleton` of its key.
+pub fn span_skeleton<'a>(words: impl IntoIterator<Item = &'a Word>) -> String {
+    let mut out = String::new();
+    for word in words.into_iter().filter(|w| !w.key.is_empty()) {
+        // At a name's start a vowel leaves its mark (see `skeleton`).
+        if out.is_empty() && word.vowel_initial {
+            out.push('V');
         }
-        // Words are run together, so that Kafrkalbin reads as Kafr Kalbin.
-        out.push_str(&String::from_utf8_lossy(&letters));
+        out.push_str(&word.skeleton);
     }
     out
 }
@@ -261,6 +339,26 @@ mod tests {
         assert_ne!(skeleton(&key("Homs")), skeleton(&key("Hama")));
         assert_ne!(skeleton(&key("Ahmad")), skeleton(&key("Hamidiyah")));
         assert_eq!(skeleton(&key("Ain Issa")), skeleton(&key("Ayn Eesa")));
+    }
+
+    #[test]
+    fn span_keys_and_skeletons_match_those_of_whole_names() {
+        for name in [
+            "Deir ez-Zor",
+            "Alhajar Aswad",
+            "Ain al-Arab",
+            "Tal Abyad",
+            "Hama",
+            "al-Qusayr",
+            "دير الزور",
+            "Jisr-Ash-Shugur countryside",
+        ] {
+            let tokens = tokenize(name);
+            let words = words(&tokens);
+            let whole = key_of_tokens(tokens.iter().map(|t| t.folded.as_str()));
+            assert_eq!(span_key(&words), whole, "{name}");
+            assert_eq!(span_skeleton(&words), skeleton(&whole), "{name}");
+        }
     }
 
     #[test]

@@ -1,0 +1,136 @@
+//! Whole sentences, written for these tests, through the whole extraction: the place chosen,
+//! the parties and their order.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers fail loudly"
+)]
+
+use chrono::NaiveDate;
+use truce_extract::{Draft, extract};
+
+fn draft(text: &str) -> Draft {
+    extract(text, NaiveDate::from_ymd_opt(2017, 6, 1).unwrap())
+}
+
+fn place(text: &str) -> (String, String, f64, f64) {
+    let location = draft(text).location.expect("a place").value;
+    (
+        location.name,
+        location.admin1_pcode,
+        location.lat,
+        location.lon,
+    )
+}
+
+fn parties(text: &str) -> (Option<String>, Option<String>) {
+    let draft = draft(text);
+    let role = |role: &str| {
+        draft
+            .actors
+            .iter()
+            .find(|a| a.role == role)
+            .and_then(|a| a.actor.clone())
+    };
+    (role("actor1"), role("actor2"))
+}
+
+#[test]
+fn a_governorate_alone_stands_at_its_capital_city() {
+    let (_, admin1, lat, lon) = place("Clashes in the eastern countryside of Homs.");
+    assert_eq!(admin1, "SY04");
+    // Homs city, as ACLED codes a governorate-wide event, not the desert centroid.
+    assert!((lat - 34.73).abs() < 0.05 && (lon - 36.72).abs() < 0.05);
+}
+
+#[test]
+fn a_village_beats_the_governorate_city_it_is_named_beside() {
+    let (name, admin1, ..) = place("Regime forces took Tal Mahsar in northern Hama.");
+    assert!(name.starts_with("Tal M"), "{name}");
+    assert_eq!(admin1, "SY05");
+}
+
+#[test]
+fn a_known_word_inside_an_unknown_name_is_only_a_fallback() {
+    // "Sghireh" alone is a village; "Fikha Sghireh" is not in the gazetteer, and Al-Bab is.
+    let (name, admin1, lat, _) = place("Clashes in Fikha Sghireh area east of Al Bab city.");
+    assert!((lat - 36.37).abs() < 0.05, "{name}");
+    assert_eq!(admin1, "SY02");
+}
+
+#[test]
+fn a_neighbourhood_unknown_to_the_gazetteer_falls_back_to_its_city() {
+    let (_, admin1, ..) = place("Clashes in the Hamidiya neighborhood of Deir-ez-Zor city.");
+    assert_eq!(admin1, "SY09");
+}
+
+#[test]
+fn besieged_places_military_sites_and_press_names_are_known() {
+    assert_eq!(place("Clashes in Hammouriyeh in Eastern Ghouta.").1, "SY03");
+    assert_eq!(place("IS attacked the T4 airbase.").1, "SY04");
+    assert_eq!(place("Fighting near Palmyra.").1, "SY04");
+    assert_eq!(place("Clashes in Al-Bukamal city.").1, "SY09");
+    assert_eq!(
+        place("Clashes in the eastern orchards of the capital.").1,
+        "SY01"
+    );
+    // An article written on the word, and an Arabic conjunction on the name.
+    assert_eq!(place("Clashes around Alhajar Alaswad.").1, "SY03");
+    assert_eq!(place("اشتباكات في ريف حماة وحلب").1, "SY05");
+}
+
+#[test]
+fn a_well_known_place_keeps_its_governorate_beside_a_road_named_for_two_others() {
+    let (name, admin1, ..) = place(
+        "A fighter was found dead in the countryside of Jisr-Ash-Shugur at the Aleppo-Lattakia highway.",
+    );
+    assert!(name.starts_with("Jisr"), "{name}");
+    assert_eq!(admin1, "SY07");
+}
+
+#[test]
+fn group_names_are_not_places() {
+    // "Naser" names the group, not the village An Nasirah.
+    let draft = draft("Two fighters of Jaish Al-Naser were killed on Hama frontlines.");
+    assert_eq!(draft.location.unwrap().value.admin1_pcode, "SY05");
+}
+
+#[test]
+fn state_forces_come_first_in_a_clash() {
+    assert_eq!(
+        parties("Clashes took place between rebels and Syrian regime forces in Harasta."),
+        (Some("gos".to_owned()), Some("opposition".to_owned()))
+    );
+    // Who took ground is said by the sentence, not by the habit.
+    assert_eq!(
+        parties("The Islamic State captured Arak from regime forces.").0,
+        Some("isil".to_owned())
+    );
+}
+
+#[test]
+fn spellings_of_groups_match_by_their_consonants() {
+    assert_eq!(
+        parties("Jaish al-Mujahideen clashed with Jabat Fateh al-Sham in Anadan.").0,
+        Some("opposition".to_owned())
+    );
+    assert_eq!(
+        parties("Jaysh Khalid bin Walid attacked Southern Front fighters in Jillin.").0,
+        Some("isil".to_owned())
+    );
+    assert_eq!(
+        parties("Syria Democratic Forces fought the Islamic State in Raqqa.").0,
+        Some("sdf".to_owned())
+    );
+}
+
+#[test]
+fn a_group_the_registry_lacks_still_takes_its_place_as_a_party() {
+    let draft = draft("Jaysh al Izza clashed with HTS near Latamneh.");
+    let first = draft.actors.iter().find(|a| a.role == "actor1").unwrap();
+    assert_eq!(first.text, "Jaysh al Izza");
+    assert_eq!(first.actor, None);
+    let second = draft.actors.iter().find(|a| a.role == "actor2").unwrap();
+    assert_eq!(second.actor.as_deref(), Some("nusra"));
+}
