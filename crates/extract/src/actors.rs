@@ -153,6 +153,17 @@ const PHRASES: &[(&str, &[&str])] = &[
             "islamist factions",
             "rebel and islamic factions",
             "islamist militia",
+            "islamist militias",
+            "islamist fighters",
+            "islamist faction",
+            "islamist faction fighters",
+            "islamic faction",
+            "rebel and islamist factions",
+            "rebel and islamist fighters",
+            "islamic and rebel factions",
+            "rebel and islamic fighters",
+            "opposition groups",
+            "armed opposition groups",
             "islamist rebels",
             "islamist groups",
             "armed factions",
@@ -358,6 +369,12 @@ const PHRASES: &[(&str, &[&str])] = &[
 const UNIDENTIFIED: &[&str] = &[
     "unidentified gunmen",
     "unidentified armed group",
+    "unidentified armed groups",
+    "unknown armed group",
+    "an unknown armed group",
+    "tribal fighters",
+    "tribal militia",
+    "clan fighters",
     "unidentified armed men",
     "unknown gunmen",
     "unidentified group",
@@ -522,6 +539,11 @@ pub fn find_in(tokens: &[Token], words: &[text::Word]) -> Vec<ActorMention> {
             let span = &tokens[i..i + width];
             // "IS" only in capitals: "is" is a verb.
             let is_verb = width == 1 && span[0].folded == "is" && !span[0].capital;
+            // An article belongs to the word after it: "IS at Al-Hari" names IS alone.
+            if width > 1 && text::is_article(&span[width - 1].folded) {
+                width -= 1;
+                continue;
+            }
             let span_words = &words[i..i + width];
             let key = text::span_key(span_words);
             let known = if width >= 2 {

@@ -192,15 +192,46 @@ fn order_battle_parties(actors: &mut [ActorDraft]) {
     actors[second].role = "actor2";
 }
 
-/// ACLED's habit in a clash between the state's forces and another party: the state's forces
-/// are actor 1, whoever the sentence names first. (Who took or lost ground is said by the
+/// Who took the ground a territory cue at token `cue` speaks of: the party named last before it
+/// ("after clashes with rebels, regime forces advanced"), else the first party. It becomes
+/// actor 1, as in ACLED's coding of territory changes. Returns its index in `actors`.
+fn the_taker(
+    actors: &[ActorDraft],
+    mentions: &[actors::ActorMention],
+    cue: usize,
+) -> Option<usize> {
+    let party_of = |mention: &actors::ActorMention| {
+        actors.iter().position(|a| {
+            a.role != "associated" && mention.actor.is_some() && a.actor.as_deref() == mention.actor
+        })
+    };
+    let taker = mentions
+        .iter()
+        .rev()
+        .filter(|m| m.last <= cue)
+        .find_map(party_of)
+        .or_else(|| actors.iter().position(|a| a.role != "associated"))?;
+    Some(taker)
+}
+
+/// ACLED's habit in a clash: the state's forces are actor 1 against anyone, and the SDF against
+/// the Islamic State, whichever the sentence names first. (Who took or lost ground is said by the
 /// territory sub-events instead, and an attack has its attacker first.)
-fn state_forces_first(actors: &mut [ActorDraft]) {
+fn clash_order(actors: &mut [ActorDraft]) {
     let role_of = |actors: &[ActorDraft], role: &str| actors.iter().position(|a| a.role == role);
-    if let (Some(first), Some(second)) = (role_of(actors, "actor1"), role_of(actors, "actor2"))
-        && actors[second].actor.as_deref() == Some("gos")
-        && actors[first].actor.as_deref() != Some("gos")
-    {
+    let (Some(first), Some(second)) = (role_of(actors, "actor1"), role_of(actors, "actor2")) else {
+        return;
+    };
+    let listed_first = match (
+        actors[first].actor.as_deref(),
+        actors[second].actor.as_deref(),
+    ) {
+        (Some("gos"), _) => false,
+        (_, Some("gos")) => true,
+        (Some("isil"), Some("sdf")) => true,
+        _ => false,
+    };
+    if listed_first {
         actors[first].role = "actor2";
         actors[second].role = "actor1";
     }
@@ -496,13 +527,12 @@ impl<'a> Extractor<'a> {
         }
         let sub_event = cued_sub_event.map(|cued| {
             let value = if events::is_territory(&cued) {
-                let government =
-                    actors
-                        .first()
-                        .and_then(|a| a.actor.as_deref())
-                        .is_some_and(|id| {
-                            matches!(id, "gos" | "ndf" | "hezbollah" | "iran" | "russia")
-                        });
+                let taker = the_taker(&actors, &actor_mentions, cued.first);
+                let government = taker
+                    .and_then(|i| actors[i].actor.as_deref())
+                    .is_some_and(|id| {
+                        matches!(id, "gos" | "ndf" | "hezbollah" | "iran" | "russia")
+                    });
                 if government {
                     "Government regains territory"
                 } else {
@@ -530,7 +560,7 @@ impl<'a> Extractor<'a> {
             })
         });
         if sub_event.as_ref().is_some_and(|s| s.value == "Armed clash") {
-            state_forces_first(&mut actors);
+            clash_order(&mut actors);
         }
         let event_type = sub_event.as_ref().map(|sub| Field {
             value: events::event_type_of(&sub.value).to_owned(),

@@ -102,6 +102,10 @@ fn state_forces_come_first_in_a_clash() {
         parties("Clashes took place between rebels and Syrian regime forces in Harasta."),
         (Some("gos".to_owned()), Some("opposition".to_owned()))
     );
+    assert_eq!(
+        parties("Clashes between the Islamic State and the SDF in Raqqa.").0,
+        Some("sdf".to_owned())
+    );
     // Who took ground is said by the sentence, not by the habit.
     assert_eq!(
         parties("The Islamic State captured Arak from regime forces.").0,
@@ -133,4 +137,17 @@ fn a_group_the_registry_lacks_still_takes_its_place_as_a_party() {
     assert_eq!(first.actor, None);
     let second = draft.actors.iter().find(|a| a.role == "actor2").unwrap();
     assert_eq!(second.actor.as_deref(), Some("nusra"));
+}
+
+#[test]
+fn the_party_just_before_a_territory_cue_took_the_ground() {
+    let sub = |text: &str| draft(text).sub_event_type.unwrap().value;
+    assert_eq!(
+        sub("Following clashes with rebel fighters, regime forces made advances near Nashabiyeh."),
+        "Government regains territory"
+    );
+    assert_eq!(
+        sub("Regime forces clashed with HTS in Tal Maraq, which HTS took control of."),
+        "Non-state actor overtakes territory"
+    );
 }
