@@ -539,8 +539,12 @@ pub fn find_in(tokens: &[Token], words: &[text::Word]) -> Vec<ActorMention> {
             let span = &tokens[i..i + width];
             // "IS" only in capitals: "is" is a verb.
             let is_verb = width == 1 && span[0].folded == "is" && !span[0].capital;
-            // An article belongs to the word after it: "IS at Al-Hari" names IS alone.
-            if width > 1 && text::is_article(&span[width - 1].folded) {
+            // An article belongs to the word after it: "IS at Al-Hari" names IS alone; and no
+            // name runs across punctuation.
+            if width > 1
+                && (text::is_article(&span[width - 1].folded)
+                    || span[1..].iter().any(|t| t.after_break))
+            {
                 width -= 1;
                 continue;
             }
@@ -592,7 +596,8 @@ pub fn actor_of_label(label: &str) -> Option<&'static str> {
         .to_owned();
     let tokens = text::tokenize(&cleaned);
     find(&tokens).into_iter().find_map(|m| m.actor).or_else(|| {
-        find(&text::tokenize(label))
+        // The label's brackets are part of its name: "Militia (Pro-Government)".
+        find(&text::tokenize(&label.replace(['(', ')', ':'], " ")))
             .into_iter()
             .find_map(|m| m.actor)
     })
@@ -648,5 +653,6 @@ mod tests {
         );
         assert_eq!(actor_of_label("Operation Euphrates Shield"), Some("fsa"));
         assert_eq!(actor_of_label("Unidentified Armed Group (Syria)"), None);
+        assert_eq!(actor_of_label("Militia (Pro-Government)"), Some("ndf"));
     }
 }

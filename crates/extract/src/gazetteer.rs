@@ -587,6 +587,41 @@ const NOT_PLACES: &[&str] = &[
     "party",
     "front",
     "brigade",
+    // English words for features, which name no village by themselves.
+    "hill",
+    "hills",
+    "dam",
+    "mountain",
+    "mountains",
+    "field",
+    "fields",
+    "station",
+    "valley",
+    "road",
+    "highway",
+    "crossing",
+    "checkpoint",
+    "farm",
+    "farms",
+    "plain",
+    "desert",
+    "river",
+    "bridge",
+    "base",
+    "airport",
+    "airbase",
+    "camp",
+    "city",
+    "town",
+    "village",
+    "area",
+    "province",
+    "governorate",
+    "district",
+    "axis",
+    "battalion",
+    "division",
+    "corps",
     // English words that open sentences.
     "amid",
     "after",
@@ -674,6 +709,28 @@ const DIRECTIONS: &[&str] = &[
     "central",
 ];
 
+/// English qualifiers of village names and the Arabic words that follow the name instead
+/// ("Big Hajjara" is "Hajjara Kabira", "Eastern Jurdi" is "Jurdi Sharqi").
+const QUALIFIERS: &[(&str, &str)] = &[
+    ("Big", "Kabir"),
+    ("Small", "Saghir"),
+    ("Little", "Saghir"),
+    ("Upper", "Fawqani"),
+    ("Lower", "Tahtani"),
+    ("Eastern", "Sharqi"),
+    ("Western", "Gharbi"),
+    ("Northern", "Shamali"),
+    ("Southern", "Janubi"),
+];
+
+/// The name with an English qualifier said the Arabic way, after it.
+fn arabic_word_order(name: &str) -> Option<String> {
+    let (first, rest) = name.split_once(' ')?;
+    let (_, arabic) = QUALIFIERS.iter().find(|(english, _)| *english == first)?;
+    let rest = rest.split('(').next().unwrap_or(rest).trim();
+    Some(format!("{rest} {arabic}"))
+}
+
 fn rows(text: &str) -> impl Iterator<Item = csv::StringRecord> + '_ {
     csv::ReaderBuilder::new()
         .has_headers(true)
@@ -747,8 +804,10 @@ impl Gazetteer {
     /// Adds a place under its names.
     pub fn add(&mut self, place: Place, aliases: &[&str]) {
         let index = u32::try_from(self.places.len()).unwrap_or(u32::MAX);
+        let arabic_order = arabic_word_order(&place.name);
         let mut names: Vec<&str> = vec![place.name.as_str(), place.name_ar.as_str()];
         names.extend(aliases.iter().copied());
+        names.extend(arabic_order.iter().map(String::as_str));
         let mut seen_keys: Vec<String> = Vec::new();
         for name in names {
             // "Yarmuk (Damascus)": the bracket tells homonyms apart; the name is before it.
@@ -1058,11 +1117,9 @@ impl Gazetteer {
                 };
                 while width > 0 {
                     let span = &tokens[i..i + width];
-                    if span
-                        .iter()
-                        .enumerate()
-                        .any(|(k, _)| taken.get(i + k).copied().unwrap_or(false))
-                    {
+                    if span.iter().enumerate().any(|(k, t)| {
+                        taken.get(i + k).copied().unwrap_or(false) || (k > 0 && t.after_break)
+                    }) {
                         width -= 1;
                         continue;
                     }
@@ -1113,6 +1170,16 @@ impl Gazetteer {
         // written in the gazetteer.
         let lower_case = !head.arabic && !head.capital;
         if lower_case && span.len() < 2 {
+            return None;
+        }
+        // Lower-case words are a name only when none of them is a common word ("for a"; "the
+        // capital" is a name).
+        if lower_case
+            && span.iter().any(|t| {
+                (NOT_PLACES.contains(&t.folded.as_str()) && t.folded != "the")
+                    || (t.folded.len() < 3 && !text::is_article(&t.folded))
+            })
+        {
             return None;
         }
         if span.len() == 1 && NOT_PLACES.contains(&head.folded.as_str()) {
@@ -1213,9 +1280,10 @@ impl Gazetteer {
                                     self.place(i).kind,
                                     PlaceKind::Governorate | PlaceKind::District | PlaceKind::Town
                                 ))
-                            || self.keys[i as usize]
-                                .iter()
-                                .any(|name| text::nearly_alike(name, &key))
+                            || (self.place(i).kind > PlaceKind::District
+                                && self.keys[i as usize]
+                                    .iter()
+                                    .any(|name| text::nearly_alike(name, &key)))
                     })
                     .collect()
             })

@@ -336,6 +336,9 @@ fn take_group_names(tokens: &[Token], taken: &mut [bool]) {
     }
 }
 
+/// Words that say a name is a governorate's.
+const PROVINCE_WORDS: &[&str] = &["province", "governorate", "countryside", "محافظه", "ريف"];
+
 /// Words for a part of a city.
 const NEIGHBOURHOOD_WORDS: &[&str] = &["neighborhood", "neighbourhood", "neighborhoods", "quarter"];
 
@@ -451,6 +454,49 @@ fn part_of_unknown_name(
     false
 }
 
+/// A direction word as a (north, east) step.
+fn direction(word: &str) -> Option<(f64, f64)> {
+    Some(match word {
+        "north" | "northern" | "شمال" | "الشمالي" | "شمالي" => (1.0, 0.0),
+        "south" | "southern" | "جنوب" | "الجنوبي" | "جنوبي" => (-1.0, 0.0),
+        "east" | "eastern" | "شرق" | "الشرقي" | "شرقي" => (0.0, 1.0),
+        "west" | "western" | "غرب" | "الغربي" | "غربي" => (0.0, -1.0),
+        "northeast" | "northeastern" => (1.0, 1.0),
+        "northwest" | "northwestern" => (1.0, -1.0),
+        "southeast" | "southeastern" => (-1.0, 1.0),
+        "southwest" | "southwestern" => (-1.0, -1.0),
+        _ => return None,
+    })
+}
+
+/// A direction from a named place.
+struct Bearing {
+    /// The mention the direction is taken from.
+    mention: usize,
+    lat: f64,
+    lon: f64,
+    north: f64,
+    east: f64,
+}
+
+impl Bearing {
+    /// The distance to `place`, in degrees of latitude.
+    fn distance_to(&self, place: &Place) -> f64 {
+        let north = place.lat - self.lat;
+        let east = (place.lon - self.lon) * self.lat.to_radians().cos();
+        (north * north + east * east).sqrt()
+    }
+
+    /// Whether `place` lies that way, within 60 degrees, and not at the place itself.
+    fn points_at(&self, place: &Place) -> bool {
+        let north = place.lat - self.lat;
+        let east = (place.lon - self.lon) * self.lat.to_radians().cos();
+        let distance = self.distance_to(place);
+        let length = (self.north * self.north + self.east * self.east).sqrt();
+        distance > 0.03 && (north * self.north + east * self.east) / (distance * length) >= 0.5
+    }
+}
+
 /// A place mention resolved to its best reading.
 struct Resolved {
     /// Inside the governorates the text names (or none is named).
@@ -459,6 +505,11 @@ struct Resolved {
     specific: bool,
     /// Matched the name as written, not only its consonants.
     as_written: bool,
+    /// Part of a longer name the gazetteer lacks.
+    fragment: bool,
+    /// How fine a region it is when not specific: 0 a governorate (or its city standing for
+    /// it), 1 a district, 2 a sub-district, 3 anything finer.
+    level: u8,
     field: Field<Location>,
 }
 
@@ -692,14 +743,33 @@ impl<'a> Extractor<'a> {
     ) -> (Option<Field<Location>>, Vec<Field<Location>>) {
         let mentions = self.gazetteer.mentions_in(tokens, words, taken);
         // Admin context: governorates that the text names, and the governorate of any place
-        // whose every reading lies in one governorate.
-        let mut context: Vec<&str> = mentions
+        // whose every reading lies in one governorate. A name said to be a province ("Ar-Raqqa
+        // province", "the countryside of Hama") outranks one that may be a town ("Sweida").
+        let governorate_of = |mention: &gazetteer::Mention| {
+            mention
+                .candidates
+                .iter()
+                .map(|&i| self.gazetteer.place(i))
+                .find(|p| p.kind == PlaceKind::Governorate)
+                .map(|p| p.admin1.as_str())
+        };
+        let said_to_be_a_province = |mention: &gazetteer::Mention| {
+            let after = tokens[mention.last..(mention.last + 1).min(tokens.len())].iter();
+            let before = tokens[mention.first.saturating_sub(2)..mention.first].iter();
+            after
+                .chain(before)
+                .any(|t| PROVINCE_WORDS.contains(&t.folded.as_str()))
+        };
+        let provinces: Vec<&str> = mentions
             .iter()
-            .flat_map(|m| m.candidates.iter())
-            .map(|&i| self.gazetteer.place(i))
-            .filter(|p| p.kind == PlaceKind::Governorate)
-            .map(|p| p.admin1.as_str())
+            .filter(|m| said_to_be_a_province(m))
+            .filter_map(governorate_of)
             .collect();
+        let mut context: Vec<&str> = if provinces.is_empty() {
+            mentions.iter().filter_map(governorate_of).collect()
+        } else {
+            provinces
+        };
         // Damascus city lies inside Rural Damascus: naming one makes both likely.
         if context.contains(&"SY01") && !context.contains(&"SY03") {
             context.push("SY03");
@@ -727,8 +797,9 @@ impl<'a> Extractor<'a> {
                 context.push(first);
             }
         }
+        let bearings = self.bearings(tokens, &mentions);
         let mut resolved: Vec<Resolved> = Vec::new();
-        for mention in &mentions {
+        for (index, mention) in mentions.iter().enumerate() {
             let Some((rank, best)) = mention
                 .candidates
                 .iter()
@@ -751,8 +822,31 @@ impl<'a> Extractor<'a> {
                             .count() as f64
                             * 0.5
                     };
-                    (self.score(a, &context) + exact(ra) + support(a))
-                        .total_cmp(&(self.score(b, &context) + exact(rb) + support(b)))
+                    // "Qita in the eastern countryside of Aleppo": the namesake east of Aleppo.
+                    let lies = |place: &Place| {
+                        let near = |b: &Bearing| {
+                            if b.distance_to(place) <= 0.55 {
+                                1.5
+                            } else {
+                                1.0
+                            }
+                        };
+                        bearings
+                            .iter()
+                            .filter(|b| b.mention != index && b.points_at(place))
+                            .map(near)
+                            .fold(0.0, f64::max)
+                    };
+                    // Ties go to the reading listed first.
+                    let order = |rank: &usize| -0.001 * *rank as f64;
+                    (self.score(a, &context) + exact(ra) + support(a) + lies(a) + order(ra))
+                        .total_cmp(
+                            &(self.score(b, &context)
+                                + exact(rb)
+                                + support(b)
+                                + lies(b)
+                                + order(rb)),
+                        )
                 })
             else {
                 continue;
@@ -800,6 +894,14 @@ impl<'a> Extractor<'a> {
                 fits,
                 specific,
                 as_written: rank < mention.exact,
+                fragment,
+                level: match best.kind {
+                    _ if names_a_governorate => 0,
+                    PlaceKind::Governorate => 0,
+                    PlaceKind::District => 1,
+                    PlaceKind::Subdistrict => 2,
+                    _ => 3,
+                },
                 field: Field {
                     value: Location {
                         name: best.name.clone(),
@@ -819,11 +921,19 @@ impl<'a> Extractor<'a> {
         }
         // The first specific place that fits the governorates named, spelt as the gazetteer
         // spells it, or else only sounding alike; else the first place that fits (a
-        // governorate, say); else the first place.
+        // governorate, say), whole names before fragments; else the first place.
         let main = resolved
             .iter()
             .position(|r| r.specific && r.as_written)
             .or_else(|| resolved.iter().position(|r| r.specific))
+            .or_else(|| {
+                // The finest region: "Shadadah district" over "the countryside of Hasakeh".
+                let whole = resolved.iter().filter(|r| r.fits && !r.fragment);
+                let finest = whole.map(|r| r.level).max()?;
+                resolved
+                    .iter()
+                    .position(|r| r.fits && !r.fragment && r.level == finest)
+            })
             .or_else(|| resolved.iter().position(|r| r.fits))
             .or(if resolved.is_empty() { None } else { Some(0) });
         let mut others = Vec::new();
@@ -836,6 +946,44 @@ impl<'a> Extractor<'a> {
             }
         }
         (location, others)
+    }
+
+    /// The directions the text gives from places: "eastern countryside of Aleppo", "Hama north
+    /// eastern countryside", "east of Salamiyeh".
+    fn bearings(&self, tokens: &[Token], mentions: &[gazetteer::Mention]) -> Vec<Bearing> {
+        let direction_at = |i: usize| direction(&tokens[i].folded);
+        let mut bearings = Vec::new();
+        for (index, mention) in mentions.iter().enumerate() {
+            // Directions just before the name (through "countryside of", "of the") or just after.
+            let before = (mention.first.saturating_sub(4)..mention.first).filter_map(direction_at);
+            let after =
+                (mention.last..(mention.last + 3).min(tokens.len())).filter_map(direction_at);
+            let (mut north, mut east) = (0.0, 0.0);
+            for (n, e) in before.chain(after) {
+                north += n;
+                east += e;
+            }
+            if north == 0.0 && east == 0.0 {
+                continue;
+            }
+            // From the place the name stands for: a governorate's seat, or the likeliest reading.
+            let Some(from) = mention
+                .candidates
+                .iter()
+                .map(|&i| self.gazetteer.place(i))
+                .min_by_key(|p| p.kind)
+            else {
+                continue;
+            };
+            bearings.push(Bearing {
+                mention: index,
+                lat: from.lat,
+                lon: from.lon,
+                north,
+                east,
+            });
+        }
+        bearings
     }
 
     /// How well a candidate fits: inside a governorate the text names, then the more specific

@@ -15,6 +15,9 @@ pub struct Token {
     pub capital: bool,
     /// The original is in Arabic script.
     pub arabic: bool,
+    /// Punctuation (not just spaces or a hyphen) stands between it and the token before, so no
+    /// name runs across the two ("Hama. No").
+    pub after_break: bool,
 }
 
 fn is_arabic(c: char) -> bool {
@@ -41,6 +44,7 @@ fn fold_arabic(c: char) -> Option<char> {
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut current: Option<Token> = None;
+    let mut broken = false;
     for (at, c) in text.char_indices() {
         let joins = matches!(c, '\'' | '’' | '‘' | 'ʿ' | 'ʾ' | '`');
         if c.is_alphanumeric()
@@ -53,6 +57,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 end: at,
                 capital: c.is_uppercase(),
                 arabic: is_arabic(c),
+                after_break: std::mem::take(&mut broken),
             });
             token.end = at + c.len_utf8();
             if joins {
@@ -69,8 +74,13 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     }
                 }
             }
-        } else if let Some(token) = current.take() {
-            finish(text, token, &mut tokens);
+        } else {
+            if !(c.is_whitespace() || c == '-' || c == '\u{2010}' || c == '\u{2011}') {
+                broken = true;
+            }
+            if let Some(token) = current.take() {
+                finish(text, token, &mut tokens);
+            }
         }
     }
     if let Some(token) = current.take() {
@@ -385,5 +395,6 @@ mod tests {
         assert_eq!(words, ["Clashes", "in", "Dar'a", "near", "Ma‘arrat"]);
         assert_eq!(tokens[2].folded, "dara");
         assert!(tokens[0].capital && !tokens[1].capital);
+        assert!(tokens[3].after_break && !tokens[2].after_break);
     }
 }
