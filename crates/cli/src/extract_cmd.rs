@@ -326,6 +326,8 @@ pub fn eval(args: EvalExtractArgs) -> Result<ExitCode> {
 
     let registry = registry()?;
     let mut hits = [0usize; 8];
+    // Dates the notes state themselves, and how many of those are the labelled date.
+    let (mut stated, mut stated_exact) = (0usize, 0usize);
     if let Some(parent) = args.misses.parent() {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
@@ -352,6 +354,10 @@ pub fn eval(args: EvalExtractArgs) -> Result<ExitCode> {
         ];
         for (hit, ok) in hits.iter_mut().zip(checks) {
             *hit += usize::from(ok);
+        }
+        if draft.date.as_ref().is_some_and(|d| d.evidence.is_some()) {
+            stated += 1;
+            stated_exact += usize::from(checks[0]);
         }
         if checks.iter().any(|ok| !ok) {
             let names = [
@@ -401,6 +407,8 @@ pub fn eval(args: EvalExtractArgs) -> Result<ExitCode> {
         "sub_event_type": share(hits[6]),
         "fatalities_exact": share(hits[7]),
         "notes_per_s": n / seconds.max(1e-9),
+        "rows_stating_a_date": stated,
+        "date_exact_where_stated": if stated == 0 { 0.0 } else { stated_exact as f64 / stated as f64 },
     });
     if args.json {
         println!("{figures}");
@@ -421,6 +429,11 @@ pub fn eval(args: EvalExtractArgs) -> Result<ExitCode> {
                 figures[key].as_f64().unwrap_or(0.0) * 100.0
             );
         }
+        println!(
+            "{:<24} {:>6.1}% of the {stated} notes that state a date",
+            "date exact where stated",
+            figures["date_exact_where_stated"].as_f64().unwrap_or(0.0) * 100.0
+        );
         println!(
             "{:<24} {:>8.0} notes/s (one thread)",
             "throughput",

@@ -108,9 +108,10 @@ fn development_set() -> Option<PathBuf> {
     path.exists().then_some(path)
 }
 
-/// Fails when extraction falls below the figures measured for the current rules (see
-/// docs/benchmarks.md). These are floors against regression; the targets are higher and
-/// not all met yet.
+/// Fails when extraction falls below the target where the target is met (actor 1,
+/// sub-event type), and below the figures measured for the current rules where it is not yet
+/// (see docs/benchmarks.md for both). Throughput is measured by `truce eval extract` itself, not
+/// by a timed test.
 #[test]
 fn extraction_holds_its_measured_quality_on_the_development_set() {
     let Some(path) = development_set() else {
@@ -137,12 +138,15 @@ fn extraction_holds_its_measured_quality_on_the_development_set() {
     let figures: Value = serde_json::from_str(&out).unwrap();
     assert!(figures["rows"].as_u64().unwrap() > 1_000);
     for (measure, floor) in [
-        ("admin1", 0.77),
-        ("loc_25km", 0.65),
-        ("actor1", 0.78),
-        ("actor2", 0.71),
-        ("sub_event_type", 0.82),
+        // Targets met.
+        ("actor1", 0.85),
+        ("sub_event_type", 0.80),
+        // Floors below the targets (95%, 85%), at the measured figures less a point.
+        ("admin1", 0.875),
+        ("loc_25km", 0.775),
+        ("actor2", 0.78),
         ("fatalities_exact", 0.80),
+        ("date_exact_where_stated", 0.50),
     ] {
         let value = figures[measure].as_f64().unwrap();
         assert!(

@@ -127,10 +127,18 @@ fn explicit_at(tokens: &[Token], text: &str, i: usize, reference: NaiveDate) -> 
             let numeric =
                 separators.len() == 2 && separators.iter().all(|c| matches!(c, '-' | '/' | '.'));
             if numeric {
+                // The year has four digits, or two ("5/3/16"); "3/3/4" is no date.
+                let year = match (third, b.map_or(0, |t| t.folded.len())) {
+                    (1990..=2100, 4) => Some(third),
+                    (0..=99, 2) => Some(2000 + third),
+                    _ => None,
+                };
                 let date = if first > 31 {
                     NaiveDate::from_ymd_opt(i32::try_from(first).ok()?, second, third)
                 } else {
-                    NaiveDate::from_ymd_opt(year_or(reference, Some(third)), second, first)
+                    year.and_then(|y| {
+                        NaiveDate::from_ymd_opt(year_or(reference, Some(y)), second, first)
+                    })
                 };
                 if let Some(date) = date {
                     return Some(FoundDate {
@@ -269,6 +277,10 @@ mod tests {
 
     #[test]
     fn explicit_english_dates() {
+        assert_eq!(day("on 20/09/2017"), "2017-09-20");
+        assert_eq!(day("on 5/3/16"), "2016-03-05");
+        // Not a date: the day the report came in is not found in the text either.
+        assert_eq!(date("a 3/3/4 split", "2016-03-10"), None);
         assert_eq!(day("On 5 March 2016, shelling hit Douma."), "2016-03-05");
         assert_eq!(day("On March 5, 2016 shelling hit Douma."), "2016-03-05");
         assert_eq!(day("On the 2nd of March, shelling"), "2016-03-02");
