@@ -105,9 +105,10 @@ const EXTRA_PLACES: &[ExtraPlace] = &[
             "Rif Dimashq",
             "ريف دمشق",
         ],
+        // Its seat is Damascus: ACLED codes the governorate as a whole there.
         "SY03",
-        33.5,
-        36.6,
+        33.5172,
+        36.2767,
         PlaceKind::Governorate,
     ),
     (
@@ -927,7 +928,18 @@ impl Gazetteer {
             if unit.kind > PlaceKind::Subdistrict {
                 continue;
             }
-            let key = text::key(unit.name.split('(').next().unwrap_or(&unit.name));
+            // Rural Damascus is governed from Damascus, which lies outside it.
+            let name = if unit.kind == PlaceKind::Governorate && unit.pcode == "SY03" {
+                "Damascus"
+            } else {
+                unit.name.as_str()
+            };
+            let seat_admin = if name == "Damascus" {
+                "SY01"
+            } else {
+                unit.pcode.as_str()
+            };
+            let key = text::key(name.split('(').next().unwrap_or(name));
             let seat = [
                 self.by_key.get(&key),
                 self.by_skeleton.get(&text::skeleton(&key)),
@@ -940,7 +952,7 @@ impl Gazetteer {
                 p.kind == PlaceKind::Community
                     && p.admin3
                         .as_deref()
-                        .is_some_and(|a3| a3.starts_with(&unit.pcode))
+                        .is_some_and(|a3| a3.starts_with(seat_admin))
             });
             if let Some((lat, lon)) = seat.map(|p| (p.lat, p.lon)) {
                 let unit = &mut self.places[index];
@@ -1182,7 +1194,10 @@ impl Gazetteer {
         {
             return None;
         }
-        if span.len() == 1 && NOT_PLACES.contains(&head.folded.as_str()) {
+        if span.len() == 1
+            && (NOT_PLACES.contains(&head.folded.as_str())
+                || (head.acronym && head.folded.len() <= 5))
+        {
             return None;
         }
         // An article belongs to the word after it: "eastern Deir ez" is not a name.
@@ -1270,6 +1285,11 @@ impl Gazetteer {
                     .iter()
                     .copied()
                     .filter(|i| !exact.contains(i))
+                    .filter(|&i| {
+                        self.keys[i as usize]
+                            .iter()
+                            .any(|name| text::alike_word_by_word(name, &key))
+                    })
                     // Short skeletons collide with too many words to be trusted, except for
                     // the best-known places (governorates, districts, towns: Hasakeh, Homs) and
                     // names spelt nearly alike (Rweidah, Rweideh).

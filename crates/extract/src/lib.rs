@@ -336,6 +336,36 @@ fn take_group_names(tokens: &[Token], taken: &mut [bool]) {
     }
 }
 
+/// Words for sites named after a place.
+const SITE_WORDS: &[&str] = &[
+    "field",
+    "fields",
+    "oilfield",
+    "oilfields",
+    "dam",
+    "airbase",
+    "airport",
+    "station",
+    "road",
+    "highway",
+    "crossing",
+    "checkpoint",
+    "base",
+    "mountain",
+    "mountains",
+    "hill",
+    "hills",
+    "gas",
+    "oil",
+    "factory",
+    "company",
+    "plant",
+    "prison",
+    "bridge",
+    "junction",
+    "roundabout",
+];
+
 /// Words that say a name is a governorate's.
 const PROVINCE_WORDS: &[&str] = &["province", "governorate", "countryside", "محافظه", "ريف"];
 
@@ -884,7 +914,11 @@ impl<'a> Extractor<'a> {
                 || (best.kind != PlaceKind::Neighbourhood
                     && tokens
                         .get(mention.last)
-                        .is_some_and(|t| NEIGHBOURHOOD_WORDS.contains(&t.folded.as_str())));
+                        .is_some_and(|t| NEIGHBOURHOOD_WORDS.contains(&t.folded.as_str())))
+                // "Hayyan fields", "Baath dam": a site named after a place, not the place.
+                || tokens
+                    .get(mention.last)
+                    .is_some_and(|t| SITE_WORDS.contains(&t.folded.as_str()));
             let specific =
                 best.kind > PlaceKind::Subdistrict && fits && !names_a_governorate && !fragment;
             let Some(evidence) = evidence(text, tokens, mention.first, mention.last) else {

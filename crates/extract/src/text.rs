@@ -18,6 +18,8 @@ pub struct Token {
     /// Punctuation (not just spaces or a hyphen) stands between it and the token before, so no
     /// name runs across the two ("Hama. No").
     pub after_break: bool,
+    /// A capital stands after the first letter (QSD, JaT): an acronym, not a name.
+    pub acronym: bool,
 }
 
 fn is_arabic(c: char) -> bool {
@@ -58,7 +60,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 capital: c.is_uppercase(),
                 arabic: is_arabic(c),
                 after_break: std::mem::take(&mut broken),
+                acronym: false,
             });
+            if c.is_uppercase() && token.end > token.start {
+                token.acronym = true;
+            }
             token.end = at + c.len_utf8();
             if joins {
                 continue;
@@ -209,6 +215,26 @@ pub fn skeleton(key: &str) -> String {
         push_word_skeleton(word, first, &mut out);
     }
     out
+}
+
+/// Whether two keys sound alike word by word: the same skeleton for each word, when they have
+/// as many words (Western Daraa is not Western Deir, though both run together as "wstrndr");
+/// keys of different lengths are a name written together or apart (Kafrkalbin, Kafr Kalbin).
+pub fn alike_word_by_word(a: &str, b: &str) -> bool {
+    let loose = |key: &str| loose_key(key).unwrap_or_else(|| key.to_owned());
+    let (a, b) = (loose(a), loose(b));
+    if a.split(' ').count() != b.split(' ').count() {
+        return true;
+    }
+    a.split(' ')
+        .zip(b.split(' '))
+        .enumerate()
+        .all(|(n, (x, y))| {
+            let (mut sx, mut sy) = (String::new(), String::new());
+            push_word_skeleton(x, n == 0, &mut sx);
+            push_word_skeleton(y, n == 0, &mut sy);
+            sx == sy
+        })
 }
 
 /// Appends the skeleton of one word of a key; `first` when nothing precedes it.
@@ -369,6 +395,19 @@ mod tests {
             assert_eq!(span_key(&words), whole, "{name}");
             assert_eq!(span_skeleton(&words), skeleton(&whole), "{name}");
         }
+    }
+
+    #[test]
+    fn names_sound_alike_word_by_word() {
+        assert!(alike_word_by_word(
+            &key("Deir ez-Zor"),
+            &key("Dayr az Zawr")
+        ));
+        assert!(alike_word_by_word(&key("Kafrkalbin"), &key("Kafr Kalbein")));
+        assert!(!alike_word_by_word(
+            &key("Western Daraa"),
+            &key("Western Deir")
+        ));
     }
 
     #[test]
