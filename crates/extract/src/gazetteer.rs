@@ -1273,6 +1273,19 @@ impl Gazetteer {
         let Some(skeleton) = skeleton else {
             return only_exact(exact);
         };
+        // "Western Daraa" sounds like the village Western Deir, but names a governorate's part.
+        if exact.is_empty()
+            && words.len() > 1
+            && self
+                .by_key
+                .get(&text::span_key(&words[1..]))
+                .is_some_and(|tail| {
+                    tail.iter()
+                        .any(|&i| self.place(i).kind == PlaceKind::Governorate)
+                })
+        {
+            return None;
+        }
         let letters = skeleton
             .chars()
             .filter(|c| c.is_ascii_lowercase() || *c == '$')

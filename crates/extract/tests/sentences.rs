@@ -75,6 +75,10 @@ fn besieged_places_military_sites_and_press_names_are_known() {
         place("Clashes in the eastern orchards of the capital.").1,
         "SY01"
     );
+    assert_eq!(
+        place("Clashes by rebel forces against IS in Western Daraa.").1,
+        "SY12"
+    );
     // An article written on the word, and an Arabic conjunction on the name.
     assert_eq!(place("Clashes around Alhajar Alaswad.").1, "SY03");
     assert_eq!(place("اشتباكات في ريف حماة وحلب").1, "SY05");
