@@ -170,11 +170,7 @@ fn print_draft(draft: &Draft) {
             },
             place.value.lat,
             place.value.lon,
-            place
-                .value
-                .admin3_pcode
-                .as_deref()
-                .unwrap_or(&place.value.admin1_pcode),
+            place.value.finest_pcode(),
             place.value.geo_precision,
             said(&place.evidence),
             place.confidence

@@ -344,6 +344,7 @@ fn count_word(word: &str) -> Option<u32> {
 const KILL_WORDS: &[&str] = &[
     "killed",
     "killing",
+    "succumbed",
     "dead",
     "deaths",
     "died",
@@ -376,6 +377,67 @@ const CIVILIAN_WORDS: &[&str] = &[
 /// deaths, 0 when it says there were none, `None` when it says nothing.
 pub fn killed(tokens: &[Token]) -> Option<Killed> {
     let words: Vec<&str> = tokens.iter().map(|t| t.folded.as_str()).collect();
+    let found = killed_in_words(&words)?;
+    // "Fatalities distributed over two locations": ACLED splits the figure between the events.
+    let shares = (0..words.len().saturating_sub(3)).find_map(|i| {
+        (matches!(words[i], "distributed" | "spread" | "split" | "divided")
+            && matches!(words[i + 1], "over" | "across" | "between" | "among"))
+        .then(|| count_word(words[i + 2]))
+        .flatten()
+        .filter(|n| *n >= 2 && SHARE_WORDS.contains(&words[i + 3]))
+    });
+    Some(match shares {
+        Some(n) => Killed {
+            min: found.min / n,
+            max: found.max / n,
+            ..found
+        },
+        None => found,
+    })
+}
+
+/// What a figure is split over.
+const SHARE_WORDS: &[&str] = &["locations", "events", "areas", "places", "villages", "days"];
+
+/// Words for one person, after which "a" or "an" counts one death ("an opposition fighter was
+/// killed").
+const PERSON_WORDS: &[&str] = &[
+    "fighter",
+    "member",
+    "soldier",
+    "civilian",
+    "commander",
+    "officer",
+    "child",
+    "man",
+    "woman",
+    "boy",
+    "girl",
+    "militant",
+    "rebel",
+    "militiaman",
+    "gunman",
+    "leader",
+    "pilot",
+    "defector",
+    "journalist",
+    "volunteer",
+    "person",
+    "activist",
+    "doctor",
+    "guard",
+    "sniper",
+    "recruit",
+    "cameraman",
+    "photographer",
+    "conscript",
+    "brigadier",
+    "colonel",
+    "general",
+    "lieutenant",
+];
+
+fn killed_in_words(words: &[&str]) -> Option<Killed> {
     // "coded as 10": ACLED's own figure for unknown fatalities.
     for i in 0..words.len().saturating_sub(2) {
         if words[i] == "coded"
@@ -416,9 +478,15 @@ pub fn killed(tokens: &[Token]) -> Option<Killed> {
         // killed" and "between 5 and 7" are ranges.
         let mut figures: Vec<(usize, u32)> = Vec::new();
         for (j, w) in words.iter().enumerate().take(k).skip(window_start) {
-            // "a", "an" and "some" count only right before the word ("a fatality").
+            // "a", "an" and "some" count only right before the word ("a fatality"), or before
+            // one person ("an opposition fighter was killed").
+            let one_person = matches!(*w, "a" | "an")
+                && words[j + 1..k]
+                    .iter()
+                    .take(3)
+                    .any(|n| PERSON_WORDS.contains(n));
             if let Some(n) = count_word(w)
-                && (!matches!(*w, "a" | "an" | "some") || j + 1 == k)
+                && (!matches!(*w, "a" | "an" | "some") || j + 1 == k || one_person)
             {
                 figures.push((j, n));
             }
@@ -491,6 +559,18 @@ mod tests {
             Some((1, 1))
         );
         assert_eq!(killed_in("11 casualties reported."), Some((11, 11)));
+        assert_eq!(
+            killed_in("An opposition fighter was killed on the Qamhana front."),
+            Some((1, 1))
+        );
+        assert_eq!(
+            killed_in("A fighter succumbed to wounds he sustained in clashes."),
+            Some((1, 1))
+        );
+        assert_eq!(
+            killed_in("Unknown fatalities coded as 10. Fatalities distributed over two locations."),
+            Some((5, 5))
+        );
         assert_eq!(
             killed_in("3 soldiers and 5 rebels were killed"),
             Some((8, 8))

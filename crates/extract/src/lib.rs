@@ -70,6 +70,13 @@ pub struct Location {
     pub geo_precision: u8,
 }
 
+impl Location {
+    /// The finest P-code known: the sub-district's, else the governorate's.
+    pub fn finest_pcode(&self) -> &str {
+        self.admin3_pcode.as_deref().unwrap_or(&self.admin1_pcode)
+    }
+}
+
 /// An actor named in the text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActorDraft {

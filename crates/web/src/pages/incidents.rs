@@ -55,16 +55,19 @@ pub(crate) fn local_time(rfc3339: &str, zone: chrono_tz::Tz) -> String {
         .unwrap_or_else(|_| rfc3339.to_owned())
 }
 
+/// A registry actor by its name in the page's language; any other by the name it was given.
 fn actor_name(actor: &Option<ActorRefView>, lang: Lang, state: &AppState) -> String {
+    let world = state.world();
     match actor {
-        Some(ActorRefView { id: Some(id), name }) if lang == Lang::Ar => state
-            .world()
-            .scenario
-            .actors
-            .get(&truce_core::actor::ActorId::new(id))
-            .map(|a| a.name_ar.clone())
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| name.clone()),
+        Some(ActorRefView { id: Some(id), .. })
+            if world
+                .scenario
+                .actors
+                .get(&truce_core::actor::ActorId::new(id))
+                .is_some() =>
+        {
+            super::actor_label(id, lang, &world.scenario)
+        }
         Some(actor) => actor.name.clone(),
         None => "—".to_owned(),
     }

@@ -240,11 +240,7 @@ fn draft_panel(state: &AppState, lang: Lang, panel: &DraftPanel<'_>) -> Markup {
             place.value.name,
             place.value.lat,
             place.value.lon,
-            place
-                .value
-                .admin3_pcode
-                .as_deref()
-                .unwrap_or(&place.value.admin1_pcode)
+            place.value.finest_pcode()
         );
         rows.push((
             lang.t("report.where"),
