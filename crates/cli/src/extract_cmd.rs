@@ -181,7 +181,7 @@ fn print_draft(draft: &Draft) {
         println!(
             "{:<14} {} from \"{}\"",
             actor.role,
-            actor.actor.as_deref().unwrap_or("(unidentified)"),
+            actor.actor.as_deref().unwrap_or("(not in the registry)"),
             actor.text
         );
     }

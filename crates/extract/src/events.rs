@@ -437,6 +437,15 @@ const PERSON_WORDS: &[&str] = &[
     "lieutenant",
 ];
 
+/// A word for death, also with the Arabic "and" written on it (ومقتل).
+fn is_kill_word(word: &str) -> bool {
+    KILL_WORDS.contains(&word)
+        || ["و", "ف"].iter().any(|and| {
+            word.strip_prefix(and)
+                .is_some_and(|rest| KILL_WORDS.contains(&rest))
+        })
+}
+
 fn killed_in_words(words: &[&str]) -> Option<Killed> {
     // "coded as 10": ACLED's own figure for unknown fatalities.
     for i in 0..words.len().saturating_sub(2) {
@@ -454,7 +463,7 @@ fn killed_in_words(words: &[&str]) -> Option<Killed> {
         }
     }
     for (k, word) in words.iter().enumerate() {
-        if !KILL_WORDS.contains(word) {
+        if !is_kill_word(word) {
             continue;
         }
         let window_start = k.saturating_sub(7);
@@ -559,6 +568,10 @@ mod tests {
             Some((1, 1))
         );
         assert_eq!(killed_in("11 casualties reported."), Some((11, 11)));
+        assert_eq!(
+            killed_in("اشتباكات عنيفة ومقتل 5 عناصر من التنظيم"),
+            Some((5, 5))
+        );
         assert_eq!(
             killed_in("An opposition fighter was killed on the Qamhana front."),
             Some((1, 1))

@@ -768,20 +768,24 @@ impl Gazetteer {
         gazetteer.add_geonames(GEONAMES);
         gazetteer.add_besieged(BESIEGED);
         for (name, aliases, admin1, lat, lon, kind) in EXTRA_PLACES {
-            gazetteer.add(
-                Place {
-                    name: (*name).to_owned(),
-                    name_ar: aliases.last().copied().unwrap_or("").to_owned(),
-                    lat: *lat,
-                    lon: *lon,
-                    pcode: (*admin1).to_owned(),
-                    admin1: (*admin1).to_owned(),
-                    admin2: None,
-                    admin3: None,
-                    kind: *kind,
-                },
-                aliases,
-            );
+            let place = Place {
+                name: (*name).to_owned(),
+                name_ar: aliases.last().copied().unwrap_or("").to_owned(),
+                lat: *lat,
+                lon: *lon,
+                pcode: (*admin1).to_owned(),
+                admin1: (*admin1).to_owned(),
+                admin2: None,
+                admin3: None,
+                kind: *kind,
+            };
+            // A site or town takes the P-codes of the community nearest to it; a region has none
+            // below its governorate.
+            if *kind > PlaceKind::Subdistrict {
+                gazetteer.add_located(place, aliases);
+            } else {
+                gazetteer.add(place, aliases);
+            }
         }
         gazetteer.move_admin_units_to_their_seats();
         gazetteer

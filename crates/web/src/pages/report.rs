@@ -251,10 +251,11 @@ fn draft_panel(state: &AppState, lang: Lang, panel: &DraftPanel<'_>) -> Markup {
     }
     for actor in &draft.actors {
         let label = lang.t(&format!("report.draft_role.{}", actor.role));
+        // A group the registry lacks is shown by the words used for it.
         let name = actor
             .actor
             .as_deref()
-            .map_or_else(|| "—".to_owned(), name_of);
+            .map_or_else(|| actor.text.clone(), name_of);
         rows.push((label, name, Some(&actor.evidence), 0.7));
     }
     if let Some(sub) = &draft.sub_event_type {
