@@ -681,7 +681,7 @@ const NOT_PLACES: &[&str] = &[
 ];
 
 /// Words that begin many place names (hill, monastery, spring, village, mountain...).
-const NAME_OPENERS: &[&str] = &[
+pub(crate) const NAME_OPENERS: &[&str] = &[
     "tal", "tall", "tell", "deir", "dayr", "ain", "ayn", "ein", "kafr", "kfar", "jabal", "jebel",
     "wadi", "bir", "khirbet", "khirbat", "umm", "um", "abu", "beit", "bayt", "ras", "qasr",
     "maarat", "marj", "mazraat", "hosh", "hawsh", "tel", "arab", "sheikh", "qalaat", "qalat",

@@ -463,6 +463,7 @@ fn part_of_unknown_name(
         let token = &tokens[index];
         token.capital
             && !token.arabic
+            && !gazetteer::NAME_OPENERS.contains(&token.folded.as_str())
             && !taken.get(index).copied().unwrap_or(false)
             && !NOT_NAME_WORDS.contains(&token.folded.as_str())
             && !mentions.iter().any(|m| (m.first..m.last).contains(&index))
@@ -912,7 +913,8 @@ impl<'a> Extractor<'a> {
             let fits = context.is_empty() || context.contains(&best.admin1.as_str());
             // A city that gives its name to a governorate ("northern Hama", "Aleppo
             // countryside") usually stands for the region; a village named beside it is the place.
-            let names_a_governorate = mention.candidates[..mention.exact]
+            let names_a_governorate = mention
+                .candidates
                 .iter()
                 .any(|&i| self.gazetteer.place(i).kind == PlaceKind::Governorate);
             // "Sghireh" in "Fikha Sghireh", "Amin" in "the Amin neighbourhood of Raqqa": a

@@ -155,3 +155,15 @@ fn the_party_just_before_a_territory_cue_took_the_ground() {
         "Non-state actor overtakes territory"
     );
 }
+
+#[test]
+fn a_district_named_beside_its_governorate_is_the_finer_place() {
+    let (name, admin1, ..) =
+        place("Clashes between QSD and IS in Shadadah in southern al-Hasakeh countryside.");
+    assert!(name.contains("hadd") || name.contains("hadad"), "{name}");
+    assert_eq!(admin1, "SY08");
+    // "Bir" (a well) before a known village does not make it part of an unknown name.
+    let (name, admin1, ..) = place("Clashes occurred in Bir Kaba Jeb in Deir-ez-Zor.");
+    assert_eq!(name, "Kaba Jeb");
+    assert_eq!(admin1, "SY09");
+}
