@@ -732,6 +732,13 @@ fn arabic_word_order(name: &str) -> Option<String> {
     Some(format!("{rest} {arabic}"))
 }
 
+/// Whether a word is one of `NOT_PLACES` (a set: it is asked for nearly every word).
+fn not_a_place(word: &str) -> bool {
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| NOT_PLACES.iter().copied().collect());
+    SET.contains(word)
+}
+
 fn rows(text: &str) -> impl Iterator<Item = csv::StringRecord> + '_ {
     csv::ReaderBuilder::new()
         .has_headers(true)
@@ -1188,19 +1195,21 @@ impl Gazetteer {
         if lower_case && span.len() < 2 {
             return None;
         }
-        // Lower-case words are a name only when none of them is a common word ("for a"; "the
-        // capital" is a name).
+        // Lower-case words are a name only when the gazetteer has them as written and none of
+        // them is a common word ("for a"; "the capital" is a name).
+        if lower_case && !self.by_key.contains_key(&text::span_key(words)) {
+            return None;
+        }
         if lower_case
             && span.iter().any(|t| {
-                (NOT_PLACES.contains(&t.folded.as_str()) && t.folded != "the")
+                (not_a_place(&t.folded) && t.folded != "the")
                     || (t.folded.len() < 3 && !text::is_article(&t.folded))
             })
         {
             return None;
         }
         if span.len() == 1
-            && (NOT_PLACES.contains(&head.folded.as_str())
-                || (head.acronym && head.folded.len() <= 5))
+            && (not_a_place(&head.folded) || (head.acronym && head.folded.len() <= 5))
         {
             return None;
         }
