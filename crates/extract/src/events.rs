@@ -573,11 +573,11 @@ mod tests {
             Some((5, 5))
         );
         assert_eq!(
-            killed_in("An opposition fighter was killed on the Qamhana front."),
+            killed_in("An opposition fighter was killed by sniper fire near Morek."),
             Some((1, 1))
         );
         assert_eq!(
-            killed_in("A fighter succumbed to wounds he sustained in clashes."),
+            killed_in("A fighter succumbed to his wounds two days later."),
             Some((1, 1))
         );
         assert_eq!(
