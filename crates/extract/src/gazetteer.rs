@@ -770,8 +770,36 @@ impl Gazetteer {
     pub fn from_shipped_sources() -> Gazetteer {
         let mut gazetteer = Gazetteer::default();
         gazetteer.add_opensyria(OPENSYRIA_ADMIN);
-        gazetteer.add_ocha_communities(OCHA_COMMUNITIES);
-        gazetteer.add_neighbourhoods(OCHA_NEIGHBOURHOODS);
+        gazetteer.add_ocha_places(
+            OCHA_COMMUNITIES,
+            [
+                "name_en",
+                "name_ar",
+                "alt_names",
+                "lat",
+                "lon",
+                "location_pcode",
+                "admin1_pcode",
+                "admin2_pcode",
+                "admin3_pcode",
+            ],
+            PlaceKind::Community,
+        );
+        gazetteer.add_ocha_places(
+            OCHA_NEIGHBOURHOODS,
+            [
+                "NAME_EN",
+                "NAME_AR",
+                "NAM_EN_REF",
+                "LATITUDE",
+                "LONGITUDE",
+                "PCODE",
+                "ADM1_PCODE",
+                "ADM2_PCODE",
+                "ADM3_PCODE",
+            ],
+            PlaceKind::Neighbourhood,
+        );
         gazetteer.add_geonames(GEONAMES);
         gazetteer.add_besieged(BESIEGED);
         for (name, aliases, admin1, lat, lon, kind) in EXTRA_PLACES {
@@ -894,20 +922,12 @@ impl Gazetteer {
         }
     }
 
-    fn add_ocha_communities(&mut self, source: &str) {
+    /// Adds the places of an OCHA table with full P-codes (communities, neighbourhoods), whose
+    /// columns are named in the order: English name, Arabic name, other names (`|`-separated),
+    /// latitude, longitude, own P-code, admin 1, 2 and 3 P-codes.
+    fn add_ocha_places(&mut self, source: &str, columns: [&str; 9], kind: PlaceKind) {
         let headers = source.lines().next().unwrap_or("");
-        let [name, name_ar, alt, lat, lon, a1, a2, a3, pcode] = [
-            "name_en",
-            "name_ar",
-            "alt_names",
-            "lat",
-            "lon",
-            "admin1_pcode",
-            "admin2_pcode",
-            "admin3_pcode",
-            "location_pcode",
-        ]
-        .map(|c| column(headers, c));
+        let [name, name_ar, alt, lat, lon, pcode, a1, a2, a3] = columns.map(|c| column(headers, c));
         for record in rows(source) {
             let aliases: Vec<&str> = field(&record, alt)
                 .split('|')
@@ -923,7 +943,7 @@ impl Gazetteer {
                 admin1: field(&record, a1).to_owned(),
                 admin2: Some(field(&record, a2).to_owned()),
                 admin3: Some(field(&record, a3).to_owned()),
-                kind: PlaceKind::Community,
+                kind,
             };
             if place.lat.is_finite() && place.lon.is_finite() {
                 self.add(place, &aliases);
@@ -969,39 +989,6 @@ impl Gazetteer {
                 let unit = &mut self.places[index];
                 unit.lat = lat;
                 unit.lon = lon;
-            }
-        }
-    }
-
-    fn add_neighbourhoods(&mut self, source: &str) {
-        let headers = source.lines().next().unwrap_or("");
-        let [name, alt, name_ar, pcode, a1, a2, a3, lat, lon] = [
-            "NAME_EN",
-            "NAM_EN_REF",
-            "NAME_AR",
-            "PCODE",
-            "ADM1_PCODE",
-            "ADM2_PCODE",
-            "ADM3_PCODE",
-            "LATITUDE",
-            "LONGITUDE",
-        ]
-        .map(|c| column(headers, c));
-        for record in rows(source) {
-            let place = Place {
-                name: field(&record, name).to_owned(),
-                name_ar: field(&record, name_ar).to_owned(),
-                lat: field(&record, lat).parse().unwrap_or(f64::NAN),
-                lon: field(&record, lon).parse().unwrap_or(f64::NAN),
-                pcode: field(&record, pcode).to_owned(),
-                admin1: field(&record, a1).to_owned(),
-                admin2: Some(field(&record, a2).to_owned()),
-                admin3: Some(field(&record, a3).to_owned()),
-                kind: PlaceKind::Neighbourhood,
-            };
-            if place.lat.is_finite() && place.lon.is_finite() {
-                let alias = field(&record, alt).to_owned();
-                self.add(place, &[alias.as_str()]);
             }
         }
     }
