@@ -739,6 +739,15 @@ fn not_a_place(word: &str) -> bool {
     SET.contains(word)
 }
 
+/// The names of a `|`-separated column of other names.
+fn other_names(column: &str) -> Vec<&str> {
+    column
+        .split('|')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .collect()
+}
+
 fn rows(text: &str) -> impl Iterator<Item = csv::StringRecord> + '_ {
     csv::ReaderBuilder::new()
         .has_headers(true)
@@ -899,11 +908,7 @@ impl Gazetteer {
                 "ADM2" => PlaceKind::District,
                 _ => PlaceKind::Subdistrict,
             };
-            let alias_list: Vec<&str> = field(&record, aliases)
-                .split('|')
-                .map(str::trim)
-                .filter(|a| !a.is_empty())
-                .collect();
+            let alias_list = other_names(field(&record, aliases));
             let place = Place {
                 name: field(&record, name).to_owned(),
                 name_ar: field(&record, name_ar).to_owned(),
@@ -929,11 +934,7 @@ impl Gazetteer {
         let headers = source.lines().next().unwrap_or("");
         let [name, name_ar, alt, lat, lon, pcode, a1, a2, a3] = columns.map(|c| column(headers, c));
         for record in rows(source) {
-            let aliases: Vec<&str> = field(&record, alt)
-                .split('|')
-                .map(str::trim)
-                .filter(|a| !a.is_empty())
-                .collect();
+            let aliases = other_names(field(&record, alt));
             let place = Place {
                 name: field(&record, name).to_owned(),
                 name_ar: field(&record, name_ar).to_owned(),

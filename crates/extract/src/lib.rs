@@ -71,6 +71,21 @@ pub struct Location {
 }
 
 impl Location {
+    /// A gazetteer place as the draft's location, with the precision the text gives it.
+    pub fn at(place: &Place, geo_precision: u8) -> Location {
+        Location {
+            name: place.name.clone(),
+            name_ar: place.name_ar.clone(),
+            lat: place.lat,
+            lon: place.lon,
+            admin1_pcode: place.admin1.clone(),
+            admin2_pcode: place.admin2.clone(),
+            admin3_pcode: place.admin3.clone(),
+            pcode: place.pcode.clone(),
+            geo_precision,
+        }
+    }
+
     /// The finest P-code known: the sub-district's, else the governorate's.
     pub fn finest_pcode(&self) -> &str {
         self.admin3_pcode.as_deref().unwrap_or(&self.admin1_pcode)
@@ -946,17 +961,7 @@ impl<'a> Extractor<'a> {
                     _ => 3,
                 },
                 field: Field {
-                    value: Location {
-                        name: best.name.clone(),
-                        name_ar: best.name_ar.clone(),
-                        lat: best.lat,
-                        lon: best.lon,
-                        admin1_pcode: best.admin1.clone(),
-                        admin2_pcode: best.admin2.clone(),
-                        admin3_pcode: best.admin3.clone(),
-                        pcode: best.pcode.clone(),
-                        geo_precision,
-                    },
+                    value: Location::at(best, geo_precision),
                     evidence: Some(evidence),
                     confidence,
                 },
