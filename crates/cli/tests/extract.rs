@@ -141,9 +141,9 @@ fn extraction_holds_its_measured_quality_on_the_development_set() {
         // Targets met.
         ("actor1", 0.85),
         ("sub_event_type", 0.80),
-        // Floors below the targets (95%, 85%), at the measured figures less a point.
-        ("admin1", 0.875),
-        ("loc_25km", 0.775),
+        // Floors below the targets (95%, 85%), about half a point under the measured figures.
+        ("admin1", 0.889),
+        ("loc_25km", 0.797),
         ("actor2", 0.78),
         ("fatalities_exact", 0.83),
         ("date_exact_where_stated", 0.50),

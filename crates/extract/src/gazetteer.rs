@@ -55,6 +55,9 @@ pub struct Gazetteer {
     keys: Vec<Vec<String>>,
     by_key: HashMap<String, Vec<u32>>,
     by_skeleton: HashMap<String, Vec<u32>>,
+    /// The skeletons, word by word, of Latin spellings that follow each place's Arabic names
+    /// letter by letter, by place index.
+    spelt_from_arabic: Vec<Vec<Vec<String>>>,
     /// The first words of names of two words or more, as keys and as skeletons: a stretch of
     /// text that starts otherwise is looked up as one word only.
     first_words: HashSet<String>,
@@ -320,6 +323,21 @@ const EXTRA_PLACES: &[ExtraPlace] = &[
         "SY09",
         35.28,
         40.18,
+        PlaceKind::Community,
+    ),
+    (
+        "Conoco gas field",
+        // Where OCHA places the community Kouniko.
+        &[
+            "Conoco field",
+            "Conoco gas plant",
+            "Conoco plant",
+            "Conoco",
+            "معمل كونيكو",
+        ],
+        "SY09",
+        35.34,
+        40.32,
         PlaceKind::Community,
     ),
     (
@@ -668,6 +686,25 @@ const NOT_PLACES: &[&str] = &[
     "three",
     "four",
     "five",
+    // Days and months, which sound like villages (Monday, Mand).
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
     // Arabic words for kinds of place, which villages are also named after.
     "مدينه",
     "بلده",
@@ -748,6 +785,53 @@ fn other_names(column: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The names of a community that joins two villages ("Jeb Abyad - Byud", "زردنا_مشهد"): each
+/// part is a name in its own right, unless it is only a common word (Wadi, Kafr, Eastern).
+/// (After " - ", OCHA's Arabic names give the sub-district, not a second village.)
+fn parts_of_joined_name(name: &str) -> Vec<&str> {
+    let name = name.split('(').next().unwrap_or(name);
+    let joined = if name.chars().any(text::is_arabic) {
+        name.split(" - ")
+            .next()
+            .unwrap_or(name)
+            .split('_')
+            .collect::<Vec<_>>()
+    } else {
+        name.split(" - ").collect()
+    };
+    joined
+        .into_iter()
+        .map(str::trim)
+        .filter(|part| *part != name.trim())
+        .filter(|part| {
+            let key = text::key(part);
+            key.chars().count() >= 4
+                && !(key.split(' ').count() == 1
+                    && (not_a_place(&key)
+                        || NAME_OPENERS.contains(&key.as_str())
+                        || DIRECTIONS.contains(&key.as_str())))
+        })
+        .collect()
+}
+
+/// The ways reports write "X airbase": X airport, X air base, X military airport and so on.
+fn airbase_spellings(name: &str) -> Vec<String> {
+    let Some(site) = name.strip_suffix(" airbase") else {
+        return Vec::new();
+    };
+    [
+        "airport",
+        "air base",
+        "airfield",
+        "military airport",
+        "military airbase",
+        "military air base",
+    ]
+    .iter()
+    .map(|kind| format!("{site} {kind}"))
+    .collect()
+}
+
 fn rows(text: &str) -> impl Iterator<Item = csv::StringRecord> + '_ {
     csv::ReaderBuilder::new()
         .has_headers(true)
@@ -823,12 +907,15 @@ impl Gazetteer {
                 admin3: None,
                 kind: *kind,
             };
+            let mut aliases: Vec<String> = aliases.iter().map(|a| (*a).to_owned()).collect();
+            aliases.extend(airbase_spellings(name));
+            let aliases: Vec<&str> = aliases.iter().map(String::as_str).collect();
             // A site or town takes the P-codes of the community nearest to it; a region has none
             // below its governorate.
             if *kind > PlaceKind::Subdistrict {
-                gazetteer.add_located(place, aliases);
+                gazetteer.add_located(place, &aliases);
             } else {
-                gazetteer.add(place, aliases);
+                gazetteer.add(place, &aliases);
             }
         }
         gazetteer.move_admin_units_to_their_seats();
@@ -885,6 +972,35 @@ impl Gazetteer {
             }
             seen_keys.push(key);
         }
+        // The Latin spellings the Arabic names lead to, when OCHA's own English spelling strays
+        // from them (الدهليز: OCHA writes Dehiz, the press Dahliz).
+        let mut spelt = Vec::new();
+        for key in &seen_keys {
+            let Some(words) = key
+                .chars()
+                .any(text::is_arabic)
+                .then(|| text::skeleton_of_arabic(key))
+                .flatten()
+            else {
+                continue;
+            };
+            let skeleton = words.concat();
+            // Three consonants match too many words (see `lookup`).
+            if skeleton.chars().filter(char::is_ascii_lowercase).count() < 4
+                || spelt.contains(&words)
+            {
+                continue;
+            }
+            if words.len() > 1 {
+                self.first_words.insert(words[0].clone());
+            }
+            let entry = self.by_skeleton.entry(skeleton).or_default();
+            if !entry.contains(&index) {
+                entry.push(index);
+            }
+            spelt.push(words);
+        }
+        self.spelt_from_arabic.push(spelt);
         self.keys.push(seen_keys);
         self.places.push(place);
     }
@@ -934,7 +1050,9 @@ impl Gazetteer {
         let headers = source.lines().next().unwrap_or("");
         let [name, name_ar, alt, lat, lon, pcode, a1, a2, a3] = columns.map(|c| column(headers, c));
         for record in rows(source) {
-            let aliases = other_names(field(&record, alt));
+            let mut aliases = other_names(field(&record, alt));
+            aliases.extend(parts_of_joined_name(field(&record, name)));
+            aliases.extend(parts_of_joined_name(field(&record, name_ar)));
             let place = Place {
                 name: field(&record, name).to_owned(),
                 name_ar: field(&record, name_ar).to_owned(),
@@ -1303,6 +1421,9 @@ impl Gazetteer {
                         self.keys[i as usize]
                             .iter()
                             .any(|name| text::alike_word_by_word(name, &key))
+                            || self.spelt_from_arabic[i as usize]
+                                .iter()
+                                .any(|words| *words == text::word_skeletons(&key))
                     })
                     // Short skeletons collide with too many words to be trusted, except for
                     // the best-known places (governorates, districts, towns: Hasakeh, Homs) and
@@ -1340,6 +1461,28 @@ impl Gazetteer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_joined_community_is_named_by_each_of_its_parts() {
+        assert_eq!(
+            parts_of_joined_name("Jeb Abyad - Byud"),
+            ["Jeb Abyad", "Byud"]
+        );
+        // A common word is no name by itself.
+        assert_eq!(parts_of_joined_name("Wadi - Little Jqal"), ["Little Jqal"]);
+        assert_eq!(parts_of_joined_name("زردنا_مشهد"), ["زردنا", "مشهد"]);
+        // After " - " the Arabic gives the sub-district, not a village.
+        assert!(!parts_of_joined_name("بزاعة - مركز الباب").contains(&"مركز الباب"));
+        assert!(parts_of_joined_name("Khan Shaykhun").is_empty());
+    }
+
+    #[test]
+    fn an_airbase_has_the_other_names_reports_give_it() {
+        let spellings = airbase_spellings("Kuweires airbase");
+        assert!(spellings.contains(&"Kuweires military airport".to_owned()));
+        assert!(spellings.contains(&"Kuweires air base".to_owned()));
+        assert!(airbase_spellings("Eastern Ghouta").is_empty());
+    }
 
     #[test]
     fn the_shipped_sources_load_with_p_codes_and_aliases() {

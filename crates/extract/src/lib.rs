@@ -813,10 +813,20 @@ impl<'a> Extractor<'a> {
                 .chain(before)
                 .any(|t| PROVINCE_WORDS.contains(&t.folded.as_str()))
         };
+        // "Salamiyeh countryside": a district's countryside lies in the district's governorate.
+        let governorate_of_region = |mention: &gazetteer::Mention| {
+            governorate_of(mention).or_else(|| {
+                mention.candidates[..mention.exact.max(1).min(mention.candidates.len())]
+                    .iter()
+                    .map(|&i| self.gazetteer.place(i))
+                    .find(|p| matches!(p.kind, PlaceKind::District | PlaceKind::Subdistrict))
+                    .map(|p| p.admin1.as_str())
+            })
+        };
         let provinces: Vec<&str> = mentions
             .iter()
             .filter(|m| said_to_be_a_province(m))
-            .filter_map(governorate_of)
+            .filter_map(governorate_of_region)
             .collect();
         let mut context: Vec<&str> = if provinces.is_empty() {
             mentions.iter().filter_map(governorate_of).collect()

@@ -22,7 +22,8 @@ pub struct Token {
     pub acronym: bool,
 }
 
-fn is_arabic(c: char) -> bool {
+/// Whether `c` is a letter or mark of Arabic script.
+pub fn is_arabic(c: char) -> bool {
     ('\u{0600}'..='\u{06FF}').contains(&c) || ('\u{0750}'..='\u{077F}').contains(&c)
 }
 
@@ -181,8 +182,9 @@ pub fn loose_key(key: &str) -> Option<String> {
     changed.then(|| words.join(" "))
 }
 
-/// Whether two keys differ by little more than a vowel or a doubled letter: an edit or two,
-/// once doubled letters are collapsed (one edit for short names).
+/// Whether two keys differ by little more than a vowel or a doubled letter: an edit or two
+/// (a swap of two letters counts as one), once doubled letters are collapsed (one edit for
+/// short names).
 pub fn nearly_alike(a: &str, b: &str) -> bool {
     let collapse = |s: &str| {
         let mut out = String::with_capacity(s.len());
@@ -195,7 +197,7 @@ pub fn nearly_alike(a: &str, b: &str) -> bool {
     };
     let (a, b) = (collapse(a), collapse(b));
     let allowed = if a.len().min(b.len()) <= 5 { 1 } else { 2 };
-    a.len().abs_diff(b.len()) <= allowed && strsim::levenshtein(&a, &b) <= allowed
+    a.len().abs_diff(b.len()) <= allowed && strsim::osa_distance(&a, &b) <= allowed
 }
 
 /// The folded key of a whole name.
@@ -235,6 +237,64 @@ pub fn alike_word_by_word(a: &str, b: &str) -> bool {
             push_word_skeleton(y, n == 0, &mut sy);
             sx == sy
         })
+}
+
+/// The skeleton of each word of a Latin key, as `skeleton` writes it.
+pub fn word_skeletons(key: &str) -> Vec<String> {
+    key.split(' ')
+        .enumerate()
+        .map(|(n, word)| {
+            let mut out = String::new();
+            push_word_skeleton(word, n == 0, &mut out);
+            out
+        })
+        .collect()
+}
+
+/// The skeleton, word by word, that a Latin spelling of a folded Arabic key has when it follows
+/// the Arabic letter by letter (جاكوسية as Jakusiyah); `None` when a letter has no usual Latin
+/// spelling. Long vowels and ‘ayn leave no consonant, as in Latin spellings (Dar'a, Daraa).
+pub fn skeleton_of_arabic(key: &str) -> Option<Vec<String>> {
+    key.split(' ')
+        .enumerate()
+        .map(|(n, word)| {
+            let mut letters = String::new();
+            if n == 0 && word.starts_with(['ا', 'ع']) {
+                letters.push('V');
+            }
+            for (i, c) in word.chars().enumerate() {
+                let mapped = match c {
+                    'ب' => 'b',
+                    'ت' | 'ث' | 'ط' => 't',
+                    'ج' => 'j',
+                    'ح' | 'ه' => 'h',
+                    'خ' => 'x',
+                    'د' | 'ض' => 'd',
+                    'ذ' | 'ز' | 'ظ' => 'z',
+                    'ر' => 'r',
+                    'س' | 'ص' => 's',
+                    'ش' => '$',
+                    'غ' => 'g',
+                    'ف' => 'f',
+                    'ق' | 'ك' => 'k',
+                    'ل' => 'l',
+                    'م' => 'm',
+                    'ن' => 'n',
+                    'و' if i == 0 => 'w',
+                    'ي' if i == 0 => 'y',
+                    'ا' | 'ع' | 'ء' | 'و' | 'ي' => continue,
+                    _ => return None,
+                };
+                if !letters.ends_with(mapped) {
+                    letters.push(mapped);
+                }
+            }
+            if letters.len() > 1 && letters.ends_with('h') && !letters.ends_with("Vh") {
+                letters.pop();
+            }
+            Some(letters)
+        })
+        .collect()
 }
 
 /// Appends the skeleton of one word of a key; `first` when nothing precedes it.
@@ -353,6 +413,27 @@ pub fn span_skeleton<'a>(words: impl IntoIterator<Item = &'a Word>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arabic_names_give_the_skeletons_of_their_latin_spellings() {
+        // الدهليز reads Dahliz; OCHA's English spelling, Dehiz, does not follow it.
+        let dahliz = skeleton_of_arabic(&key("الدهليز")).unwrap();
+        assert_eq!(dahliz, word_skeletons(&key("Dahliz")));
+        assert_ne!(dahliz, word_skeletons(&key("Dehiz")));
+        // An initial ‘ayn marks a vowel, as Ain and Ein do.
+        assert_eq!(
+            skeleton_of_arabic(&key("عين عيسى")).unwrap(),
+            word_skeletons(&key("Ain Issa"))
+        );
+        // A Persian letter has no usual Latin spelling in Syrian names.
+        assert!(skeleton_of_arabic("گل").is_none());
+    }
+
+    #[test]
+    fn swapped_letters_are_one_slip() {
+        assert!(nearly_alike("jellin", "jlein"));
+        assert!(!nearly_alike("jellin", "jlamn"));
+    }
 
     #[test]
     fn transliteration_variants_share_a_skeleton() {

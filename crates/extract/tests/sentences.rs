@@ -183,3 +183,43 @@ fn a_district_named_beside_its_governorate_is_the_finer_place() {
     assert_eq!(name, "Kaba Jeb");
     assert_eq!(admin1, "SY09");
 }
+
+#[test]
+fn the_countryside_of_a_district_tells_which_governorate() {
+    // Salamiyeh is a district of Hama; the villages beside it are read in Hama.
+    let (_, admin1, ..) =
+        place("Clashes flared around Dallak and Almezeriha in the Salamiyeh countryside.");
+    assert_eq!(admin1, "SY05");
+}
+
+#[test]
+fn a_spelling_that_follows_the_arabic_finds_the_village() {
+    // OCHA writes الدهليز as "Dehiz"; reports write it as the Arabic reads.
+    let (name, admin1, ..) = place("An explosive device went off in Dahliz.");
+    assert_eq!((name.as_str(), admin1.as_str()), ("Dehiz", "SY11"));
+}
+
+#[test]
+fn each_village_of_a_joined_community_is_found_by_its_own_name() {
+    let (name, ..) = place("Shells fell on Khleilak after midnight.");
+    assert_eq!(name, "Khalil - Khleilak");
+}
+
+#[test]
+fn an_airbase_is_found_however_the_report_calls_it() {
+    for text in [
+        "Two jets took off from the Kuweires military airport.",
+        "Two jets took off from Kuweires air base.",
+    ] {
+        let (name, ..) = place(text);
+        assert_eq!(name, "Kuweires airbase", "{text}");
+    }
+}
+
+#[test]
+fn days_of_the_week_are_not_villages() {
+    // "Monday" sounds like the village Mand.
+    let draft = draft("Shelling hit Tadmor on Monday.");
+    assert_eq!(draft.location.expect("a place").value.name, "Tadmor");
+    assert!(draft.other_places.is_empty(), "{:?}", draft.other_places);
+}
