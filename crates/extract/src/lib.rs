@@ -755,7 +755,10 @@ impl<'a> Extractor<'a> {
             }
             let this_side = side(mention.actor);
             let in_other_camp = !has_second_camp || camp(mention) == 2;
+            // Civilians are the ones acted on, never the actor: they take the second place
+            // once the armed parties have theirs, when it is still free (below).
             let role = match first_side {
+                _ if this_side == "civilian" => "associated",
                 None => {
                     first_side = Some(this_side);
                     "actor1"
@@ -769,10 +772,6 @@ impl<'a> Extractor<'a> {
                     have_second = true;
                     "actor2"
                 }
-                Some(_) if !have_second && this_side == "civilian" => {
-                    have_second = true;
-                    "actor2"
-                }
                 Some(_) => "associated",
             };
             drafts.push(ActorDraft {
@@ -781,6 +780,13 @@ impl<'a> Extractor<'a> {
                 role,
                 evidence,
             });
+        }
+        if !have_second
+            && let Some(civilians) = drafts
+                .iter_mut()
+                .find(|d| d.actor.as_deref() == Some("civilians"))
+        {
+            civilians.role = "actor2";
         }
         drafts
     }

@@ -223,3 +223,19 @@ fn days_of_the_week_are_not_villages() {
     assert_eq!(draft.location.expect("a place").value.name, "Tadmor");
     assert!(draft.other_places.is_empty(), "{:?}", draft.other_places);
 }
+
+#[test]
+fn civilians_are_acted_on_and_leave_the_first_place_to_armed_parties() {
+    // Civilians named first in a clash between armed parties do not take a party's place.
+    assert_eq!(
+        parties(
+            "Six civilians and a rebel fighter died in fighting with regime forces near Daraa."
+        ),
+        (Some("gos".to_owned()), Some("opposition".to_owned()))
+    );
+    // With no armed party named, civilians are the target, not the perpetrator.
+    assert_eq!(
+        parties("A roadside bomb went off in Dahliz, killing two civilians."),
+        (None, Some("civilians".to_owned()))
+    );
+}
