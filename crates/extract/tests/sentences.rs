@@ -239,3 +239,13 @@ fn civilians_are_acted_on_and_leave_the_first_place_to_armed_parties() {
         (None, Some("civilians".to_owned()))
     );
 }
+
+#[test]
+fn a_roadside_bomb_is_a_remote_explosive() {
+    let draft = draft("A roadside bomb went off in Dahliz, killing two civilians.");
+    assert_eq!(
+        draft.sub_event_type.expect("a sub-event").value,
+        "Remote explosive/landmine/IED"
+    );
+    assert_eq!(draft.weapon.expect("a weapon").value, "IED");
+}
