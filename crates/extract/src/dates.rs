@@ -21,6 +21,29 @@ pub struct FoundDate {
     pub confidence: f32,
 }
 
+/// English days and months written out, which read as capitalised words but name no place
+/// ("May", also a verb, is left to the callers).
+pub const DAYS_AND_MONTHS: [&str; 18] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 fn month(word: &str) -> Option<u32> {
     Some(match word {
         "january" | "jan" | "يناير" | "كانون" => 1,

@@ -686,25 +686,6 @@ const NOT_PLACES: &[&str] = &[
     "three",
     "four",
     "five",
-    // Days and months, which sound like villages (Monday, Mand).
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
     // Arabic words for kinds of place, which villages are also named after.
     "مدينه",
     "بلده",
@@ -769,10 +750,16 @@ fn arabic_word_order(name: &str) -> Option<String> {
     Some(format!("{rest} {arabic}"))
 }
 
-/// Whether a word is one of `NOT_PLACES` (a set: it is asked for nearly every word).
+/// Whether a word is one of `NOT_PLACES` or names a day or month, which sound like villages
+/// (Monday, Mand). A set: it is asked for nearly every word.
 fn not_a_place(word: &str) -> bool {
-    static SET: LazyLock<HashSet<&'static str>> =
-        LazyLock::new(|| NOT_PLACES.iter().copied().collect());
+    static SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+        NOT_PLACES
+            .iter()
+            .chain(crate::dates::DAYS_AND_MONTHS.iter())
+            .copied()
+            .collect()
+    });
     SET.contains(word)
 }
 

@@ -437,25 +437,9 @@ const NOT_NAME_WORDS: &[&str] = &[
     "areas",
     "region",
     "camp",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
+    // "May" as a month (the verb is lower case); the other months and days are in
+    // `dates::DAYS_AND_MONTHS`.
     "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
 ];
 
 /// Whether the mention is joined (by a space or hyphen, perhaps through an article) to a
@@ -481,6 +465,7 @@ fn part_of_unknown_name(
             && !gazetteer::NAME_OPENERS.contains(&token.folded.as_str())
             && !taken.get(index).copied().unwrap_or(false)
             && !NOT_NAME_WORDS.contains(&token.folded.as_str())
+            && !dates::DAYS_AND_MONTHS.contains(&token.folded.as_str())
             && !mentions.iter().any(|m| (m.first..m.last).contains(&index))
     };
     // Before: "Fikha Sghireh", "Qasr al-Hayr" read backwards.
