@@ -1396,6 +1396,7 @@ impl Gazetteer {
             .chars()
             .filter(|c| c.is_ascii_lowercase() || *c == '$')
             .count();
+        let key_word_skeletons = text::word_skeletons(&key);
         let similar: Vec<u32> = self
             .by_skeleton
             .get(&skeleton)
@@ -1408,9 +1409,7 @@ impl Gazetteer {
                         self.keys[i as usize]
                             .iter()
                             .any(|name| text::alike_word_by_word(name, &key))
-                            || self.spelt_from_arabic[i as usize]
-                                .iter()
-                                .any(|words| *words == text::word_skeletons(&key))
+                            || self.spelt_from_arabic[i as usize].contains(&key_word_skeletons)
                     })
                     // Short skeletons collide with too many words to be trusted, except for
                     // the best-known places (governorates, districts, towns: Hasakeh, Homs) and
