@@ -769,7 +769,7 @@ impl<'a> Extractor<'a> {
         if !have_second
             && let Some(civilians) = drafts
                 .iter_mut()
-                .find(|d| d.actor.as_deref() == Some("civilians"))
+                .find(|d| side(d.actor.as_deref()) == "civilian")
         {
             civilians.role = "actor2";
         }

@@ -252,7 +252,7 @@ pub fn word_skeletons(key: &str) -> Vec<String> {
 }
 
 /// The skeleton, word by word, that a Latin spelling of a folded Arabic key has when it follows
-/// the Arabic letter by letter (جاكوسية as Jakusiyah); `None` when a letter has no usual Latin
+/// the Arabic letter by letter (الدهليز as Dahliz); `None` when a letter has no usual Latin
 /// spelling. Long vowels and ‘ayn leave no consonant, as in Latin spellings (Dar'a, Daraa).
 pub fn skeleton_of_arabic(key: &str) -> Option<Vec<String>> {
     key.split(' ')
@@ -285,13 +285,9 @@ pub fn skeleton_of_arabic(key: &str) -> Option<Vec<String>> {
                     'ا' | 'ع' | 'ء' | 'و' | 'ي' => continue,
                     _ => return None,
                 };
-                if !letters.ends_with(mapped) {
-                    letters.push(mapped);
-                }
+                push_consonant(&mut letters, mapped);
             }
-            if letters.len() > 1 && letters.ends_with('h') && !letters.ends_with("Vh") {
-                letters.pop();
-            }
+            end_word_skeleton(&mut letters);
             Some(letters)
         })
         .collect()
@@ -304,11 +300,11 @@ fn push_word_skeleton(word: &str, first: bool, out: &mut String) {
         return;
     }
     let bytes = word.as_bytes();
-    let mut letters: Vec<u8> = Vec::with_capacity(bytes.len() + 1);
+    let mut letters = String::with_capacity(bytes.len() + 1);
     // A name that begins with a vowel keeps a mark of it (Ain, Ein and Ayn alike), so that
     // Ahmad does not read as Hamid.
     if first && matches!(bytes.first(), Some(b'a' | b'e' | b'i' | b'o' | b'u')) {
-        letters.push(b'V');
+        letters.push('V');
     }
     let mut i = 0;
     while i < bytes.len() {
@@ -332,14 +328,24 @@ fn push_word_skeleton(word: &str, first: bool, out: &mut String) {
         {
             continue;
         }
-        if letters.last() != Some(&mapped) {
-            letters.push(mapped);
-        }
+        push_consonant(&mut letters, char::from(mapped));
     }
-    if letters.len() > 1 && letters.last() == Some(&b'h') && letters[letters.len() - 2] != b'V' {
+    end_word_skeleton(&mut letters);
+    out.push_str(&letters);
+}
+
+/// Adds a consonant to a word's skeleton; a doubled letter counts once.
+fn push_consonant(letters: &mut String, consonant: char) {
+    if !letters.ends_with(consonant) {
+        letters.push(consonant);
+    }
+}
+
+/// Ends a word's skeleton: a final h goes (Hama, Hamah), unless only the vowel mark is before it.
+fn end_word_skeleton(letters: &mut String) {
+    if letters.len() > 1 && letters.ends_with('h') && !letters.ends_with("Vh") {
         letters.pop();
     }
-    out.push_str(&String::from_utf8_lossy(&letters));
 }
 
 /// A token's part in keys and skeletons, worked out once so that every span of the text can be
