@@ -87,6 +87,10 @@ const BESIEGED: &str = include_str!("../../../data/scenario/coh-2016/besieged.js
 
 static EMBEDDED: LazyLock<Gazetteer> = LazyLock::new(Gazetteer::from_shipped_sources);
 
+/// Spellings the press uses for city areas whose consonants are too few to find them by
+/// (OCHA's "Burza" is Barzeh in most reports).
+const CITY_AREA_SPELLINGS: &[(&str, &[&str])] = &[("Burza", &["Barzeh", "Barza", "Berzeh"])];
+
 /// Names in common use that the sources lack: other spellings of governorates, and areas that
 /// are not admin units (written for this project; coordinates are the areas' rough centres).
 /// Each is (name, aliases, governorate P-code, latitude, longitude, kind).
@@ -880,6 +884,7 @@ impl Gazetteer {
             ],
             PlaceKind::Neighbourhood,
         );
+        gazetteer.add_city_areas(OCHA_NEIGHBOURHOODS);
         gazetteer.add_geonames(GEONAMES);
         gazetteer.add_besieged(BESIEGED);
         for (name, aliases, admin1, lat, lon, kind) in EXTRA_PLACES {
@@ -1054,6 +1059,70 @@ impl Gazetteer {
             if place.lat.is_finite() && place.lon.is_finite() {
                 self.add(place, &aliases);
             }
+        }
+    }
+
+    /// Adds the areas that group a city's neighbourhoods (Damascus's Barzeh, Mazzeh, Midan), at
+    /// the middle of their neighbourhoods: reports name the area more often than the quarter.
+    fn add_city_areas(&mut self, source: &str) {
+        let headers = source.lines().next().unwrap_or("");
+        let [name, name_ar, area_pcode, lat, lon, a1, a2, a3, a4] = [
+            "AREA_EN",
+            "AREA_AR",
+            "AREA_PCODE",
+            "LATITUDE",
+            "LONGITUDE",
+            "ADM1_PCODE",
+            "ADM2_PCODE",
+            "ADM3_PCODE",
+            "ADM4_PCODE",
+        ]
+        .map(|c| column(headers, c));
+        let mut areas: Vec<(Place, usize)> = Vec::new();
+        for record in rows(source) {
+            // Areas without a P-code of their own are single quarters, already listed.
+            if !field(&record, area_pcode).starts_with('A') {
+                continue;
+            }
+            let (Ok(lat), Ok(lon)) = (field(&record, lat).parse(), field(&record, lon).parse())
+            else {
+                continue;
+            };
+            match areas
+                .iter_mut()
+                .find(|(area, _)| area.name == field(&record, name))
+            {
+                Some((area, count)) => {
+                    area.lat += lat;
+                    area.lon += lon;
+                    *count += 1;
+                }
+                None => areas.push((
+                    Place {
+                        name: field(&record, name).to_owned(),
+                        name_ar: field(&record, name_ar).to_owned(),
+                        lat,
+                        lon,
+                        // The area's own code is local to the city; the city's community
+                        // P-code is the finest national one.
+                        pcode: field(&record, a4).to_owned(),
+                        admin1: field(&record, a1).to_owned(),
+                        admin2: Some(field(&record, a2).to_owned()),
+                        admin3: Some(field(&record, a3).to_owned()),
+                        kind: PlaceKind::Neighbourhood,
+                    },
+                    1,
+                )),
+            }
+        }
+        for (mut area, count) in areas {
+            area.lat /= count as f64;
+            area.lon /= count as f64;
+            let spellings = CITY_AREA_SPELLINGS
+                .iter()
+                .find(|(name, _)| *name == area.name)
+                .map_or(&[][..], |(_, spellings)| *spellings);
+            self.add(area, spellings);
         }
     }
 
@@ -1314,10 +1383,11 @@ impl Gazetteer {
         if lower_case && DIRECTIONS.contains(&head.folded.as_str()) {
             return None;
         }
-        // "Tall" in "Tall Riyahi" begins a name the gazetteer lacks; it is not the village Tall.
+        // "Tall" in "Tall Riyahi" or "Tall al-Maqta" begins a name the gazetteer lacks; it is
+        // not the village Tall.
         if span.len() == 1
             && NAME_OPENERS.contains(&head.folded.as_str())
-            && next.is_some_and(|t| t.capital)
+            && next.is_some_and(|t| t.capital || text::is_article(&t.folded))
         {
             return None;
         }
@@ -1421,10 +1491,9 @@ impl Gazetteer {
                                     self.place(i).kind,
                                     PlaceKind::Governorate | PlaceKind::District | PlaceKind::Town
                                 ))
-                            || (self.place(i).kind > PlaceKind::District
-                                && self.keys[i as usize]
-                                    .iter()
-                                    .any(|name| text::nearly_alike(name, &key)))
+                            || (self.keys[i as usize]
+                                .iter()
+                                .any(|name| text::nearly_alike(name, &key)))
                     })
                     .collect()
             })

@@ -332,9 +332,21 @@ const GROUP_NAME_WORDS: &[&str] = &[
     "الويه",
 ];
 
+/// Words that close the name of an armed unit ("Sultan Murad Brigade").
+const GROUP_NAME_ENDS: &[&str] = &["brigade", "brigades", "battalion", "battalions"];
+
 /// Marks as taken the word naming a group after a group word (with its article).
 fn take_group_names(tokens: &[Token], taken: &mut [bool]) {
     for (i, token) in tokens.iter().enumerate() {
+        // "Shuhada al-Qaryatayn Brigade": the capitalised words before a unit word name it.
+        if token.capital && GROUP_NAME_ENDS.contains(&token.folded.as_str()) {
+            for k in (0..i).rev() {
+                if !(tokens[k].capital || text::is_article(&tokens[k].folded)) {
+                    break;
+                }
+                taken[k] = true;
+            }
+        }
         let opens = GROUP_NAME_WORDS.contains(&token.folded.as_str())
             || (token.folded == "army" && tokens.get(i + 1).is_some_and(|t| t.folded == "of"));
         if !opens {
@@ -387,6 +399,12 @@ const SITE_WORDS: &[&str] = &[
     "junction",
     "roundabout",
 ];
+
+/// Words that call a place a city.
+const CITY_WORDS: &[&str] = &["city", "مدينه"];
+
+/// Site words for routes, which run between places rather than lie at one.
+const ROUTE_WORDS: &[&str] = &["road", "highway"];
 
 /// Words that say a name is a governorate's.
 const PROVINCE_WORDS: &[&str] = &["province", "governorate", "countryside", "محافظه", "ريف"];
@@ -466,6 +484,7 @@ fn part_of_unknown_name(
             && !taken.get(index).copied().unwrap_or(false)
             && !NOT_NAME_WORDS.contains(&token.folded.as_str())
             && !dates::DAYS_AND_MONTHS.contains(&token.folded.as_str())
+            && direction(&token.folded).is_none()
             && !mentions.iter().any(|m| (m.first..m.last).contains(&index))
     };
     // Before: "Fikha Sghireh", "Qasr al-Hayr" read backwards.
@@ -541,6 +560,9 @@ struct Resolved {
     fits: bool,
     /// A village, town or neighbourhood that fits, not a region or part of an unknown name.
     specific: bool,
+    /// A village, town or neighbourhood that fits, named as a site's namesake ("Qaryatein
+    /// dam").
+    near_a_site: bool,
     /// Matched the name as written, not only its consonants.
     as_written: bool,
     /// Part of a longer name the gazetteer lacks.
@@ -789,12 +811,27 @@ impl<'a> Extractor<'a> {
         // Admin context: governorates that the text names, and the governorate of any place
         // whose every reading lies in one governorate. A name said to be a province ("Ar-Raqqa
         // province", "the countryside of Hama") outranks one that may be a town ("Sweida").
+        // "Deir-ez-Zor city" sets the context as firmly as its governorate would: a quarter
+        // named beside it lies in it.
+        let called_a_city = |mention: &gazetteer::Mention| {
+            let last = &tokens[mention.last - 1];
+            let next = tokens.get(mention.last);
+            [Some(last), next]
+                .into_iter()
+                .flatten()
+                .any(|t| CITY_WORDS.contains(&t.folded.as_str()))
+        };
         let governorate_of = |mention: &gazetteer::Mention| {
-            mention
-                .candidates
-                .iter()
-                .map(|&i| self.gazetteer.place(i))
+            let places = || mention.candidates.iter().map(|&i| self.gazetteer.place(i));
+            places()
                 .find(|p| p.kind == PlaceKind::Governorate)
+                .or_else(|| {
+                    let first = places().next()?;
+                    (called_a_city(mention)
+                        && matches!(first.kind, PlaceKind::Town | PlaceKind::Community)
+                        && places().all(|p| p.admin1 == first.admin1))
+                    .then_some(first)
+                })
                 .map(|p| p.admin1.as_str())
         };
         let said_to_be_a_province = |mention: &gazetteer::Mention| {
@@ -827,6 +864,8 @@ impl<'a> Extractor<'a> {
         // Damascus city lies inside Rural Damascus: naming one makes both likely.
         if context.contains(&"SY01") && !context.contains(&"SY03") {
             context.push("SY03");
+        } else if context.contains(&"SY03") && !context.contains(&"SY01") {
+            context.push("SY01");
         }
         // The governorate of a place that can lie in one only (reading its name as written, when
         // the gazetteer has it so). When the text names governorates, only places that several
@@ -935,23 +974,33 @@ impl<'a> Extractor<'a> {
                 .any(|&i| self.gazetteer.place(i).kind == PlaceKind::Governorate);
             // "Sghireh" in "Fikha Sghireh", "Amin" in "the Amin neighbourhood of Raqqa": a
             // known word inside a name the gazetteer lacks is no better than a fallback.
+            // "Hayyan fields", "Baath dam": a site named after a place, not the place.
+            let names_a_site = tokens
+                .get(mention.last)
+                .is_some_and(|t| SITE_WORDS.contains(&t.folded.as_str()));
             let fragment = part_of_unknown_name(text, tokens, taken, &mentions, mention)
                 || (best.kind != PlaceKind::Neighbourhood
                     && tokens
                         .get(mention.last)
                         .is_some_and(|t| NEIGHBOURHOOD_WORDS.contains(&t.folded.as_str())))
-                // "Hayyan fields", "Baath dam": a site named after a place, not the place.
-                || tokens
+                || names_a_site;
+            let settlement = best.kind > PlaceKind::Subdistrict && fits && !names_a_governorate;
+            let specific = settlement && !fragment;
+            // The site is near its place, which is closer to it than any region.
+            // A road leads away from its places ("the Ithriyah-Khanaser road"), so it is left out.
+            let near_a_site = settlement
+                && names_a_site
+                && !tokens
                     .get(mention.last)
-                    .is_some_and(|t| SITE_WORDS.contains(&t.folded.as_str()));
-            let specific =
-                best.kind > PlaceKind::Subdistrict && fits && !names_a_governorate && !fragment;
+                    .is_some_and(|t| ROUTE_WORDS.contains(&t.folded.as_str()))
+                && !part_of_unknown_name(text, tokens, taken, &mentions, mention);
             let Some(evidence) = evidence(text, tokens, mention.first, mention.last) else {
                 continue;
             };
             resolved.push(Resolved {
                 fits,
                 specific,
+                near_a_site,
                 as_written: rank < mention.exact,
                 fragment,
                 level: match best.kind {
@@ -975,6 +1024,7 @@ impl<'a> Extractor<'a> {
             .iter()
             .position(|r| r.specific && r.as_written)
             .or_else(|| resolved.iter().position(|r| r.specific))
+            .or_else(|| resolved.iter().position(|r| r.near_a_site))
             .or_else(|| {
                 // The finest region: "Shadadah district" over "the countryside of Hasakeh".
                 let whole = resolved.iter().filter(|r| r.fits && !r.fragment);

@@ -249,3 +249,60 @@ fn a_roadside_bomb_is_a_remote_explosive() {
     );
     assert_eq!(draft.weapon.expect("a weapon").value, "IED");
 }
+
+#[test]
+fn a_capitalised_direction_before_a_place_is_no_part_of_its_name() {
+    let (name, admin1, _, lon) =
+        place("Government troops advanced East Sokhneh and took a gas well in Homs.");
+    // Sokhneh, in the desert far east of Homs city.
+    assert!(lon > 38.5, "{name}");
+    assert_eq!(admin1, "SY04");
+}
+
+#[test]
+fn the_areas_of_damascus_are_places() {
+    let (name, admin1, lat, _) = place("Two fighters died on the Barzeh front overnight.");
+    assert_eq!((name.as_str(), admin1.as_str()), ("Burza", "SY01"));
+    assert!((lat - 33.55).abs() < 0.02);
+    // Naming Rural Damascus does not push the capital's areas out.
+    let (name, admin1, ..) = place("Rebels retook a dozen posts in Barza in Rural Damascus.");
+    assert_eq!((name.as_str(), admin1.as_str()), ("Burza", "SY01"));
+}
+
+#[test]
+fn a_site_named_after_a_village_stands_at_the_village_rather_than_the_governorate() {
+    let (name, ..) = place("Loyalist militias shelled positions near Kabani hills in Lattakia.");
+    assert_eq!(name, "Kabani");
+    // A road runs between places, so the governorate named stays the place.
+    let (_, admin1, ..) = place("Raiders cut the Ithriyah-Khanaser road in the east of Hama.");
+    assert_eq!(admin1, "SY05");
+}
+
+#[test]
+fn a_quarter_named_in_a_city_lies_in_that_city() {
+    // Joura is also a Damascus neighbourhood; the city named beside it says which.
+    let (_, admin1, ..) =
+        place("IS gunmen slipped into the Al-Joura neighborhood in Deir-ez-Zor city at dawn.");
+    assert_eq!(admin1, "SY09");
+}
+
+#[test]
+fn a_governorate_spelt_with_few_consonants_still_sets_the_context() {
+    let (_, admin1, ..) = place("Tribal fighters won back Tall Saad in Al-Suwaidaa on Sunday.");
+    assert_eq!(admin1, "SY13");
+}
+
+#[test]
+fn the_words_before_brigade_name_a_unit_not_a_place() {
+    let draft = draft("Troops fought the Shuhada al-Qaryatayn Brigade in Rural Damascus.");
+    let places: Vec<String> = draft
+        .location
+        .iter()
+        .chain(&draft.other_places)
+        .map(|l| l.value.name.clone())
+        .collect();
+    assert!(
+        !places.iter().any(|p| p.starts_with("Shuhada")),
+        "{places:?}"
+    );
+}
