@@ -534,6 +534,9 @@ struct Bearing {
     lon: f64,
     north: f64,
     east: f64,
+    /// Where the direction starts when it is said as "north of X", of a place near X, rather
+    /// than of X's countryside.
+    close: Option<usize>,
 }
 
 impl Bearing {
@@ -553,6 +556,10 @@ impl Bearing {
         distance > 0.03 && (north * self.north + east * self.east) / (distance * length) >= 0.5
     }
 }
+
+/// How far, in degrees of latitude (about 110 km each), a place said to be "north of X" may
+/// lie from X.
+const FAR_FROM_LANDMARK: f64 = 0.5;
 
 /// A place mention resolved to its best reading.
 struct Resolved {
@@ -972,28 +979,40 @@ impl<'a> Extractor<'a> {
                 .candidates
                 .iter()
                 .any(|&i| self.gazetteer.place(i).kind == PlaceKind::Governorate);
-            // "Sghireh" in "Fikha Sghireh", "Amin" in "the Amin neighbourhood of Raqqa": a
-            // known word inside a name the gazetteer lacks is no better than a fallback.
             // "Hayyan fields", "Baath dam": a site named after a place, not the place.
             let names_a_site = tokens
                 .get(mention.last)
                 .is_some_and(|t| SITE_WORDS.contains(&t.folded.as_str()));
-            let fragment = part_of_unknown_name(text, tokens, taken, &mentions, mention)
+            // "Bir Dumayni north of Deir-ez-Zor": a reading far from the place it is said to be
+            // near is a namesake of some village the gazetteer lacks.
+            let far_from_its_landmark = bearings.iter().any(|b| {
+                b.close.is_some_and(|start| {
+                    (mention.last..=mention.last + 2).contains(&start)
+                        && b.distance_to(best) > FAR_FROM_LANDMARK
+                })
+            });
+            let inside_unknown_name = part_of_unknown_name(text, tokens, taken, &mentions, mention);
+            // "Sghireh" in "Fikha Sghireh", "Amin" in "the Amin neighbourhood of Raqqa": a
+            // known word inside a name the gazetteer lacks is no better than a fallback; nor is
+            // a site's namesake, or a reading far from its landmark.
+            let fragment = inside_unknown_name
                 || (best.kind != PlaceKind::Neighbourhood
                     && tokens
                         .get(mention.last)
                         .is_some_and(|t| NEIGHBOURHOOD_WORDS.contains(&t.folded.as_str())))
-                || names_a_site;
+                || names_a_site
+                || far_from_its_landmark;
             let settlement = best.kind > PlaceKind::Subdistrict && fits && !names_a_governorate;
             let specific = settlement && !fragment;
-            // The site is near its place, which is closer to it than any region.
-            // A road leads away from its places ("the Ithriyah-Khanaser road"), so it is left out.
+            // The site is near its place, which is closer to it than any region. A road leads
+            // away from its places ("the Ithriyah-Khanaser road"), so it is left out.
             let near_a_site = settlement
                 && names_a_site
                 && !tokens
                     .get(mention.last)
                     .is_some_and(|t| ROUTE_WORDS.contains(&t.folded.as_str()))
-                && !part_of_unknown_name(text, tokens, taken, &mentions, mention);
+                && !inside_unknown_name
+                && !far_from_its_landmark;
             let Some(evidence) = evidence(text, tokens, mention.first, mention.last) else {
                 continue;
             };
@@ -1074,12 +1093,45 @@ impl<'a> Extractor<'a> {
             else {
                 continue;
             };
+            // "north of Raqqa" (through an article, or "شمال الرقة") rather than "the northern
+            // countryside of Raqqa": where the direction starts.
+            let mut name_start = mention.first;
+            if name_start > 0 && text::is_article(&tokens[name_start - 1].folded) {
+                name_start -= 1;
+            }
+            let close = if name_start >= 2
+                && tokens[name_start - 1].folded == "of"
+                && direction_at(name_start - 2).is_some()
+            {
+                Some(name_start - 2)
+            } else if name_start >= 1
+                && tokens[name_start - 1].arabic
+                && direction_at(name_start - 1).is_some()
+            {
+                Some(name_start - 1)
+            } else {
+                None
+            };
+            // "east of Aleppo" may mean far out in the governorate: only a town or village
+            // the text steers by says the place is near it.
+            let names_a_governorate = mention
+                .candidates
+                .iter()
+                .any(|&i| self.gazetteer.place(i).kind == PlaceKind::Governorate);
+            // "south east of": the phrase starts at its first direction word.
+            let close = close.filter(|_| !names_a_governorate).map(|mut start| {
+                while start > 0 && direction_at(start - 1).is_some() {
+                    start -= 1;
+                }
+                start
+            });
             bearings.push(Bearing {
                 mention: index,
                 lat: from.lat,
                 lon: from.lon,
                 north,
                 east,
+                close,
             });
         }
         bearings

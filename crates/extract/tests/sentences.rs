@@ -306,3 +306,10 @@ fn the_words_before_brigade_name_a_unit_not_a_place() {
         "{places:?}"
     );
 }
+
+#[test]
+fn a_village_said_to_lie_off_a_town_is_not_a_namesake_far_away() {
+    // The only Jadeen the gazetteer knows is in Idleb, far from Tabqa: the town is the place.
+    let (name, admin1, ..) = place("SDF fighters took Jadeen south east of Tabqa on Monday.");
+    assert_eq!((name.as_str(), admin1.as_str()), ("Tabqa", "SY11"));
+}
