@@ -485,6 +485,7 @@ fn part_of_unknown_name(
             && !NOT_NAME_WORDS.contains(&token.folded.as_str())
             && !dates::DAYS_AND_MONTHS.contains(&token.folded.as_str())
             && direction(&token.folded).is_none()
+            && !SITE_WORDS.contains(&token.folded.as_str())
             && !mentions.iter().any(|m| (m.first..m.last).contains(&index))
     };
     // Before: "Fikha Sghireh", "Qasr al-Hayr" read backwards.
