@@ -316,3 +316,12 @@ fn a_village_said_to_lie_off_a_town_is_not_a_namesake_far_away() {
     let (name, admin1, ..) = place("SDF fighters took Jadeen south east of Tabqa on Monday.");
     assert_eq!((name.as_str(), admin1.as_str()), ("Tabqa", "SY11"));
 }
+
+#[test]
+fn neighbouring_countries_are_not_villages() {
+    // Turkeia is a village in Ar-Raqqa; Turkey is the country backing the troops.
+    let draft = draft("Regime forces clashed with Turkey-backed troops south of al-Bab.");
+    let location = draft.location.expect("a place").value;
+    assert_eq!(location.admin1_pcode, "SY02", "{}", location.name);
+    assert!(draft.other_places.is_empty());
+}
