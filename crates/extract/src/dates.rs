@@ -112,8 +112,22 @@ fn year_or(reference: NaiveDate, year: Option<u32>) -> i32 {
         .unwrap_or(reference.year())
 }
 
-/// A date without a year is the latest such date not after the reference.
-fn without_year(reference: NaiveDate, month: u32, day: u32) -> Option<NaiveDate> {
+/// A date without a year is the latest such date not after the reference; with its weekday
+/// ("Friday 9 June"), the latest one that fell on that day, within the last ten years.
+fn without_year(
+    reference: NaiveDate,
+    month: u32,
+    day: u32,
+    weekday: Option<Weekday>,
+) -> Option<NaiveDate> {
+    if let Some(weekday) = weekday {
+        let on_that_day = (0..=10)
+            .filter_map(|back| NaiveDate::from_ymd_opt(reference.year() - back, month, day))
+            .find(|date| *date <= reference && date.weekday() == weekday);
+        if on_that_day.is_some() {
+            return on_that_day;
+        }
+    }
     let this_year = NaiveDate::from_ymd_opt(reference.year(), month, day)?;
     if this_year <= reference {
         Some(this_year)
@@ -138,6 +152,8 @@ pub fn find(tokens: &[Token], text: &str, reference: NaiveDate) -> Option<FoundD
 
 fn explicit_at(tokens: &[Token], text: &str, i: usize, reference: NaiveDate) -> Option<FoundDate> {
     let day_first = number(tokens.get(i));
+    // "Friday 9 June", "Friday, June 9": the weekday just before the date.
+    let weekday_before = i.checked_sub(1).and_then(|k| weekday(&tokens[k].folded));
     // 2016-03-05 and 5/3/2016 (day first, as written in Syria and by ACLED).
     if let Some(first) = day_first {
         let (a, b) = (tokens.get(i + 1), tokens.get(i + 2));
@@ -182,11 +198,15 @@ fn explicit_at(tokens: &[Token], text: &str, i: usize, reference: NaiveDate) -> 
                 // "5 May": may as a month only after a day number.
                 (tokens.get(i + 1 + of).map(|t| t.folded.as_str()) == Some("may")).then_some((5, 1))
             }) {
-                let width = width + of;
+                // "12 شباط/فبراير 2016": the Levantine and the Egyptian name of one month.
+                let paired = month_at(tokens, i + 1 + of + width)
+                    .filter(|(other, _)| *other == m)
+                    .map_or(0, |(_, w)| w);
+                let width = width + of + paired;
                 let year = number(tokens.get(i + 1 + width)).filter(|y| *y >= 1990);
                 let date = match year {
                     Some(y) => NaiveDate::from_ymd_opt(year_or(reference, Some(y)), m, first),
-                    None => without_year(reference, m, first),
+                    None => without_year(reference, m, first, weekday_before),
                 };
                 if let Some(date) = date {
                     let last = i + 1 + width + usize::from(year.is_some());
@@ -209,7 +229,7 @@ fn explicit_at(tokens: &[Token], text: &str, i: usize, reference: NaiveDate) -> 
                 let year = number(tokens.get(i + width + 1)).filter(|y| *y >= 1990);
                 let date = match year {
                     Some(y) => NaiveDate::from_ymd_opt(year_or(reference, Some(y)), m, day),
-                    None => without_year(reference, m, day),
+                    None => without_year(reference, m, day, weekday_before),
                 };
                 if let Some(date) = date {
                     let last = i + width + 1 + usize::from(year.is_some());
@@ -316,6 +336,13 @@ mod tests {
             "without a year: the last one"
         );
         assert_eq!(day("On 3 May 2016 troops may move"), "2016-05-03");
+        // Without a year, the weekday tells which year: 9 June fell on a Friday in 2017, and
+        // 12 December on a Saturday in 2015 but on a Wednesday in 2012.
+        assert_eq!(
+            date("On Friday 9 June, warplanes struck", "2021-06-28").map(|(d, _)| d),
+            Some("2017-06-09".into())
+        );
+        assert_eq!(day("On Wednesday, December 12, shelling"), "2012-12-12");
         assert_eq!(
             date("During March 2016 the town was besieged", "2016-04-02"),
             Some(("2016-03-01".into(), 3))
@@ -328,6 +355,9 @@ mod tests {
         assert_eq!(day("في 5 مارس 2016 قصف"), "2016-03-05");
         assert_eq!(day("بتاريخ 3 كانون الثاني 2016"), "2016-01-03");
         assert_eq!(day("بتاريخ 3 تشرين الأول"), "2015-10-03");
+        // The Levantine and Egyptian names of the month side by side, as the press writes them.
+        assert_eq!(day("في 12 شباط/فبراير 2014 قصف"), "2014-02-12");
+        assert_eq!(day("في 3 كانون الثاني/يناير 2015"), "2015-01-03");
     }
 
     #[test]
