@@ -114,7 +114,12 @@ const SUB_EVENTS: &[(&str, &[Cue])] = &[
             &["bombed"],
             &["غاره"],
             &["غارات"],
+            &["غارتين"],
             &["الطيران"],
+            &["طايرات"],
+            &["طايره", "مسيره"],
+            &["مسيره"],
+            &["قصف", "جوي"],
             &["برميل"],
             &["براميل"],
         ],
@@ -134,8 +139,12 @@ const SUB_EVENTS: &[(&str, &[Cue])] = &[
             &["shells"],
             &["قصف"],
             &["قصفت"],
-            &["قذائف"],
+            &["قذايف"],
+            &["قذيفه"],
             &["صواريخ"],
+            &["صاروخ"],
+            &["مدفعي"],
+            &["مدفعيه"],
         ],
     ),
     (
@@ -159,7 +168,9 @@ const SUB_EVENTS: &[(&str, &[Cue])] = &[
             &["arrests"],
             &["detained"],
             &["اعتقال"],
+            &["اعتقالات"],
             &["اعتقل"],
+            &["اعتقلت"],
         ],
     ),
     (
@@ -181,7 +192,11 @@ const SUB_EVENTS: &[(&str, &[Cue])] = &[
             &["demonstration"],
             &["demonstrators"],
             &["مظاهره"],
+            &["مظاهرات"],
             &["تظاهر"],
+            &["وقفه", "احتجاجيه"],
+            &["احتجاج"],
+            &["احتجاجات"],
         ],
     ),
 ];
@@ -253,11 +268,37 @@ pub struct Cued {
     pub last: usize,
 }
 
+/// Whether a folded word is the cue word, also with the Arabic letters written on its front: a
+/// conjunction (و، ف), a preposition (ب، ل، ك) and the article (بالقصف، وغارات، الغارات).
+fn is_word(cue_word: &str, word: &str) -> bool {
+    if cue_word == word {
+        return true;
+    }
+    if !word.starts_with(crate::text::is_arabic) {
+        return false;
+    }
+    let mut rest = word;
+    for letters in [&["و", "ف"][..], &["ب", "ل", "ك"], &["ال"]] {
+        if let Some(shorter) = letters.iter().find_map(|l| rest.strip_prefix(l))
+            && shorter.chars().count() >= 3
+        {
+            rest = shorter;
+            if rest == cue_word {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 fn find_cue(tokens: &[Token], cues: &[Cue]) -> Option<(usize, usize)> {
     for (i, _) in tokens.iter().enumerate() {
         for cue in cues {
             if tokens.len() - i >= cue.len()
-                && cue.iter().zip(&tokens[i..]).all(|(w, t)| *w == t.folded)
+                && cue
+                    .iter()
+                    .zip(&tokens[i..])
+                    .all(|(w, t)| is_word(w, &t.folded))
             {
                 return Some((i, i + cue.len()));
             }
@@ -372,9 +413,14 @@ const KILL_WORDS: &[&str] = &[
     "bodies",
     "lives",
     "مقتل",
-    "قتلى",
+    "قتلي",
     "قتيل",
+    "قتيلا",
     "قتل",
+    "قتلوا",
+    "استشهاد",
+    "شهيد",
+    "شهيدا",
     "مصرع",
     "ضحايا",
     "شهداء",
@@ -455,13 +501,9 @@ const PERSON_WORDS: &[&str] = &[
     "lieutenant",
 ];
 
-/// A word for death, also with the Arabic "and" written on it (ومقتل).
+/// A word for death, also with Arabic letters written on it (ومقتل).
 fn is_kill_word(word: &str) -> bool {
-    KILL_WORDS.contains(&word)
-        || ["و", "ف"].iter().any(|and| {
-            word.strip_prefix(and)
-                .is_some_and(|rest| KILL_WORDS.contains(&rest))
-        })
+    KILL_WORDS.iter().any(|kill| is_word(kill, word))
 }
 
 fn killed_in_words(words: &[&str]) -> Option<Killed> {
@@ -518,11 +560,19 @@ fn killed_in_words(words: &[&str]) -> Option<Killed> {
                 figures.push((j, n));
             }
         }
-        // Figures after "killing"/"killed": "killing 4 fighters", "the killing of one".
+        // Figures after "killing"/"killed": "killing 4 fighters", "the killing of one",
+        // "killing 5 to 7" and "القتلى: 5–7" (the dash is no token).
         if figures.is_empty() {
             for (j, w) in words.iter().enumerate().skip(k + 1).take(3) {
                 if let Some(n) = count_word(w) {
                     figures.push((j, n));
+                    let upper = match words.get(j + 1) {
+                        Some(&("to" | "or" | "الى")) => j + 2,
+                        _ => j + 1,
+                    };
+                    if let Some(m) = words.get(upper).and_then(|w| count_word(w)) {
+                        figures.push((upper, m));
+                    }
                     break;
                 }
             }
@@ -541,7 +591,8 @@ fn killed_in_words(words: &[&str]) -> Option<Killed> {
             && words[figures[0].0 + 1..figures[1].0]
                 .iter()
                 .all(|w| matches!(*w, "to" | "and" | "or" | "الى" | "و"))
-            && (figures[1].0 == figures[0].0 + 2
+            // "5 to 7", "5–7" (the dash is no token) or "between 5 and 7".
+            && (figures[1].0 <= figures[0].0 + 2
                 || words.get(figures[0].0.wrapping_sub(1)) == Some(&"between"));
         let (min, max) = if is_range {
             let (a, b) = (figures[0].1, figures[1].1);
@@ -614,6 +665,12 @@ mod tests {
         assert_eq!(killed_in("dozens of fighters killed"), Some((12, 12)));
         assert_eq!(killed_in("Unknown fatalities coded as 10."), Some((10, 10)));
         assert_eq!(killed_in("مقتل 4 مدنيين في قصف"), Some((4, 4)));
+        // Words for the dead with the article or a preposition written on them, and martyrdom.
+        assert_eq!(killed_in("سقوط 4 قتلى جراء القصف"), Some((4, 4)));
+        assert_eq!(killed_in("استشهاد 6 مدنيين بينهم طفلان"), Some((6, 6)));
+        assert_eq!(killed_in("عدد القتلى: 5–7"), Some((5, 7)));
+        assert_eq!(killed_in("5-7 fighters were killed"), Some((5, 7)));
+        assert_eq!(killed_in("the shelling killed 2 to 4 people"), Some((2, 4)));
         assert_eq!(killed_in("Clashes in Douma."), None);
         assert!(
             killed(&tokenize("two civilians were killed"))
@@ -646,6 +703,23 @@ mod tests {
         );
         assert_eq!(
             sub_event_of("قصفت قوات النظام البلدة"),
+            Some("Shelling/artillery/missile attack")
+        );
+        // Cues with the letters Arabic writes on a word's front: بقصف، بغارات، الطائرات.
+        assert_eq!(
+            sub_event_of("قتل 3 أشخاص بقصف مدفعي"),
+            Some("Shelling/artillery/missile attack")
+        );
+        assert_eq!(
+            sub_event_of("مقتل مدنيين بغارات على دوما"),
+            Some("Air/drone strike")
+        );
+        assert_eq!(
+            sub_event_of("قصفت الطائرات الروسية البلدة"),
+            Some("Air/drone strike")
+        );
+        assert_eq!(
+            sub_event_of("سقطت قذائف على الحي"),
             Some("Shelling/artillery/missile attack")
         );
         assert_eq!(

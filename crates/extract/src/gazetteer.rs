@@ -717,6 +717,19 @@ const NOT_PLACES: &[&str] = &[
     "محافظه",
     "مخيم",
     "مدينة",
+    // Arabic words that village names share, folded: a preposition (على), directions, and
+    // words for the victims, the air force and buildings.
+    "علي",
+    "غرب",
+    "الشمالي",
+    "الجنوبي",
+    "الشرقي",
+    "الغربي",
+    "الحربي",
+    "الكرديه",
+    "شهداء",
+    "مدرسه",
+    "مسجد",
 ];
 
 /// Words that begin many place names (hill, monastery, spring, village, mountain...).
@@ -1033,7 +1046,9 @@ impl Gazetteer {
                 "ADM2" => PlaceKind::District,
                 _ => PlaceKind::Subdistrict,
             };
-            let alias_list = other_names(field(&record, aliases));
+            let mut alias_list = other_names(field(&record, aliases));
+            // "مركز الشدادي", the sub-district around a district's seat, is named by its town.
+            alias_list.extend(field(&record, name_ar).strip_prefix("مركز "));
             let place = Place {
                 name: field(&record, name).to_owned(),
                 name_ar: field(&record, name_ar).to_owned(),

@@ -325,3 +325,13 @@ fn neighbouring_countries_are_not_villages() {
     assert_eq!(location.admin1_pcode, "SY02", "{}", location.name);
     assert!(draft.other_places.is_empty());
 }
+
+#[test]
+fn an_arabic_report_names_its_town_by_the_town_not_its_sub_district() {
+    // The sub-district "مركز الشدادي" is named by its town, and "على" (on) is no village Ali.
+    let draft = draft("قصف جوي على مدينة الشدادي");
+    let location = draft.location.expect("a place").value;
+    assert_eq!(location.admin1_pcode, "SY08", "{}", location.name);
+    assert!(draft.other_places.is_empty());
+    assert_eq!(draft.sub_event_type.unwrap().value, "Air/drone strike");
+}
