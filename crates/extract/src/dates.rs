@@ -44,6 +44,11 @@ pub const DAYS_AND_MONTHS: [&str; 18] = [
     "december",
 ];
 
+/// Whether the folded word names a month ("may" aside, which is also a verb).
+pub(crate) fn is_month_word(word: &str) -> bool {
+    word != "may" && month(word).is_some()
+}
+
 fn month(word: &str) -> Option<u32> {
     Some(match word {
         "january" | "jan" | "يناير" | "كانون" => 1,

@@ -1,5 +1,6 @@
 //! The ACLED event and sub-event type, the weapon, and the casualties, from cue words.
 
+use crate::dates;
 use crate::text::Token;
 
 /// A cue: folded words that must appear in a row.
@@ -364,6 +365,45 @@ pub struct Killed {
     pub civilian: bool,
 }
 
+/// Words after a number that make it a measure of time, age or distance, not of people.
+const MEASURE_WORDS: &[&str] = &[
+    "day",
+    "days",
+    "hour",
+    "hours",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "km",
+    "kilometres",
+    "kilometers",
+    "metres",
+    "meters",
+    "mm",
+    "minutes",
+    "يوم",
+    "ايام",
+    "ساعه",
+    "ساعات",
+    "كم",
+];
+
+/// The number of people the word at `j` counts, unless it is part of a date ("5 March 2020",
+/// "March 5") or a measure ("five days later", "a 23-year old").
+fn count_at(words: &[&str], j: usize) -> Option<u32> {
+    let n = count_word(words[j])?;
+    let next = words.get(j + 1).copied().unwrap_or("");
+    let before = j.checked_sub(1).map_or("", |i| words[i]);
+    let in_a_date = (1900..=2100).contains(&n)
+        || dates::is_month_word(next)
+        || next == "may"
+        || dates::is_month_word(before);
+    (!in_a_date && !MEASURE_WORDS.contains(&next)).then_some(n)
+}
+
 fn count_word(word: &str) -> Option<u32> {
     if let Ok(n) = word.parse::<u32>() {
         return (n < 100_000).then_some(n);
@@ -499,6 +539,19 @@ const PERSON_WORDS: &[&str] = &[
     "colonel",
     "general",
     "lieutenant",
+    "staff",
+    "staffer",
+    "worker",
+    "driver",
+    "employee",
+    "nurse",
+    "paramedic",
+    "teacher",
+    "resident",
+    "shepherd",
+    "farmer",
+    "policeman",
+    "judge",
 ];
 
 /// A word for death, also with Arabic letters written on it (ومقتل).
@@ -526,7 +579,7 @@ fn killed_in_words(words: &[&str]) -> Option<Killed> {
         if !is_kill_word(word) {
             continue;
         }
-        let window_start = k.saturating_sub(7);
+        let window_start = k.saturating_sub(9);
         let civilian = words[window_start..(k + 4).min(words.len())]
             .iter()
             .any(|w| CIVILIAN_WORDS.contains(w));
@@ -554,23 +607,43 @@ fn killed_in_words(words: &[&str]) -> Option<Killed> {
                     .iter()
                     .take(3)
                     .any(|n| PERSON_WORDS.contains(n));
-            if let Some(n) = count_word(w)
+            if let Some(n) = count_at(words, j)
                 && (!matches!(*w, "a" | "an" | "some") || j + 1 == k || one_person)
             {
                 figures.push((j, n));
             }
         }
+        // One person: "a volunteer was shot and killed", "he died of his wounds".
+        let before = &words[k.saturating_sub(3)..k];
+        if figures.is_empty()
+            && ((before.contains(&"was") && !before.contains(&"were"))
+                || matches!(words.get(k.wrapping_sub(1)), Some(&("he" | "she"))))
+        {
+            figures.push((k - 1, 1));
+        }
         // Figures after "killing"/"killed": "killing 4 fighters", "the killing of one",
-        // "killing 5 to 7" and "القتلى: 5–7" (the dash is no token).
+        // "killing 5 to 7" and "القتلى: 5–7" (the dash is no token); "a" or "an" only before
+        // a person ("killed when a mortar hit" counts no one).
         if figures.is_empty() {
-            for (j, w) in words.iter().enumerate().skip(k + 1).take(3) {
-                if let Some(n) = count_word(w) {
+            for j in (k + 1..words.len()).take(3) {
+                let lone_article = matches!(words[j], "a" | "an")
+                    && !words[j + 1..]
+                        .iter()
+                        .take(3)
+                        .any(|n| PERSON_WORDS.contains(n));
+                if lone_article {
+                    continue;
+                }
+                if let Some(n) = count_at(words, j) {
                     figures.push((j, n));
                     let upper = match words.get(j + 1) {
                         Some(&("to" | "or" | "الى")) => j + 2,
                         _ => j + 1,
                     };
-                    if let Some(m) = words.get(upper).and_then(|w| count_word(w)) {
+                    if let Some(m) = (upper < words.len())
+                        .then(|| count_at(words, upper))
+                        .flatten()
+                    {
                         figures.push((upper, m));
                     }
                     break;
@@ -670,6 +743,29 @@ mod tests {
         assert_eq!(killed_in("استشهاد 6 مدنيين بينهم طفلان"), Some((6, 6)));
         assert_eq!(killed_in("عدد القتلى: 5–7"), Some((5, 7)));
         assert_eq!(killed_in("5-7 fighters were killed"), Some((5, 7)));
+        // The day, the year and measures of time or age are no counts of the dead.
+        assert_eq!(
+            killed_in("On 5 March 2020, regime forces killed 2 civilians in Ariha."),
+            Some((2, 2))
+        );
+        assert_eq!(killed_in("On March 5, 2020 a fighter died"), Some((1, 1)));
+        assert_eq!(
+            killed_in("A 23-year old medic was killed in Idlib"),
+            Some((1, 1))
+        );
+        assert_eq!(
+            killed_in("He was wounded and died five days later"),
+            Some((1, 1))
+        );
+        // One person by the verb; no one by an article before a weapon.
+        assert_eq!(
+            killed_in("A Red Crescent volunteer was shot and killed"),
+            Some((1, 1))
+        );
+        assert_eq!(
+            killed_in("Two aid workers of the local relief branch were killed when a shell hit"),
+            Some((2, 2))
+        );
         assert_eq!(killed_in("the shelling killed 2 to 4 people"), Some((2, 4)));
         assert_eq!(killed_in("Clashes in Douma."), None);
         assert!(
