@@ -215,6 +215,16 @@ const WEAPONS: &[(&str, &[Cue])] = &[
     ),
     ("chemical", &[&["chemical"], &["chlorine"], &["sarin"]]),
     (
+        "drone",
+        &[
+            &["drone"],
+            &["drones"],
+            &["uav"],
+            &["طايره", "مسيره"],
+            &["مسيره"],
+        ],
+    ),
+    (
         "air strike",
         &[
             &["air", "strike"],
@@ -317,6 +327,41 @@ fn first_of(tokens: &[Token], table: &[(&'static str, &[Cue])]) -> Option<Cued> 
 /// The sub-event type; territory changes come back as `territory` for the caller to resolve.
 pub fn sub_event(tokens: &[Token]) -> Option<Cued> {
     first_of(tokens, SUB_EVENTS)
+}
+
+/// Cues of violence done to people: killing, shooting, assault.
+const ATTACK: &[(&str, &[Cue])] = &[(
+    "Attack",
+    &[
+        &["shot"],
+        &["shooting"],
+        &["opened", "fire"],
+        &["gunned", "down"],
+        &["assassinated"],
+        &["assassination"],
+        &["executed"],
+        &["execution"],
+        &["stabbed"],
+        &["beheaded"],
+        &["tortured"],
+        &["beaten"],
+        &["attacked"],
+        &["attack"],
+        &["killed"],
+        &["killing"],
+        &["murdered"],
+        &["اغتيال"],
+        &["اعدام"],
+        &["اعدم"],
+        &["قتل"],
+        &["مقتل"],
+        &["هاجم"],
+    ],
+)];
+
+/// An attack, when the text says one was done to people (the caller checks who the target is).
+pub fn attack(tokens: &[Token]) -> Option<Cued> {
+    first_of(tokens, ATTACK)
 }
 
 /// Whether a cue is the territory marker.

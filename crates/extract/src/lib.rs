@@ -666,6 +666,32 @@ impl<'a> Extractor<'a> {
                 confidence: 0.7,
             }
         });
+        // One armed party (or an unnamed one) acting on civilians, by a killing, a shooting or
+        // an assault, and no clash named: an attack on civilians rather than a clash.
+        let armed_parties = actors
+            .iter()
+            .filter(|a| a.actor.as_deref() != Some("civilians"))
+            .count();
+        let civilians_targeted = actors
+            .iter()
+            .any(|a| a.role == "actor2" && a.actor.as_deref() == Some("civilians"));
+        let only_an_attack_said = sub_event.as_ref().is_none_or(|s| {
+            s.value == "Armed clash"
+                && s.evidence.as_ref().is_some_and(|e| {
+                    matches!(e.text.to_lowercase().as_str(), "attack" | "attacked")
+                })
+        });
+        let sub_event = if civilians_targeted && armed_parties <= 1 && only_an_attack_said {
+            events::attack(&tokens)
+                .map(|cued| Field {
+                    value: cued.value.to_owned(),
+                    evidence: evidence(text, &tokens, cued.first, cued.last),
+                    confidence: 0.6,
+                })
+                .or(sub_event)
+        } else {
+            sub_event
+        };
         // Two armed parties on opposite sides and no other cue: a clash.
         let sub_event = sub_event.or_else(|| {
             let parties = actors.iter().filter(|a| a.role != "associated").count();

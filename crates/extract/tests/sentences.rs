@@ -335,3 +335,26 @@ fn an_arabic_report_names_its_town_by_the_town_not_its_sub_district() {
     assert!(draft.other_places.is_empty());
     assert_eq!(draft.sub_event_type.unwrap().value, "Air/drone strike");
 }
+
+#[test]
+fn a_killing_of_civilians_by_one_party_is_an_attack() {
+    let attack = draft("On 5 March 2020, unidentified gunmen shot and killed a civilian in Tafas.");
+    assert_eq!(attack.sub_event_type.unwrap().value, "Attack");
+    assert_eq!(
+        attack.event_type.unwrap().value,
+        "Violence against civilians"
+    );
+    assert_eq!(attack.fatalities.unwrap().value.killed_min, 1);
+    // Civilians killed in a clash between two parties leave it a clash.
+    let clash =
+        draft("Regime forces fought rebels in Talbiseh; a civilian was killed by the shelling.");
+    assert_eq!(clash.sub_event_type.unwrap().value, "Armed clash");
+}
+
+#[test]
+fn a_drone_strike_names_its_weapon_and_its_party() {
+    let draft = draft("On 14 March 2020, a Russian drone struck a motorbike near Idleb city.");
+    assert_eq!(draft.sub_event_type.unwrap().value, "Air/drone strike");
+    assert_eq!(draft.weapon.unwrap().value, "drone");
+    assert_eq!(draft.actors[0].actor.as_deref(), Some("russia"));
+}
