@@ -396,6 +396,8 @@ const PHRASES: &[(&str, &[&str])] = &[
             "turkish army forces",
             "military forces of turkey",
             "turkish warplanes",
+            "turkish drone",
+            "turkish drones",
             "turkish artillery",
             "القوات التركيه",
             "الجيش التركي",

@@ -490,11 +490,13 @@ const KILL_WORDS: &[&str] = &[
     "killing",
     "succumbed",
     "dead",
+    "death",
     "deaths",
     "died",
     "fatalities",
     "fatality",
     "casualties",
+    "body",
     "bodies",
     "lives",
     "مقتل",
@@ -800,6 +802,14 @@ mod tests {
         );
         assert_eq!(
             killed_in("He was wounded and died five days later"),
+            Some((1, 1))
+        );
+        assert_eq!(
+            killed_in("a drone struck a car, resulting in the death of 3 fighters"),
+            Some((3, 3))
+        );
+        assert_eq!(
+            killed_in("the body of a man was found with gunshot wounds"),
             Some((1, 1))
         );
         // One person by the verb; no one by an article before a weapon.
