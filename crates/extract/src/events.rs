@@ -442,7 +442,21 @@ fn count_at(words: &[&str], j: usize) -> Option<u32> {
     let n = count_word(words[j])?;
     let next = words.get(j + 1).copied().unwrap_or("");
     let before = j.checked_sub(1).map_or("", |i| words[i]);
+    // A year within two numbers of it: "2016-02-26", "26/02/2016".
+    let is_year = |word: &str| {
+        word.parse::<u32>()
+            .is_ok_and(|y| (1900..=2100).contains(&y))
+    };
+    let is_number = |word: &str| word.bytes().all(|b| b.is_ascii_digit());
+    let in_a_numeric_date = (1..=2).any(|step| {
+        let around = [j.checked_sub(step), Some(j + step)];
+        around.into_iter().flatten().any(|i| {
+            words.get(i).is_some_and(|w| is_year(w))
+                && words[i.min(j)..=i.max(j)].iter().all(|w| is_number(w))
+        })
+    });
     let in_a_date = (1900..=2100).contains(&n)
+        || in_a_numeric_date
         || dates::is_month_word(next)
         || next == "may"
         || dates::is_month_word(before);
@@ -791,6 +805,10 @@ mod tests {
         assert_eq!(killed_in("عدد القتلى: 5–7"), Some((5, 7)));
         assert_eq!(killed_in("5-7 fighters were killed"), Some((5, 7)));
         // The day, the year and measures of time or age are no counts of the dead.
+        assert_eq!(
+            killed_in("Recorded on 2016-02-26 in Douma; civilians killed: 2"),
+            Some((2, 2))
+        );
         assert_eq!(
             killed_in("On 5 March 2020, regime forces killed 2 civilians in Ariha."),
             Some((2, 2))

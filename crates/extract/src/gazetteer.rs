@@ -717,9 +717,10 @@ const NOT_PLACES: &[&str] = &[
     "محافظه",
     "مخيم",
     "مدينة",
-    // Arabic words that village names share, folded: a preposition (على), directions, and
+    // Arabic words that village names share, folded: a preposition (على، عليه), directions, and
     // words for the victims, the air force and buildings.
     "علي",
+    "عليه",
     "غرب",
     "الشمالي",
     "الجنوبي",
@@ -734,9 +735,57 @@ const NOT_PLACES: &[&str] = &[
 
 /// Words that begin many place names (hill, monastery, spring, village, mountain...).
 pub(crate) const NAME_OPENERS: &[&str] = &[
-    "tal", "tall", "tell", "deir", "dayr", "ain", "ayn", "ein", "kafr", "kfar", "jabal", "jebel",
-    "wadi", "bir", "khirbet", "khirbat", "umm", "um", "abu", "beit", "bayt", "ras", "qasr",
-    "maarat", "marj", "mazraat", "hosh", "hawsh", "tel", "arab", "sheikh", "qalaat", "qalat",
+    "tal",
+    "tall",
+    "tell",
+    "deir",
+    "dayr",
+    "ain",
+    "ayn",
+    "ein",
+    "kafr",
+    "kfar",
+    "jabal",
+    "jebel",
+    "wadi",
+    "bir",
+    "khirbet",
+    "khirbat",
+    "umm",
+    "um",
+    "abu",
+    "beit",
+    "bayt",
+    "ras",
+    "qasr",
+    "maarat",
+    "marj",
+    "mazraat",
+    "hosh",
+    "hawsh",
+    "tel",
+    "arab",
+    "sheikh",
+    "qalaat",
+    "qalat",
+    "khan",
+    "كفر",
+    "تل",
+    "دير",
+    "عين",
+    "ام",
+    "ابو",
+    "بير",
+    "خربه",
+    "جبل",
+    "وادي",
+    "راس",
+    "قصر",
+    "مزرعه",
+    "حوش",
+    "خان",
+    "بيت",
+    "معره",
 ];
 
 /// Directions, which open phrases like "eastern Deir ez-Zor" and also some village names.
@@ -1419,7 +1468,7 @@ impl Gazetteer {
         // not the village Tall.
         if span.len() == 1
             && NAME_OPENERS.contains(&head.folded.as_str())
-            && next.is_some_and(|t| t.capital || text::is_article(&t.folded))
+            && next.is_some_and(|t| t.capital || t.arabic || text::is_article(&t.folded))
         {
             return None;
         }

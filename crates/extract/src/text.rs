@@ -27,6 +27,11 @@ pub fn is_arabic(c: char) -> bool {
     ('\u{0600}'..='\u{06FF}').contains(&c) || ('\u{0750}'..='\u{077F}').contains(&c)
 }
 
+/// Whether `c` is one of the Arabic presentation forms, the shapes a letter takes in a word.
+fn is_presentation_form(c: char) -> bool {
+    ('\u{FB50}'..='\u{FDFF}').contains(&c) || ('\u{FE70}'..='\u{FEFF}').contains(&c)
+}
+
 /// One Arabic letter in its normalised form, or `None` for marks that do not count.
 fn fold_arabic(c: char) -> Option<char> {
     match c {
@@ -48,7 +53,18 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut current: Option<Token> = None;
     let mut broken = false;
-    for (at, c) in text.char_indices() {
+    for (at, written) in text.char_indices() {
+        // Arabic presentation forms (ﺣﻠﺐ, from old fonts and PDFs) are the plain letters; a
+        // ligature (ﻻ) is two.
+        let mut plain = String::new();
+        if is_presentation_form(written) {
+            unicode_normalization::char::decompose_compatible(written, |d| {
+                if is_arabic(d) {
+                    plain.push(d);
+                }
+            });
+        }
+        let c = plain.chars().next().unwrap_or(written);
         let joins = matches!(c, '\'' | '’' | '‘' | 'ʿ' | 'ʾ' | '`');
         if c.is_alphanumeric()
             || (joins && current.is_some())
@@ -66,13 +82,15 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             if c.is_uppercase() && token.end > token.start {
                 token.acronym = true;
             }
-            token.end = at + c.len_utf8();
+            token.end = at + written.len_utf8();
             if joins {
                 continue;
             }
             if is_arabic(c) {
-                if let Some(folded) = fold_arabic(c) {
-                    token.folded.push(folded);
+                if plain.is_empty() {
+                    token.folded.extend(fold_arabic(c));
+                } else {
+                    token.folded.extend(plain.chars().filter_map(fold_arabic));
                 }
             } else {
                 for folded in deunicode::deunicode_char(c).unwrap_or("").chars() {
@@ -500,6 +518,15 @@ mod tests {
         assert_eq!(key("دَيْرُ الزُّوْرِ"), key("دير الزور"));
         assert_eq!(key("الرقة"), key("رقه"));
         assert_eq!(key("إدلب"), key("ادلب"));
+    }
+
+    #[test]
+    fn arabic_presentation_forms_read_as_the_plain_letters() {
+        let folded =
+            |text: &str| -> Vec<String> { tokenize(text).into_iter().map(|t| t.folded).collect() };
+        assert_eq!(folded("في ﺣﻠﺐ"), folded("في حلب"));
+        // The lam-alef ligature is two letters.
+        assert_eq!(folded("ﺍﻟﻼﺫﻗﻴﺔ"), folded("اللاذقية"));
     }
 
     #[test]
