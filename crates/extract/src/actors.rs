@@ -435,7 +435,9 @@ const UNIDENTIFIED: &[&str] = &[
     "unknown assailants",
     "gunmen",
     "مسلحين مجهولين",
+    "مسلحون مجهولون",
     "مجهولين",
+    "مجهولون",
 ];
 
 /// Armed groups the registry does not hold, named so that they still take their place as a

@@ -259,7 +259,13 @@ const WEAPONS: &[(&str, &[Cue])] = &[
     ("missile", &[&["missile"], &["missiles"]]),
     (
         "artillery",
-        &[&["artillery"], &["shelling"], &["shelled"], &["مدفعي"]],
+        &[
+            &["artillery"],
+            &["shelling"],
+            &["shelled"],
+            &["مدفعي"],
+            &["مدفعيه"],
+        ],
     ),
     ("sniper", &[&["sniper"], &["قناص"]]),
     (
@@ -351,6 +357,7 @@ const ATTACK: &[(&str, &[Cue])] = &[(
         &["killing"],
         &["murdered"],
         &["اغتيال"],
+        &["اغتال"],
         &["اعدام"],
         &["اعدم"],
         &["قتل"],
@@ -470,6 +477,9 @@ fn count_word(word: &str) -> Option<u32> {
     Some(match word {
         "a" | "an" | "one" | "single" | "واحد" => 1,
         "two" | "both" | "اثنين" | "اثنان" => 2,
+        // Arabic duals count two: "مقتل طفلين".
+        "طفلين" | "طفلان" | "شخصين" | "شخصان" | "عنصرين" | "عنصران" | "مدنيان" | "رجلين"
+        | "امراتين" | "شابين" => 2,
         "three" | "ثلاثه" => 3,
         "four" | "اربعه" => 4,
         "five" | "خمسه" => 5,
@@ -801,6 +811,7 @@ mod tests {
         assert_eq!(killed_in("مقتل 4 مدنيين في قصف"), Some((4, 4)));
         // Words for the dead with the article or a preposition written on them, and martyrdom.
         assert_eq!(killed_in("سقوط 4 قتلى جراء القصف"), Some((4, 4)));
+        assert_eq!(killed_in("ما أسفر عن مقتل طفلين"), Some((2, 2)));
         assert_eq!(killed_in("استشهاد 6 مدنيين بينهم طفلان"), Some((6, 6)));
         assert_eq!(killed_in("عدد القتلى: 5–7"), Some((5, 7)));
         assert_eq!(killed_in("5-7 fighters were killed"), Some((5, 7)));

@@ -358,3 +358,20 @@ fn a_drone_strike_names_its_weapon_and_its_party() {
     assert_eq!(draft.weapon.unwrap().value, "drone");
     assert_eq!(draft.actors[0].actor.as_deref(), Some("russia"));
 }
+
+#[test]
+fn an_arabic_shelling_report_fills_every_field() {
+    let draft = draft(
+        "قصفت قوات النظام بالمدفعية الثقيلة بلدة كفرنبل بريف إدلب الجنوبي، ما أسفر عن مقتل طفلين",
+    );
+    let location = draft.location.expect("a place").value;
+    assert_eq!(location.admin1_pcode, "SY07", "{}", location.name);
+    assert!(location.name.starts_with("Kafr N"), "{}", location.name);
+    assert_eq!(
+        draft.sub_event_type.unwrap().value,
+        "Shelling/artillery/missile attack"
+    );
+    assert_eq!(draft.weapon.unwrap().value, "artillery");
+    assert_eq!(draft.fatalities.unwrap().value.killed_min, 2);
+    assert_eq!(draft.actors[0].actor.as_deref(), Some("gos"));
+}
