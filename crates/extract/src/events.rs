@@ -1,5 +1,7 @@
 //! The ACLED event and sub-event type, the weapon, and the casualties, from cue words.
 
+use truce_core::incident::{EventType, SubEventType};
+
 use crate::dates;
 use crate::text::Token;
 
@@ -97,6 +99,21 @@ const SUB_EVENTS: &[(&str, &[Cue])] = &[
         ],
     ),
     (
+        "Grenade",
+        &[&["grenade"], &["grenades"], &["قنبله", "يدويه"]],
+    ),
+    (
+        "Disrupted weapons use",
+        &[
+            &["intercepted"],
+            &["defused"],
+            &["dismantled"],
+            &["تفكيك"],
+            &["اسقاط"],
+            &["اعتراض"],
+        ],
+    ),
+    (
         "Air/drone strike",
         &[
             &["air", "strike"],
@@ -175,6 +192,10 @@ const SUB_EVENTS: &[(&str, &[Cue])] = &[
         ],
     ),
     (
+        "Sexual violence",
+        &[&["raped"], &["rape"], &["sexual", "violence"], &["اغتصاب"]],
+    ),
+    (
         "Abduction/forced disappearance",
         &[
             &["abducted"],
@@ -182,6 +203,27 @@ const SUB_EVENTS: &[(&str, &[Cue])] = &[
             &["abduction"],
             &["اختطاف"],
             &["خطف"],
+        ],
+    ),
+    (
+        "Violent demonstration",
+        &[
+            &["rioters"],
+            &["riot"],
+            &["rioting"],
+            &["violent", "demonstration"],
+            &["threw", "stones"],
+        ],
+    ),
+    (
+        "Protest with intervention",
+        &[
+            &["dispersed", "the", "protest"],
+            &["dispersed", "the", "demonstration"],
+            &["dispersed", "protesters"],
+            &["dispersed", "the", "protesters"],
+            &["tear", "gas"],
+            &["fired", "on", "protesters"],
         ],
     ),
     (
@@ -198,6 +240,54 @@ const SUB_EVENTS: &[(&str, &[Cue])] = &[
             &["وقفه", "احتجاجيه"],
             &["احتجاج"],
             &["احتجاجات"],
+        ],
+    ),
+    (
+        "Looting/property destruction",
+        &[
+            &["looted"],
+            &["looting"],
+            &["torched"],
+            &["demolished"],
+            &["bulldozed"],
+            &["set", "fire", "to"],
+            &["نهب"],
+            &["سرقه"],
+        ],
+    ),
+    (
+        "Agreement",
+        &[
+            &["agreement"],
+            &["reconciliation", "deal"],
+            &["signed"],
+            &["اتفاق"],
+            &["تسويه"],
+            &["مصالحه"],
+        ],
+    ),
+    (
+        "Non-violent transfer of territory",
+        &[&["handed", "over"], &["تسليم"]],
+    ),
+    (
+        "Headquarters or base established",
+        &[
+            &["established", "a", "base"],
+            &["established", "a", "military", "base"],
+            &["set", "up", "a", "base"],
+            &["established", "a", "new", "base"],
+            &["established", "a", "military", "point"],
+        ],
+    ),
+    (
+        "Change to group/activity",
+        &[
+            &["merged"],
+            &["merger"],
+            &["dissolved"],
+            &["announced", "the", "formation"],
+            &["اندماج"],
         ],
     ),
 ];
@@ -381,25 +471,12 @@ pub fn weapon(tokens: &[Token]) -> Option<Cued> {
     first_of(tokens, WEAPONS)
 }
 
-/// ACLED's event type of a sub-event type.
+/// ACLED's event type of a sub-event type, by the core's table ("Strategic developments" for
+/// a name it lacks).
 pub fn event_type_of(sub_event: &str) -> &'static str {
-    match sub_event {
-        "Armed clash" | "Government regains territory" | "Non-state actor overtakes territory" => {
-            "Battles"
-        }
-        "Air/drone strike"
-        | "Shelling/artillery/missile attack"
-        | "Remote explosive/landmine/IED"
-        | "Suicide bomb"
-        | "Chemical weapon"
-        | "Grenade" => "Explosions/Remote violence",
-        "Abduction/forced disappearance" | "Attack" | "Sexual violence" => {
-            "Violence against civilians"
-        }
-        "Peaceful protest" | "Protest with intervention" => "Protests",
-        "Aid obstruction" | "Attack on aid" => "Humanitarian access",
-        _ => "Strategic developments",
-    }
+    SubEventType::parse(sub_event)
+        .map_or(EventType::StrategicDevelopments, SubEventType::event_type)
+        .as_str()
 }
 
 /// Killed, as a range, with where the figure came from.
@@ -885,6 +962,28 @@ mod tests {
             sub_event_of("قصفت قوات النظام البلدة"),
             Some("Shelling/artillery/missile attack")
         );
+        // Sub-events beyond battles and strikes, as ACLED codes them in other years.
+        assert_eq!(
+            sub_event_of("Police used tear gas to disperse the crowd of protesters"),
+            Some("Protest with intervention")
+        );
+        assert_eq!(
+            sub_event_of("Air defences intercepted two missiles over the city"),
+            Some("Disrupted weapons use")
+        );
+        assert_eq!(
+            sub_event_of("A man threw a grenade at a checkpoint"),
+            Some("Grenade")
+        );
+        assert_eq!(
+            sub_event_of("Militiamen looted shops in the town"),
+            Some("Looting/property destruction")
+        );
+        assert_eq!(
+            sub_event_of("The two factions signed a reconciliation agreement"),
+            Some("Agreement")
+        );
+        assert_eq!(event_type_of("Violent demonstration"), "Riots");
         // Cues with the letters Arabic writes on a word's front: بقصف، بغارات، الطائرات.
         assert_eq!(
             sub_event_of("قتل 3 أشخاص بقصف مدفعي"),
