@@ -715,7 +715,7 @@ mod tests {
             [Some("sdf"), Some("isil")]
         );
         assert_eq!(
-            actors("الجهة المنسوبة: الجيش الروسي، التحالف بقيادة الولايات المتحدة"),
+            actors("شن الجيش الروسي والتحالف بقيادة الولايات المتحدة غارات"),
             [Some("russia"), Some("coalition")]
         );
         assert_eq!(actors("غارة جوية روسية على دوما"), [Some("russia")]);

@@ -911,7 +911,7 @@ mod tests {
             Some((1, 1))
         );
         assert_eq!(
-            killed_in("a drone struck a car, resulting in the death of 3 fighters"),
+            killed_in("the drone strike led to the death of 3 men"),
             Some((3, 3))
         );
         assert_eq!(

@@ -1010,7 +1010,7 @@ impl<'a> Extractor<'a> {
             let names_a_site = tokens
                 .get(mention.last)
                 .is_some_and(|t| SITE_WORDS.contains(&t.folded.as_str()));
-            // "Bir Dumayni north of Deir-ez-Zor": a reading far from the place it is said to be
+            // "Jadeen south east of Tabqa", where the only Jadeen is in Idleb: a reading far from the place it is said to be
             // near is a namesake of some village the gazetteer lacks.
             let far_from_its_landmark = bearings.iter().any(|b| {
                 b.close.is_some_and(|start| {

@@ -141,7 +141,11 @@ pub fn is_article(folded: &str) -> bool {
 /// A folded token without an attached article (`alraqqa`, `elhajar`, `الرقة`). A Latin `al` or
 /// `el` counts as the article only before a consonant, so that Aleppo and Elias keep theirs.
 fn strip_attached_article(folded: &str) -> &str {
-    if let Some(rest) = folded.strip_prefix("ال")
+    // The Arabic article, also behind a conjunction or preposition written on it (والتحالف،
+    // بالرقة، للنظام).
+    if let Some(rest) = ["وال", "بال", "فال", "كال", "لل", "ال"]
+        .iter()
+        .find_map(|article| folded.strip_prefix(article))
         && rest.chars().count() >= 2
     {
         return rest;

@@ -285,7 +285,7 @@ fn a_site_named_after_a_village_stands_at_the_village_rather_than_the_governorat
 fn a_quarter_named_in_a_city_lies_in_that_city() {
     // Joura is also a Damascus neighbourhood; the city named beside it says which.
     let (_, admin1, ..) =
-        place("IS gunmen slipped into the Al-Joura neighborhood in Deir-ez-Zor city at dawn.");
+        place("At dawn IS gunmen slipped into Joura, a quarter of Deir-ez-Zor city.");
     assert_eq!(admin1, "SY09");
 }
 
