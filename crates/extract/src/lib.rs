@@ -1002,16 +1002,13 @@ impl<'a> Extractor<'a> {
             let fits = context.is_empty() || context.contains(&best.admin1.as_str());
             // A city that gives its name to a governorate ("northern Hama", "Aleppo
             // countryside") usually stands for the region; a village named beside it is the place.
-            let names_a_governorate = mention
-                .candidates
-                .iter()
-                .any(|&i| self.gazetteer.place(i).kind == PlaceKind::Governorate);
+            let names_a_governorate = self.names_a_governorate(mention);
             // "Hayyan fields", "Baath dam": a site named after a place, not the place.
             let names_a_site = tokens
                 .get(mention.last)
                 .is_some_and(|t| SITE_WORDS.contains(&t.folded.as_str()));
-            // "Jadeen south east of Tabqa", where the only Jadeen is in Idleb: a reading far from the place it is said to be
-            // near is a namesake of some village the gazetteer lacks.
+            // "Jadeen south east of Tabqa", where the only Jadeen is in Idleb: a reading far from
+            // the place it is said to be near is a namesake of some village the gazetteer lacks.
             let far_from_its_landmark = bearings.iter().any(|b| {
                 b.close.is_some_and(|start| {
                     (mention.last..=mention.last + 2).contains(&start)
@@ -1141,10 +1138,7 @@ impl<'a> Extractor<'a> {
             };
             // "east of Aleppo" may mean far out in the governorate: only a town or village
             // the text steers by says the place is near it.
-            let names_a_governorate = mention
-                .candidates
-                .iter()
-                .any(|&i| self.gazetteer.place(i).kind == PlaceKind::Governorate);
+            let names_a_governorate = self.names_a_governorate(mention);
             // "south east of": the phrase starts at its first direction word.
             let close = close.filter(|_| !names_a_governorate).map(|mut start| {
                 while start > 0 && direction_at(start - 1).is_some() {
@@ -1162,6 +1156,14 @@ impl<'a> Extractor<'a> {
             });
         }
         bearings
+    }
+
+    /// Whether a mention may name a governorate ("Hama" is the city and the governorate).
+    fn names_a_governorate(&self, mention: &gazetteer::Mention) -> bool {
+        mention
+            .candidates
+            .iter()
+            .any(|&i| self.gazetteer.place(i).kind == PlaceKind::Governorate)
     }
 
     /// How well a candidate fits: inside a governorate the text names, then the more specific
