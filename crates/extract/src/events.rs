@@ -622,7 +622,14 @@ const CIVILIAN_WORDS: &[&str] = &[
     "residents",
     "مدنيين",
     "مدنيا",
+    "مدنيان",
     "اطفال",
+    "طفل",
+    "طفلا",
+    "طفلين",
+    "طفلان",
+    "نساء",
+    "امراه",
 ];
 
 /// The casualties the text reports: the lowest figure when it gives several for the same
@@ -889,6 +896,7 @@ mod tests {
         // Words for the dead with the article or a preposition written on them, and martyrdom.
         assert_eq!(killed_in("سقوط 4 قتلى جراء القصف"), Some((4, 4)));
         assert_eq!(killed_in("ما أسفر عن مقتل طفلين"), Some((2, 2)));
+        assert!(killed(&tokenize("ما أسفر عن مقتل طفلين")).unwrap().civilian);
         assert_eq!(killed_in("استشهاد 6 مدنيين بينهم طفلان"), Some((6, 6)));
         assert_eq!(killed_in("عدد القتلى: 5–7"), Some((5, 7)));
         assert_eq!(killed_in("5-7 fighters were killed"), Some((5, 7)));
