@@ -1142,4 +1142,25 @@ async fn pasted_text_fills_the_report_form_and_saves_nothing() {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(arabic.contains("dir=\"rtl\"") && arabic.contains("<mark>أمس</mark>"));
+    // A killing by gunfire drafts small-arms fire with one civilian dead.
+    let (status, _, shooting) = post_form(
+        &app,
+        "/report/draft",
+        &[
+            ("lang", "en"),
+            (
+                "draft_text",
+                "On 5 March 2016 unknown gunmen shot and killed a shepherd near Tafas.",
+            ),
+            ("received", "2016-03-07"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    for needle in [
+        "<option value=\"small_arms\" selected",
+        "name=\"killed_civilian\" value=\"1\"",
+    ] {
+        assert!(shooting.contains(needle), "missing {needle}");
+    }
 }

@@ -194,6 +194,15 @@ fn fill_from_draft(
     }
     let sub_event = draft.sub_event_type.as_ref().map(|f| f.value.as_str());
     let weapon = draft.weapon.as_ref().map(|f| f.value.as_str());
+    // An attack by gunfire ("gunmen shot and killed a civilian") is small-arms fire.
+    let by_gunfire = draft
+        .sub_event_type
+        .as_ref()
+        .and_then(|f| f.evidence.as_ref())
+        .is_some_and(|e| {
+            let cue = e.text.to_lowercase();
+            ["shot", "shooting", "opened fire", "gunned down"].contains(&cue.as_str())
+        });
     form.event_type = match (sub_event, weapon) {
         (_, Some("mortar")) => "mortar",
         (_, Some("rocket" | "missile")) => "rocket_mlrs",
@@ -205,6 +214,7 @@ fn fill_from_draft(
             "territorial_advance"
         }
         (Some("Armed clash"), _) => "ground_assault",
+        (Some("Attack"), _) if by_gunfire => "small_arms",
         (Some("Aid obstruction"), _) => "aid_obstruction",
         _ => "",
     }
