@@ -3,7 +3,7 @@
 use truce_core::incident::{EventType, SubEventType};
 
 use crate::dates;
-use crate::text::Token;
+use crate::text::{self, Token};
 
 /// A cue: folded words that must appear in a row.
 type Cue = &'static [&'static str];
@@ -375,27 +375,10 @@ pub struct Cued {
     pub last: usize,
 }
 
-/// Whether a folded word is the cue word, also with the Arabic letters written on its front: a
-/// conjunction (و، ف), a preposition (ب، ل، ك) and the article (بالقصف، وغارات، الغارات).
+/// Whether a folded word is the cue word, also with Arabic letters written on its front
+/// (بالقصف، وغارات، الغارات).
 fn is_word(cue_word: &str, word: &str) -> bool {
-    if cue_word == word {
-        return true;
-    }
-    if !word.starts_with(crate::text::is_arabic) {
-        return false;
-    }
-    let mut rest = word;
-    for letters in [&["و", "ف"][..], &["ب", "ل", "ك"], &["ال"]] {
-        if let Some(shorter) = letters.iter().find_map(|l| rest.strip_prefix(l))
-            && shorter.chars().count() >= 3
-        {
-            rest = shorter;
-            if rest == cue_word {
-                return true;
-            }
-        }
-    }
-    false
+    cue_word == word || text::without_attached_letters(word).contains(&Some(cue_word))
 }
 
 fn find_cue(tokens: &[Token], cues: &[Cue]) -> Option<(usize, usize)> {

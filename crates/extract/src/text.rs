@@ -138,6 +138,29 @@ pub fn is_article(folded: &str) -> bool {
     ARTICLES.contains(&folded) || folded == "ال"
 }
 
+/// The shorter forms of a folded Arabic word without the letters a writer attaches to its
+/// front, one layer at a time: a conjunction (و، ف), then a preposition (ب، ل، ك), then the
+/// article (وبالقصف, بالقصف, القصف, قصف). Latin words have none.
+pub fn without_attached_letters(word: &str) -> [Option<&str>; 3] {
+    let mut forms = [None; 3];
+    if !word.starts_with(is_arabic) {
+        return forms;
+    }
+    let mut rest = word;
+    for (form, letters) in forms
+        .iter_mut()
+        .zip([&["و", "ف"][..], &["ب", "ل", "ك"], &["ال"]])
+    {
+        if let Some(shorter) = letters.iter().find_map(|l| rest.strip_prefix(l))
+            && shorter.chars().count() >= 3
+        {
+            rest = shorter;
+            *form = Some(rest);
+        }
+    }
+    forms
+}
+
 /// A folded token without an attached article (`alraqqa`, `elhajar`, `الرقة`). A Latin `al` or
 /// `el` counts as the article only before a consonant, so that Aleppo and Elias keep theirs.
 fn strip_attached_article(folded: &str) -> &str {
