@@ -1261,6 +1261,17 @@ impl Gazetteer {
             })
     }
 
+    /// How far, in degrees of latitude, a point lies from the nearest community of a
+    /// governorate: a village just over a border is near the governorate a report puts it in.
+    pub fn degrees_to_governorate(&self, lat: f64, lon: f64, admin1: &str) -> f64 {
+        let across = lat.to_radians().cos();
+        self.places
+            .iter()
+            .filter(|p| p.kind == PlaceKind::Community && p.admin1 == admin1)
+            .map(|p| ((p.lat - lat).powi(2) + ((p.lon - lon) * across).powi(2)).sqrt())
+            .fold(f64::INFINITY, f64::min)
+    }
+
     /// Adds a place from a source without P-codes below the governorate: it takes those of the
     /// nearest OCHA community, so that every place speaks P-codes.
     fn add_located(&mut self, mut place: Place, aliases: &[&str]) {
@@ -1582,6 +1593,16 @@ impl Gazetteer {
         if exact.is_empty() && similar.is_empty() {
             return None;
         }
+        // The closest spellings first: ties among sound-alikes go to the reading listed first.
+        let closeness = |i: &u32| {
+            self.keys[*i as usize]
+                .iter()
+                .map(|name| text::spelling_distance(name, &key))
+                .min()
+                .unwrap_or(usize::MAX)
+        };
+        let mut similar = similar;
+        similar.sort_by_key(closeness);
         let exact_count = exact.len();
         let mut candidates = exact;
         candidates.extend(similar);

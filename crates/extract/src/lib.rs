@@ -332,8 +332,19 @@ const GROUP_NAME_WORDS: &[&str] = &[
     "الويه",
 ];
 
-/// Words that close the name of an armed unit ("Sultan Murad Brigade").
-const GROUP_NAME_ENDS: &[&str] = &["brigade", "brigades", "battalion", "battalions"];
+/// Words that close the name of an armed unit ("Sultan Murad Brigade", "Idlib Free Army",
+/// "Manbij Military Council"). "Front" is left out: "Mansheyyi Front" is a front line.
+const GROUP_NAME_ENDS: &[&str] = &[
+    "brigade",
+    "brigades",
+    "battalion",
+    "battalions",
+    "army",
+    "council",
+    "division",
+    "corps",
+    "movement",
+];
 
 /// Marks as taken the word naming a group after a group word (with its article).
 fn take_group_names(tokens: &[Token], taken: &mut [bool]) {
@@ -341,7 +352,9 @@ fn take_group_names(tokens: &[Token], taken: &mut [bool]) {
         // "Shuhada al-Qaryatayn Brigade": the capitalised words before a unit word name it.
         if token.capital && GROUP_NAME_ENDS.contains(&token.folded.as_str()) {
             for k in (0..i).rev() {
-                if !(tokens[k].capital || text::is_article(&tokens[k].folded)) {
+                if tokens[k + 1].after_break
+                    || !(tokens[k].capital || text::is_article(&tokens[k].folded))
+                {
                     break;
                 }
                 taken[k] = true;
@@ -561,6 +574,11 @@ impl Bearing {
 /// How far, in degrees of latitude (about 110 km each), a place said to be "north of X" may
 /// lie from X.
 const FAR_FROM_LANDMARK: f64 = 0.5;
+
+/// How far, in degrees of latitude (about 11 km), a village may lie over a governorate's
+/// border when the text puts it in that governorate ("Shatib village in Hama countryside", just
+/// inside Idleb).
+const BORDER_MARGIN: f64 = 0.1;
 
 /// A place mention resolved to its best reading.
 struct Resolved {
@@ -868,12 +886,17 @@ impl<'a> Extractor<'a> {
                 })
                 .map(|p| p.admin1.as_str())
         };
+        // "Hama province", "the countryside of Hama", "ريف حلب"; but in "Hama governorate near
+        // Suran" the word belongs to Hama, not to Suran.
         let said_to_be_a_province = |mention: &gazetteer::Mention| {
-            let after = tokens[mention.last..(mention.last + 1).min(tokens.len())].iter();
-            let before = tokens[mention.first.saturating_sub(2)..mention.first].iter();
-            after
-                .chain(before)
-                .any(|t| PROVINCE_WORDS.contains(&t.folded.as_str()))
+            let is_province_word = |i: usize| PROVINCE_WORDS.contains(&tokens[i].folded.as_str());
+            let mut start = mention.first;
+            if start > 0 && text::is_article(&tokens[start - 1].folded) {
+                start -= 1;
+            }
+            (mention.last < tokens.len() && is_province_word(mention.last))
+                || (start >= 1 && tokens[start - 1].arabic && is_province_word(start - 1))
+                || (start >= 2 && tokens[start - 1].folded == "of" && is_province_word(start - 2))
         };
         // "Salamiyeh countryside": a district's countryside lies in the district's governorate.
         let governorate_of_region = |mention: &gazetteer::Mention| {
@@ -937,9 +960,14 @@ impl<'a> Extractor<'a> {
                     let exact = |rank: &usize| if *rank < mention.exact { 3.0 } else { 0.0 };
                     // A name that several sources place at the same spot (a town that is also
                     // a sub-district) is the better-known place of that name.
-                    let support = |place: &Place| {
-                        mention
-                            .candidates
+                    // Sound-alikes lend no support to a reading as written.
+                    let support = |rank: &usize, place: &Place| {
+                        let supporters = if *rank < mention.exact {
+                            &mention.candidates[..mention.exact]
+                        } else {
+                            &mention.candidates[..]
+                        };
+                        supporters
                             .iter()
                             .map(|&i| self.gazetteer.place(i))
                             .filter(|other| {
@@ -966,11 +994,11 @@ impl<'a> Extractor<'a> {
                     };
                     // Ties go to the reading listed first.
                     let order = |rank: &usize| -0.001 * *rank as f64;
-                    (self.score(a, &context) + exact(ra) + support(a) + lies(a) + order(ra))
+                    (self.score(a, &context) + exact(ra) + support(ra, a) + lies(a) + order(ra))
                         .total_cmp(
                             &(self.score(b, &context)
                                 + exact(rb)
-                                + support(b)
+                                + support(rb, b)
                                 + lies(b)
                                 + order(rb)),
                         )
@@ -999,7 +1027,17 @@ impl<'a> Extractor<'a> {
                 (false, true) => 0.4,
             };
             // A place outside every governorate the text names is probably a namesake.
-            let fits = context.is_empty() || context.contains(&best.admin1.as_str());
+            let fits = context.is_empty()
+                || context.contains(&best.admin1.as_str())
+                || (rank < mention.exact
+                    && matches!(best.kind, PlaceKind::Town | PlaceKind::Community)
+                    && mention
+                        .candidates
+                        .iter()
+                        .all(|&i| !context.contains(&self.gazetteer.place(i).admin1.as_str()))
+                    && context.iter().any(|g| {
+                        self.gazetteer.degrees_to_governorate(best.lat, best.lon, g) < BORDER_MARGIN
+                    }));
             // A city that gives its name to a governorate ("northern Hama", "Aleppo
             // countryside") usually stands for the region; a village named beside it is the place.
             let names_a_governorate = self.names_a_governorate(mention);

@@ -231,18 +231,38 @@ pub fn loose_key(key: &str) -> Option<String> {
 /// (a swap of two letters counts as one), once doubled letters are collapsed (one edit for
 /// short names).
 pub fn nearly_alike(a: &str, b: &str) -> bool {
-    let collapse = |s: &str| {
-        let mut out = String::with_capacity(s.len());
-        for c in s.chars() {
+    let (a, b) = (spelling(a), spelling(b));
+    let allowed = if a.len().min(b.len()) <= 5 { 1 } else { 2 };
+    a.len().abs_diff(b.len()) <= allowed && strsim::osa_distance(&a, &b) <= allowed
+}
+
+/// How many edits apart two keys are as `nearly_alike` counts them: the closer of two
+/// sound-alike places is the likelier.
+pub fn spelling_distance(a: &str, b: &str) -> usize {
+    strsim::osa_distance(&spelling(a), &spelling(b))
+}
+
+/// A key with doubled letters collapsed and a final "eh", "ah" or "e" written "a": these are
+/// one sound, which spellings write either way (Salhiyeh, Salihiya).
+fn spelling(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    for (n, word) in key.split(' ').enumerate() {
+        if n > 0 {
+            out.push(' ');
+        }
+        let stem = word
+            .strip_suffix("eh")
+            .or_else(|| word.strip_suffix("ah"))
+            .or_else(|| word.strip_suffix('e'))
+            .filter(|stem| stem.len() >= 3);
+        let word = stem.map_or_else(|| word.to_owned(), |stem| format!("{stem}a"));
+        for c in word.chars() {
             if !out.ends_with(c) {
                 out.push(c);
             }
         }
-        out
-    };
-    let (a, b) = (collapse(a), collapse(b));
-    let allowed = if a.len().min(b.len()) <= 5 { 1 } else { 2 };
-    a.len().abs_diff(b.len()) <= allowed && strsim::osa_distance(&a, &b) <= allowed
+    }
+    out
 }
 
 /// The folded key of a whole name.
@@ -484,6 +504,11 @@ mod tests {
     fn swapped_letters_are_one_slip() {
         assert!(nearly_alike("jellin", "jlein"));
         assert!(!nearly_alike("jellin", "jlamn"));
+        // A final "eh", "ah" or "e" is the "a" of other spellings.
+        assert!(nearly_alike("salhiyeh", "salihiya"));
+        assert!(nearly_alike("atmeh", "atma"));
+        assert_eq!(spelling_distance("rasafeh", "resafa"), 1);
+        assert!(spelling_distance("talila", "talilah") < spelling_distance("talil", "talilah"));
     }
 
     #[test]

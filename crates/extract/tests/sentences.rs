@@ -375,3 +375,41 @@ fn an_arabic_shelling_report_fills_every_field() {
     assert_eq!(draft.fatalities.unwrap().value.killed_min, 2);
     assert_eq!(draft.actors[0].actor.as_deref(), Some("gos"));
 }
+
+#[test]
+fn a_province_word_belongs_to_the_name_before_it() {
+    // "governorate" follows Hama; it says nothing of Suran, which has namesakes in Aleppo.
+    let (name, admin1, ..) =
+        place("Army units shelled farmland in Hama governorate near Suran on Monday.");
+    assert!(name.starts_with("Suran"), "{name}");
+    assert_eq!(admin1, "SY05");
+}
+
+#[test]
+fn a_governorate_in_a_group_name_sets_no_context() {
+    // The Idlib Free Army fights beyond Idlib: Maarzaf here is the Hama village.
+    let (name, admin1, ..) =
+        place("The Idlib Free Army said it had pushed back an assault on Maarzaf.");
+    assert!(name.starts_with("Maarzaf"), "{name}");
+    assert_eq!(admin1, "SY05");
+}
+
+#[test]
+fn a_village_just_over_the_border_keeps_its_name() {
+    // Shatib lies in Idleb, a few kilometres from the Hama line the report puts it behind.
+    let (name, admin1, ..) = place("Both sides traded fire around Shatib in the Hama countryside.");
+    assert_eq!(name, "Shatib");
+    assert_eq!(admin1, "SY07");
+    // A village far inside another governorate is still a namesake: the region stands.
+    let (_, admin1, ..) = place("Both sides traded fire around Shatib in the Daraa countryside.");
+    assert_eq!(admin1, "SY12");
+}
+
+#[test]
+fn endings_spelt_eh_or_a_are_one_sound() {
+    // OCHA writes Salhiyeh; the press writes Salihiya.
+    let (name, admin1, ..) =
+        place("Jets struck Salihiya, a town of Deir-ez-Zor province near the Iraqi border.");
+    assert!(name.starts_with("Salhiyeh"), "{name}");
+    assert_eq!(admin1, "SY09");
+}
