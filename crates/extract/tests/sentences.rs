@@ -413,3 +413,18 @@ fn endings_spelt_eh_or_a_are_one_sound() {
     assert!(name.starts_with("Salhiyeh"), "{name}");
     assert_eq!(admin1, "SY09");
 }
+
+#[test]
+fn common_words_that_sound_like_villages_are_no_places() {
+    // "Battles" shares its consonants with Batlaus, "Oil" with villages named Ula or Ola,
+    // "Shiite" with Shate; "Southern" is a word, not the village OCHA lists under that name.
+    for text in [
+        "Battles went on through the night.",
+        "Oil tankers were seized by Shiite militiamen.",
+        "Southern Front factions denied any part in it.",
+    ] {
+        assert!(draft(text).location.is_none(), "{text}");
+    }
+    let (name, ..) = place("Battles went on through the night around Hjileh.");
+    assert_eq!(name, "Hjileh");
+}
