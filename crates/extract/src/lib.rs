@@ -1029,7 +1029,10 @@ impl<'a> Extractor<'a> {
             // A place outside every governorate the text names is probably a namesake.
             let fits = context.is_empty()
                 || context.contains(&best.admin1.as_str())
-                || (rank < mention.exact
+                || ((rank < mention.exact
+                    || tokens
+                        .get(mention.last)
+                        .is_some_and(|t| matches!(t.folded.as_str(), "village" | "town")))
                     && matches!(best.kind, PlaceKind::Town | PlaceKind::Community)
                     && mention
                         .candidates
