@@ -1836,16 +1836,19 @@ impl Gazetteer {
         if exact.is_empty() && similar.is_empty() {
             return None;
         }
-        // The closest spellings first: ties among sound-alikes go to the reading listed first.
-        let closeness = |i: &u32| {
-            self.keys[*i as usize]
-                .iter()
-                .map(|name| text::spelling_distance(name, &key))
-                .min()
-                .unwrap_or(usize::MAX)
-        };
+        // The closest spellings first (the fewest edits): ties among sound-alikes go to the
+        // reading listed first.
         let mut similar = similar;
-        similar.sort_by_key(closeness);
+        if similar.len() > 1 {
+            let written = text::spelling(&key);
+            similar.sort_by_cached_key(|&i| {
+                self.keys[i as usize]
+                    .iter()
+                    .map(|name| strsim::osa_distance(&text::spelling(name), &written))
+                    .min()
+                    .unwrap_or(usize::MAX)
+            });
+        }
         let exact_count = exact.len();
         let mut candidates = exact;
         candidates.extend(similar);

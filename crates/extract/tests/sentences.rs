@@ -400,6 +400,11 @@ fn a_village_just_over_the_border_keeps_its_name() {
     let (name, admin1, ..) = place("Both sides traded fire around Shatib in the Hama countryside.");
     assert_eq!(name, "Shatib");
     assert_eq!(admin1, "SY07");
+    // Spelt otherwise, but called a village: still the one over the border.
+    let (name, admin1, ..) =
+        place("Fighting spread to Um Treikiya village, on the edge of the Hama countryside.");
+    assert!(name.starts_with("Um Treik"), "{name}");
+    assert_eq!(admin1, "SY07");
     // A village far inside another governorate is still a namesake: the region stands.
     let (_, admin1, ..) = place("Both sides traded fire around Shatib in the Daraa countryside.");
     assert_eq!(admin1, "SY12");
