@@ -620,30 +620,127 @@ const CIVILIAN_WORDS: &[&str] = &[
 ];
 
 /// The casualties the text reports: the lowest figure when it gives several for the same
-/// deaths, 0 when it says there were none, `None` when it says nothing.
-pub fn killed(tokens: &[Token]) -> Option<Killed> {
+/// deaths, 0 when it says there were none, `None` when it says nothing. Where an ACLED note says
+/// how it shared the figure between the events it coded, the share of one event.
+pub fn killed(text: &str, tokens: &[Token]) -> Option<Killed> {
     let words: Vec<&str> = tokens.iter().map(|t| t.folded.as_str()).collect();
     let found = killed_in_words(&words)?;
-    // "Fatalities distributed over two locations": ACLED splits the figure between the events.
-    let shares = (0..words.len().saturating_sub(3)).find_map(|i| {
-        (matches!(words[i], "distributed" | "spread" | "split" | "divided")
-            && matches!(words[i + 1], "over" | "across" | "between" | "among"))
-        .then(|| count_word(words[i + 2]))
-        .flatten()
-        .filter(|n| *n >= 2 && SHARE_WORDS.contains(&words[i + 3]))
-    });
-    Some(match shares {
+    Some(match share_of_one_event(text, tokens, &words, &found) {
         Some(n) => Killed {
-            min: found.min / n,
-            max: found.max / n,
+            min: n,
+            max: n,
             ..found
         },
         None => found,
     })
 }
 
-/// What a figure is split over.
-const SHARE_WORDS: &[&str] = &["locations", "events", "areas", "places", "villages", "days"];
+/// A figure written as such, not a vague word ("a", "several").
+fn stated_count(word: &str) -> Option<u32> {
+    if matches!(
+        word,
+        "a" | "an" | "single" | "some" | "several" | "dozens" | "tens" | "scores"
+    ) {
+        return None;
+    }
+    count_word(word)
+}
+
+/// How ACLED shares a figure between the events of one note, for one of those events:
+/// - a figure said to be "noted in this location" or coded "in this area": that figure;
+/// - figures allocated to events ("2 each", "Ariha allocated 6 and Sarmin 5", "Taftanaz (12)
+///   and Binnish (8)"): the first one;
+/// - a split over a number of events, said ("between 3 events") or listed ("over the activities
+///   in A, B, and C"): the total over the number of events, rounded down, as ACLED gives the
+///   odd deaths to one of them.
+fn share_of_one_event(text: &str, tokens: &[Token], words: &[&str], found: &Killed) -> Option<u32> {
+    // Whether a full stop or semicolon stands before token `j`.
+    let sentence_ends_before =
+        |j: usize| j > 0 && text[tokens[j - 1].end..tokens[j].start].contains(['.', ';']);
+    for i in 1..words.len().saturating_sub(1) {
+        if words[i] == "this" && matches!(words[i + 1], "location" | "area" | "event") {
+            let mut j = i;
+            while j > 0 && i - j < 8 && !sentence_ends_before(j) {
+                j -= 1;
+                if let Some(n) = stated_count(words[j]) {
+                    return Some(n);
+                }
+            }
+        }
+    }
+    // A split said before the figure is of some other figure ("Eight fatalities distributed
+    // over two locations … Coded 4 fatalities conservatively").
+    let split = (found.first..words.len()).find(|&i| {
+        matches!(
+            words[i],
+            "split" | "divided" | "distributed" | "spread" | "shared"
+        )
+    })?;
+    let end = (split + 1..words.len())
+        .find(|&j| sentence_ends_before(j))
+        .unwrap_or(words.len());
+    let sentence = split + 1..end;
+    // Figures allocated to an event.
+    let allocated = sentence.clone().find_map(|j| {
+        let n = stated_count(words[j])?;
+        let next = words.get(j + 1).copied().unwrap_or("");
+        let after_next = words.get(j + 2).copied().unwrap_or("");
+        let before = words[j - 1];
+        let in_brackets = text[tokens[j - 1].end..tokens[j].start].contains('(')
+            && text[tokens[j].end..].starts_with(')');
+        (next == "each"
+            || before == "allocated"
+            || next == "allocated"
+            || (matches!(next, "fatalities" | "fatality" | "deaths") && after_next == "allocated")
+            || in_brackets)
+            .then_some(n)
+    });
+    if allocated.is_some() {
+        return allocated;
+    }
+    // The number of events: "over two locations", "between the 3 events", "across both
+    // events", or the places listed ("between Zalaqit and Masasneh").
+    let mut j = split + 1;
+    while j < end
+        && matches!(
+            words[j],
+            "evenly"
+                | "equally"
+                | "fatalities"
+                | "casualties"
+                | "over"
+                | "across"
+                | "between"
+                | "among"
+                | "on"
+                | "the"
+                | "known"
+                | "activities"
+                | "activity"
+                | "in"
+                | "of"
+                | "location"
+        )
+    {
+        j += 1;
+    }
+    if j >= end || j == split + 1 {
+        return None;
+    }
+    let events = if let Some(n) = stated_count(words[j]) {
+        n
+    } else if tokens[j].capital {
+        // One event per place listed: "A, B, and C" or "A and B".
+        1 + (j + 1..end)
+            .filter(|&k| {
+                words[k] == "and" || text[tokens[k - 1].end..tokens[k].start].contains(',')
+            })
+            .count() as u32
+    } else {
+        return None;
+    };
+    (events >= 2).then(|| found.min / events)
+}
 
 /// Words for one person, after which "a" or "an" counts one death ("an opposition fighter was
 /// killed").
@@ -702,17 +799,30 @@ fn is_kill_word(word: &str) -> bool {
 }
 
 fn killed_in_words(words: &[&str]) -> Option<Killed> {
-    // "coded as 10": ACLED's own figure for unknown fatalities.
-    for i in 0..words.len().saturating_sub(2) {
-        if words[i] == "coded"
-            && words[i + 1] == "as"
-            && let Some(n) = count_word(words[i + 2])
+    // "coded as 10", "coded to 10", "coded 10": ACLED's own figure for unknown fatalities.
+    for i in 0..words.len().saturating_sub(1) {
+        if words[i] != "coded" {
+            continue;
+        }
+        let at = if matches!(words[i + 1], "as" | "to") {
+            i + 2
+        } else {
+            i + 1
+        };
+        // "fatalities coded to 10", "Coded 4 fatalities"; not "geoprecision coded to 2". "Coded
+        // as" is ACLED's wording for the dead alone.
+        let of_the_dead = words[i.saturating_sub(8)..i]
+            .iter()
+            .chain(words.get(at + 1))
+            .any(|w| is_kill_word(w));
+        if let Some(n) = words.get(at).copied().and_then(count_word)
+            && (of_the_dead || words[i + 1] == "as")
         {
             return Some(Killed {
                 min: n,
                 max: n,
                 first: i,
-                last: i + 3,
+                last: at + 1,
                 civilian: false,
             });
         }
@@ -832,12 +942,77 @@ mod tests {
     use super::*;
     use crate::text::tokenize;
 
+    fn killed_of(text: &str) -> Option<Killed> {
+        killed(text, &tokenize(text))
+    }
+
     fn killed_in(text: &str) -> Option<(u32, u32)> {
-        killed(&tokenize(text)).map(|k| (k.min, k.max))
+        killed_of(text).map(|k| (k.min, k.max))
     }
 
     fn sub_event_of(text: &str) -> Option<&'static str> {
         sub_event(&tokenize(text)).map(|c| c.value)
+    }
+
+    #[test]
+    fn a_figure_shared_between_events_gives_one_event_its_share() {
+        for (text, expected) in [
+            // The share said outright.
+            (
+                "Twelve fighters died across four villages; 3 deaths are noted in this \
+                 location.",
+                (3, 3),
+            ),
+            (
+                "Both sides lost men; fatalities were coded to 10 in all. Coded 2 fatalities in \
+                 this area.",
+                (2, 2),
+            ),
+            // Shares allocated to the events: the first one given.
+            (
+                "Fatalities, coded as 8, were split, 4 each, over two places.",
+                (4, 4),
+            ),
+            (
+                "Fatalities coded as 9 and divided between 2 events, with 5 allocated to Kafr \
+                 Nabl and 4 to Hass.",
+                (5, 5),
+            ),
+            (
+                "20 fatalities distributed over Taftanaz (12) and Binnish (8).",
+                (12, 12),
+            ),
+            // A total over the number of events, said or listed, rounded down.
+            (
+                "The dead, coded as 10, were split between 3 events.",
+                (3, 3),
+            ),
+            (
+                "Fatalities were coded as 10 and then split between Zabadani and Madaya.",
+                (5, 5),
+            ),
+            (
+                "Fatalities coded to 9. The figure was distributed over the activities in Ariha, \
+                 Sarmin, and Binnish.",
+                (3, 3),
+            ),
+            (
+                "Deaths were coded as 10 and spread evenly across both events.",
+                (5, 5),
+            ),
+            // A split said before the figure is of another figure.
+            (
+                "Six fatalities distributed over two locations. Coded 3 fatalities conservatively.",
+                (3, 3),
+            ),
+            // Precision coded is no figure of the dead.
+            (
+                "Clashes near the town; geoprecision coded to 2. No fatalities reported.",
+                (0, 0),
+            ),
+        ] {
+            assert_eq!(killed_in(text), Some(expected), "{text}");
+        }
     }
 
     #[test]
@@ -874,7 +1049,7 @@ mod tests {
         ] {
             assert_eq!(killed_in(text), Some(expected), "{text}");
         }
-        assert!(killed(&tokenize("ما أسفر عن مقتل طفلين")).unwrap().civilian);
+        assert!(killed_of("ما أسفر عن مقتل طفلين").unwrap().civilian);
     }
 
     #[test]
@@ -918,11 +1093,7 @@ mod tests {
         assert_eq!(killed_in("Unknown fatalities coded as 10."), Some((10, 10)));
         assert_eq!(killed_in("مقتل 4 مدنيين في قصف"), Some((4, 4)));
         assert_eq!(killed_in("Clashes in Douma."), None);
-        assert!(
-            killed(&tokenize("two civilians were killed"))
-                .unwrap()
-                .civilian
-        );
+        assert!(killed_of("two civilians were killed").unwrap().civilian);
     }
 
     #[test]

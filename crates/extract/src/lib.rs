@@ -735,7 +735,7 @@ impl<'a> Extractor<'a> {
             evidence: evidence(text, &tokens, cued.first, cued.last),
             confidence: 0.7,
         });
-        let fatalities = events::killed(&tokens).map(|k| Field {
+        let fatalities = events::killed(text, &tokens).map(|k| Field {
             value: Fatalities {
                 killed_min: k.min,
                 killed_max: k.max,
