@@ -571,6 +571,10 @@ fn count_word(word: &str) -> Option<u32> {
 
 const KILL_WORDS: &[&str] = &[
     "killed",
+    // Not "assassination": "an assassination attempt" kills no one.
+    "assassinated",
+    "executed",
+    "beheaded",
     "killing",
     "succumbed",
     "dead",
@@ -624,7 +628,8 @@ const CIVILIAN_WORDS: &[&str] = &[
 /// how it shared the figure between the events it coded, the share of one event.
 pub fn killed(text: &str, tokens: &[Token]) -> Option<Killed> {
     let words: Vec<&str> = tokens.iter().map(|t| t.folded.as_str()).collect();
-    let found = killed_in_words(&words)?;
+    let breaks: Vec<bool> = tokens.iter().map(|t| t.after_break).collect();
+    let found = killed_in_words(&words, &breaks)?;
     Some(match share_of_one_event(text, tokens, &words, &found) {
         Some(n) => Killed {
             min: n,
@@ -798,7 +803,8 @@ fn is_kill_word(word: &str) -> bool {
     KILL_WORDS.iter().any(|kill| is_word(kill, word))
 }
 
-fn killed_in_words(words: &[&str]) -> Option<Killed> {
+/// `breaks[j]`: punctuation stands before word `j`.
+fn killed_in_words(words: &[&str], breaks: &[bool]) -> Option<Killed> {
     // "coded as 10", "coded to 10", "coded 10": ACLED's own figure for unknown fatalities.
     for i in 0..words.len().saturating_sub(1) {
         if words[i] != "coded" {
@@ -865,13 +871,34 @@ fn killed_in_words(words: &[&str]) -> Option<Killed> {
                 figures.push((j, n));
             }
         }
-        // One person: "a volunteer was shot and killed", "he died of his wounds".
+        // A figure that opens the sentence, further back than the window: "Nine soldiers of
+        // the government army and allied militiamen from the area were killed".
+        if figures.is_empty() {
+            let opening = (k.saturating_sub(16)..k)
+                .rev()
+                .find(|&j| j == 0 || breaks[j])
+                .filter(|&j| j < window_start);
+            if let Some(j) = opening
+                && let Some(n) = count_at(words, j)
+                && !matches!(words[j], "a" | "an" | "some")
+                && words[j + 1..k].contains(&"were")
+            {
+                figures.push((j, n));
+            }
+        }
+        // One person: "a volunteer was shot and killed", "he died of his wounds", "the fighter
+        // died", "which led to his death", "the body of".
         let before = &words[k.saturating_sub(3)..k];
         if figures.is_empty()
             && ((before.contains(&"was") && !before.contains(&"were"))
-                || matches!(words.get(k.wrapping_sub(1)), Some(&("he" | "she"))))
+                || matches!(
+                    words.get(k.wrapping_sub(1)),
+                    Some(&("he" | "she" | "his" | "her"))
+                )
+                || (k > 0 && PERSON_WORDS.contains(&words[k - 1]) && matches!(*word, "died"))
+                || (*word == "body" && k > 0 && words[k - 1] == "the"))
         {
-            figures.push((k - 1, 1));
+            figures.push((k.saturating_sub(1), 1));
         }
         // Figures after "killing"/"killed": "killing 4 fighters", "the killing of one",
         // "killing 5 to 7" and "القتلى: 5–7" (the dash is no token); "a" or "an" only before
@@ -952,6 +979,34 @@ mod tests {
 
     fn sub_event_of(text: &str) -> Option<&'static str> {
         sub_event(&tokenize(text)).map(|c| c.value)
+    }
+
+    #[test]
+    fn one_death_and_figures_that_open_the_sentence() {
+        for (text, expected) in [
+            (
+                "Unknown gunmen assassinated a local council member in Sarmada.",
+                Some((1, 1)),
+            ),
+            (
+                "A commander was hit by a sniper, which led to his death.",
+                Some((1, 1)),
+            ),
+            (
+                "The wounded fighter died in hospital two days later.",
+                Some((1, 1)),
+            ),
+            ("Villagers found the body near Saraqib.", Some((1, 1))),
+            (
+                "Nine soldiers of the government army and allied militiamen from the area were \
+                 killed in the shelling.",
+                Some((9, 9)),
+            ),
+            // An attempt on a life takes none.
+            ("An assassination attempt on a commander failed.", None),
+        ] {
+            assert_eq!(killed_in(text), expected, "{text}");
+        }
     }
 
     #[test]
