@@ -27,17 +27,33 @@ const SUB_EVENTS: &[(&str, &[Cue])] = &[
             &["recaptured"],
             &["retook"],
             &["took", "over"],
-            &["made", "advances"],
-            &["made", "further", "advances"],
             &["advanced", "on"],
-            &["advances"],
             &["expelled"],
             &["liberated"],
             &["control", "over"],
             &["full", "control"],
+            &["capture"],
+            &["captures"],
+            &["capturing"],
+            &["retake"],
+            &["retaken"],
+            &["retaking"],
+            &["seize"],
+            &["seizing"],
+            &["gaining", "control"],
+            &["gain", "control"],
+            &["managed", "to", "control"],
+            &["established", "control"],
+            &["imposed", "control"],
+            &["taking", "it", "over"],
+            &["taking", "over"],
+            &["took", "it", "over"],
+            &["regaining", "control"],
+            &["regains", "control"],
+            &["able", "to", "control"],
+            &["restored", "control"],
             &["سيطره"],
             &["سيطرت"],
-            &["تقدم"],
             &["استعادت"],
             &["استعاده"],
         ],
@@ -397,10 +413,112 @@ fn find_cue(tokens: &[Token], cues: &[Cue]) -> Option<(usize, usize)> {
     None
 }
 
+/// Words that, just before a territory cue, say the change did not happen: "no advances were
+/// made", "an attempt to take control", "failed to capture".
+const NOT_DONE: &[&str] = &[
+    "no",
+    "not",
+    "without",
+    "failed",
+    "attempt",
+    "attempts",
+    "attempted",
+    "attempting",
+    "tried",
+    "trying",
+    "bid",
+    "unable",
+    "aiming",
+    "aimed",
+    "seeking",
+    "sought",
+    "order",
+];
+
+/// Words after a territory cue that make it the taking of people, arms or a part of a place,
+/// which ACLED codes as a clash: "capturing one alive", "seizing weapons", "managed to control
+/// several points", "capturing southern parts".
+const NOT_GROUND: &[&str] = &[
+    "alive",
+    "prisoners",
+    "soldiers",
+    "fighters",
+    "members",
+    "number",
+    "militiamen",
+    "forces",
+    "weapons",
+    "ammunition",
+    "ammo",
+    "arms",
+    "cache",
+    "equipment",
+    "vehicle",
+    "vehicles",
+    "tank",
+    "tanks",
+    "points",
+    "positions",
+    "parts",
+    "part",
+    "half",
+    "checkpoint",
+    "checkpoints",
+];
+
 fn first_of(tokens: &[Token], table: &[(&'static str, &[Cue])]) -> Option<Cued> {
     table.iter().find_map(|(value, cues)| {
-        find_cue(tokens, cues).map(|(first, last)| Cued { value, first, last })
+        let found = if *value == TERRITORY {
+            find_cue_done(tokens, cues)
+        } else {
+            find_cue(tokens, cues)
+        };
+        found.map(|(first, last)| Cued { value, first, last })
     })
+}
+
+/// `find_cue`, passing over cues said not to have happened.
+fn find_cue_done(tokens: &[Token], cues: &[Cue]) -> Option<(usize, usize)> {
+    let mut from = 0;
+    while from < tokens.len() {
+        let (first, last) = find_cue(&tokens[from..], cues)?;
+        let (first, last) = (from + first, from + last);
+        let undone = tokens[first.saturating_sub(3)..first]
+            .iter()
+            .any(|t| NOT_DONE.contains(&t.folded.as_str()));
+        // What was taken, up to "from" ("captured Arak from regime forces").
+        let not_ground = tokens[last..(last + 4).min(tokens.len())]
+            .iter()
+            .take_while(|t| t.folded != "from")
+            .any(|t| {
+                NOT_GROUND.contains(&t.folded.as_str()) || PERSON_WORDS.contains(&t.folded.as_str())
+            });
+        // "a battle to capture" is meant, "managed to capture" done; "following the capture of"
+        // is an earlier event.
+        let meant = first >= 1
+            && tokens[first - 1].folded == "to"
+            && !(first >= 2
+                && matches!(
+                    tokens[first - 2].folded.as_str(),
+                    "managed" | "able" | "advanced" | "succeeded"
+                ));
+        let earlier = tokens[first.saturating_sub(2)..first]
+            .iter()
+            .any(|t| matches!(t.folded.as_str(), "following" | "after"));
+        // A gain said to be partial after the cue ("took the hilltop, though not fully").
+        let partly = tokens[last..(last + 12).min(tokens.len())]
+            .windows(2)
+            .any(|w| {
+                w[0].folded == "not"
+                    && matches!(w[1].folded.as_str(), "completely" | "fully" | "securing")
+            });
+        let undone = undone || not_ground || meant || earlier || partly;
+        if !undone {
+            return Some((first, last));
+        }
+        from = last;
+    }
+    None
 }
 
 /// The sub-event type; territory changes come back as `territory` for the caller to resolve.
@@ -1149,6 +1267,70 @@ mod tests {
         assert_eq!(killed_in("مقتل 4 مدنيين في قصف"), Some((4, 4)));
         assert_eq!(killed_in("Clashes in Douma."), None);
         assert!(killed_of("two civilians were killed").unwrap().civilian);
+    }
+
+    #[test]
+    fn ground_changes_hands_only_when_the_text_says_it_was_taken() {
+        for (text, expected) in [
+            (
+                "Government troops took control of Kafr Nabudah after clashes.",
+                "territory",
+            ),
+            ("The army managed to capture Tal Sukkar.", "territory"),
+            (
+                "Regime units advanced to take control of the hamlet.",
+                "territory",
+            ),
+            (
+                "The town was retaken by the factions, which took it over by nightfall.",
+                "territory",
+            ),
+            (
+                "The Islamic State captured Arak from regime forces.",
+                "territory",
+            ),
+            // Advances, attempts, aims and earlier events are fighting.
+            (
+                "Heavy fighting near Kabani; both sides made advances.",
+                "Armed clash",
+            ),
+            (
+                "No advances were made in the fighting near Kabani.",
+                "Armed clash",
+            ),
+            (
+                "Rebels launched a battle to capture the hill.",
+                "Armed clash",
+            ),
+            (
+                "An assault aiming to retake the village was repelled.",
+                "Armed clash",
+            ),
+            (
+                "Following the capture of Khan Shaykhun, clashes continued north of the town.",
+                "Armed clash",
+            ),
+            // People, arms and parts of a place taken are no ground.
+            (
+                "In the clashes, rebels ended up capturing three soldiers alive.",
+                "Armed clash",
+            ),
+            (
+                "After the clashes the group was seizing weapons from the depot.",
+                "Armed clash",
+            ),
+            (
+                "Clashes went on, and regime forces managed to control several points.",
+                "Armed clash",
+            ),
+            (
+                "Fighters took over the positions held by the rival group, but did not completely \
+                 control the area during the clashes.",
+                "Armed clash",
+            ),
+        ] {
+            assert_eq!(sub_event_of(text), Some(expected), "{text}");
+        }
     }
 
     #[test]

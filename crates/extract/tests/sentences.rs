@@ -162,7 +162,7 @@ fn the_party_just_before_a_territory_cue_took_the_ground() {
     let sub = |text: &str| draft(text).sub_event_type.unwrap().value;
     assert_eq!(
         sub(
-            "After a night of fighting with rebel fighters, regime forces made advances near Nashabiyeh."
+            "After a night of fighting with rebel fighters, regime forces took control of farms near Nashabiyeh."
         ),
         "Government regains territory"
     );
