@@ -141,18 +141,92 @@ fn without_year(
     }
 }
 
-/// The first date the text gives, explicit or relative to `reference`.
+/// The first date the text gives, explicit or relative to `reference`. A range of days
+/// ("between 5 and 7 March", "November 21st and 26th", "31 December - 2 January") is its middle
+/// day, rounded down, with ACLED's precision of a week, as ACLED codes it.
 pub fn find(tokens: &[Token], text: &str, reference: NaiveDate) -> Option<FoundDate> {
     let mut relative = None;
     for i in 0..tokens.len() {
         if let Some(found) = explicit_at(tokens, text, i, reference) {
-            return Some(found);
+            return Some(as_range(tokens, text, reference, found));
         }
         if relative.is_none() {
             relative = relative_at(tokens, i, reference);
         }
     }
     relative
+}
+
+/// Words that join the two ends of a range of days.
+const RANGE_WORDS: &[&str] = &["and", "to", "until", "till", "through"];
+
+/// `found`, widened to the range of days it ends or begins, and then its middle day.
+fn as_range(tokens: &[Token], text: &str, reference: NaiveDate, found: FoundDate) -> FoundDate {
+    if found.precision != 1 {
+        return found;
+    }
+    let day_at = |j: usize| number(tokens.get(j)).filter(|d| (1..=31).contains(d));
+    let dash_between = |a: usize, b: usize| {
+        text[tokens[a].end..tokens[b].start]
+            .trim()
+            .starts_with(['-', '–'])
+    };
+    let joined = |a: usize, b: usize| {
+        dash_between(a, b) || RANGE_WORDS.contains(&tokens[a + 1].folded.as_str()) && a + 2 == b
+    };
+    let (mut start, mut end) = (found.date, found.date);
+    let (mut first, mut last) = (found.first, found.last);
+    // "5-7 March 2020", "between 5 and 7 March": a day before the date, in its month.
+    let before = [found.first.checked_sub(1), found.first.checked_sub(2)]
+        .into_iter()
+        .flatten()
+        .find(|&j| day_at(j).is_some() && joined(j, found.first));
+    if let Some(j) = before
+        && let Some(day) = day_at(j)
+        && let Some(date) = found.date.with_day(day)
+        && date < found.date
+    {
+        start = date;
+        first = j;
+    } else if found.last < tokens.len() {
+        // "November 21st and 26th", "31 December 2019 - 2 January 2020": a day or a date after.
+        let after = [found.last, found.last + 1]
+            .into_iter()
+            .find(|&j| j < tokens.len() && joined(found.last - 1, j));
+        if let Some(j) = after {
+            if let Some(next) = explicit_at(tokens, text, j, reference) {
+                if next.precision == 1 && next.date > found.date {
+                    end = next.date;
+                    last = next.last;
+                }
+            } else if let Some(day) = day_at(j)
+                && let Some(date) = found.date.with_day(day)
+                && date > found.date
+            {
+                // A bare number after a date is a day only when it reads as one: "26th", or
+                // at the end of the phrase ("August 9 and 10, clashes"), not "5 and 7 fighters".
+                let ordinal = !tokens[j].folded.bytes().all(|b| b.is_ascii_digit());
+                let phrase_ends = tokens.get(j + 1).is_none_or(|t| t.after_break);
+                if ordinal || phrase_ends {
+                    end = date;
+                    last = j + 1;
+                }
+            }
+        }
+    }
+    if start == end {
+        return found;
+    }
+    let middle = start
+        .checked_add_days(Days::new(((end - start).num_days() / 2).unsigned_abs()))
+        .unwrap_or(start);
+    FoundDate {
+        date: middle,
+        precision: 2,
+        first,
+        last,
+        confidence: found.confidence,
+    }
 }
 
 fn explicit_at(tokens: &[Token], text: &str, i: usize, reference: NaiveDate) -> Option<FoundDate> {
@@ -321,6 +395,39 @@ mod tests {
     fn day(text: &str) -> String {
         // Thursday 10 March 2016.
         date(text, "2016-03-10").map(|(d, _)| d).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_range_of_days_is_its_middle_day_within_a_week() {
+        let at = |text: &str| date(text, "2020-06-01");
+        for (text, expected) in [
+            ("On 5 and 6 March 2020, shelling hit Ariha.", "2020-03-05"),
+            ("Between 5-7 March 2020 the road was cut.", "2020-03-06"),
+            ("From 3 to 9 May 2020 the siege held.", "2020-05-06"),
+            (
+                "Between November 21st and 26th, villages changed hands.",
+                "2019-11-23",
+            ),
+            (
+                "Between August 9 and 10, the hill was shelled.",
+                "2019-08-09",
+            ),
+            (
+                "From 31 December 2019 - 2 January 2020 the town was cut off.",
+                "2020-01-01",
+            ),
+        ] {
+            assert_eq!(at(text), Some((expected.to_owned(), 2)), "{text}");
+        }
+        // A number after a date that counts people is no end of a range.
+        assert_eq!(
+            at("On March 5 and 7 fighters were killed."),
+            Some(("2020-03-05".to_owned(), 1))
+        );
+        assert_eq!(
+            at("On 5 March 2020 and 7 fighters died."),
+            Some(("2020-03-05".to_owned(), 1))
+        );
     }
 
     #[test]
