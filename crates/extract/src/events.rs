@@ -626,6 +626,10 @@ const MEASURE_WORDS: &[&str] = &[
 fn count_at(words: &[&str], j: usize) -> Option<u32> {
     let n = count_word(words[j])?;
     let next = words.get(j + 1).copied().unwrap_or("");
+    // "casualties on both sides" counts no one.
+    if words[j] == "both" && matches!(next, "sides" | "side's" | "sides'" | "parties" | "camps") {
+        return None;
+    }
     let before = j.checked_sub(1).map_or("", |i| words[i]);
     // A year within two numbers of it: "2016-02-26", "26/02/2016".
     let is_year = |word: &str| {
@@ -1004,11 +1008,12 @@ fn killed_in_words(words: &[&str], breaks: &[bool]) -> Option<Killed> {
                 figures.push((j, n));
             }
         }
-        // One person: "a volunteer was shot and killed", "he died of his wounds", "the fighter
-        // died", "which led to his death", "the body of".
-        let before = &words[k.saturating_sub(3)..k];
+        // One person: "a medic was shot in his chest and killed" (but not "it was said that
+        // the barrage killed 19"), "he died of his wounds",
+        // "the fighter died", "which led to his death", "the body of".
+        let before = &words[k.saturating_sub(6)..k];
         if figures.is_empty()
-            && ((before.contains(&"was") && !before.contains(&"were"))
+            && ((before.contains(&"was") && !before.contains(&"were") && !before.contains(&"that"))
                 || matches!(
                     words.get(k.wrapping_sub(1)),
                     Some(&("he" | "she" | "his" | "her"))
@@ -1120,8 +1125,21 @@ mod tests {
                  killed in the shelling.",
                 Some((9, 9)),
             ),
-            // An attempt on a life takes none.
+            (
+                "A medic at the clinic was shot in his chest and killed.",
+                Some((1, 1)),
+            ),
+            (
+                "Abu Omar, a commander, was killed, and 2 of his guards were hurt.",
+                Some((1, 1)),
+            ),
+            (
+                "The monitor said it was likely that the barrage killed 19.",
+                Some((19, 19)),
+            ),
+            // An attempt on a life takes none, nor do "both sides".
             ("An assassination attempt on a commander failed.", None),
+            ("The fighting left casualties on both sides.", None),
         ] {
             assert_eq!(killed_in(text), expected, "{text}");
         }

@@ -590,6 +590,7 @@ const NOT_PLACES: &[&str] = &[
     "russian",
     // Neighbouring and intervening countries, which sound like villages ("Turkey" and
     // Turkeia).
+    "syria",
     "turkey",
     "russia",
     "iraq",
