@@ -693,6 +693,7 @@ fn count_word(word: &str) -> Option<u32> {
 
 const KILL_WORDS: &[&str] = &[
     "killed",
+    "kill",
     // Not "assassination": "an assassination attempt" kills no one.
     "assassinated",
     "executed",
@@ -1000,12 +1001,20 @@ fn killed_in_words(words: &[&str], breaks: &[bool]) -> Option<Killed> {
                 .rev()
                 .find(|&j| j == 0 || breaks[j])
                 .filter(|&j| j < window_start);
-            if let Some(j) = opening
-                && let Some(n) = count_at(words, j)
-                && !matches!(words[j], "a" | "an" | "some")
-                && words[j + 1..k].contains(&"were")
-            {
-                figures.push((j, n));
+            if let Some(j) = opening {
+                // "A fighter who had been hurt in the battle near the town died": one person,
+                // when the verb is theirs.
+                let singular = matches!(words[j], "a" | "an")
+                    && words.get(j + 1).is_some_and(|w| PERSON_WORDS.contains(w));
+                let verb_is_theirs = words[j + 1..k].contains(&"were")
+                    || matches!(*word, "died" | "succumbed")
+                    || (singular && words[j + 1..k].contains(&"was"));
+                if let Some(n) = count_at(words, j)
+                    && (singular || !matches!(words[j], "a" | "an" | "some"))
+                    && verb_is_theirs
+                {
+                    figures.push((j, n));
+                }
             }
         }
         // One person: "a medic was shot in his chest and killed" (but not "it was said that
@@ -1027,7 +1036,7 @@ fn killed_in_words(words: &[&str], breaks: &[bool]) -> Option<Killed> {
         // "killing 5 to 7" and "القتلى: 5–7" (the dash is no token); "a" or "an" only before
         // a person ("killed when a mortar hit" counts no one).
         if figures.is_empty() {
-            for j in (k + 1..words.len()).take(3) {
+            for j in (k + 1..words.len()).take(4) {
                 let lone_article = matches!(words[j], "a" | "an")
                     && !words[j + 1..]
                         .iter()
@@ -1136,6 +1145,23 @@ mod tests {
             (
                 "The monitor said it was likely that the barrage killed 19.",
                 Some((19, 19)),
+            ),
+            (
+                "The raiders managed to kill at least 30 guards at the depot.",
+                Some((30, 30)),
+            ),
+            (
+                "The barrage caused the death of at least 6 fighters.",
+                Some((6, 6)),
+            ),
+            (
+                "Twelve soldiers of the army and allied militias from the coast died of their \
+                 wounds.",
+                Some((12, 12)),
+            ),
+            (
+                "On 4 May 2019, a fighter who had been hurt in the battle near the town died.",
+                Some((1, 1)),
             ),
             // An attempt on a life takes none, nor do "both sides".
             ("An assassination attempt on a commander failed.", None),
