@@ -614,6 +614,25 @@ const MEASURE_WORDS: &[&str] = &[
     "meters",
     "mm",
     "minutes",
+    // Things counted beside the dead: "two villages and five farms fell".
+    "villages",
+    "hamlets",
+    "towns",
+    "farms",
+    "hills",
+    "points",
+    "positions",
+    "checkpoints",
+    "raids",
+    "airstrikes",
+    "strikes",
+    "shells",
+    "rockets",
+    "missiles",
+    "tanks",
+    "vehicles",
+    "events",
+    "locations",
     "يوم",
     "ايام",
     "ساعه",
@@ -1162,6 +1181,15 @@ mod tests {
             (
                 "On 4 May 2019, a fighter who had been hurt in the battle near the town died.",
                 Some((1, 1)),
+            ),
+            // Things counted beside the dead are none of them.
+            (
+                "The advance took 40 villages and killed 75 militants in all.",
+                Some((75, 75)),
+            ),
+            (
+                "Two villages and five farms fell; casualties were reported.",
+                None,
             ),
             // An attempt on a life takes none, nor do "both sides".
             ("An assassination attempt on a commander failed.", None),
