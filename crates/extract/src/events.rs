@@ -817,6 +817,17 @@ fn share_of_one_event(text: &str, tokens: &[Token], words: &[&str], found: &Kill
     }
     // A split said before the figure is of some other figure ("Eight fatalities distributed
     // over two locations … Coded 4 fatalities conservatively").
+    // "1 fatality was allocated to each of the two events", said after the figure.
+    for i in found.first.max(1)..words.len().saturating_sub(2) {
+        if words[i] == "allocated" && words[i + 1] == "to" && words[i + 2] == "each" {
+            if let Some(n) = (i.saturating_sub(4)..i)
+                .rev()
+                .find_map(|j| stated_count(words[j]))
+            {
+                return Some(n);
+            }
+        }
+    }
     let split = (found.first..words.len()).find(|&i| {
         matches!(
             words[i],
@@ -947,33 +958,50 @@ fn is_kill_word(word: &str) -> bool {
 
 /// `breaks[j]`: punctuation stands before word `j`.
 fn killed_in_words(words: &[&str], breaks: &[bool]) -> Option<Killed> {
-    // "coded as 10", "coded to 10", "coded 10": ACLED's own figure for unknown fatalities.
+    // "coded as 10", "coded to 10", "coded 10": ACLED's own figure for unknown fatalities; "total
+    // fatalities coded as 11" after "an additional 10 coded" is the one that counts.
+    let mut coded = None;
     for i in 0..words.len().saturating_sub(1) {
         if words[i] != "coded" {
             continue;
         }
-        let at = if matches!(words[i + 1], "as" | "to") {
+        let mut at = if matches!(words[i + 1], "as" | "to") {
             i + 2
         } else {
             i + 1
         };
+        while words
+            .get(at)
+            .is_some_and(|w| matches!(*w, "an" | "a" | "additional" | "extra"))
+        {
+            at += 1;
+        }
         // "fatalities coded to 10", "Coded 4 fatalities"; not "geoprecision coded to 2". "Coded
         // as" is ACLED's wording for the dead alone.
         let of_the_dead = words[i.saturating_sub(8)..i]
             .iter()
             .chain(words.get(at + 1))
             .any(|w| is_kill_word(w));
-        if let Some(n) = words.get(at).copied().and_then(count_word)
+        if let Some(n) = words.get(at).copied().and_then(stated_count)
             && (of_the_dead || words[i + 1] == "as")
         {
-            return Some(Killed {
-                min: n,
-                max: n,
-                first: i,
-                last: at + 1,
-                civilian: false,
-            });
+            let total = words[i.saturating_sub(3)..i].contains(&"total");
+            if coded.is_none() || total {
+                coded = Some(Killed {
+                    min: n,
+                    max: n,
+                    first: i,
+                    last: at + 1,
+                    civilian: false,
+                });
+            }
+            if total {
+                break;
+            }
         }
+    }
+    if coded.is_some() {
+        return coded;
     }
     for (k, word) in words.iter().enumerate() {
         if !is_kill_word(word) {
@@ -999,7 +1027,17 @@ fn killed_in_words(words: &[&str], breaks: &[bool]) -> Option<Killed> {
         // Figures before the word: "3 soldiers and 5 rebels were killed" adds up; "5 to 7
         // killed" and "between 5 and 7" are ranges.
         let mut figures: Vec<(usize, u32)> = Vec::new();
-        for (j, w) in words.iter().enumerate().take(k).skip(window_start) {
+        // "A gunman opened fire on the checkpoint and killed 3 guards": the figure after an active verb is the
+        // dead, not the person before it.
+        let active_with_figure = matches!(*word, "killed" | "kill" | "killing")
+            && !(k > 0 && matches!(words[k - 1], "were" | "was" | "been" | "being"))
+            && words.get(k + 1).copied().and_then(stated_count).is_some();
+        let before_start = if active_with_figure { k } else { window_start };
+        for (j, w) in words.iter().enumerate().take(k).skip(before_start) {
+            // "Nine people, including two fighters, were killed": the two are among the nine.
+            if j > 0 && matches!(words[j - 1], "including" | "incl") {
+                continue;
+            }
             // "a", "an" and "some" count only right before the word ("a fatality"), or before
             // one person ("an opposition fighter was killed").
             let one_person = matches!(*w, "a" | "an")
@@ -1181,6 +1219,22 @@ mod tests {
             (
                 "On 4 May 2019, a fighter who had been hurt in the battle near the town died.",
                 Some((1, 1)),
+            ),
+            (
+                "Seven residents, including two boys, were killed in the strike.",
+                Some((7, 7)),
+            ),
+            (
+                "A gunman opened fire on the checkpoint and killed 3 guards.",
+                Some((3, 3)),
+            ),
+            (
+                "Two civilians died; 1 fatality was allocated to each of the two events.",
+                Some((1, 1)),
+            ),
+            (
+                "An extra 10 deaths were coded for the shelling; total fatalities coded as 13.",
+                Some((13, 13)),
             ),
             // Things counted beside the dead are none of them.
             (
