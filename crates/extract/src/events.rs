@@ -815,19 +815,20 @@ fn share_of_one_event(text: &str, tokens: &[Token], words: &[&str], found: &Kill
             }
         }
     }
-    // A split said before the figure is of some other figure ("Eight fatalities distributed
-    // over two locations … Coded 4 fatalities conservatively").
     // "1 fatality was allocated to each of the two events", said after the figure.
     for i in found.first.max(1)..words.len().saturating_sub(2) {
-        if words[i] == "allocated" && words[i + 1] == "to" && words[i + 2] == "each" {
-            if let Some(n) = (i.saturating_sub(4)..i)
+        if words[i] == "allocated"
+            && words[i + 1] == "to"
+            && words[i + 2] == "each"
+            && let Some(n) = (i.saturating_sub(4)..i)
                 .rev()
                 .find_map(|j| stated_count(words[j]))
-            {
-                return Some(n);
-            }
+        {
+            return Some(n);
         }
     }
+    // A split said before the figure is of some other figure ("Eight fatalities distributed
+    // over two locations … Coded 4 fatalities conservatively").
     let split = (found.first..words.len()).find(|&i| {
         matches!(
             words[i],
@@ -1027,8 +1028,8 @@ fn killed_in_words(words: &[&str], breaks: &[bool]) -> Option<Killed> {
         // Figures before the word: "3 soldiers and 5 rebels were killed" adds up; "5 to 7
         // killed" and "between 5 and 7" are ranges.
         let mut figures: Vec<(usize, u32)> = Vec::new();
-        // "A gunman opened fire on the checkpoint and killed 3 guards": the figure after an active verb is the
-        // dead, not the person before it.
+        // "A gunman opened fire on the checkpoint and killed 3 guards": the figure after an
+        // active verb is the dead, not the person before it.
         let active_with_figure = matches!(*word, "killed" | "kill" | "killing")
             && !(k > 0 && matches!(words[k - 1], "were" | "was" | "been" | "being"))
             && words.get(k + 1).copied().and_then(stated_count).is_some();
