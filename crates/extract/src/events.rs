@@ -48,6 +48,8 @@ const SUB_EVENTS: &[(&str, &[Cue])] = &[
             &["taking", "it", "over"],
             &["taking", "over"],
             &["took", "it", "over"],
+            &["regained"],
+            &["controlled"],
             &["regaining", "control"],
             &["regains", "control"],
             &["able", "to", "control"],
@@ -433,6 +435,8 @@ const NOT_DONE: &[&str] = &[
     "seeking",
     "sought",
     "order",
+    "partial",
+    "partially",
 ];
 
 /// Words after a territory cue that make it the taking of people, arms or a part of a place,
@@ -483,7 +487,7 @@ fn find_cue_done(tokens: &[Token], cues: &[Cue]) -> Option<(usize, usize)> {
     while from < tokens.len() {
         let (first, last) = find_cue(&tokens[from..], cues)?;
         let (first, last) = (from + first, from + last);
-        let undone = tokens[first.saturating_sub(3)..first]
+        let undone = tokens[first.saturating_sub(4)..first]
             .iter()
             .any(|t| NOT_DONE.contains(&t.folded.as_str()));
         // What was taken, up to "from" ("captured Arak from regime forces").
@@ -512,7 +516,14 @@ fn find_cue_done(tokens: &[Token], cues: &[Cue]) -> Option<(usize, usize)> {
                 w[0].folded == "not"
                     && matches!(w[1].folded.as_str(), "completely" | "fully" | "securing")
             });
-        let undone = undone || not_ground || meant || earlier || partly;
+        // "The army controlled Ein Elfijeh", not "the IS-controlled village" or
+        // "remote-controlled".
+        let an_adjective = tokens[first].folded == "controlled"
+            && (tokens[first].after_hyphen
+                || !tokens.get(last).is_some_and(|t| {
+                    t.capital || matches!(t.folded.as_str(), "the" | "a" | "an" | "all" | "most")
+                }));
+        let undone = undone || not_ground || meant || earlier || partly || an_adjective;
         if !undone {
             return Some((first, last));
         }
@@ -1416,6 +1427,11 @@ mod tests {
                 "The Islamic State captured Arak from regime forces.",
                 "territory",
             ),
+            (
+                "The army controlled Ein Elfijeh after clashes with the factions.",
+                "territory",
+            ),
+            ("Government troops regained areas near Tamura.", "territory"),
             // Advances, attempts, aims and earlier events are fighting.
             (
                 "Heavy fighting near Kabani; both sides made advances.",
@@ -1435,6 +1451,18 @@ mod tests {
             ),
             (
                 "Following the capture of Khan Shaykhun, clashes continued north of the town.",
+                "Armed clash",
+            ),
+            (
+                "Fighting went on as the army achieved partial control of the village.",
+                "Armed clash",
+            ),
+            (
+                "Clashes near the IS-controlled hamlet of Shinan went on all day.",
+                "Armed clash",
+            ),
+            (
+                "Clashes broke out after a remote-controlled device hit the checkpoint.",
                 "Armed clash",
             ),
             // People, arms and parts of a place taken are no ground.

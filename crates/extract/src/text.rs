@@ -18,6 +18,8 @@ pub struct Token {
     /// Punctuation (not just spaces or a hyphen) stands between it and the token before, so no
     /// name runs across the two ("Hama. No").
     pub after_break: bool,
+    /// Joined to the token before by a hyphen alone ("IS-controlled", "al-Sham").
+    pub after_hyphen: bool,
     /// A capital stands after the first letter (QSD, JaT): an acronym, not a name.
     pub acronym: bool,
 }
@@ -53,6 +55,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut current: Option<Token> = None;
     let mut broken = false;
+    // Only a hyphen since the last token (no space).
+    let mut hyphen = false;
     for (at, written) in text.char_indices() {
         // Arabic presentation forms (ﺣﻠﺐ, from old fonts and PDFs) are the plain letters; a
         // ligature (ﻻ) is two.
@@ -77,6 +81,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 capital: c.is_uppercase(),
                 arabic: is_arabic(c),
                 after_break: std::mem::take(&mut broken),
+                after_hyphen: std::mem::take(&mut hyphen),
                 acronym: false,
             });
             if c.is_uppercase() && token.end > token.start {
@@ -100,9 +105,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 }
             }
         } else {
-            if !(c.is_whitespace() || c == '-' || c == '\u{2010}' || c == '\u{2011}') {
+            let is_hyphen = matches!(c, '-' | '\u{2010}' | '\u{2011}');
+            if !(c.is_whitespace() || is_hyphen) {
                 broken = true;
             }
+            hyphen = is_hyphen && (current.is_some() || hyphen);
             if let Some(token) = current.take() {
                 finish(text, token, &mut tokens);
             }
@@ -598,5 +605,8 @@ mod tests {
         assert_eq!(tokens[2].folded, "dara");
         assert!(tokens[0].capital && !tokens[1].capital);
         assert!(tokens[3].after_break && !tokens[2].after_break);
+        let tokens = tokenize("the IS-controlled town - a hamlet");
+        let joined: Vec<bool> = tokens.iter().map(|t| t.after_hyphen).collect();
+        assert_eq!(joined, [false, false, true, false, false, false]);
     }
 }
