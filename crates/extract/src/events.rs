@@ -87,6 +87,10 @@ const SUB_EVENTS: &[(&str, &[Cue])] = &[
             &["offensive"],
             &["exchanged", "fire"],
             &["exchange", "fire"],
+            &["exchanged", "shelling"],
+            &["exchange", "of", "shelling"],
+            &["exchange", "of", "targeting"],
+            &["exchanged", "shells"],
             &["attempted", "to", "advance"],
             &["اشتباكات"],
             &["اشتباك"],
@@ -543,6 +547,7 @@ const ATTACK: &[(&str, &[Cue])] = &[(
     &[
         &["shot"],
         &["shooting"],
+        &["sniped"],
         &["opened", "fire"],
         &["gunned", "down"],
         &["assassinated"],
@@ -567,6 +572,40 @@ const ATTACK: &[(&str, &[Cue])] = &[(
         &["هاجم"],
     ],
 )];
+
+/// Words for armed men, whose killing ACLED codes as a clash rather than an attack on civilians.
+const COMBATANT_WORDS: &[&str] = &[
+    "fighter",
+    "fighters",
+    "commander",
+    "commanders",
+    "militant",
+    "militants",
+    "soldier",
+    "soldiers",
+    "officer",
+    "officers",
+    "colonel",
+    "general",
+    "militiaman",
+    "militiamen",
+    "rebel",
+    "rebels",
+    "member",
+    "members",
+    "مقاتل",
+    "مقاتلين",
+    "عنصر",
+    "عناصر",
+    "قيادي",
+];
+
+/// Whether the text speaks of armed men ("a fighter of the opposition", "a commander").
+pub fn names_combatants(tokens: &[Token]) -> bool {
+    tokens
+        .iter()
+        .any(|t| COMBATANT_WORDS.iter().any(|w| is_word(w, &t.folded)))
+}
 
 /// An attack, when the text says one was done to people (the caller checks who the target is).
 pub fn attack(tokens: &[Token]) -> Option<Cued> {

@@ -722,6 +722,21 @@ impl<'a> Extractor<'a> {
                 confidence: 0.4,
             })
         });
+        // A fighter shot, sniped or assassinated, with no civilians among the victims: ACLED
+        // codes violence between armed men as a clash.
+        let sub_event = sub_event.or_else(|| {
+            let civilians = actors
+                .iter()
+                .any(|a| a.actor.as_deref() == Some("civilians"));
+            if civilians || !events::names_combatants(&tokens) {
+                return None;
+            }
+            events::attack(&tokens).map(|cued| Field {
+                value: "Armed clash".to_owned(),
+                evidence: evidence(text, &tokens, cued.first, cued.last),
+                confidence: 0.4,
+            })
+        });
         if sub_event.as_ref().is_some_and(|s| s.value == "Armed clash") {
             clash_order(&mut actors);
         }

@@ -433,3 +433,20 @@ fn common_words_that_sound_like_villages_are_no_places() {
     let (name, ..) = place("Battles went on through the night around Hjileh.");
     assert_eq!(name, "Hjileh");
 }
+
+#[test]
+fn armed_men_killing_armed_men_is_a_clash() {
+    let sub = |text: &str| draft(text).sub_event_type.map(|s| s.value);
+    for text in [
+        "Unknown gunmen assassinated a rebel commander in Tafas.",
+        "A fighter of the opposition was sniped near Harasta.",
+        "Army units and the factions exchanged shelling around Kafr Nabudah overnight.",
+    ] {
+        assert_eq!(sub(text).as_deref(), Some("Armed clash"), "{text}");
+    }
+    // No armed man among the victims: not a clash.
+    assert_ne!(
+        sub("Gunmen killed a doctor at his clinic in Idlib.").as_deref(),
+        Some("Armed clash")
+    );
+}
