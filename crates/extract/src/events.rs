@@ -2,6 +2,8 @@
 
 use truce_core::incident::{EventType, SubEventType};
 
+use std::ops::Range;
+
 use crate::dates;
 use crate::text::{self, Token};
 
@@ -818,8 +820,20 @@ const CIVILIAN_WORDS: &[&str] = &[
 /// The casualties the text reports: the lowest figure when it gives several for the same
 /// deaths, 0 when it says there were none, `None` when it says nothing. Where an ACLED note says
 /// how it shared the figure between the events it coded, the share of one event.
-pub fn killed(text: &str, tokens: &[Token]) -> Option<Killed> {
-    let words: Vec<&str> = tokens.iter().map(|t| t.folded.as_str()).collect();
+///
+/// `date` is the span of tokens that gave the date, whose numbers count no one ("5-7 March").
+pub fn killed(text: &str, tokens: &[Token], date: Option<Range<usize>>) -> Option<Killed> {
+    let words: Vec<&str> = tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            if date.as_ref().is_some_and(|span| span.contains(&i)) {
+                ""
+            } else {
+                t.folded.as_str()
+            }
+        })
+        .collect();
     let breaks: Vec<bool> = tokens.iter().map(|t| t.after_break).collect();
     let found = killed_in_words(&words, &breaks)?;
     Some(match share_of_one_event(text, tokens, &words, &found) {
@@ -1210,7 +1224,9 @@ mod tests {
     use crate::text::tokenize;
 
     fn killed_of(text: &str) -> Option<Killed> {
-        killed(text, &tokenize(text))
+        let tokens = tokenize(text);
+        let date = dates::find(&tokens, text, chrono::NaiveDate::MIN).map(|d| d.first..d.last);
+        killed(text, &tokens, date)
     }
 
     fn killed_in(text: &str) -> Option<(u32, u32)> {
@@ -1278,6 +1294,11 @@ mod tests {
             (
                 "A gunman opened fire on the checkpoint and killed 3 guards.",
                 Some((3, 3)),
+            ),
+            // The numbers of a date count no one.
+            (
+                "Between 5-7 March 2016, gunmen assassinated a rebel commander.",
+                Some((1, 1)),
             ),
             (
                 "Two civilians died; 1 fatality was allocated to each of the two events.",

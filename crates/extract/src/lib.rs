@@ -575,6 +575,10 @@ impl Bearing {
 /// lie from X.
 const FAR_FROM_LANDMARK: f64 = 0.5;
 
+/// How far out of a city, in degrees of latitude (about 20 km), a countryside named by its
+/// direction ("the eastern countryside of Hama") is placed when no village is named.
+const COUNTRYSIDE_OFFSET: f64 = 0.18;
+
 /// How far, in degrees of latitude (about 11 km), a village may lie over a governorate's
 /// border when the text puts it in that governorate ("Shatib village in Hama countryside", just
 /// inside Idleb).
@@ -596,6 +600,8 @@ struct Resolved {
     /// How fine a region it is when not specific: 0 a governorate (or its city standing for
     /// it), 1 a district, 2 a sub-district, 3 anything finer.
     level: u8,
+    /// The mention it resolves.
+    mention: usize,
     field: Field<Location>,
 }
 
@@ -750,15 +756,16 @@ impl<'a> Extractor<'a> {
             evidence: evidence(text, &tokens, cued.first, cued.last),
             confidence: 0.7,
         });
-        let fatalities = events::killed(text, &tokens).map(|k| Field {
-            value: Fatalities {
-                killed_min: k.min,
-                killed_max: k.max,
-                civilian: k.civilian,
-            },
-            evidence: evidence(text, &tokens, k.first, k.last),
-            confidence: 0.7,
-        });
+        let fatalities =
+            events::killed(text, &tokens, date.as_ref().map(|d| d.first..d.last)).map(|k| Field {
+                value: Fatalities {
+                    killed_min: k.min,
+                    killed_max: k.max,
+                    civilian: k.civilian,
+                },
+                evidence: evidence(text, &tokens, k.first, k.last),
+                confidence: 0.7,
+            });
 
         let (location, other_places) = self.places(text, &tokens, &words, &taken);
         Draft {
@@ -1097,6 +1104,7 @@ impl<'a> Extractor<'a> {
                 continue;
             };
             resolved.push(Resolved {
+                mention: index,
                 fits,
                 specific,
                 near_a_site,
@@ -1138,7 +1146,22 @@ impl<'a> Extractor<'a> {
         let mut location = None;
         for (index, r) in resolved.into_iter().enumerate() {
             if Some(index) == main {
-                location = Some(r.field);
+                let mut field = r.field;
+                // "The eastern countryside of Hama" with no village named: a point a little
+                // way out of the city that way, still within reach of the city itself, where
+                // ACLED codes many such reports.
+                let bearing = bearings
+                    .iter()
+                    .find(|b| b.mention == r.mention && (b.north != 0.0 || b.east != 0.0));
+                if r.level == 0
+                    && let Some(b) = bearing
+                {
+                    let length = (b.north * b.north + b.east * b.east).sqrt();
+                    field.value.lat += COUNTRYSIDE_OFFSET * b.north / length;
+                    field.value.lon +=
+                        COUNTRYSIDE_OFFSET * b.east / length / field.value.lat.to_radians().cos();
+                }
+                location = Some(field);
             } else {
                 others.push(r.field);
             }

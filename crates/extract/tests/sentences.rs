@@ -38,11 +38,16 @@ fn parties(text: &str) -> (Option<String>, Option<String>) {
 
 #[test]
 fn a_governorate_alone_stands_at_its_capital_city() {
-    let (_, admin1, lat, lon) =
-        place("Artillery duels went on in the eastern countryside of Homs.");
+    let (_, admin1, lat, lon) = place("Artillery duels went on around Homs.");
     assert_eq!(admin1, "SY04");
     // Homs city, as ACLED codes a governorate-wide event, not the desert centroid.
     assert!((lat - 34.73).abs() < 0.05 && (lon - 36.72).abs() < 0.05);
+    // Its eastern countryside: a little way east of the city, still near it.
+    let (_, admin1, lat, lon) =
+        place("Artillery duels went on in the eastern countryside of Homs.");
+    assert_eq!(admin1, "SY04");
+    assert!((lat - 34.73).abs() < 0.05, "{lat}");
+    assert!((0.15..0.3).contains(&(lon - 36.72)), "{lon}");
 }
 
 #[test]
