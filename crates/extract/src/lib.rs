@@ -1049,12 +1049,19 @@ impl<'a> Extractor<'a> {
                 (false, true) => 0.4,
             };
             // A place outside every governorate the text names is probably a namesake.
+            // "Abu Laffah village", "the village of Abu Laffah".
+            let called_a_village = tokens
+                .get(mention.last)
+                .is_some_and(|t| matches!(t.folded.as_str(), "village" | "town"))
+                || (mention.first >= 2
+                    && tokens[mention.first - 1].folded == "of"
+                    && matches!(
+                        tokens[mention.first - 2].folded.as_str(),
+                        "village" | "town"
+                    ));
             let fits = context.is_empty()
                 || context.contains(&best.admin1.as_str())
-                || ((rank < mention.exact
-                    || tokens
-                        .get(mention.last)
-                        .is_some_and(|t| matches!(t.folded.as_str(), "village" | "town")))
+                || ((rank < mention.exact || called_a_village)
                     && matches!(best.kind, PlaceKind::Town | PlaceKind::Community)
                     && mention
                         .candidates
