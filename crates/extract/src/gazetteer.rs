@@ -1745,6 +1745,11 @@ impl Gazetteer {
                     std::iter::once(rest).chain(span[1..].iter().map(|t| t.folded.as_str())),
                 ));
             }
+            // A final ة and a final ا are the same sound, written either way (كفر زيتة، كفر
+            // زيتا).
+            if head.arabic {
+                keys.extend(text::arabic_ending_variant(&key));
+            }
             keys
         };
         let exact: Vec<u32> = match self.by_key.get(&key) {

@@ -243,6 +243,21 @@ pub fn nearly_alike(a: &str, b: &str) -> bool {
     a.len().abs_diff(b.len()) <= allowed && strsim::osa_distance(&a, &b) <= allowed
 }
 
+/// The folded Arabic key with the last word's final ه (a folded ة) written ا, or its final ا
+/// written ه; `None` when it ends in neither.
+pub fn arabic_ending_variant(key: &str) -> Option<String> {
+    let (stem, swapped) = if let Some(stem) = key.strip_suffix('ه') {
+        (stem, 'ا')
+    } else if let Some(stem) = key.strip_suffix('ا') {
+        (stem, 'ه')
+    } else {
+        return None;
+    };
+    // Too short a word to tell by its ending.
+    let last_word = stem.rsplit(' ').next().unwrap_or(stem);
+    (last_word.chars().count() >= 2).then(|| format!("{stem}{swapped}"))
+}
+
 /// A key with doubled letters collapsed and a final "eh", "ah" or "e" written "a": these are
 /// one sound, which spellings write either way (Salhiyeh, Salihiya). Two keys so written are
 /// compared by their edit distance.
@@ -511,6 +526,15 @@ mod tests {
         assert!(!nearly_alike("jellin", "jlamn"));
         // A final "eh", "ah" or "e" is the "a" of other spellings.
         assert!(nearly_alike("salhiyeh", "salihiya"));
+        assert_eq!(
+            arabic_ending_variant("كفر زيته").as_deref(),
+            Some("كفر زيتا")
+        );
+        assert_eq!(
+            arabic_ending_variant("كفر زيتا").as_deref(),
+            Some("كفر زيته")
+        );
+        assert_eq!(arabic_ending_variant("حلب"), None);
         assert!(nearly_alike("atmeh", "atma"));
         let distance = |a: &str, b: &str| strsim::osa_distance(&spelling(a), &spelling(b));
         assert_eq!(distance("rasafeh", "resafa"), 1);

@@ -455,3 +455,11 @@ fn armed_men_killing_armed_men_is_a_clash() {
         Some("Armed clash")
     );
 }
+
+#[test]
+fn an_arabic_name_ending_in_ta_marbuta_or_alef_is_one_name() {
+    // OCHA writes كفر زيتا; the press often writes كفر زيتة.
+    let (name, admin1, ..) = place("غارات جوية على بلدة كفر زيتة في ريف حماة الشمالي");
+    assert_eq!(name, "Kafr Zeita");
+    assert_eq!(admin1, "SY05");
+}
