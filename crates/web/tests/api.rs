@@ -1163,4 +1163,22 @@ async fn pasted_text_fills_the_report_form_and_saves_nothing() {
     ] {
         assert!(shooting.contains(needle), "missing {needle}");
     }
+    // A clash worked out from two opposing parties says so, not that it is the day received.
+    let (status, _, clash) = post_form(
+        &app,
+        "/report/draft",
+        &[
+            ("lang", "en"),
+            (
+                "draft_text",
+                "Rebels and government troops near Tafas, on 5 March 2016.",
+            ),
+            ("received", "2016-03-07"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(clash.contains("<option value=\"ground_assault\" selected"));
+    assert!(clash.contains("worked out from the whole text"));
+    assert!(!clash.contains("the day received"));
 }

@@ -235,13 +235,17 @@ fn draft_panel(state: &AppState, lang: Lang, panel: &DraftPanel<'_>) -> Markup {
     let name_of = |id: &str| super::actor_label(id, lang, &world.scenario);
     let draft = &panel.draft;
     let percent = |confidence: f32| format!("{:.0}%", confidence * 100.0);
-    let mut rows: Vec<(String, String, Option<&truce_extract::Evidence>, f32)> = Vec::new();
+    // Each row: the field, the value proposed, the words it came from, how sure, and what to
+    // say when no words gave it (the date falls back to the day received; the others were
+    // worked out from the text as a whole, such as a clash from two opposing parties).
+    let mut rows: Vec<(String, String, Option<&truce_extract::Evidence>, f32, &str)> = Vec::new();
     if let Some(date) = &draft.date {
         rows.push((
             lang.t("report.when"),
             date.value.clone(),
             date.evidence.as_ref(),
             date.confidence,
+            "report.draft_not_stated",
         ));
     }
     if let Some(place) = &draft.location {
@@ -257,6 +261,7 @@ fn draft_panel(state: &AppState, lang: Lang, panel: &DraftPanel<'_>) -> Markup {
             value,
             place.evidence.as_ref(),
             place.confidence,
+            "report.draft_inferred",
         ));
     }
     for actor in &draft.actors {
@@ -266,7 +271,13 @@ fn draft_panel(state: &AppState, lang: Lang, panel: &DraftPanel<'_>) -> Markup {
             .actor
             .as_deref()
             .map_or_else(|| actor.text.clone(), name_of);
-        rows.push((label, name, Some(&actor.evidence), 0.7));
+        rows.push((
+            label,
+            name,
+            Some(&actor.evidence),
+            0.7,
+            "report.draft_inferred",
+        ));
     }
     if let Some(sub) = &draft.sub_event_type {
         rows.push((
@@ -274,6 +285,7 @@ fn draft_panel(state: &AppState, lang: Lang, panel: &DraftPanel<'_>) -> Markup {
             lang.value("sub", &sub.value),
             sub.evidence.as_ref(),
             sub.confidence,
+            "report.draft_inferred",
         ));
     }
     if let Some(killed) = &draft.fatalities {
@@ -283,6 +295,7 @@ fn draft_panel(state: &AppState, lang: Lang, panel: &DraftPanel<'_>) -> Markup {
             value,
             killed.evidence.as_ref(),
             killed.confidence,
+            "report.draft_inferred",
         ));
     }
     // The text in pieces: plain, or marked as evidence (overlaps are not marked twice).
@@ -313,8 +326,8 @@ fn draft_panel(state: &AppState, lang: Lang, panel: &DraftPanel<'_>) -> Markup {
             blockquote.evidence { @for (piece, marked) in &pieces { @if *marked { mark { (piece) } } @else { (piece) } } }
             table {
                 thead { tr { th scope="col" { (lang.t("report.draft_field")) } th scope="col" { (lang.t("report.draft_value")) } th scope="col" { (lang.t("report.draft_from")) } th scope="col" { (lang.t("report.draft_confidence")) } } }
-                tbody { @for (label, value, evidence, confidence) in &rows {
-                    tr { th scope="row" { (label) } td { (value) } td { @match evidence { Some(e) => { mark { (e.text) } } None => { (lang.t("report.draft_not_stated")) } } } td { (percent(*confidence)) } }
+                tbody { @for (label, value, evidence, confidence, unstated) in &rows {
+                    tr { th scope="row" { (label) } td { (value) } td { @match evidence { Some(e) => { mark { (e.text) } } None => { (lang.t(unstated)) } } } td { (percent(*confidence)) } }
                 } }
             }
         }
