@@ -279,11 +279,12 @@ fn read_acled(path: &PathBuf) -> Result<Vec<Labelled>> {
     Ok(rows)
 }
 
-/// ACLED writes `31 December 2017` (older exports) or `2017-12-31`.
+/// ACLED writes `31 December 2017` (older exports), `31-December-2017` (some spreadsheet
+/// exports) or `2017-12-31` (the API).
 fn parse_acled_date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%d %B %Y")
-        .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d"))
-        .ok()
+    ["%d %B %Y", "%d-%B-%Y", "%Y-%m-%d"]
+        .iter()
+        .find_map(|format| NaiveDate::parse_from_str(text, format).ok())
 }
 
 fn km_between(a: (f64, f64), b: (f64, f64)) -> f64 {
@@ -438,4 +439,23 @@ pub fn eval(args: EvalExtractArgs) -> Result<ExitCode> {
         println!("misses written to {}", args.misses.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acled_dates_in_each_export_format() {
+        let day = NaiveDate::from_ymd_opt(2020, 3, 5);
+        for text in [
+            "05 March 2020",
+            "5 March 2020",
+            "05-March-2020",
+            "2020-03-05",
+        ] {
+            assert_eq!(parse_acled_date(text), day, "{text}");
+        }
+        assert_eq!(parse_acled_date("March 2020"), None);
+    }
 }
