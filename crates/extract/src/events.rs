@@ -248,6 +248,11 @@ const SUB_EVENTS: &[(&str, &[Cue])] = &[
             &["dispersed", "the", "protesters"],
             &["tear", "gas"],
             &["fired", "on", "protesters"],
+            &["to", "disperse"],
+            &["dispersed", "them"],
+            &["dispersed", "the", "crowd"],
+            &["فرقت"],
+            &["لتفريق"],
         ],
     ),
     (
@@ -255,9 +260,15 @@ const SUB_EVENTS: &[(&str, &[Cue])] = &[
         &[
             &["protest"],
             &["protests"],
+            &["protested"],
             &["protesters"],
             &["demonstration"],
+            &["demonstrations"],
+            &["demonstrated"],
             &["demonstrators"],
+            &["rally"],
+            &["rallied"],
+            &["sit", "in"],
             &["مظاهره"],
             &["مظاهرات"],
             &["تظاهر"],
@@ -1577,6 +1588,14 @@ mod tests {
         // Sub-events beyond battles and strikes, as ACLED codes them in other years.
         assert_eq!(
             sub_event_of("Police used tear gas to disperse the crowd of protesters"),
+            Some("Protest with intervention")
+        );
+        assert_eq!(
+            sub_event_of("Residents demonstrated in the main square against the new taxes"),
+            Some("Peaceful protest")
+        );
+        assert_eq!(
+            sub_event_of("Protesters blocked the road; guards fired in the air to disperse them"),
             Some("Protest with intervention")
         );
         assert_eq!(
