@@ -463,3 +463,80 @@ fn an_arabic_name_ending_in_ta_marbuta_or_alef_is_one_name() {
     assert_eq!(name, "Kafr Zeita");
     assert_eq!(admin1, "SY05");
 }
+
+#[test]
+fn notes_in_the_style_of_later_acled_years() {
+    // ACLED's notes from 2019 on open with their date and cover every event type.
+    for (text, date, sub_event, killed) in [
+        (
+            "On 12 March 2021, Russian jets struck farmland west of Ariha in Idleb. No \
+             fatalities reported.",
+            "2021-03-12",
+            "Air/drone strike",
+            Some(0),
+        ),
+        (
+            "On 3 June 2020, regime forces shelled Kansafra in Jabal al-Zawiya with artillery, \
+             killing 2 civilians.",
+            "2020-06-03",
+            "Shelling/artillery/missile attack",
+            Some(2),
+        ),
+        (
+            "On 14 July 2021, an IED planted by an unidentified armed group exploded near a \
+             vehicle of the Turkish-backed National Army in Al Bab, injuring 3 fighters.",
+            "2021-07-14",
+            "Remote explosive/landmine/IED",
+            None,
+        ),
+        (
+            "On 20 May 2020, residents of Daraa al-Balad demonstrated against the security \
+             campaign of the regime.",
+            "2020-05-20",
+            "Peaceful protest",
+            None,
+        ),
+        (
+            "On 2 February 2022, unidentified gunmen shot and killed a civilian man in Tafas.",
+            "2022-02-02",
+            "Attack",
+            Some(1),
+        ),
+        (
+            "On 9 April 2021, HTS arrested two activists in Idleb city.",
+            "2021-04-09",
+            "Arrests",
+            None,
+        ),
+        (
+            "On 25 September 2020, protesters burned tyres and blocked roads in Suwayda city; \
+             security forces fired in the air to disperse them.",
+            "2020-09-25",
+            "Protest with intervention",
+            None,
+        ),
+        (
+            "On 7 November 2019, Turkish forces and the SNA clashed with the SDF near Tal \
+             Tamer, killing 4 SDF fighters.",
+            "2019-11-07",
+            "Armed clash",
+            Some(4),
+        ),
+        (
+            "Between 5-7 March 2021, regime forces and ISIS militants fought in the Badia \
+             east of Sukhnah, killing 6 soldiers.",
+            "2021-03-06",
+            "Armed clash",
+            Some(6),
+        ),
+    ] {
+        let draft = draft(text);
+        assert_eq!(draft.date.unwrap().value, date, "{text}");
+        assert_eq!(draft.sub_event_type.unwrap().value, sub_event, "{text}");
+        assert_eq!(
+            draft.fatalities.map(|f| f.value.killed_min),
+            killed,
+            "{text}"
+        );
+    }
+}
