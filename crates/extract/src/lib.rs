@@ -1048,7 +1048,6 @@ impl<'a> Extractor<'a> {
                 (false, false) => 0.55,
                 (false, true) => 0.4,
             };
-            // A place outside every governorate the text names is probably a namesake.
             // "Abu Laffah village", "the village of Abu Laffah".
             let called_a_village = tokens
                 .get(mention.last)
@@ -1059,6 +1058,8 @@ impl<'a> Extractor<'a> {
                         tokens[mention.first - 2].folded.as_str(),
                         "village" | "town"
                     ));
+            // A place outside every governorate the text names is probably a namesake, unless
+            // it lies just over the border and is named as written or called a village.
             let fits = context.is_empty()
                 || context.contains(&best.admin1.as_str())
                 || ((rank < mention.exact || called_a_village)
@@ -1157,9 +1158,7 @@ impl<'a> Extractor<'a> {
                 // "The eastern countryside of Hama" with no village named: a point a little
                 // way out of the city that way, still within reach of the city itself, where
                 // ACLED codes many such reports.
-                let bearing = bearings
-                    .iter()
-                    .find(|b| b.mention == r.mention && (b.north != 0.0 || b.east != 0.0));
+                let bearing = bearings.iter().find(|b| b.mention == r.mention);
                 if r.level == 0
                     && let Some(b) = bearing
                 {
