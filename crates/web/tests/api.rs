@@ -1181,4 +1181,8 @@ async fn pasted_text_fills_the_report_form_and_saves_nothing() {
     assert!(clash.contains("<option value=\"ground_assault\" selected"));
     assert!(clash.contains("worked out from the whole text"));
     assert!(!clash.contains("the day received"));
+    // The first party is listed first, though the text names the rebels first.
+    let first = clash.find("First party").unwrap();
+    let second = clash.find("Second party").unwrap();
+    assert!(first < second);
 }

@@ -264,7 +264,14 @@ fn draft_panel(state: &AppState, lang: Lang, panel: &DraftPanel<'_>) -> Markup {
             "report.draft_inferred",
         ));
     }
-    for actor in &draft.actors {
+    // The first party before the second, whatever order the text named them in.
+    let mut actors: Vec<_> = draft.actors.iter().collect();
+    actors.sort_by_key(|actor| match actor.role {
+        "actor1" => 0,
+        "actor2" => 1,
+        _ => 2,
+    });
+    for actor in actors {
         let label = lang.t(&format!("report.draft_role.{}", actor.role));
         // A group the registry lacks is shown by the words used for it.
         let name = actor
