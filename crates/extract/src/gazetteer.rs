@@ -588,6 +588,9 @@ const NOT_PLACES: &[&str] = &[
     "government",
     "turkish",
     "russian",
+    "non",
+    // The president: "pro-Assad forces".
+    "assad",
     // Neighbouring and intervening countries, which sound like villages ("Turkey" and
     // Turkeia).
     "syria",
@@ -1067,6 +1070,43 @@ const QUALIFIERS: &[(&str, &str)] = &[
     ("Northern", "Shamali"),
     ("Southern", "Janubi"),
 ];
+
+/// The Arabic qualifiers as the press spells them after a name ("Kabash Gharbi Saghir"),
+/// folded.
+const ARABIC_QUALIFIERS: &[&str] = &[
+    "kabir",
+    "kbir",
+    "kabira",
+    "kabireh",
+    "kbireh",
+    "saghir",
+    "sghir",
+    "saghira",
+    "sghireh",
+    "saghireh",
+    "sharqi",
+    "sharqiya",
+    "sharqiyah",
+    "sherqi",
+    "gharbi",
+    "gharbiya",
+    "gharbiyah",
+    "shamali",
+    "shamaliya",
+    "shamaliyah",
+    "janubi",
+    "janoubi",
+    "janubiya",
+    "janubiyah",
+    "fawqani",
+    "foqani",
+    "tahtani",
+];
+
+/// Whether a folded word is an Arabic qualifier that follows village names.
+pub(crate) fn arabic_qualifier(word: &str) -> bool {
+    ARABIC_QUALIFIERS.contains(&word)
+}
 
 /// The name with an English qualifier said the Arabic way, after it.
 fn arabic_word_order(name: &str) -> Option<String> {
@@ -1707,6 +1747,17 @@ impl Gazetteer {
         }
         if span.len() == 1
             && (not_a_place(&head.folded) || (head.acronym && head.folded.len() <= 5))
+        {
+            return None;
+        }
+        // Nor does such a word open a name that only sounds like one: "Non-Syrian" is not
+        // Nsrran (but "Brigade 137" and "the Syrian desert" are written so in the gazetteer).
+        if span.len() > 1
+            && !head.arabic
+            && !text::is_article(&head.folded)
+            && !DIRECTIONS.contains(&head.folded.as_str())
+            && not_a_place(&head.folded)
+            && !self.by_key.contains_key(&text::span_key(words))
         {
             return None;
         }

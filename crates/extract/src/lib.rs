@@ -489,7 +489,14 @@ fn part_of_unknown_name(
         text.get(a.end..b.start)
             .is_some_and(|gap| gap.chars().all(|c| c == ' ' || c == '-'))
     };
-    let unknown_name_word = |index: usize| {
+    // Joined closely: not "Khanser - Ithriya", two places.
+    let tight = |a: &Token, b: &Token| {
+        text.get(a.end..b.start)
+            .is_some_and(|gap| gap == " " || gap == "-")
+    };
+    // The word at `index` lies next to `neighbour`, the name's first or last word or the
+    // article between them.
+    let unknown_name_word = |index: usize, neighbour: &Token| {
         let token = &tokens[index];
         token.capital
             && !token.arabic
@@ -499,7 +506,18 @@ fn part_of_unknown_name(
             && !dates::DAYS_AND_MONTHS.contains(&token.folded.as_str())
             && direction(&token.folded).is_none()
             && !SITE_WORDS.contains(&token.folded.as_str())
-            && !mentions.iter().any(|m| (m.first..m.last).contains(&index))
+            && !mentions.iter().any(|m| {
+                // A name that only sounds like a place, joined to another ("Ghanim al-Ali",
+                // "Sinn Sahar"), is part of one name the gazetteer lacks, when the other also
+                // only sounds like one or follows it through an article; but "Saghir" only
+                // qualifies the name before it.
+                let through_article = text::is_article(&neighbour.folded) && index < mention.first;
+                (m.first..m.last).contains(&index)
+                    && (m.exact > 0
+                        || (mention.exact > 0 && !through_article)
+                        || gazetteer::arabic_qualifier(&token.folded)
+                        || !(tight(token, neighbour) || tight(neighbour, token)))
+            })
     };
     // Before: "Fikha Sghireh", "Qasr al-Hayr" read backwards.
     let mut before = mention.first;
@@ -508,7 +526,7 @@ fn part_of_unknown_name(
         if text::is_article(&tokens[before].folded) {
             continue;
         }
-        if unknown_name_word(before) {
+        if unknown_name_word(before, &tokens[before + 1]) {
             return true;
         }
         break;
@@ -520,7 +538,7 @@ fn part_of_unknown_name(
             after += 1;
             continue;
         }
-        return unknown_name_word(after);
+        return unknown_name_word(after, &tokens[after - 1]);
     }
     false
 }
@@ -540,6 +558,13 @@ fn direction(word: &str) -> Option<(f64, f64)> {
     })
 }
 
+/// How far `place` lies from a point, in degrees of latitude (about 110 km each).
+fn degrees_from(lat: f64, lon: f64, place: &Place) -> f64 {
+    let north = place.lat - lat;
+    let east = (place.lon - lon) * lat.to_radians().cos();
+    (north * north + east * east).sqrt()
+}
+
 /// A direction from a named place.
 struct Bearing {
     /// The mention the direction is taken from.
@@ -556,9 +581,7 @@ struct Bearing {
 impl Bearing {
     /// The distance to `place`, in degrees of latitude.
     fn distance_to(&self, place: &Place) -> f64 {
-        let north = place.lat - self.lat;
-        let east = (place.lon - self.lon) * self.lat.to_radians().cos();
-        (north * north + east * east).sqrt()
+        degrees_from(self.lat, self.lon, place)
     }
 
     /// Whether `place` lies that way, within 60 degrees, and not at the place itself.
@@ -574,6 +597,11 @@ impl Bearing {
 /// How far, in degrees of latitude (about 110 km each), a place said to be "north of X" may
 /// lie from X.
 const FAR_FROM_LANDMARK: f64 = 0.5;
+
+/// How near, in degrees of latitude (about 33 km), a namesake must lie to another place the
+/// text names to be the likelier reading, and by how much.
+const COHESION_REACH: f64 = 0.3;
+const COHESION_WEIGHT: f64 = 2.5;
 
 /// How far out of a city, in degrees of latitude (about 20 km), a countryside named by its
 /// direction ("the eastern countryside of Hama") is placed when no village is named.
@@ -970,6 +998,33 @@ impl<'a> Extractor<'a> {
             }
         }
         let bearings = self.bearings(tokens, &mentions);
+        // Places the text names that can lie in one spot only ("Qalamoun", a town with no
+        // namesake): a namesake of another name near one of them is likelier than one far off.
+        let anchors: Vec<(usize, f64, f64)> = mentions
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| !self.names_a_governorate(m))
+            .filter_map(|(index, m)| {
+                let readings = if m.exact > 0 {
+                    &m.candidates[..m.exact]
+                } else {
+                    &m.candidates[..]
+                };
+                let first = self.gazetteer.place(*readings.first()?);
+                readings
+                    .iter()
+                    .map(|&i| self.gazetteer.place(i))
+                    .all(|p| (p.lat - first.lat).abs() < 0.1 && (p.lon - first.lon).abs() < 0.1)
+                    .then_some((index, first.lat, first.lon))
+            })
+            .collect();
+        let cohesion = |index: usize, place: &Place| {
+            let near_one = anchors
+                .iter()
+                .filter(|(other, _, _)| *other != index)
+                .any(|&(_, lat, lon)| degrees_from(lat, lon, place) < COHESION_REACH);
+            if near_one { COHESION_WEIGHT } else { 0.0 }
+        };
         let mut resolved: Vec<Resolved> = Vec::new();
         for (index, mention) in mentions.iter().enumerate() {
             let Some((rank, best)) = mention
@@ -1016,14 +1071,20 @@ impl<'a> Extractor<'a> {
                     };
                     // Ties go to the reading listed first.
                     let order = |rank: &usize| -0.001 * *rank as f64;
-                    (self.score(a, &context) + exact(ra) + support(ra, a) + lies(a) + order(ra))
-                        .total_cmp(
-                            &(self.score(b, &context)
-                                + exact(rb)
-                                + support(rb, b)
-                                + lies(b)
-                                + order(rb)),
-                        )
+                    (self.score(a, &context)
+                        + exact(ra)
+                        + support(ra, a)
+                        + lies(a)
+                        + cohesion(index, a)
+                        + order(ra))
+                    .total_cmp(
+                        &(self.score(b, &context)
+                            + exact(rb)
+                            + support(rb, b)
+                            + lies(b)
+                            + cohesion(index, b)
+                            + order(rb)),
+                    )
                 })
             else {
                 continue;

@@ -540,3 +540,40 @@ fn notes_in_the_style_of_later_acled_years() {
         );
     }
 }
+
+#[test]
+fn two_names_that_only_sound_like_villages_are_one_unknown_name() {
+    // Neither "Ghanim" nor "al-Ali" is a place by itself (Ghanameh and Alia lie far off):
+    // together they name a village the gazetteer lacks, so the governorate stands for it.
+    let draft = draft("Loyalist troops fought IS near Ghanim al-Ali, east of Raqqa.");
+    let location = draft.location.expect("a place").value;
+    assert_eq!(location.name, "Ar-Raqqa");
+    // "Sinn Sahar" is no village either; Muhardah, named beside it, is the place.
+    let (name, admin1, _, _) = place("Shelling hit Sinn Sahar near Muhardah on Monday.");
+    assert_eq!((name.as_str(), admin1.as_str()), ("Muḩradah", "SY05"));
+    // An Arabic qualifier after a name only qualifies it.
+    let (name, admin1, _, _) = place("On Tuesday the army entered Jabab Masoud Saghir.");
+    assert_eq!(
+        (name.as_str(), admin1.as_str()),
+        ("Jbab Al Masudeyeh", "SY02")
+    );
+}
+
+#[test]
+fn words_for_forces_open_no_name_that_only_sounds_like_a_village() {
+    // "Non-Syrian" sounds like Nsrran in Al-Hasakeh; "Assad" is the president.
+    let draft =
+        draft("Militiamen of non-Syrian nationalities attacked the outskirts of Deir Hafer.");
+    let location = draft.location.expect("a place").value;
+    assert_eq!(location.admin1_pcode, "SY02", "{}", location.name);
+    assert!(draft.other_places.is_empty());
+    let draft = self::draft("Rebels shelled pro-Assad positions near Mahrutha.");
+    assert!(draft.other_places.is_empty());
+}
+
+#[test]
+fn a_namesake_near_another_place_named_is_the_likelier() {
+    // Ad Dana near Sarmada is the better-known town; the Dana of Jabal al-Zawiya lies there.
+    let (name, _, lat, _) = place("Rival factions fought each other in Dana in Jabal al-Zawiya.");
+    assert!((lat - 35.70).abs() < 0.05, "{name}");
+}
