@@ -195,6 +195,11 @@ const EXTRA_PLACES: &[ExtraPlace] = &[
             "Tiyas air base",
             "Tiyas airport",
             "Tiyas military airport",
+            // The pumping station the airbase is named after.
+            "T4 station",
+            "T4 pumping station",
+            "Fourth Station",
+            "4th station",
             "مطار التيفور",
             "التيفور",
         ],
@@ -342,6 +347,123 @@ const EXTRA_PLACES: &[ExtraPlace] = &[
         "SY09",
         35.34,
         40.32,
+        PlaceKind::Community,
+    ),
+    // Oil and gas sites of the desert, fought over as places in their own right. Placed from
+    // public accounts of where they lie from the nearest town (the distances in the comments);
+    // rough to within a few kilometres.
+    (
+        "Omar oil field",
+        // About 10 km east of Al Mayadin, across the Euphrates from it.
+        &[
+            "Al-Omar oil field",
+            "Omar oil fields",
+            "Omar oilfield",
+            "Omar oilfields",
+            "Omar field",
+            "Omar fields",
+            "حقل العمر",
+            "حقل العمر النفطي",
+            "حقول العمر",
+        ],
+        "SY09",
+        35.03,
+        40.54,
+        PlaceKind::Community,
+    ),
+    (
+        "Tanak oil field",
+        // In the Shuaytat desert, east of Abu Hamam.
+        &[
+            "Al-Tanak oil field",
+            "Tanak oilfield",
+            "Tanak field",
+            "Tank oil field",
+            "Tenek oil field",
+            "حقل التنك",
+        ],
+        "SY09",
+        34.85,
+        40.82,
+        PlaceKind::Community,
+    ),
+    (
+        "T2 pumping station",
+        // About 70 km west of Abu Kamal, in the desert.
+        &[
+            "T2",
+            "T-2",
+            "T2 station",
+            "T-2 station",
+            "T2 stations",
+            "the second station",
+            "Second Station",
+            "المحطة الثانية",
+            "محطة تي تو",
+        ],
+        "SY09",
+        34.40,
+        40.14,
+        PlaceKind::Community,
+    ),
+    (
+        "T3 pumping station",
+        // In the desert east of Palmyra.
+        &[
+            "T3",
+            "T-3",
+            "T3 station",
+            "T-3 station",
+            "Third Station",
+            "3rd station",
+            "المحطة الثالثة",
+        ],
+        "SY04",
+        34.54,
+        38.72,
+        PlaceKind::Community,
+    ),
+    (
+        "Hail gas field",
+        // About 14 km from Al-Sukhnah on the way to Palmyra.
+        &[
+            "Al-Hail gas field",
+            "Hail oil field",
+            "Al-Hail oil field",
+            "Hail oil fields",
+            "Hail oil and gas fields",
+            "Hail field",
+            "Heil gas field",
+            "Al-Heil gas field",
+            "Hayl gas field",
+            "حقل الهيل",
+        ],
+        "SY04",
+        34.815,
+        38.74,
+        PlaceKind::Community,
+    ),
+    (
+        "Shaer gas field",
+        // About 50 km north-west of Palmyra, on Jabal al-Shaer.
+        &[
+            "Al-Shaer gas field",
+            "Shaer field",
+            "Shaer gas fields",
+            "Al-Shair gas field",
+            "Shair gas field",
+            "Al-Shaer oil field",
+            "Sha'er gas field",
+            "Jabal al-Shaer",
+            "Jabal Shaer",
+            "Shaer mountain",
+            "Shaer Mount",
+            "حقل الشاعر",
+            "جبل الشاعر",
+        ],
+        "SY04",
+        34.88,
+        37.90,
         PlaceKind::Community,
     ),
     (
@@ -1737,7 +1859,10 @@ impl Gazetteer {
         if lower_case && !self.by_key.contains_key(&text::span_key(words)) {
             return None;
         }
+        // ("3rd Station" is written as the gazetteer has it, and opens with no word.)
+        let numbered = head.folded.starts_with(|c: char| c.is_ascii_digit());
         if lower_case
+            && !numbered
             && span.iter().any(|t| {
                 (not_a_place(&t.folded) && t.folded != "the")
                     || (t.folded.len() < 3 && !text::is_article(&t.folded))

@@ -577,3 +577,49 @@ fn a_namesake_near_another_place_named_is_the_likelier() {
     let (name, _, lat, _) = place("Rival factions fought each other in Dana in Jabal al-Zawiya.");
     assert!((lat - 35.70).abs() < 0.05, "{name}");
 }
+
+#[test]
+fn oil_fields_and_pumping_stations_are_places() {
+    // The sources lack them; "Omar" alone is a village far to the north-west, and T2 is no
+    // acronym of a group.
+    for (text, name, admin1) in [
+        (
+            "The SDF reached the edge of the Omar oil fields.",
+            "Omar oil field",
+            "SY09",
+        ),
+        ("حقل العمر النفطي تحت القصف", "Omar oil field", "SY09"),
+        (
+            "Army units shelled IS around the T-2 station.",
+            "T2 pumping station",
+            "SY09",
+        ),
+        (
+            "Fighting went on near the 3rd station, east of Palmyra.",
+            "T3 pumping station",
+            "SY04",
+        ),
+        (
+            "IS held on to the al-Hail - Oil Field.",
+            "Hail gas field",
+            "SY04",
+        ),
+        (
+            "Raids hit the Al-Shair - Gas Field overnight.",
+            "Shaer gas field",
+            "SY04",
+        ),
+        (
+            "Troops dug in near the Fourth Station.",
+            "T4 airbase",
+            "SY04",
+        ),
+    ] {
+        let (found, found_admin1, _, _) = place(text);
+        assert_eq!(
+            (found.as_str(), found_admin1.as_str()),
+            (name, admin1),
+            "{text}"
+        );
+    }
+}
