@@ -425,6 +425,20 @@ const PROVINCE_WORDS: &[&str] = &["province", "governorate", "countryside", "Ù…Ø
 /// Words for a part of a city.
 const NEIGHBOURHOOD_WORDS: &[&str] = &["neighborhood", "neighbourhood", "neighborhoods", "quarter"];
 
+/// Words between a part of a city and the city: "Sina'a area of Raqqa city".
+const PART_OF_WORDS: &[&str] = &[
+    "of",
+    "in",
+    "the",
+    "area",
+    "district",
+    "quarter",
+    "neighborhood",
+    "neighbourhood",
+    "neighborhoods",
+    "neighbourhoods",
+];
+
 /// Capitalised words that stand next to place names without being part of them: sentence
 /// openers, and words for kinds of place ("Homs Governorate", "Raqqa City").
 const NOT_NAME_WORDS: &[&str] = &[
@@ -597,6 +611,9 @@ impl Bearing {
 /// How far, in degrees of latitude (about 110 km each), a place said to be "north of X" may
 /// lie from X.
 const FAR_FROM_LANDMARK: f64 = 0.5;
+
+/// How far, in degrees of latitude (about 17 km), a part of a city may lie from its centre.
+const PART_OF_A_CITY: f64 = 0.15;
 
 /// How near, in degrees of latitude (about 33 km), a namesake must lie to another place the
 /// text names to be the likelier reading, and by how much.
@@ -1147,6 +1164,21 @@ impl<'a> Extractor<'a> {
                         && b.distance_to(best) > FAR_FROM_LANDMARK
                 })
             });
+            // "Sina'a of Ar-Raqqa city", "the Sinaa area in Raqqa city": a part of the city
+            // named just before it lies in it, so a reading far from it is a namesake.
+            let far_from_its_city = mentions[index + 1..]
+                .iter()
+                .take_while(|m| {
+                    m.first <= mention.last + 4
+                        && tokens[mention.last..m.first].iter().all(|t| {
+                            PART_OF_WORDS.contains(&t.folded.as_str())
+                                || text::is_article(&t.folded)
+                        })
+                })
+                .filter(|m| m.exact > 0 && called_a_city(m))
+                .filter_map(|m| m.candidates.first())
+                .map(|&i| self.gazetteer.place(i))
+                .any(|city| degrees_from(city.lat, city.lon, best) > PART_OF_A_CITY);
             let inside_unknown_name = part_of_unknown_name(text, tokens, taken, &mentions, mention);
             // "Sghireh" in "Fikha Sghireh", "Amin" in "the Amin neighbourhood of Raqqa": a
             // known word inside a name the gazetteer lacks is no better than a fallback; nor is
@@ -1157,7 +1189,8 @@ impl<'a> Extractor<'a> {
                         .get(mention.last)
                         .is_some_and(|t| NEIGHBOURHOOD_WORDS.contains(&t.folded.as_str())))
                 || names_a_site
-                || far_from_its_landmark;
+                || far_from_its_landmark
+                || far_from_its_city;
             let settlement = best.kind > PlaceKind::Subdistrict && fits && !names_a_governorate;
             let specific = settlement && !fragment;
             // The site is near its place, which is closer to it than any region. A road leads

@@ -623,3 +623,13 @@ fn oil_fields_and_pumping_stations_are_places() {
         );
     }
 }
+
+#[test]
+fn a_part_of_a_city_lies_in_the_city() {
+    // Rihana - Suna, which sounds like "Sinaa", is a village 80 km away; a village said to lie
+    // north of the city is not a part of it.
+    let (name, _, _, _) = place("IS fighters held out in the Sinaa area of Ar-Raqqa city.");
+    assert_eq!(name, "Ar-Raqqa");
+    let (name, _, _, _) = place("The SDF took Mashrafa, north of Ar-Raqqa city.");
+    assert_eq!(name, "Mashrafa (Ar-Raqqa)");
+}
