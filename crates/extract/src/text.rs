@@ -276,7 +276,13 @@ pub fn spelling(key: &str) -> String {
             Some(stem) => stem.chars().chain(Some('a')),
             None => word.chars().chain(None),
         };
+        let mut previous = None;
         for c in letters {
+            // "ou" is the French spelling of u (Aidoun, Aydun).
+            if previous == Some('o') && c == 'u' {
+                out.pop();
+            }
+            previous = Some(c);
             if !out.ends_with(c) {
                 out.push(c);
             }
@@ -536,6 +542,9 @@ mod tests {
         );
         assert_eq!(arabic_ending_variant("حلب"), None);
         assert!(nearly_alike("atmeh", "atma"));
+        // "ou" is how French spells u.
+        assert!(nearly_alike("aidoun", "aydun"));
+        assert_eq!(spelling("alarshounah"), "alarshuna");
         let distance = |a: &str, b: &str| strsim::osa_distance(&spelling(a), &spelling(b));
         assert_eq!(distance("rasafeh", "resafa"), 1);
         assert!(distance("talila", "talilah") < distance("talil", "talilah"));
