@@ -1230,6 +1230,15 @@ pub(crate) fn arabic_qualifier(word: &str) -> bool {
     ARABIC_QUALIFIERS.contains(&word)
 }
 
+/// The name after its English qualifier ("Samadaniyeh" of "Western Samadaniyeh").
+fn without_qualifier(name: &str) -> Option<&str> {
+    let (first, rest) = name.split_once(' ')?;
+    QUALIFIERS
+        .iter()
+        .any(|(english, _)| *english == first)
+        .then(|| rest.split('(').next().unwrap_or(rest).trim())
+}
+
 /// The name with an English qualifier said the Arabic way, after it.
 fn arabic_word_order(name: &str) -> Option<String> {
     let (first, rest) = name.split_once(' ')?;
@@ -1447,6 +1456,17 @@ impl Gazetteer {
                 }
             }
             seen_keys.push(key);
+        }
+        // "Samadaniyeh" for Eastern and Western Samadaniyeh: the name without its qualifier
+        // sounds like the place, but is no exact name of it.
+        if let Some(bare) = without_qualifier(&place.name) {
+            let skeleton = text::skeleton(&text::key(bare));
+            if skeleton.chars().filter(char::is_ascii_lowercase).count() >= 4 {
+                let entry = self.by_skeleton.entry(skeleton).or_default();
+                if !entry.contains(&index) {
+                    entry.push(index);
+                }
+            }
         }
         // The Latin spellings the Arabic names lead to, when OCHA's own English spelling strays
         // from them (الدهليز: OCHA writes Dehiz, the press Dahliz).

@@ -633,3 +633,11 @@ fn a_part_of_a_city_lies_in_the_city() {
     let (name, _, _, _) = place("The SDF took Mashrafa, north of Ar-Raqqa city.");
     assert_eq!(name, "Mashrafa (Ar-Raqqa)");
 }
+
+#[test]
+fn a_village_named_without_its_qualifier_is_still_found() {
+    // The gazetteer has only Eastern and Western Samadaniyeh, two kilometres apart.
+    let (name, admin1, _, _) = place("Rebel units fought regime troops around Samdania overnight.");
+    assert!(name.ends_with("Samadaniyeh"), "{name}");
+    assert_eq!(admin1, "SY14");
+}
