@@ -2,6 +2,7 @@
 
 use truce_core::incident::{EventType, SubEventType};
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::dates;
@@ -493,11 +494,31 @@ const NOT_GROUND: &[&str] = &[
 ];
 
 fn first_of(tokens: &[Token], table: &[(&'static str, &[Cue])]) -> Option<Cued> {
+    // The words of the text in every form a cue may match, so that a cue with a word the text
+    // lacks is passed over without a scan: most cues are absent from any one text.
+    let present: HashSet<&str> = tokens
+        .iter()
+        .flat_map(|t| {
+            std::iter::once(t.folded.as_str()).chain(
+                text::without_attached_letters(&t.folded)
+                    .into_iter()
+                    .flatten(),
+            )
+        })
+        .collect();
     table.iter().find_map(|(value, cues)| {
+        let cues: Vec<Cue> = cues
+            .iter()
+            .copied()
+            .filter(|cue| cue.iter().all(|w| present.contains(w)))
+            .collect();
+        if cues.is_empty() {
+            return None;
+        }
         let found = if *value == TERRITORY {
-            find_cue_done(tokens, cues)
+            find_cue_done(tokens, &cues)
         } else {
-            find_cue(tokens, cues)
+            find_cue(tokens, &cues)
         };
         found.map(|(first, last)| Cued { value, first, last })
     })

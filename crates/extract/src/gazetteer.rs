@@ -53,6 +53,8 @@ pub struct Gazetteer {
     places: Vec<Place>,
     /// The folded keys of each place's names, by place index.
     keys: Vec<Vec<String>>,
+    /// The same keys as `text::spelling` writes them, for comparing spellings.
+    spellings: Vec<Vec<String>>,
     by_key: HashMap<String, Vec<u32>>,
     by_skeleton: HashMap<String, Vec<u32>>,
     /// The skeletons, word by word, of Latin spellings that follow each place's Arabic names
@@ -1497,6 +1499,8 @@ impl Gazetteer {
             spelt.push(words);
         }
         self.spelt_from_arabic.push(spelt);
+        self.spellings
+            .push(seen_keys.iter().map(|key| text::spelling(key)).collect());
         self.keys.push(seen_keys);
         self.places.push(place);
     }
@@ -2004,6 +2008,7 @@ impl Gazetteer {
             .filter(|c| c.is_ascii_lowercase() || *c == '$')
             .count();
         let key_word_skeletons = text::word_skeletons(&key);
+        let written = text::spelling(&key);
         let similar: Vec<u32> = self
             .by_skeleton
             .get(&skeleton)
@@ -2028,9 +2033,9 @@ impl Gazetteer {
                                     self.place(i).kind,
                                     PlaceKind::Governorate | PlaceKind::District | PlaceKind::Town
                                 ))
-                            || (self.keys[i as usize]
+                            || (self.spellings[i as usize]
                                 .iter()
-                                .any(|name| text::nearly_alike(name, &key)))
+                                .any(|name| text::spelt_nearly_alike(name, &written)))
                     })
                     .collect()
             })
@@ -2042,11 +2047,10 @@ impl Gazetteer {
         // reading listed first.
         let mut similar = similar;
         if similar.len() > 1 {
-            let written = text::spelling(&key);
             similar.sort_by_cached_key(|&i| {
-                self.keys[i as usize]
+                self.spellings[i as usize]
                     .iter()
-                    .map(|name| strsim::osa_distance(&text::spelling(name), &written))
+                    .map(|name| strsim::osa_distance(name, &written))
                     .min()
                     .unwrap_or(usize::MAX)
             });

@@ -238,9 +238,13 @@ pub fn loose_key(key: &str) -> Option<String> {
 /// (a swap of two letters counts as one), once doubled letters are collapsed (one edit for
 /// short names).
 pub fn nearly_alike(a: &str, b: &str) -> bool {
-    let (a, b) = (spelling(a), spelling(b));
+    spelt_nearly_alike(&spelling(a), &spelling(b))
+}
+
+/// `nearly_alike` for keys already written as `spelling` writes them.
+pub fn spelt_nearly_alike(a: &str, b: &str) -> bool {
     let allowed = if a.len().min(b.len()) <= 5 { 1 } else { 2 };
-    a.len().abs_diff(b.len()) <= allowed && strsim::osa_distance(&a, &b) <= allowed
+    a.len().abs_diff(b.len()) <= allowed && strsim::osa_distance(a, b) <= allowed
 }
 
 /// The folded Arabic key with the last word's final ه (a folded ة) written ا, or its final ا
