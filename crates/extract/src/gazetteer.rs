@@ -352,8 +352,9 @@ const EXTRA_PLACES: &[ExtraPlace] = &[
         PlaceKind::Community,
     ),
     // Oil and gas sites of the desert, fought over as places in their own right. Placed from
-    // public accounts of where they lie from the nearest town (the distances in the comments);
-    // rough to within a few kilometres.
+    // public accounts of where they lie from the nearest town (the distances in the comments):
+    // rough, to within a few kilometres where an account gives the distance, and within about
+    // 20 km where it gives only the direction.
     (
         "Omar oil field",
         // About 10 km east of Al Mayadin, across the Euphrates from it.
@@ -375,7 +376,7 @@ const EXTRA_PLACES: &[ExtraPlace] = &[
     ),
     (
         "Tanak oil field",
-        // In the Shuaytat desert, east of Abu Hamam.
+        // In the Shuaytat desert east of Abu Hamam (no distance given: 15 km out).
         &[
             "Al-Tanak oil field",
             "Tanak oilfield",
@@ -410,7 +411,7 @@ const EXTRA_PLACES: &[ExtraPlace] = &[
     ),
     (
         "T3 pumping station",
-        // In the desert east of Palmyra.
+        // In the desert east of Palmyra (no distance given: 40 km out).
         &[
             "T3",
             "T-3",
@@ -1883,7 +1884,8 @@ impl Gazetteer {
         if lower_case && !self.by_key.contains_key(&text::span_key(words)) {
             return None;
         }
-        // ("3rd Station" is written as the gazetteer has it, and opens with no word.)
+        // A name that opens with a number ("3rd Station") is taken in lower case too, when
+        // written as the gazetteer has it, though its other words are common ones.
         let numbered = head.folded.starts_with(|c: char| c.is_ascii_digit());
         if lower_case
             && !numbered

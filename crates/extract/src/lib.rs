@@ -616,9 +616,11 @@ const FAR_FROM_LANDMARK: f64 = 0.5;
 const PART_OF_A_CITY: f64 = 0.15;
 
 /// How near, in degrees of latitude (about 33 km), a namesake must lie to another place the
-/// text names to be the likelier reading, and by how much.
-const COHESION_REACH: f64 = 0.3;
-const COHESION_WEIGHT: f64 = 2.5;
+/// text names to be the likelier reading.
+const NEAR_ANOTHER_PLACE: f64 = 0.3;
+
+/// How much likelier: a little less than a reading spelt as written (3).
+const NEAR_ANOTHER_PLACE_WEIGHT: f64 = 2.5;
 
 /// How far out of a city, in degrees of latitude (about 20 km), a countryside named by its
 /// direction ("the eastern countryside of Hama") is placed when no village is named.
@@ -1035,12 +1037,16 @@ impl<'a> Extractor<'a> {
                     .then_some((index, first.lat, first.lon))
             })
             .collect();
-        let cohesion = |index: usize, place: &Place| {
+        let near_another_place = |index: usize, place: &Place| {
             let near_one = anchors
                 .iter()
                 .filter(|(other, _, _)| *other != index)
-                .any(|&(_, lat, lon)| degrees_from(lat, lon, place) < COHESION_REACH);
-            if near_one { COHESION_WEIGHT } else { 0.0 }
+                .any(|&(_, lat, lon)| degrees_from(lat, lon, place) < NEAR_ANOTHER_PLACE);
+            if near_one {
+                NEAR_ANOTHER_PLACE_WEIGHT
+            } else {
+                0.0
+            }
         };
         let mut resolved: Vec<Resolved> = Vec::new();
         for (index, mention) in mentions.iter().enumerate() {
@@ -1092,14 +1098,14 @@ impl<'a> Extractor<'a> {
                         + exact(ra)
                         + support(ra, a)
                         + lies(a)
-                        + cohesion(index, a)
+                        + near_another_place(index, a)
                         + order(ra))
                     .total_cmp(
                         &(self.score(b, &context)
                             + exact(rb)
                             + support(rb, b)
                             + lies(b)
-                            + cohesion(index, b)
+                            + near_another_place(index, b)
                             + order(rb)),
                     )
                 })
