@@ -864,7 +864,12 @@ pub fn killed(text: &str, tokens: &[Token], date: Option<Range<usize>>) -> Optio
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            if date.as_ref().is_some_and(|span| span.contains(&i)) {
+            // A number hyphened to a word names a thing: the T-2 station, a Su-24, a T-72 tank.
+            let in_a_name = t.after_hyphen
+                && t.folded.bytes().all(|b| b.is_ascii_digit())
+                && i > 0
+                && tokens[i - 1].folded.chars().any(char::is_alphabetic);
+            if in_a_name || date.as_ref().is_some_and(|span| span.contains(&i)) {
                 ""
             } else {
                 t.folded.as_str()
@@ -1448,6 +1453,12 @@ mod tests {
             ("He was wounded and died five days later", (1, 1)),
             ("the drone strike led to the death of 3 men", (3, 3)),
             ("the body of a man was found with gunshot wounds", (1, 1)),
+            // A number hyphened to a word names a thing, not the dead.
+            (
+                "Troops fought IS around the T-2 station; two soldiers were killed.",
+                (2, 2),
+            ),
+            ("A T-72 tank was hit and 3 soldiers died", (3, 3)),
             // One person by the verb; no one by an article before a weapon.
             ("A Red Crescent volunteer was shot and killed", (1, 1)),
             (
