@@ -1233,6 +1233,14 @@ pub(crate) fn arabic_qualifier(word: &str) -> bool {
     ARABIC_QUALIFIERS.contains(&word)
 }
 
+/// Files `index` under `key`, once.
+fn add_index(map: &mut HashMap<String, Vec<u32>>, key: String, index: u32) {
+    let entry = map.entry(key).or_default();
+    if !entry.contains(&index) {
+        entry.push(index);
+    }
+}
+
 /// The name after its English qualifier ("Samadaniyeh" of "Western Samadaniyeh").
 fn without_qualifier(name: &str) -> Option<&str> {
     let (first, rest) = name.split_once(' ')?;
@@ -1447,15 +1455,9 @@ impl Gazetteer {
                     self.first_words.insert(first.to_owned());
                     self.first_words.insert(text::skeleton(first));
                 }
-                let entry = self.by_key.entry(key).or_default();
-                if !entry.contains(&index) {
-                    entry.push(index);
-                }
+                add_index(&mut self.by_key, key, index);
                 if skeleton.len() >= 2 {
-                    let entry = self.by_skeleton.entry(skeleton).or_default();
-                    if !entry.contains(&index) {
-                        entry.push(index);
-                    }
+                    add_index(&mut self.by_skeleton, skeleton, index);
                 }
             }
             seen_keys.push(key);
@@ -1465,10 +1467,7 @@ impl Gazetteer {
         if let Some(bare) = without_qualifier(&place.name) {
             let skeleton = text::skeleton(&text::key(bare));
             if skeleton.chars().filter(char::is_ascii_lowercase).count() >= 4 {
-                let entry = self.by_skeleton.entry(skeleton).or_default();
-                if !entry.contains(&index) {
-                    entry.push(index);
-                }
+                add_index(&mut self.by_skeleton, skeleton, index);
             }
         }
         // The Latin spellings the Arabic names lead to, when OCHA's own English spelling strays
@@ -1493,10 +1492,7 @@ impl Gazetteer {
             if words.len() > 1 {
                 self.first_words.insert(words[0].clone());
             }
-            let entry = self.by_skeleton.entry(skeleton).or_default();
-            if !entry.contains(&index) {
-                entry.push(index);
-            }
+            add_index(&mut self.by_skeleton, skeleton, index);
             spelt.push(words);
         }
         self.spelt_from_arabic.push(spelt);

@@ -572,6 +572,12 @@ fn direction(word: &str) -> Option<(f64, f64)> {
     })
 }
 
+/// Whether two readings stand at the same spot (within about 10 km), as one place given by
+/// several sources does.
+fn same_spot(a: &Place, b: &Place) -> bool {
+    (a.lat - b.lat).abs() < 0.1 && (a.lon - b.lon).abs() < 0.1
+}
+
 /// How far `place` lies from a point, in degrees of latitude (about 110 km each).
 fn degrees_from(lat: f64, lon: f64, place: &Place) -> f64 {
     let north = place.lat - lat;
@@ -1033,7 +1039,7 @@ impl<'a> Extractor<'a> {
                 readings
                     .iter()
                     .map(|&i| self.gazetteer.place(i))
-                    .all(|p| (p.lat - first.lat).abs() < 0.1 && (p.lon - first.lon).abs() < 0.1)
+                    .all(|p| same_spot(p, first))
                     .then_some((index, first.lat, first.lon))
             })
             .collect();
@@ -1070,10 +1076,7 @@ impl<'a> Extractor<'a> {
                         supporters
                             .iter()
                             .map(|&i| self.gazetteer.place(i))
-                            .filter(|other| {
-                                (other.lat - place.lat).abs() < 0.1
-                                    && (other.lon - place.lon).abs() < 0.1
-                            })
+                            .filter(|other| same_spot(other, place))
                             .count() as f64
                             * 0.5
                     };
