@@ -194,9 +194,6 @@ const EXTRA_PLACES: &[ExtraPlace] = &[
             "T4",
             "T-4",
             "Tiyas airbase",
-            "Tiyas air base",
-            "Tiyas airport",
-            "Tiyas military airport",
             // The pumping station the airbase is named after.
             "T4 station",
             "T4 pumping station",
@@ -1298,15 +1295,46 @@ fn parts_of_joined_name(name: &str) -> Vec<&str> {
         .into_iter()
         .map(str::trim)
         .filter(|part| *part != name.trim())
-        .filter(|part| {
-            let key = text::key(part);
-            key.chars().count() >= 4
-                && !(key.split(' ').count() == 1
-                    && (not_a_place(&key)
-                        || NAME_OPENERS.contains(&key.as_str())
-                        || DIRECTIONS.contains(&key.as_str())))
-        })
+        .filter(|part| a_name_in_its_own_right(part))
         .collect()
+}
+
+/// The English parts of a community whose Arabic name joins two villages with an underscore
+/// while its English name runs them together ("Safa Eltayyas", الصفا_التياس): each part has
+/// as many words in English as in Arabic.
+fn english_parts_by_arabic<'a>(name: &'a str, name_ar: &str) -> Vec<&'a str> {
+    let name = name.split('(').next().unwrap_or(name).trim();
+    let arabic = name_ar.split(" - ").next().unwrap_or(name_ar);
+    let Some((first, second)) = arabic.split_once('_') else {
+        return Vec::new();
+    };
+    let count = |part: &str| part.split_whitespace().count();
+    let words: Vec<&str> = name.split_whitespace().collect();
+    if name.contains(" - ") || second.contains('_') || words.len() != count(first) + count(second) {
+        return Vec::new();
+    }
+    // Where the second part's first word starts in the English name.
+    let Some(split) = words
+        .get(count(first))
+        .map(|word| word.as_ptr() as usize - name.as_ptr() as usize)
+    else {
+        return Vec::new();
+    };
+    [name[..split].trim(), name[split..].trim()]
+        .into_iter()
+        .filter(|part| a_name_in_its_own_right(part))
+        .collect()
+}
+
+/// Whether a part of a joined name can stand alone: not a common word (Wadi, Kafr, Eastern),
+/// nor too short.
+fn a_name_in_its_own_right(part: &str) -> bool {
+    let key = text::key(part);
+    key.chars().count() >= 4
+        && !(key.split(' ').count() == 1
+            && (not_a_place(&key)
+                || NAME_OPENERS.contains(&key.as_str())
+                || DIRECTIONS.contains(&key.as_str())))
 }
 
 /// The ways reports write "X airbase": X airport, X air base, X military airport and so on.
@@ -1404,7 +1432,12 @@ impl Gazetteer {
                 kind: *kind,
             };
             let mut aliases: Vec<String> = aliases.iter().map(|a| (*a).to_owned()).collect();
-            aliases.extend(airbase_spellings(name));
+            // "Tiyas airbase" is written "Tiyas military airbase" too.
+            let spellings: Vec<String> = std::iter::once(*name)
+                .chain(aliases.iter().map(String::as_str))
+                .flat_map(airbase_spellings)
+                .collect();
+            aliases.extend(spellings);
             let aliases: Vec<&str> = aliases.iter().map(String::as_str).collect();
             // A site or town takes the P-codes of the community nearest to it; a region has none
             // below its governorate.
@@ -1552,6 +1585,10 @@ impl Gazetteer {
             let mut aliases = other_names(field(&record, alt));
             aliases.extend(parts_of_joined_name(field(&record, name)));
             aliases.extend(parts_of_joined_name(field(&record, name_ar)));
+            aliases.extend(english_parts_by_arabic(
+                field(&record, name),
+                field(&record, name_ar),
+            ));
             let place = Place {
                 name: field(&record, name).to_owned(),
                 name_ar: field(&record, name_ar).to_owned(),
@@ -2081,6 +2118,22 @@ mod tests {
         // After " - " the Arabic gives the sub-district, not a village.
         assert!(!parts_of_joined_name("بزاعة - مركز الباب").contains(&"مركز الباب"));
         assert!(parts_of_joined_name("Khan Shaykhun").is_empty());
+    }
+
+    #[test]
+    fn the_arabic_name_shows_where_a_run_together_english_name_joins() {
+        assert_eq!(
+            english_parts_by_arabic("Safa Eltayyas", "الصفا_التياس"),
+            ["Safa", "Eltayyas"]
+        );
+        assert_eq!(
+            english_parts_by_arabic("Um Elthadaya Mamli", "أم الثدايا_ماملي"),
+            ["Um Elthadaya", "Mamli"]
+        );
+        // Words that do not add up, a name joined already, or no join at all: no parts.
+        assert!(english_parts_by_arabic("Sayah Thahriyeh", "الصياح_صياح ظاهرية").is_empty());
+        assert!(english_parts_by_arabic("Tal Hawasid - Hanuteh", "تل حواصيد_حانوتة").is_empty());
+        assert!(english_parts_by_arabic("Khan Shaykhun", "خان شيخون").is_empty());
     }
 
     #[test]

@@ -635,6 +635,25 @@ fn a_part_of_a_city_lies_in_the_city() {
 }
 
 #[test]
+fn one_village_of_a_joined_community_is_found_by_its_own_name() {
+    // OCHA lists Tiyas only inside "Safa Eltayyas"; its Arabic name shows the join.
+    for text in [
+        "Shelling went on all day near Tayyas village.",
+        "Government units pushed on from al-Tiyas towards the east.",
+    ] {
+        let (name, admin1, _, _) = place(text);
+        assert_eq!(
+            (name.as_str(), admin1.as_str()),
+            ("Safa Eltayyas", "SY04"),
+            "{text}"
+        );
+    }
+    // The airbase beside it keeps its own name, in every way reports write it.
+    let (name, _, _, _) = place("Drones circled the Tiyas military airbase at dawn.");
+    assert_eq!(name, "T4 airbase");
+}
+
+#[test]
 fn a_village_named_without_its_qualifier_is_still_found() {
     // The gazetteer has only Eastern and Western Samadaniyeh, two kilometres apart.
     let (name, admin1, _, _) = place("Rebel units fought regime troops around Samdania overnight.");
