@@ -1255,6 +1255,18 @@ fn arabic_word_order(name: &str) -> Option<String> {
     Some(format!("{rest} {arabic}"))
 }
 
+/// The name with its English qualifier's other word ("Small Fikha" for "Little Fikha").
+fn qualifier_synonym(name: &str) -> Option<String> {
+    let (first, rest) = name.split_once(' ')?;
+    let other = match first {
+        "Little" => "Small",
+        "Small" => "Little",
+        "Big" => "Great",
+        _ => return None,
+    };
+    Some(format!("{other} {rest}"))
+}
+
 /// Whether a word is one of `NOT_PLACES` or names a day or month, which sound like villages
 /// (Monday, Mand). A set: it is asked for nearly every word.
 fn not_a_place(word: &str) -> bool {
@@ -1470,9 +1482,11 @@ impl Gazetteer {
     pub fn add(&mut self, place: Place, aliases: &[&str]) {
         let index = u32::try_from(self.places.len()).unwrap_or(u32::MAX);
         let arabic_order = arabic_word_order(&place.name);
+        let synonym = qualifier_synonym(&place.name);
         let mut names: Vec<&str> = vec![place.name.as_str(), place.name_ar.as_str()];
         names.extend(aliases.iter().copied());
         names.extend(arabic_order.iter().map(String::as_str));
+        names.extend(synonym.iter().map(String::as_str));
         let mut seen_keys: Vec<String> = Vec::new();
         for name in names {
             // "Yarmuk (Damascus)": the bracket tells homonyms apart; the name is before it.

@@ -487,6 +487,12 @@ const NOT_NAME_WORDS: &[&str] = &[
     "may",
 ];
 
+/// Words that make a village's name into another village's ("Kafr Yahmul" is not Yahmul), where
+/// "Tal X" or "Jabal X" is a hill by X.
+const ANOTHER_VILLAGE: &[&str] = &[
+    "kafr", "kfar", "deir", "dayr", "beit", "bayt", "khirbet", "khirbat", "maarat",
+];
+
 /// Whether the mention is joined (by a space or hyphen, perhaps through an article) to a
 /// capitalised word that no mention or actor accounts for: then it is part of a longer name.
 fn part_of_unknown_name(
@@ -514,7 +520,8 @@ fn part_of_unknown_name(
         let token = &tokens[index];
         token.capital
             && !token.arabic
-            && !gazetteer::NAME_OPENERS.contains(&token.folded.as_str())
+            && (!gazetteer::NAME_OPENERS.contains(&token.folded.as_str())
+                || (index < mention.first && ANOTHER_VILLAGE.contains(&token.folded.as_str())))
             && !taken.get(index).copied().unwrap_or(false)
             && !NOT_NAME_WORDS.contains(&token.folded.as_str())
             && !dates::DAYS_AND_MONTHS.contains(&token.folded.as_str())
