@@ -788,6 +788,14 @@ const NOT_PLACES: &[&str] = &[
     "battalion",
     "division",
     "corps",
+    // Weapons known by name ("a Konkurs missile", Kanaker).
+    "konkurs",
+    "kornet",
+    "fagot",
+    "metis",
+    "grad",
+    "shilka",
+    "dshk",
     // English words that open sentences.
     "amid",
     "after",
@@ -1911,6 +1919,33 @@ impl Gazetteer {
                 }))
     }
 
+    /// Whether a direction and a name make a region's whole name as the gazetteer has it
+    /// ("the western Ghouta"), not a direction from a city ("eastern Hama") nor a village's name
+    /// cut short ("eastern Deir" of "eastern Deir-ez-Zor").
+    fn a_region_named_by_its_direction(
+        &self,
+        span: &[Token],
+        words: &[text::Word],
+        next: Option<&Token>,
+    ) -> bool {
+        if span.len() < 2 {
+            return false;
+        }
+        let cut_short = next.is_some_and(|t| t.after_hyphen);
+        let from_a_city = self
+            .by_key
+            .get(&text::span_key(&words[1..]))
+            .is_some_and(|tail| {
+                tail.iter().any(|&i| {
+                    matches!(
+                        self.place(i).kind,
+                        PlaceKind::Governorate | PlaceKind::District | PlaceKind::Town
+                    )
+                })
+            });
+        !cut_short && !from_a_city && self.by_key.contains_key(&text::span_key(words))
+    }
+
     fn lookup(
         &self,
         span: &[Token],
@@ -1965,7 +2000,10 @@ impl Gazetteer {
         }
         // "eastern Deir-ez-Zor" is a direction and a name, not the village Eastern Deir; nor is
         // "the Southern Front" the village OCHA lists as Southern.
-        if (lower_case || span.len() == 1) && DIRECTIONS.contains(&head.folded.as_str()) {
+        if (lower_case || span.len() == 1)
+            && DIRECTIONS.contains(&head.folded.as_str())
+            && !self.a_region_named_by_its_direction(span, words, next)
+        {
             return None;
         }
         // "Tall" in "Tall Riyahi" or "Tall al-Maqta" begins a name the gazetteer lacks; it is

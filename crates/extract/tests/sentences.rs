@@ -660,3 +660,38 @@ fn a_village_named_without_its_qualifier_is_still_found() {
     assert!(name.ends_with("Samadaniyeh"), "{name}");
     assert_eq!(admin1, "SY14");
 }
+
+#[test]
+fn qualifiers_said_another_way_find_the_same_village() {
+    // OCHA writes Little Fikha; reports write Small Fikha.
+    let (name, admin1, _, _) = place("The opposition held Small Fikha after a night of fighting.");
+    assert_eq!((name.as_str(), admin1.as_str()), ("Little Fikha", "SY02"));
+}
+
+#[test]
+fn kafr_before_a_village_names_another_village() {
+    // Yahmul lies north of Aleppo; Kafr Yahmul, which the gazetteer lacks, is in Idleb, so the
+    // place named beside it stands for it.
+    let draft = draft("Factions traded fire in Kafr Yahmul, a short way from Maarat Misrin.");
+    let location = draft.location.map(|l| l.value.name);
+    assert_ne!(location.as_deref(), Some("Yahmul"));
+}
+
+#[test]
+fn a_weapon_named_after_its_maker_is_no_village() {
+    // "Konkurs" sounds like Kanaker, a village south-west of Damascus.
+    let draft = draft("A Konkurs missile hit a tank on the edge of Dumayr.");
+    let location = draft.location.expect("a place").value;
+    assert!(location.name.contains("umayr"), "{}", location.name);
+    assert!(draft.other_places.is_empty(), "{:?}", draft.other_places);
+}
+
+#[test]
+fn a_region_named_by_its_direction_in_lower_case_is_that_region() {
+    // Not Eastern Ghouta, on the other side of Damascus; but "eastern Deir-ez-Zor" is still a
+    // direction from the city, not the village Eastern Deir.
+    let (name, _, _, _) = place("Artillery struck farmland in the western Ghouta overnight.");
+    assert_eq!(name, "Western Ghouta");
+    let (_, admin1, _, _) = place("Tribal fighters clashed with IS in eastern Deir-ez-Zor.");
+    assert_eq!(admin1, "SY09");
+}
