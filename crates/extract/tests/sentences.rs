@@ -134,6 +134,18 @@ fn state_forces_come_first_in_a_clash() {
 }
 
 #[test]
+fn state_forces_are_found_by_the_words_for_their_units() {
+    assert_eq!(
+        parties("Government units and IS fighters clashed near the T3 station.").0,
+        Some("gos".to_owned())
+    );
+    assert_eq!(
+        parties("Army units shelled rebel positions north of Morek.").0,
+        Some("gos".to_owned())
+    );
+}
+
+#[test]
 fn spellings_of_groups_match_by_their_consonants() {
     assert_eq!(
         parties("Fighting broke out when Jaish al-Mujahideen attacked a Jabat Fateh al-Sham post outside Anadan.").0,
