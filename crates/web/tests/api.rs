@@ -1180,6 +1180,22 @@ async fn pasted_text_fills_the_report_form_and_saves_nothing() {
     assert_eq!(status, StatusCode::OK);
     assert!(clash.contains("<option value=\"ground_assault\" selected"));
     assert!(clash.contains("worked out from the whole text"));
+    // A missile fired in a clash leaves it a clash, not a rocket barrage.
+    let (status, _, missile) = post_form(
+        &app,
+        "/report/draft",
+        &[
+            ("lang", "en"),
+            (
+                "draft_text",
+                "Rebels clashed with government troops near Tafas; a guided missile hit a tank.",
+            ),
+            ("received", "2016-03-07"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(missile.contains("<option value=\"ground_assault\" selected"));
     assert!(!clash.contains("the day received"));
     // The first party is listed first, though the text names the rebels first.
     let first = clash.find("First party").unwrap();

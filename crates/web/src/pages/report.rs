@@ -203,17 +203,19 @@ fn fill_from_draft(
             let cue = e.text.to_lowercase();
             ["shot", "shooting", "opened fire", "gunned down"].contains(&cue.as_str())
         });
+    // A clash or a change of ground is that whatever weapons it names (an anti-tank missile
+    // fired in a clash is no rocket barrage); otherwise the weapon says what kind of fire it was.
     form.event_type = match (sub_event, weapon) {
+        (Some("Armed clash"), _) => "ground_assault",
+        (Some("Government regains territory" | "Non-state actor overtakes territory"), _) => {
+            "territorial_advance"
+        }
         (_, Some("mortar")) => "mortar",
         (_, Some("rocket" | "missile")) => "rocket_mlrs",
         (_, Some("sniper")) => "sniper",
         (Some("Air/drone strike"), _) => "air_strike",
         (Some("Shelling/artillery/missile attack"), _) => "shelling_artillery",
         (Some("Remote explosive/landmine/IED" | "Suicide bomb"), _) => "ied_vbied",
-        (Some("Government regains territory" | "Non-state actor overtakes territory"), _) => {
-            "territorial_advance"
-        }
-        (Some("Armed clash"), _) => "ground_assault",
         (Some("Attack"), _) if by_gunfire => "small_arms",
         (Some("Aid obstruction"), _) => "aid_obstruction",
         _ => "",
