@@ -1191,6 +1191,7 @@ const DIRECTIONS: &[&str] = &[
 /// ("Big Hajjara" is "Hajjara Kabira", "Eastern Jurdi" is "Jurdi Sharqi").
 const QUALIFIERS: &[(&str, &str)] = &[
     ("Big", "Kabir"),
+    ("Great", "Kabir"),
     ("Small", "Saghir"),
     ("Little", "Saghir"),
     ("Upper", "Fawqani"),
@@ -1263,16 +1264,20 @@ fn arabic_word_order(name: &str) -> Option<String> {
     Some(format!("{rest} {arabic}"))
 }
 
-/// The name with its English qualifier's other word ("Small Fikha" for "Little Fikha").
-fn qualifier_synonym(name: &str) -> Option<String> {
-    let (first, rest) = name.split_once(' ')?;
-    let other = match first {
-        "Little" => "Small",
-        "Small" => "Little",
-        "Big" => "Great",
-        _ => return None,
+/// The name with the other English words for its qualifier, those that say it the same way in
+/// Arabic ("Small Fikha" for "Little Fikha").
+fn qualifier_synonyms(name: &str) -> Vec<String> {
+    let Some((first, rest)) = name.split_once(' ') else {
+        return Vec::new();
     };
-    Some(format!("{other} {rest}"))
+    let Some((_, arabic)) = QUALIFIERS.iter().find(|(english, _)| *english == first) else {
+        return Vec::new();
+    };
+    QUALIFIERS
+        .iter()
+        .filter(|(english, other)| other == arabic && *english != first)
+        .map(|(english, _)| format!("{english} {rest}"))
+        .collect()
 }
 
 /// Whether a word is one of `NOT_PLACES` or names a day or month, which sound like villages
@@ -1490,11 +1495,11 @@ impl Gazetteer {
     pub fn add(&mut self, place: Place, aliases: &[&str]) {
         let index = u32::try_from(self.places.len()).unwrap_or(u32::MAX);
         let arabic_order = arabic_word_order(&place.name);
-        let synonym = qualifier_synonym(&place.name);
+        let synonyms = qualifier_synonyms(&place.name);
         let mut names: Vec<&str> = vec![place.name.as_str(), place.name_ar.as_str()];
         names.extend(aliases.iter().copied());
         names.extend(arabic_order.iter().map(String::as_str));
-        names.extend(synonym.iter().map(String::as_str));
+        names.extend(synonyms.iter().map(String::as_str));
         let mut seen_keys: Vec<String> = Vec::new();
         for name in names {
             // "Yarmuk (Damascus)": the bracket tells homonyms apart; the name is before it.
