@@ -493,24 +493,38 @@ const NOT_GROUND: &[&str] = &[
     "checkpoints",
 ];
 
-fn first_of(tokens: &[Token], table: &[(&'static str, &[Cue])]) -> Option<Cued> {
-    // The words of the text in every form a cue may match, so that a cue with a word the text
-    // lacks is passed over without a scan: most cues are absent from any one text.
-    let present: HashSet<&str> = tokens
-        .iter()
-        .flat_map(|t| {
-            std::iter::once(t.folded.as_str()).chain(
-                text::without_attached_letters(&t.folded)
-                    .into_iter()
-                    .flatten(),
-            )
-        })
-        .collect();
+/// The words of a text in every form a cue may match, worked out once per text, so that a cue
+/// with a word the text lacks is passed over without a scan: most cues are absent from any one
+/// text.
+pub struct CueWords<'a>(HashSet<&'a str>);
+
+impl<'a> CueWords<'a> {
+    pub fn of(tokens: &'a [Token]) -> Self {
+        CueWords(
+            tokens
+                .iter()
+                .flat_map(|t| {
+                    std::iter::once(t.folded.as_str()).chain(
+                        text::without_attached_letters(&t.folded)
+                            .into_iter()
+                            .flatten(),
+                    )
+                })
+                .collect(),
+        )
+    }
+}
+
+fn first_of(
+    tokens: &[Token],
+    present: &CueWords<'_>,
+    table: &[(&'static str, &[Cue])],
+) -> Option<Cued> {
     table.iter().find_map(|(value, cues)| {
         let cues: Vec<Cue> = cues
             .iter()
             .copied()
-            .filter(|cue| cue.iter().all(|w| present.contains(w)))
+            .filter(|cue| cue.iter().all(|w| present.0.contains(w)))
             .collect();
         if cues.is_empty() {
             return None;
@@ -576,8 +590,8 @@ fn find_cue_done(tokens: &[Token], cues: &[Cue]) -> Option<(usize, usize)> {
 }
 
 /// The sub-event type; territory changes come back as `territory` for the caller to resolve.
-pub fn sub_event(tokens: &[Token]) -> Option<Cued> {
-    first_of(tokens, SUB_EVENTS)
+pub fn sub_event(tokens: &[Token], words: &CueWords<'_>) -> Option<Cued> {
+    first_of(tokens, words, SUB_EVENTS)
 }
 
 /// Cues of violence done to people: killing, shooting, assault.
@@ -647,8 +661,8 @@ pub fn names_combatants(tokens: &[Token]) -> bool {
 }
 
 /// An attack, when the text says one was done to people (the caller checks who the target is).
-pub fn attack(tokens: &[Token]) -> Option<Cued> {
-    first_of(tokens, ATTACK)
+pub fn attack(tokens: &[Token], words: &CueWords<'_>) -> Option<Cued> {
+    first_of(tokens, words, ATTACK)
 }
 
 /// Whether a cue is the territory marker.
@@ -657,8 +671,8 @@ pub fn is_territory(cued: &Cued) -> bool {
 }
 
 /// The weapon.
-pub fn weapon(tokens: &[Token]) -> Option<Cued> {
-    first_of(tokens, WEAPONS)
+pub fn weapon(tokens: &[Token], words: &CueWords<'_>) -> Option<Cued> {
+    first_of(tokens, words, WEAPONS)
 }
 
 /// ACLED's event type of a sub-event type, by the core's table ("Strategic developments" for
@@ -1276,7 +1290,8 @@ mod tests {
     }
 
     fn sub_event_of(text: &str) -> Option<&'static str> {
-        sub_event(&tokenize(text)).map(|c| c.value)
+        let tokens = tokenize(text);
+        sub_event(&tokens, &CueWords::of(&tokens)).map(|c| c.value)
     }
 
     #[test]

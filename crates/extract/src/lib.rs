@@ -721,7 +721,8 @@ impl<'a> Extractor<'a> {
         let actors = self.actor_roles(text, &tokens, &actor_mentions);
 
         let mut actors = actors;
-        let cued_sub_event = events::sub_event(&tokens);
+        let cue_words = events::CueWords::of(&tokens);
+        let cued_sub_event = events::sub_event(&tokens, &cue_words);
         let battle = cued_sub_event
             .as_ref()
             .is_none_or(|c| events::is_territory(c) || c.value == "Armed clash");
@@ -766,7 +767,7 @@ impl<'a> Extractor<'a> {
                 })
         });
         let sub_event = if civilians_targeted && armed_parties <= 1 && only_an_attack_said {
-            events::attack(&tokens)
+            events::attack(&tokens, &cue_words)
                 .map(|cued| Field {
                     value: cued.value.to_owned(),
                     evidence: evidence(text, &tokens, cued.first, cued.last),
@@ -797,7 +798,7 @@ impl<'a> Extractor<'a> {
             if civilians || !events::names_combatants(&tokens) {
                 return None;
             }
-            events::attack(&tokens).map(|cued| Field {
+            events::attack(&tokens, &cue_words).map(|cued| Field {
                 value: "Armed clash".to_owned(),
                 evidence: evidence(text, &tokens, cued.first, cued.last),
                 confidence: 0.4,
@@ -811,7 +812,7 @@ impl<'a> Extractor<'a> {
             evidence: sub.evidence.clone(),
             confidence: sub.confidence,
         });
-        let weapon = events::weapon(&tokens).map(|cued| Field {
+        let weapon = events::weapon(&tokens, &cue_words).map(|cued| Field {
             value: cued.value.to_owned(),
             evidence: evidence(text, &tokens, cued.first, cued.last),
             confidence: 0.7,
