@@ -166,6 +166,15 @@ const EXTRA_PLACES: &[ExtraPlace] = &[
         38.548,
         PlaceKind::Town,
     ),
+    // OCHA spells بزاعة "Bazagha", as if with a ghayn; the press writes the ‘ayn as reports do.
+    (
+        "Bza'a",
+        &["Baza'a", "Bzaa", "Bzaah", "Buza'a", "Bizaa"],
+        "SY02",
+        36.383,
+        37.566,
+        PlaceKind::Town,
+    ),
     (
         "Damascus",
         &[
@@ -1526,7 +1535,7 @@ impl Gazetteer {
         // sounds like the place, but is no exact name of it.
         if let Some(bare) = without_qualifier(&place.name) {
             let skeleton = text::skeleton(&text::key(bare));
-            if skeleton.chars().filter(char::is_ascii_lowercase).count() >= 4 {
+            if text::consonants(&skeleton) >= 4 {
                 add_index(&mut self.by_skeleton, skeleton, index);
             }
         }
@@ -1543,10 +1552,9 @@ impl Gazetteer {
                 continue;
             };
             let skeleton = words.concat();
-            // Three consonants match too many words (see `lookup`).
-            if skeleton.chars().filter(char::is_ascii_lowercase).count() < 4
-                || spelt.contains(&words)
-            {
+            // Two consonants match too many words; `lookup` trusts three only for names
+            // spelt nearly alike.
+            if text::consonants(&skeleton) < 3 || spelt.contains(&words) {
                 continue;
             }
             if words.len() > 1 {
@@ -1951,6 +1959,18 @@ impl Gazetteer {
         !cut_short && !from_a_city && self.by_key.contains_key(&text::span_key(words))
     }
 
+    /// Whether one of a place's Latin names has this skeleton (not only a spelling its Arabic
+    /// name leads to).
+    fn a_latin_name_has_skeleton(&self, index: u32, skeleton: &str) -> bool {
+        self.keys[index as usize]
+            .iter()
+            .filter(|key| !key.chars().any(text::is_arabic))
+            .any(|key| {
+                text::skeleton(key) == skeleton
+                    || text::loose_key(key).is_some_and(|loose| text::skeleton(&loose) == skeleton)
+            })
+    }
+
     fn lookup(
         &self,
         span: &[Token],
@@ -2095,10 +2115,7 @@ impl Gazetteer {
         {
             return None;
         }
-        let letters = skeleton
-            .chars()
-            .filter(|c| c.is_ascii_lowercase() || *c == '$')
-            .count();
+        let letters = text::consonants(&skeleton);
         let key_word_skeletons = text::word_skeletons(&key);
         let written = text::spelling(&key);
         let similar: Vec<u32> = self
@@ -2116,15 +2133,16 @@ impl Gazetteer {
                             || self.spelt_from_arabic[i as usize].contains(&key_word_skeletons)
                     })
                     // Short skeletons collide with too many words to be trusted, except for
-                    // the best-known places (governorates, districts, towns: Hasakeh, Homs) and
-                    // names spelt nearly alike (Rweidah, Rweideh).
+                    // the best-known places as the sources spell them (governorates, districts,
+                    // towns: Hasakeh, Homs) and names spelt nearly alike (Rweidah, Rweideh).
                     .filter(|&i| {
                         letters >= 4
                             || (letters == 3
                                 && matches!(
                                     self.place(i).kind,
                                     PlaceKind::Governorate | PlaceKind::District | PlaceKind::Town
-                                ))
+                                )
+                                && self.a_latin_name_has_skeleton(i, &skeleton))
                             || (self.spellings[i as usize]
                                 .iter()
                                 .any(|name| text::spelt_nearly_alike(name, &written)))

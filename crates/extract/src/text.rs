@@ -282,11 +282,20 @@ pub fn spelling(key: &str) -> String {
         };
         let mut previous = None;
         for c in letters {
-            // "ou" is the French spelling of u (Aidoun, Aydun).
-            if previous == Some('o') && c == 'u' {
-                out.pop();
-            }
+            // "ou" is the French spelling of u (Aidoun, Aydun); "ee" and "oo" are the English
+            // spellings of a long i and u (Rashdeen, Qalamoon).
+            let long_vowel = match (previous, c) {
+                (Some('o'), 'u') | (Some('o'), 'o') => Some('u'),
+                (Some('e'), 'e') => Some('i'),
+                _ => None,
+            };
             previous = Some(c);
+            if let Some(vowel) = long_vowel {
+                out.pop();
+                out.push(vowel);
+                previous = None;
+                continue;
+            }
             if !out.ends_with(c) {
                 out.push(c);
             }
@@ -386,6 +395,15 @@ pub fn skeleton_of_arabic(key: &str) -> Option<Vec<String>> {
             Some(letters)
         })
         .collect()
+}
+
+/// How many consonants a skeleton holds ("sh" written `$` is one; the mark of an opening vowel
+/// is none).
+pub fn consonants(skeleton: &str) -> usize {
+    skeleton
+        .chars()
+        .filter(|c| c.is_ascii_lowercase() || *c == '$')
+        .count()
 }
 
 /// Appends the skeleton of one word of a key; `first` when nothing precedes it.
@@ -549,6 +567,10 @@ mod tests {
         // "ou" is how French spells u.
         assert!(nearly_alike("aidoun", "aydun"));
         assert_eq!(spelling("alarshounah"), "alarshuna");
+        // "ee" and "oo" are how English spells a long i and u.
+        assert_eq!(spelling("rashdeen"), "rashdin");
+        assert_eq!(spelling("qalamoon"), "qalamun");
+        assert!(nearly_alike("belil", "bleel"));
         let distance = |a: &str, b: &str| strsim::osa_distance(&spelling(a), &spelling(b));
         assert_eq!(distance("rasafeh", "resafa"), 1);
         assert!(distance("talila", "talilah") < distance("talil", "talilah"));
@@ -575,6 +597,9 @@ mod tests {
         assert_ne!(skeleton(&key("Homs")), skeleton(&key("Hama")));
         assert_ne!(skeleton(&key("Ahmad")), skeleton(&key("Hamidiyah")));
         assert_eq!(skeleton(&key("Ain Issa")), skeleton(&key("Ayn Eesa")));
+        // "sh" is one consonant, written `$`; the mark of an opening vowel is none.
+        assert_eq!(consonants(&skeleton(&key("Rashdeen"))), 4);
+        assert_eq!(consonants(&skeleton(&key("Ahmad"))), 3);
     }
 
     #[test]

@@ -707,3 +707,50 @@ fn a_region_named_by_its_direction_in_lower_case_is_that_region() {
     let (_, admin1, _, _) = place("Tribal fighters clashed with IS in eastern Deir-ez-Zor.");
     assert_eq!(admin1, "SY09");
 }
+
+#[test]
+fn a_name_spelt_from_its_arabic_is_found_with_three_consonants() {
+    // OCHA writes الجاكوسية as "Jakuziyeh"; reports follow the Arabic letter (s, not z).
+    let (name, admin1, _, _) = place("Artillery hit the fields around al-Jakusiyah overnight.");
+    assert_eq!((name.as_str(), admin1.as_str()), ("Jakuziyeh", "SY05"));
+    // Three consonants from an Arabic name need a spelling close to a Latin one: "Helba" is no
+    // reading of حلب, Aleppo.
+    let draft = draft("A patrol came under fire at Helba, south-east of Palmyra.");
+    let names: Vec<String> = draft
+        .location
+        .into_iter()
+        .chain(draft.other_places)
+        .map(|l| l.value.name)
+        .collect();
+    assert!(!names.iter().any(|n| n == "Aleppo"), "{names:?}");
+}
+
+#[test]
+fn sh_counts_as_one_consonant_of_a_name() {
+    // الراشدين has four consonants (r, sh, d, n), enough to find it by sound.
+    let (name, admin1, _, _) = place("Snipers were active in Rashdeen through the afternoon.");
+    assert_eq!((name.as_str(), admin1.as_str()), ("Al Rahsidin", "SY02"));
+}
+
+#[test]
+fn ee_and_oo_are_long_vowels_in_english_spellings() {
+    // "Belil" and OCHA's "Bleel" are one village north-east of Hama.
+    let (name, admin1, _, _) = place("Mortar rounds fell on Belil village before noon.");
+    assert_eq!((name.as_str(), admin1.as_str()), ("Bleel", "SY05"));
+}
+
+#[test]
+fn a_town_the_press_spells_otherwise_is_found() {
+    // OCHA spells بزاعة "Bazagha"; reports write Bza'a or Baza'a.
+    for text in [
+        "Fighting reached the edge of Baza'a town.",
+        "Two convoys left Bza'a at dawn.",
+    ] {
+        let (name, admin1, _, _) = place(text);
+        assert_eq!(
+            (name.as_str(), admin1.as_str()),
+            ("Bza'a", "SY02"),
+            "{text}"
+        );
+    }
+}
