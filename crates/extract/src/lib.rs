@@ -425,6 +425,9 @@ const PROVINCE_WORDS: &[&str] = &["province", "governorate", "countryside", "م�
 /// Words for a part of a city.
 const NEIGHBOURHOOD_WORDS: &[&str] = &["neighborhood", "neighbourhood", "neighborhoods", "quarter"];
 
+/// Words that call a name a sub-district ("Madiq Castle sub-district", "ناحية عقيربات").
+const SUBDISTRICT_WORDS: &[&str] = &["subdistrict", "nahiya", "nahia", "ناحيه"];
+
 /// Words between a part of a city and the city: "Sina'a area of Raqqa city".
 const PART_OF_WORDS: &[&str] = &[
     "of",
@@ -634,6 +637,14 @@ const NEAR_ANOTHER_PLACE: f64 = 0.3;
 
 /// How much likelier: a little less than a reading spelt as written (3).
 const NEAR_ANOTHER_PLACE_WEIGHT: f64 = 2.5;
+
+/// How much lying in the sub-district a village is said to lie in counts for a reading: more
+/// than being named as written.
+const IN_NAMED_SUBDISTRICT_WEIGHT: f64 = 4.0;
+
+/// How many tokens after a village its sub-district may be named ("Dehlan, Birsan and Erier
+/// villages in Jurneyyeh sub-district").
+const SUBDISTRICT_REACH: usize = 10;
 
 /// How far out of a city, in degrees of latitude (about 20 km), a countryside named by its
 /// direction ("the eastern countryside of Hama") is placed when no village is named.
@@ -991,10 +1002,36 @@ impl<'a> Extractor<'a> {
                     .map(|p| p.admin1.as_str())
             })
         };
+        // "Madiq Castle sub-district", "Oqeirbat subdistrict", "ناحية عقيربات": the sub-district
+        // a mention is said to be.
+        let said_to_be_a_subdistrict = |mention: &gazetteer::Mention| {
+            let word = |i: usize| tokens.get(i).map(|t| t.folded.as_str());
+            let says = SUBDISTRICT_WORDS.contains(&tokens[mention.last - 1].folded.as_str())
+                || word(mention.last).is_some_and(|w| SUBDISTRICT_WORDS.contains(&w))
+                || (word(mention.last) == Some("sub")
+                    && word(mention.last + 1) == Some("district"))
+                || (mention.first >= 1
+                    && tokens[mention.first - 1].arabic
+                    && SUBDISTRICT_WORDS.contains(&tokens[mention.first - 1].folded.as_str()));
+            says.then(|| {
+                mention
+                    .candidates
+                    .iter()
+                    .map(|&i| self.gazetteer.place(i))
+                    .find(|p| p.kind == PlaceKind::Subdistrict)
+            })
+            .flatten()
+        };
+        let subdistricts: Vec<(usize, &Place)> = mentions
+            .iter()
+            .enumerate()
+            .filter_map(|(index, m)| Some((index, said_to_be_a_subdistrict(m)?)))
+            .collect();
         let provinces: Vec<&str> = mentions
             .iter()
             .filter(|m| said_to_be_a_province(m))
             .filter_map(governorate_of_region)
+            .chain(subdistricts.iter().map(|(_, p)| p.admin1.as_str()))
             .collect();
         let mut context: Vec<&str> = if provinces.is_empty() {
             mentions.iter().filter_map(governorate_of).collect()
@@ -1062,8 +1099,27 @@ impl<'a> Extractor<'a> {
                 0.0
             }
         };
+        // "Ras al-Ain in Madiq Castle sub-district": the first sub-district named after a
+        // village, in its sentence, is the one it lies in.
+        let its_subdistrict = |index: usize| {
+            let mention = &mentions[index];
+            subdistricts
+                .iter()
+                .find(|(other, _)| {
+                    *other > index
+                        && mentions[*other].first <= mention.last + SUBDISTRICT_REACH
+                        && !tokens[mention.last..mentions[*other].first]
+                            .iter()
+                            .any(|t| t.after_break)
+                })
+                .map(|(_, p)| *p)
+        };
         let mut resolved: Vec<Resolved> = Vec::new();
         for (index, mention) in mentions.iter().enumerate() {
+            let subdistrict = its_subdistrict(index);
+            let in_subdistrict = |place: &Place| {
+                subdistrict.is_some_and(|sub| place.admin3.as_deref() == Some(sub.pcode.as_str()))
+            };
             let Some((rank, best)) = mention
                 .candidates
                 .iter()
@@ -1105,11 +1161,19 @@ impl<'a> Extractor<'a> {
                     };
                     // Ties go to the reading listed first.
                     let order = |rank: &usize| -0.001 * *rank as f64;
+                    let named_subdistrict = |place: &Place| {
+                        if in_subdistrict(place) {
+                            IN_NAMED_SUBDISTRICT_WEIGHT
+                        } else {
+                            0.0
+                        }
+                    };
                     (self.score(a, &context)
                         + exact(ra)
                         + support(ra, a)
                         + lies(a)
                         + near_another_place(index, a)
+                        + named_subdistrict(a)
                         + order(ra))
                     .total_cmp(
                         &(self.score(b, &context)
@@ -1117,6 +1181,7 @@ impl<'a> Extractor<'a> {
                             + support(rb, b)
                             + lies(b)
                             + near_another_place(index, b)
+                            + named_subdistrict(b)
                             + order(rb)),
                     )
                 })
@@ -1196,6 +1261,13 @@ impl<'a> Extractor<'a> {
                 .filter_map(|m| m.candidates.first())
                 .map(|&i| self.gazetteer.place(i))
                 .any(|city| degrees_from(city.lat, city.lon, best) > PART_OF_A_CITY);
+            // A village outside the sub-district it is said to lie in is a namesake; but
+            // reports call a district a sub-district too, so one in the same district is not.
+            let outside_its_subdistrict = subdistrict.is_some_and(|sub| {
+                best.kind > PlaceKind::Subdistrict
+                    && !in_subdistrict(best)
+                    && best.admin2 != sub.admin2
+            });
             let inside_unknown_name = part_of_unknown_name(text, tokens, taken, &mentions, mention);
             // "Sghireh" in "Fikha Sghireh", "Amin" in "the Amin neighbourhood of Raqqa": a
             // known word inside a name the gazetteer lacks is no better than a fallback; nor is
@@ -1207,7 +1279,8 @@ impl<'a> Extractor<'a> {
                         .is_some_and(|t| NEIGHBOURHOOD_WORDS.contains(&t.folded.as_str())))
                 || names_a_site
                 || far_from_its_landmark
-                || far_from_its_city;
+                || far_from_its_city
+                || outside_its_subdistrict;
             let settlement = best.kind > PlaceKind::Subdistrict && fits && !names_a_governorate;
             let specific = settlement && !fragment;
             // The site is near its place, which is closer to it than any region. A road leads

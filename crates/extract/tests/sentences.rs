@@ -754,3 +754,18 @@ fn a_town_the_press_spells_otherwise_is_found() {
         );
     }
 }
+
+#[test]
+fn a_village_lies_in_the_sub_district_it_is_said_to_lie_in() {
+    // The gazetteer's Ras al-Ain villages lie elsewhere; the sub-district is the place then.
+    let (name, admin1, _, _) = place("Shells landed on Ras al-Ain in Madiq Castle sub-district.");
+    assert_eq!((name.as_str(), admin1.as_str()), ("Madiq Castle", "SY05"));
+    // Naming the sub-district sets the governorate: the villages near it are Hama's.
+    let (name, admin1, _, _) = place(
+        "Fighting spread from Rural Damascus to Oqeirbat subdistrict, near the village of Rweideh.",
+    );
+    assert_eq!(
+        (name.as_str(), admin1.as_str()),
+        ("Rweideh (Oqeirbat)", "SY05")
+    );
+}
