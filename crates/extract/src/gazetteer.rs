@@ -1542,15 +1542,10 @@ impl Gazetteer {
         // The Latin spellings the Arabic names lead to, when OCHA's own English spelling strays
         // from them (الدهليز: OCHA writes Dehiz, the press Dahliz).
         let mut spelt = Vec::new();
-        for key in &seen_keys {
-            let Some(words) = key
-                .chars()
-                .any(text::is_arabic)
-                .then(|| text::skeleton_of_arabic(key))
-                .flatten()
-            else {
-                continue;
-            };
+        let arabic_keys = seen_keys
+            .iter()
+            .filter(|key| key.chars().any(text::is_arabic));
+        for words in arabic_keys.flat_map(|key| text::skeletons_of_arabic(key)) {
             let skeleton = words.concat();
             // Two consonants match too many words; `lookup` trusts three only for names
             // spelt nearly alike.

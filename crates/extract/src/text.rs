@@ -355,10 +355,21 @@ pub fn word_skeletons(key: &str) -> Vec<String> {
         .collect()
 }
 
-/// The skeleton, word by word, that a Latin spelling of a folded Arabic key has when it follows
-/// the Arabic letter by letter (الدهليز as Dahliz); `None` when a letter has no usual Latin
-/// spelling. Long vowels and ‘ayn leave no consonant, as in Latin spellings (Dar'a, Daraa).
-pub fn skeleton_of_arabic(key: &str) -> Option<Vec<String>> {
+/// The skeletons, word by word, that Latin spellings of a folded Arabic key have when they
+/// follow the Arabic letter by letter (الدهليز as Dahliz); none when a letter has no usual Latin
+/// spelling. Long vowels and ‘ayn leave no consonant, as in Latin spellings (Dar'a, Daraa). ظ is
+/// z in the standard reading and d as Syrians say it (ظهر: Zahr, Dahr), so a name with it has
+/// both.
+pub fn skeletons_of_arabic(key: &str) -> Vec<Vec<String>> {
+    let mut skeletons: Vec<Vec<String>> = skeleton_of_arabic(key, 'z').into_iter().collect();
+    if key.contains('ظ') {
+        skeletons.extend(skeleton_of_arabic(key, 'd'));
+    }
+    skeletons
+}
+
+/// One skeleton of `skeletons_of_arabic`, with ظ read as `zah`.
+fn skeleton_of_arabic(key: &str, zah: char) -> Option<Vec<String>> {
     key.split(' ')
         .enumerate()
         .map(|(n, word)| {
@@ -374,7 +385,8 @@ pub fn skeleton_of_arabic(key: &str) -> Option<Vec<String>> {
                     'ح' | 'ه' => 'h',
                     'خ' => 'x',
                     'د' | 'ض' => 'd',
-                    'ذ' | 'ز' | 'ظ' => 'z',
+                    'ذ' | 'ز' => 'z',
+                    'ظ' => zah,
                     'ر' => 'r',
                     'س' | 'ص' => 's',
                     'ش' => '$',
@@ -536,16 +548,26 @@ mod tests {
     #[test]
     fn arabic_names_give_the_skeletons_of_their_latin_spellings() {
         // الدهليز reads Dahliz; OCHA's English spelling, Dehiz, does not follow it.
-        let dahliz = skeleton_of_arabic(&key("الدهليز")).unwrap();
-        assert_eq!(dahliz, word_skeletons(&key("Dahliz")));
-        assert_ne!(dahliz, word_skeletons(&key("Dehiz")));
+        let dahliz = skeletons_of_arabic(&key("الدهليز"));
+        assert_eq!(dahliz, [word_skeletons(&key("Dahliz"))]);
+        assert_ne!(dahliz, [word_skeletons(&key("Dehiz"))]);
         // An initial ‘ayn marks a vowel, as Ain and Ein do.
         assert_eq!(
-            skeleton_of_arabic(&key("عين عيسى")).unwrap(),
-            word_skeletons(&key("Ain Issa"))
+            skeletons_of_arabic(&key("عين عيسى")),
+            [word_skeletons(&key("Ain Issa"))]
+        );
+        // ظ is z or d.
+        let zahr = skeletons_of_arabic(&key("الظهر الأسود"));
+        assert!(
+            zahr.contains(&word_skeletons(&key("Zahr al-Aswad"))),
+            "{zahr:?}"
+        );
+        assert!(
+            zahr.contains(&word_skeletons(&key("Dahr al-Aswad"))),
+            "{zahr:?}"
         );
         // A Persian letter has no usual Latin spelling in Syrian names.
-        assert!(skeleton_of_arabic("گل").is_none());
+        assert!(skeletons_of_arabic("گل").is_empty());
     }
 
     #[test]

@@ -769,3 +769,13 @@ fn a_village_lies_in_the_sub_district_it_is_said_to_lie_in() {
         ("Rweideh (Oqeirbat)", "SY05")
     );
 }
+
+#[test]
+fn zah_is_read_as_d_as_syrians_say_it() {
+    // الظهر الأسود: OCHA writes "Al Thahr Al Aswad", reports "Dahr al-Aswad".
+    let (name, admin1, _, _) = place("Barrel bombs were dropped on Dahr al-Aswad hill.");
+    assert_eq!(
+        (name.as_str(), admin1.as_str()),
+        ("Al Thahr Al Aswad", "SY03")
+    );
+}
