@@ -197,16 +197,29 @@ fn strip_attached_article(folded: &str) -> &str {
 /// The folded key of a name: its tokens without articles, joined by spaces.
 pub fn key_of_tokens<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
     let mut key = String::new();
+    let mut after_article = false;
     for token in tokens {
         if is_article(token) {
+            after_article = true;
             continue;
         }
         if !key.is_empty() {
             key.push(' ');
         }
-        key.push_str(strip_attached_article(token));
+        key.push_str(without_second_article(token, after_article));
+        after_article = false;
     }
     key
+}
+
+/// A folded token without an attached article, unless an article stands before it: in
+/// "al-Elbawi" the "El" is the name's own.
+fn without_second_article(folded: &str, after_article: bool) -> &str {
+    if after_article {
+        folded
+    } else {
+        strip_attached_article(folded)
+    }
 }
 
 /// A looser key for a second try: `al` or `el` also dropped from the start of words before a
@@ -496,11 +509,13 @@ impl Word {
 pub fn words(tokens: &[Token]) -> Vec<Word> {
     tokens
         .iter()
-        .map(|token| {
+        .enumerate()
+        .map(|(i, token)| {
             if is_article(&token.folded) {
                 return Word::default();
             }
-            let key = strip_attached_article(&token.folded).to_owned();
+            let after_article = i > 0 && is_article(&tokens[i - 1].folded);
+            let key = without_second_article(&token.folded, after_article).to_owned();
             let mut skeleton = String::new();
             push_word_skeleton(&key, false, &mut skeleton);
             Word {
@@ -678,6 +693,9 @@ mod tests {
         assert_eq!(key("Elhajar"), key("al-Hajar"));
         assert_eq!(key("Aleppo"), "aleppo");
         assert_eq!(key("Elias"), "elias");
+        // After a written article, "El" is the name's own.
+        assert_eq!(key("al-Elbawi"), "elbawi");
+        assert_eq!(key("Elbawi"), "bawi");
     }
 
     #[test]

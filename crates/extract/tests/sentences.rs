@@ -779,3 +779,10 @@ fn zah_is_read_as_d_as_syrians_say_it() {
         ("Al Thahr Al Aswad", "SY03")
     );
 }
+
+#[test]
+fn el_after_a_written_article_belongs_to_the_name() {
+    // جني العلباوي: "al-Elbawi" is the article and a name that starts with El.
+    let (name, admin1, _, _) = place("Airstrikes hit Jani al-Elbawi in the Hama desert.");
+    assert_eq!((name.as_str(), admin1.as_str()), ("Jani Elelbawi", "SY05"));
+}
