@@ -398,6 +398,7 @@ const SITE_WORDS: &[&str] = &[
     "crossing",
     "checkpoint",
     "base",
+    "mount",
     "mountain",
     "mountains",
     "hill",
@@ -555,14 +556,16 @@ fn part_of_unknown_name(
         }
         break;
     }
-    // After: "Sahl Hanya", "Shanim al-Ali" read forwards.
+    // After: "Sahl Hanya", "Shanim al-Ali" read forwards; but "Kabir" in "Jabab Masoud
+    // Kabir" only tells one part of the village from another.
     let mut after = mention.last;
     while after < tokens.len() && joined(&tokens[after - 1], &tokens[after]) {
         if text::is_article(&tokens[after].folded) {
             after += 1;
             continue;
         }
-        return unknown_name_word(after, &tokens[after - 1]);
+        return !gazetteer::arabic_qualifier(&tokens[after].folded)
+            && unknown_name_word(after, &tokens[after - 1]);
     }
     false
 }

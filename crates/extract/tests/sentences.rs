@@ -786,3 +786,20 @@ fn el_after_a_written_article_belongs_to_the_name() {
     let (name, admin1, _, _) = place("Airstrikes hit Jani al-Elbawi in the Hama desert.");
     assert_eq!((name.as_str(), admin1.as_str()), ("Jani Elelbawi", "SY05"));
 }
+
+#[test]
+fn a_qualifier_after_a_village_keeps_it_the_village() {
+    // "Kabir" tells the big part of Jbab al-Masudeyeh from the small; it makes no other name.
+    let (name, admin1, _, _) = place("Troops entered Jabab Masoud Kabir after a short fight.");
+    assert_eq!(
+        (name.as_str(), admin1.as_str()),
+        ("Jbab Al Masudeyeh", "SY02")
+    );
+}
+
+#[test]
+fn a_mount_named_after_a_village_is_a_site_beside_it() {
+    // The village is nearer the mount than the governorate's city is.
+    let (name, admin1, _, _) = place("Rebels shelled the top of Al-Mhassa Mount in Homs.");
+    assert_eq!((name.as_str(), admin1.as_str()), ("Al-Mhassa", "SY04"));
+}
