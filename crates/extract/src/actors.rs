@@ -691,6 +691,21 @@ pub fn actor_of_label(label: &str) -> Option<&'static str> {
     })
 }
 
+/// The governorates (P-codes) where a group that fights in few of them does: the SDF and YPG
+/// in the north-east and around Aleppo, Jaysh al-Islam around Damascus, the Southern Front in
+/// the south, Turkey's forces in the north-west. Groups found all over the country (the
+/// government, the Islamic State, the opposition at large) have none.
+pub fn where_it_fights(actor: &str) -> &'static [&'static str] {
+    match actor {
+        "sdf" | "ypg" => &["SY02", "SY08", "SY09", "SY11"],
+        "jaysh_al_islam" => &["SY01", "SY03"],
+        "southern_front" => &["SY12", "SY14"],
+        "turkey" => &["SY02", "SY07"],
+        "nusra" | "ahrar_al_sham" | "faylaq_al_sham" => &["SY02", "SY05", "SY07"],
+        _ => &[],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -645,6 +645,10 @@ const NEAR_ANOTHER_PLACE_WEIGHT: f64 = 2.5;
 /// than being named as written.
 const IN_NAMED_SUBDISTRICT_WEIGHT: f64 = 4.0;
 
+/// How much a reading in a governorate where a named group fights counts, when the text names
+/// no governorate: a nudge between namesakes, less than anything the text says of the place.
+const ON_A_FRONT_WEIGHT: f64 = 1.0;
+
 /// How many tokens after a village its sub-district may be named ("Dehlan, Birsan and Erier
 /// villages in Jurneyyeh sub-district").
 const SUBDISTRICT_REACH: usize = 10;
@@ -842,7 +846,13 @@ impl<'a> Extractor<'a> {
                 confidence: 0.7,
             });
 
-        let (location, other_places) = self.places(text, &tokens, &words, &taken);
+        let fronts: Vec<&str> = actors
+            .iter()
+            .filter_map(|a| a.actor.as_deref())
+            .flat_map(actors::where_it_fights)
+            .copied()
+            .collect();
+        let (location, other_places) = self.places(text, &tokens, &words, &taken, &fronts);
         Draft {
             date: Some(date_field),
             time_precision,
@@ -955,6 +965,7 @@ impl<'a> Extractor<'a> {
         tokens: &[Token],
         words: &[text::Word],
         taken: &[bool],
+        fronts: &[&str],
     ) -> (Option<Field<Location>>, Vec<Field<Location>>) {
         let mentions = self.gazetteer.mentions_in(tokens, words, taken);
         // Admin context: governorates that the text names, and the governorate of any place
@@ -1164,6 +1175,15 @@ impl<'a> Extractor<'a> {
                     };
                     // Ties go to the reading listed first.
                     let order = |rank: &usize| -0.001 * *rank as f64;
+                    // With no governorate named, a group that fights in few governorates
+                    // ("the SDF in Diriyah") makes a namesake in them likelier.
+                    let on_a_front = |place: &Place| {
+                        if context.is_empty() && fronts.contains(&place.admin1.as_str()) {
+                            ON_A_FRONT_WEIGHT
+                        } else {
+                            0.0
+                        }
+                    };
                     let named_subdistrict = |place: &Place| {
                         if in_subdistrict(place) {
                             IN_NAMED_SUBDISTRICT_WEIGHT
@@ -1177,6 +1197,7 @@ impl<'a> Extractor<'a> {
                         + lies(a)
                         + near_another_place(index, a)
                         + named_subdistrict(a)
+                        + on_a_front(a)
                         + order(ra))
                     .total_cmp(
                         &(self.score(b, &context)
@@ -1185,6 +1206,7 @@ impl<'a> Extractor<'a> {
                             + lies(b)
                             + near_another_place(index, b)
                             + named_subdistrict(b)
+                            + on_a_front(b)
                             + order(rb)),
                     )
                 })

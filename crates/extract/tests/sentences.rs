@@ -803,3 +803,18 @@ fn a_mount_named_after_a_village_is_a_site_beside_it() {
     let (name, admin1, _, _) = place("Rebels shelled the top of Al-Mhassa Mount in Homs.");
     assert_eq!((name.as_str(), admin1.as_str()), ("Al-Mhassa", "SY04"));
 }
+
+#[test]
+fn a_group_that_fights_in_few_governorates_picks_the_namesake_there() {
+    // Kawkab is a village near Kisweh, south of Damascus, and one near Suran, north of Hama.
+    // Hayat Tahrir al-Sham fought in the north-west.
+    let (_, admin1, _, _) = place("Hayat Tahrir al-Sham held off an assault on Kawkab.");
+    assert_eq!(admin1, "SY05");
+    // A governorate the text names outweighs the group.
+    let (_, admin1, _, _) =
+        place("Hayat Tahrir al-Sham held off an assault on Kawkab, Rif Dimashq.");
+    assert_eq!(admin1, "SY03");
+    // The government fights everywhere: it says nothing of where.
+    let (_, admin1, _, _) = place("Government forces held off an assault on Kawkab.");
+    assert_ne!(admin1, "SY05");
+}
