@@ -166,6 +166,16 @@ const EXTRA_PLACES: &[ExtraPlace] = &[
         38.548,
         PlaceKind::Town,
     ),
+    // The junction town on the roads from Salamiyeh to Raqqa and Khanaser, in the desert of
+    // eastern Hama; OCHA lists no community there.
+    (
+        "Ithriyah",
+        &["Ithriya", "Athriya", "Athriyah", "Itriyah", "أثريا"],
+        "SY05",
+        35.37,
+        37.78,
+        PlaceKind::Town,
+    ),
     // OCHA spells بزاعة "Bazagha", as if with a ghayn; the press writes the ‘ayn as reports do.
     (
         "Bza'a",

@@ -818,3 +818,19 @@ fn a_group_that_fights_in_few_governorates_picks_the_namesake_there() {
     let (_, admin1, _, _) = place("Government forces held off an assault on Kawkab.");
     assert_ne!(admin1, "SY05");
 }
+
+#[test]
+fn a_junction_town_the_sources_lack_is_found() {
+    // Ithriyah is in no shipped source; Atharia, north-east of Aleppo, only sounds like it.
+    for text in [
+        "Convoys waited in Ithriyah for the road to open.",
+        "Trucks left Athriya at noon.",
+    ] {
+        let (name, admin1, _, _) = place(text);
+        assert_eq!(
+            (name.as_str(), admin1.as_str()),
+            ("Ithriyah", "SY05"),
+            "{text}"
+        );
+    }
+}
