@@ -2107,9 +2107,11 @@ impl Gazetteer {
         let Some(skeleton) = skeleton else {
             return only_exact(exact);
         };
-        // "Western Daraa" sounds like the village Western Deir, but names a governorate's part.
+        // "Western Daraa" sounds like the village Western Deir, but names a governorate's part
+        // (while "Big Sweida" can only be Big Sweidiyeh).
         if exact.is_empty()
             && words.len() > 1
+            && DIRECTIONS.contains(&head.folded.as_str())
             && self
                 .by_key
                 .get(&text::span_key(&words[1..]))

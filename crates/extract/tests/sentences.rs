@@ -834,3 +834,10 @@ fn a_junction_town_the_sources_lack_is_found() {
         );
     }
 }
+
+#[test]
+fn a_qualified_name_is_not_read_as_the_governorate_it_ends_with() {
+    // "Big Sweida" is a Big Sweidiyeh, not As-Sweida governorate with a word before it.
+    let (name, _, _, _) = place("Troops took Big Sweida after a week of fighting.");
+    assert!(name.starts_with("Big Sweidiyeh"), "{name}");
+}
