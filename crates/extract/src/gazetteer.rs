@@ -815,6 +815,8 @@ const NOT_PLACES: &[&str] = &[
     "grad",
     "shilka",
     "dshk",
+    // Hills named after a mobile network's mast ("Tell Syriatel"), not after a village.
+    "syriatel",
     // English words that open sentences.
     "amid",
     "after",

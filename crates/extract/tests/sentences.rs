@@ -841,3 +841,17 @@ fn a_qualified_name_is_not_read_as_the_governorate_it_ends_with() {
     let (name, _, _, _) = place("Troops took Big Sweida after a week of fighting.");
     assert!(name.starts_with("Big Sweidiyeh"), "{name}");
 }
+
+#[test]
+fn a_hill_named_after_a_phone_mast_is_no_village() {
+    // "Syriatel" sounds like Seerat Alyah, a village in Idleb's south.
+    let draft = draft("Shells fell on Tell Syriatel, near Abul Thouhur.");
+    let location = draft.location.expect("a place").value;
+    assert_eq!(location.name, "Abul Thohur");
+    assert!(
+        draft
+            .other_places
+            .iter()
+            .all(|p| p.value.name != "Seerat Alyah")
+    );
+}
