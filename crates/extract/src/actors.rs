@@ -691,16 +691,19 @@ pub fn actor_of_label(label: &str) -> Option<&'static str> {
     })
 }
 
-/// The governorates (P-codes) where a group that fights in few of them does: the SDF and YPG
-/// in the north-east and around Aleppo, Jaysh al-Islam around Damascus, the Southern Front in
-/// the south, Turkey's forces in the north-west. Groups found all over the country (the
-/// government, the Islamic State, the opposition at large) have none.
+/// The governorates (P-codes) that held most of a group's fighting in the war's middle years
+/// (2014 to 2019): the SDF and YPG in the north-east and around Aleppo; Hayat Tahrir al-Sham,
+/// Ahrar al-Sham and Faylaq al-Sham in the north-west; the Islamic State in Raqqa, Deir ez-Zor
+/// and the Homs desert; Jaysh al-Islam around Damascus; the Southern Front in the south; Turkey's
+/// forces in the north. Groups found all over the country (the government, its militias, the
+/// opposition at large) have none. It only nudges a choice between namesakes.
 pub fn where_it_fights(actor: &str) -> &'static [&'static str] {
     match actor {
         "sdf" | "ypg" => &["SY02", "SY08", "SY09", "SY11"],
         "jaysh_al_islam" => &["SY01", "SY03"],
         "southern_front" => &["SY12", "SY14"],
         "turkey" => &["SY02", "SY07"],
+        "isil" => &["SY04", "SY09", "SY11"],
         "nusra" | "ahrar_al_sham" | "faylaq_al_sham" => &["SY02", "SY05", "SY07"],
         _ => &[],
     }

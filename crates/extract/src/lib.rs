@@ -645,8 +645,8 @@ const NEAR_ANOTHER_PLACE_WEIGHT: f64 = 2.5;
 /// than being named as written.
 const IN_NAMED_SUBDISTRICT_WEIGHT: f64 = 4.0;
 
-/// How much a reading in a governorate where a named group fights counts, when the text names
-/// no governorate: a nudge between namesakes, less than anything the text says of the place.
+/// How much a reading in a governorate where every named group fights counts: a nudge between
+/// namesakes, less than anything the text says of the place.
 const ON_A_FRONT_WEIGHT: f64 = 1.0;
 
 /// How many tokens after a village its sub-district may be named ("Dehlan, Birsan and Erier
@@ -846,12 +846,18 @@ impl<'a> Extractor<'a> {
                 confidence: 0.7,
             });
 
-        let fronts: Vec<&str> = actors
+        // Where each group named fights, once per group.
+        let mut fronts: Vec<&[&str]> = Vec::new();
+        for front in actors
             .iter()
             .filter_map(|a| a.actor.as_deref())
-            .flat_map(actors::where_it_fights)
-            .copied()
-            .collect();
+            .map(actors::where_it_fights)
+            .filter(|front| !front.is_empty())
+        {
+            if !fronts.contains(&front) {
+                fronts.push(front);
+            }
+        }
         let (location, other_places) = self.places(text, &tokens, &words, &taken, &fronts);
         Draft {
             date: Some(date_field),
@@ -965,7 +971,7 @@ impl<'a> Extractor<'a> {
         tokens: &[Token],
         words: &[text::Word],
         taken: &[bool],
-        fronts: &[&str],
+        fronts: &[&[&str]],
     ) -> (Option<Field<Location>>, Vec<Field<Location>>) {
         let mentions = self.gazetteer.mentions_in(tokens, words, taken);
         // Admin context: governorates that the text names, and the governorate of any place
@@ -1175,11 +1181,16 @@ impl<'a> Extractor<'a> {
                     };
                     // Ties go to the reading listed first.
                     let order = |rank: &usize| -0.001 * *rank as f64;
-                    // With no governorate named, a group that fights in few governorates
-                    // ("the SDF in Diriyah") makes a namesake in them likelier.
+                    // A group that fights in few governorates ("the SDF in Diriyah") makes
+                    // a namesake in them likelier; where all the groups named fight, likelier
+                    // still. Any governorate the text names counts for far more.
                     let on_a_front = |place: &Place| {
-                        if context.is_empty() && fronts.contains(&place.admin1.as_str()) {
-                            ON_A_FRONT_WEIGHT
+                        if !fronts.is_empty() {
+                            let fighting_there = fronts
+                                .iter()
+                                .filter(|front| front.contains(&place.admin1.as_str()))
+                                .count();
+                            ON_A_FRONT_WEIGHT * fighting_there as f64 / fronts.len() as f64
                         } else {
                             0.0
                         }

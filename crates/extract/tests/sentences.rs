@@ -855,3 +855,11 @@ fn a_hill_named_after_a_phone_mast_is_no_village() {
             .all(|p| p.value.name != "Seerat Alyah")
     );
 }
+
+#[test]
+fn the_governorates_all_the_groups_named_fight_in_count_most() {
+    // Abu Khashab is a village in Hasakeh's Tal Hmis and one in Deir ez-Zor's Kisreh; the SDF
+    // fought in both governorates, the Islamic State in Deir ez-Zor only.
+    let (_, admin1, _, _) = place("The SDF and IS fought over Abu Khashab for two days.");
+    assert_eq!(admin1, "SY09");
+}
