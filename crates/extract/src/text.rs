@@ -118,6 +118,12 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     if let Some(token) = current.take() {
         finish(text, token, &mut tokens);
     }
+    // "Az-zara", "Al-zahraa": a word joined to a capitalised article begins a name too.
+    for i in 1..tokens.len() {
+        if tokens[i].after_hyphen && tokens[i - 1].capital && is_article(&tokens[i - 1].folded) {
+            tokens[i].capital = true;
+        }
+    }
     tokens
 }
 
@@ -707,6 +713,9 @@ mod tests {
         assert_eq!(tokens[2].folded, "dara");
         assert!(tokens[0].capital && !tokens[1].capital);
         assert!(tokens[3].after_break && !tokens[2].after_break);
+        // A word joined to a capitalised article begins a name.
+        let tokens = tokenize("shells on Az-zara");
+        assert!(tokens[3].capital);
         let tokens = tokenize("the IS-controlled town - a hamlet");
         let joined: Vec<bool> = tokens.iter().map(|t| t.after_hyphen).collect();
         assert_eq!(joined, [false, false, true, false, false, false]);
