@@ -93,6 +93,27 @@ static EMBEDDED: LazyLock<Gazetteer> = LazyLock::new(Gazetteer::from_shipped_sou
 /// (OCHA's "Burza" is Barzeh in most reports).
 const CITY_AREA_SPELLINGS: &[(&str, &[&str])] = &[("Burza", &["Barzeh", "Barza", "Berzeh"])];
 
+/// Press spellings of OCHA communities whose OCHA names stray far from them, by P-code. OCHA
+/// writes أثريا, the junction town east of Salamiyeh, as "Asrieh" (أسرية), and بزاعة, east of
+/// Al-Bab, as "Bazagha", as if with a ghayn.
+const COMMUNITY_SPELLINGS: &[(&str, &[&str])] = &[
+    (
+        "C3273",
+        &[
+            "Ithriyah",
+            "Ithriya",
+            "Athriya",
+            "Athriyah",
+            "Itriyah",
+            "أثريا",
+        ],
+    ),
+    (
+        "C1188",
+        &["Bza'a", "Baza'a", "Bzaa", "Bzaah", "Buza'a", "Bizaa"],
+    ),
+];
+
 /// Names in common use that the sources lack: other spellings of governorates, and areas that
 /// are not admin units (written for this project; coordinates are the areas' rough centres).
 /// Each is (name, aliases, governorate P-code, latitude, longitude, kind).
@@ -164,25 +185,6 @@ const EXTRA_PLACES: &[ExtraPlace] = &[
         "SY11",
         35.836,
         38.548,
-        PlaceKind::Town,
-    ),
-    // The junction town on the roads from Salamiyeh to Raqqa and Khanaser, in the desert of
-    // eastern Hama; OCHA lists no community there.
-    (
-        "Ithriyah",
-        &["Ithriya", "Athriya", "Athriyah", "Itriyah", "أثريا"],
-        "SY05",
-        35.37,
-        37.78,
-        PlaceKind::Town,
-    ),
-    // OCHA spells بزاعة "Bazagha", as if with a ghayn; the press writes the ‘ayn as reports do.
-    (
-        "Bza'a",
-        &["Baza'a", "Bzaa", "Bzaah", "Buza'a", "Bizaa"],
-        "SY02",
-        36.383,
-        37.566,
         PlaceKind::Town,
     ),
     (
@@ -1631,6 +1633,12 @@ impl Gazetteer {
                 field(&record, name),
                 field(&record, name_ar),
             ));
+            aliases.extend(
+                COMMUNITY_SPELLINGS
+                    .iter()
+                    .filter(|(code, _)| *code == field(&record, pcode))
+                    .flat_map(|(_, spellings)| spellings.iter().copied()),
+            );
             let place = Place {
                 name: field(&record, name).to_owned(),
                 name_ar: field(&record, name_ar).to_owned(),
