@@ -1185,15 +1185,14 @@ impl<'a> Extractor<'a> {
                     // a namesake in them likelier; where all the groups named fight, likelier
                     // still. Any governorate the text names counts for far more.
                     let on_a_front = |place: &Place| {
-                        if !fronts.is_empty() {
-                            let fighting_there = fronts
-                                .iter()
-                                .filter(|front| front.contains(&place.admin1.as_str()))
-                                .count();
-                            ON_A_FRONT_WEIGHT * fighting_there as f64 / fronts.len() as f64
-                        } else {
-                            0.0
+                        if fronts.is_empty() {
+                            return 0.0;
                         }
+                        let fighting_there = fronts
+                            .iter()
+                            .filter(|front| front.contains(&place.admin1.as_str()))
+                            .count();
+                        ON_A_FRONT_WEIGHT * fighting_there as f64 / fronts.len() as f64
                     };
                     let named_subdistrict = |place: &Place| {
                         if in_subdistrict(place) {
