@@ -1140,86 +1140,74 @@ impl<'a> Extractor<'a> {
             let in_subdistrict = |place: &Place| {
                 subdistrict.is_some_and(|sub| place.admin3.as_deref() == Some(sub.pcode.as_str()))
             };
-            let Some((rank, best)) = mention
+            // How likely a reading is; each candidate's weight is worked out once.
+            let weight = |rank: usize, place: &Place| {
+                // The name as written outweighs any kind of place that only sounds like it.
+                let exact = if rank < mention.exact { 3.0 } else { 0.0 };
+                // A name that several sources place at the same spot (a town that is also a
+                // sub-district) is the better-known place of that name. Sound-alikes lend no
+                // support to a reading as written.
+                let supporters = if rank < mention.exact {
+                    &mention.candidates[..mention.exact]
+                } else {
+                    &mention.candidates[..]
+                };
+                let support = supporters
+                    .iter()
+                    .map(|&i| self.gazetteer.place(i))
+                    .filter(|other| same_spot(other, place))
+                    .count() as f64
+                    * 0.5;
+                // "Qita in the eastern countryside of Aleppo": the namesake east of Aleppo.
+                let near = |b: &Bearing| {
+                    if b.distance_to(place) <= 0.55 {
+                        1.5
+                    } else {
+                        1.0
+                    }
+                };
+                let lies = bearings
+                    .iter()
+                    .filter(|b| b.mention != index && b.points_at(place))
+                    .map(near)
+                    .fold(0.0, f64::max);
+                // A group that fights in few governorates ("the SDF in Diriyah") makes a
+                // namesake in them likelier; where all the groups named fight, likelier still.
+                // Any governorate the text names counts for far more.
+                let on_a_front = if fronts.is_empty() {
+                    0.0
+                } else {
+                    let fighting_there = fronts
+                        .iter()
+                        .filter(|front| front.contains(&place.admin1.as_str()))
+                        .count();
+                    ON_A_FRONT_WEIGHT * fighting_there as f64 / fronts.len() as f64
+                };
+                let named_subdistrict = if in_subdistrict(place) {
+                    IN_NAMED_SUBDISTRICT_WEIGHT
+                } else {
+                    0.0
+                };
+                // Ties go to the reading listed first.
+                let order = -0.001 * rank as f64;
+                self.score(place, &context)
+                    + exact
+                    + support
+                    + lies
+                    + near_another_place(index, place)
+                    + named_subdistrict
+                    + on_a_front
+                    + order
+            };
+            let Some((rank, best, _)) = mention
                 .candidates
                 .iter()
                 .enumerate()
-                .map(|(rank, &i)| (rank, self.gazetteer.place(i)))
-                .max_by(|(ra, a), (rb, b)| {
-                    // The name as written outweighs any kind of place that only sounds like it.
-                    let exact = |rank: &usize| if *rank < mention.exact { 3.0 } else { 0.0 };
-                    // A name that several sources place at the same spot (a town that is also
-                    // a sub-district) is the better-known place of that name.
-                    // Sound-alikes lend no support to a reading as written.
-                    let support = |rank: &usize, place: &Place| {
-                        let supporters = if *rank < mention.exact {
-                            &mention.candidates[..mention.exact]
-                        } else {
-                            &mention.candidates[..]
-                        };
-                        supporters
-                            .iter()
-                            .map(|&i| self.gazetteer.place(i))
-                            .filter(|other| same_spot(other, place))
-                            .count() as f64
-                            * 0.5
-                    };
-                    // "Qita in the eastern countryside of Aleppo": the namesake east of Aleppo.
-                    let lies = |place: &Place| {
-                        let near = |b: &Bearing| {
-                            if b.distance_to(place) <= 0.55 {
-                                1.5
-                            } else {
-                                1.0
-                            }
-                        };
-                        bearings
-                            .iter()
-                            .filter(|b| b.mention != index && b.points_at(place))
-                            .map(near)
-                            .fold(0.0, f64::max)
-                    };
-                    // Ties go to the reading listed first.
-                    let order = |rank: &usize| -0.001 * *rank as f64;
-                    // A group that fights in few governorates ("the SDF in Diriyah") makes
-                    // a namesake in them likelier; where all the groups named fight, likelier
-                    // still. Any governorate the text names counts for far more.
-                    let on_a_front = |place: &Place| {
-                        if fronts.is_empty() {
-                            return 0.0;
-                        }
-                        let fighting_there = fronts
-                            .iter()
-                            .filter(|front| front.contains(&place.admin1.as_str()))
-                            .count();
-                        ON_A_FRONT_WEIGHT * fighting_there as f64 / fronts.len() as f64
-                    };
-                    let named_subdistrict = |place: &Place| {
-                        if in_subdistrict(place) {
-                            IN_NAMED_SUBDISTRICT_WEIGHT
-                        } else {
-                            0.0
-                        }
-                    };
-                    (self.score(a, &context)
-                        + exact(ra)
-                        + support(ra, a)
-                        + lies(a)
-                        + near_another_place(index, a)
-                        + named_subdistrict(a)
-                        + on_a_front(a)
-                        + order(ra))
-                    .total_cmp(
-                        &(self.score(b, &context)
-                            + exact(rb)
-                            + support(rb, b)
-                            + lies(b)
-                            + near_another_place(index, b)
-                            + named_subdistrict(b)
-                            + on_a_front(b)
-                            + order(rb)),
-                    )
+                .map(|(rank, &i)| {
+                    let place = self.gazetteer.place(i);
+                    (rank, place, weight(rank, place))
                 })
+                .max_by(|(_, _, a), (_, _, b)| a.total_cmp(b))
             else {
                 continue;
             };
