@@ -691,19 +691,31 @@ pub fn actor_of_label(label: &str) -> Option<&'static str> {
     })
 }
 
-/// The governorates (P-codes) that held most of a group's fighting in the war's middle years
-/// (2014 to 2019): the SDF and YPG in the north-east and around Aleppo; Hayat Tahrir al-Sham,
-/// Ahrar al-Sham and Faylaq al-Sham in the north-west; the Islamic State in Raqqa, Deir ez-Zor
-/// and the Homs desert; Jaysh al-Islam around Damascus; the Southern Front in the south; Turkey's
-/// forces in the north. Groups found all over the country (the government, its militias, the
-/// opposition at large) have none. It only nudges a choice between namesakes.
+/// The admin units (P-codes of governorates, districts or sub-districts) that held most of a
+/// group's fighting in the war's middle years (2014 to 2019): the SDF and YPG in the north-east
+/// and around Aleppo; HTS, Ahrar al-Sham and Faylaq al-Sham in the north-west;
+/// Jaysh al-Islam around Damascus; the Southern Front in the south; Turkey's forces in the north.
+/// The Islamic State held Raqqa and Deir ez-Zor, but in Homs and Hama only the desert and steppe
+/// east of the cities, and in the south the Yarmouk basin and Hajar al-Aswad; its fronts there are
+/// sub-districts, so that a namesake west of Homs is not drawn to it. Groups found all over the
+/// country (the government, its militias, the opposition at large) have none. It only nudges a
+/// choice between namesakes.
 pub fn where_it_fights(actor: &str) -> &'static [&'static str] {
     match actor {
         "sdf" | "ypg" => &["SY02", "SY08", "SY09", "SY11"],
         "jaysh_al_islam" => &["SY01", "SY03"],
         "southern_front" => &["SY12", "SY14"],
         "turkey" => &["SY02", "SY07"],
-        "isil" => &["SY04", "SY09", "SY11"],
+        "isil" => &[
+            // Deir ez-Zor and Raqqa; Tadmor district (Palmyra, Sokhneh).
+            "SY09", "SY11", "SY0405",
+            // East of Homs: Ein Elniser, Farqalas, Qaryatein, Mahin, Sadad, Jeb Ej-Jarrah.
+            "SY040103", "SY040104", "SY040106", "SY040107", "SY040109", "SY040601",
+            // Salamiyeh district: Hama's eastern steppe.
+            "SY0503",
+            // The Yarmouk basin (Ash-Shajara, Nawa, Tassil) and Hajar al-Aswad.
+            "SY120003", "SY120303", "SY120305", "SY030902",
+        ],
         "nusra" | "ahrar_al_sham" | "faylaq_al_sham" => &["SY02", "SY05", "SY07"],
         _ => &[],
     }

@@ -1173,13 +1173,19 @@ impl<'a> Extractor<'a> {
                     .fold(0.0, f64::max);
                 // A group that fights in few governorates ("the SDF in Diriyah") makes a
                 // namesake in them likelier; where all the groups named fight, likelier still.
+                // A front may be a district or sub-district: its P-code begins the reading's.
                 // Any governorate the text names counts for far more.
                 let on_a_front = if fronts.is_empty() {
                     0.0
                 } else {
+                    let finest = place
+                        .admin3
+                        .as_deref()
+                        .or(place.admin2.as_deref())
+                        .unwrap_or(&place.admin1);
                     let fighting_there = fronts
                         .iter()
-                        .filter(|front| front.contains(&place.admin1.as_str()))
+                        .filter(|front| front.iter().any(|unit| finest.starts_with(unit)))
                         .count();
                     ON_A_FRONT_WEIGHT * fighting_there as f64 / fronts.len() as f64
                 };

@@ -863,3 +863,19 @@ fn the_governorates_all_the_groups_named_fight_in_count_most() {
     let (_, admin1, _, _) = place("The SDF and IS fought over Abu Khashab for two days.");
     assert_eq!(admin1, "SY09");
 }
+
+#[test]
+fn a_front_may_be_a_part_of_a_governorate() {
+    // Homs has a Hmeimeh west of the city and one in the desert to its east; the Islamic State
+    // fought only in the desert.
+    let (name, _, _, _) = place("Islamic State fighters raided army posts near Hmeimeh.");
+    assert_eq!(name, "Hmeimeh (Ein Elniser)");
+    // Hama's two Salbas: one by Suqaylabiyah in the west, one in the eastern steppe.
+    let (name, _, _, _) = place("IS retook Salba after a night of fighting.");
+    assert_eq!(name, "Salba (Saboura)");
+    let (name, _, _, _) = place("Rebels retook Salba after a night of fighting.");
+    assert_eq!(name, "Salba (As-Suqaylabiyah)");
+    // The Khalid ibn al-Walid Army held the Yarmouk basin of Daraa, where one Adwan lies.
+    let (name, admin1, _, _) = place("The Khalid ibn al-Walid Army shelled Adwan at dawn.");
+    assert_eq!((name.as_str(), admin1.as_str()), ("Edwan", "SY12"));
+}
