@@ -632,6 +632,15 @@ const EXTRA_PLACES: &[ExtraPlace] = &[
         PlaceKind::Community,
     ),
     (
+        // The farmland of the eastern Ghouta, OCHA's Nashabiyeh sub-district, placed at its seat.
+        "Al-Marj",
+        &["Marj area", "al-Marj area", "منطقة المرج"],
+        "SY03",
+        33.5106,
+        36.4855,
+        PlaceKind::Community,
+    ),
+    (
         "Western Ghouta",
         &["West Ghouta", "الغوطة الغربية"],
         "SY03",

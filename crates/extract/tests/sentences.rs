@@ -879,3 +879,12 @@ fn a_front_may_be_a_part_of_a_governorate() {
     let (name, admin1, _, _) = place("The Khalid ibn al-Walid Army shelled Adwan at dawn.");
     assert_eq!((name.as_str(), admin1.as_str()), ("Edwan", "SY12"));
 }
+
+#[test]
+fn the_marj_of_the_eastern_ghouta_is_an_area_of_its_own() {
+    let (name, admin1, _, _) = place("Artillery hit farms across the Marj area of the Ghouta.");
+    assert_eq!((name.as_str(), admin1.as_str()), ("Al-Marj", "SY03"));
+    // The village of Marj in Idleb keeps its name.
+    let (name, admin1, _, _) = place("Shells fell on the village of Marj in Idleb.");
+    assert_eq!((name.as_str(), admin1.as_str()), ("Marj", "SY07"));
+}
