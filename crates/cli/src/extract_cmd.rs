@@ -75,6 +75,7 @@ fn line(id: &Value, draft: &Draft, registry: &ActorRegistry) -> Value {
             "actor": a.actor,
             "side": side(&a.actor),
             "role": a.role,
+            "stance": a.stance,
         })).collect::<Vec<_>>(),
         "event_type": draft.event_type.as_ref().map(|f| &f.value),
         "sub_event_type": draft.sub_event_type.as_ref().map(|f| &f.value),

@@ -89,6 +89,9 @@ fn batches_keep_their_order_and_say_which_lines_are_bad() {
     assert_eq!(lines[0]["location"]["admin1_pcode"], "SY11");
     assert_eq!(lines[0]["actors"][0]["actor"], "sdf");
     assert_eq!(lines[0]["actors"][0]["side"], "kurdish");
+    // "Clashes between" names parties, not who attacked.
+    assert!(lines[0]["actors"][0]["stance"].is_null());
+    assert!(lines[0]["actors"][0].get("stance").is_some());
     assert_eq!(lines[0]["sub_event_type"], "Armed clash");
     assert!(lines[1]["error"].as_str().unwrap().contains("line 2"));
     assert_eq!(lines[2]["id"], "c");

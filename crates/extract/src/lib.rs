@@ -16,6 +16,7 @@ pub mod actors;
 pub mod dates;
 pub mod events;
 pub mod gazetteer;
+pub mod stance;
 pub mod text;
 
 use chrono::NaiveDate;
@@ -102,6 +103,10 @@ pub struct ActorDraft {
     /// `actor1` (the first party, the attacker when the text says so), `actor2`, or
     /// `associated` (on the side of one of them).
     pub role: &'static str,
+    /// `perpetrator` or `target` when the sentence says who acted on whom ("HTS attacked
+    /// regime positions", "posts were shelled by IS"); `None` for a party only ("clashes
+    /// between X and Y") and for those associated.
+    pub stance: Option<&'static str>,
     /// Where.
     pub evidence: Evidence,
 }
@@ -138,6 +143,43 @@ pub struct Draft {
     pub weapon: Option<Field<String>>,
     /// Killed.
     pub fatalities: Option<Field<Fatalities>>,
+}
+
+/// Marks the two parties (or the one) with what the sentence says they did, in the order the
+/// text names them, whatever their ACLED order.
+fn set_stances(
+    text: &str,
+    tokens: &[Token],
+    mentions: &[actors::ActorMention],
+    actors: &mut [ActorDraft],
+) {
+    let range_of = |actor: &ActorDraft| {
+        mentions
+            .iter()
+            .find(|m| {
+                tokens
+                    .get(m.first)
+                    .is_some_and(|t| t.start == actor.evidence.start)
+            })
+            .map(|m| (m.first, m.last))
+    };
+    let mut parties: Vec<(usize, (usize, usize))> = actors
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.role != "associated")
+        .filter_map(|(i, a)| range_of(a).map(|range| (i, range)))
+        .collect();
+    parties.sort_by_key(|(_, range)| range.0);
+    let Some(&(first, first_range)) = parties.first() else {
+        return;
+    };
+    let second = parties.get(1).copied();
+    let (first_stance, second_stance) =
+        stance::of_parties(text, tokens, first_range, second.map(|(_, range)| range));
+    actors[first].stance = first_stance;
+    if let Some((second, _)) = second {
+        actors[second].stance = second_stance;
+    }
 }
 
 /// Extracts a draft from `text`, with `reference` the day the report was received.
@@ -825,6 +867,7 @@ impl<'a> Extractor<'a> {
         if sub_event.as_ref().is_some_and(|s| s.value == "Armed clash") {
             clash_order(&mut actors);
         }
+        set_stances(text, &tokens, &actor_mentions, &mut actors);
         let event_type = sub_event.as_ref().map(|sub| Field {
             value: events::event_type_of(&sub.value).to_owned(),
             evidence: sub.evidence.clone(),
@@ -950,6 +993,7 @@ impl<'a> Extractor<'a> {
                 text: evidence.text.clone(),
                 actor,
                 role,
+                stance: None,
                 evidence,
             });
         }

@@ -888,3 +888,26 @@ fn the_marj_of_the_eastern_ghouta_is_an_area_of_its_own() {
     let (name, admin1, _, _) = place("Shells fell on the village of Marj in Idleb.");
     assert_eq!((name.as_str(), admin1.as_str()), ("Marj", "SY07"));
 }
+
+#[test]
+fn the_perpetrator_is_who_the_sentence_says_attacked_whatever_the_acled_order() {
+    let stance_of = |draft: &Draft, actor: &str| {
+        draft
+            .actors
+            .iter()
+            .find(|a| a.actor.as_deref() == Some(actor))
+            .and_then(|a| a.stance)
+    };
+    let attack = draft("HTS fighters attacked regime positions near Kawkab at dawn.");
+    // ACLED puts the state's forces first in a clash; the sentence says HTS attacked.
+    assert_eq!(
+        parties("HTS fighters attacked regime positions near Kawkab at dawn.").0,
+        Some("gos".to_owned())
+    );
+    assert_eq!(stance_of(&attack, "nusra"), Some("perpetrator"));
+    assert_eq!(stance_of(&attack, "gos"), Some("target"));
+    let passive = draft("Regime positions near Kawkab were shelled by HTS.");
+    assert_eq!(stance_of(&passive, "nusra"), Some("perpetrator"));
+    let clash = draft("Clashes between regime forces and HTS went on near Kawkab.");
+    assert!(clash.actors.iter().all(|a| a.stance.is_none()));
+}
