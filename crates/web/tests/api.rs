@@ -1201,4 +1201,35 @@ async fn pasted_text_fills_the_report_form_and_saves_nothing() {
     let first = clash.find("First party").unwrap();
     let second = clash.find("Second party").unwrap();
     assert!(first < second);
+    // A clash that names no attacker says so: the perpetrator is only the first party.
+    assert!(clash.contains("does not say who attacked whom"));
+    // When the text says who attacked, that one is the perpetrator, whatever ACLED's order.
+    let (status, _, attack) = post_form(
+        &app,
+        "/report/draft",
+        &[
+            ("lang", "en"),
+            (
+                "draft_text",
+                "Islamic State fighters attacked government troops near Tafas on 5 March 2016.",
+            ),
+            ("received", "2016-03-07"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let value_of = |page: &str, name: &str| {
+        let at = page.find(&format!("name=\"{name}\"")).unwrap();
+        let rest = &page[at..];
+        let start = rest.find("value=\"").unwrap() + 7;
+        rest[start..start + rest[start..].find('"').unwrap()].to_owned()
+    };
+    assert!(
+        value_of(&attack, "perpetrator").contains("Islamic State"),
+        "{}",
+        value_of(&attack, "perpetrator")
+    );
+    assert_eq!(value_of(&attack, "target"), "Government of Syria");
+    assert!(attack.contains("Perpetrator (the text says so)"));
+    assert!(!attack.contains("does not say who attacked whom"));
 }

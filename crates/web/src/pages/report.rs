@@ -179,14 +179,23 @@ fn fill_from_draft(
         form.lat = format!("{:.5}", place.value.lat);
         form.lon = format!("{:.5}", place.value.lon);
     }
-    for (role, slot) in [
-        ("actor1", &mut form.perpetrator),
-        ("actor2", &mut form.target),
+    // Who the text says acted and was acted on; when it says neither (a clash between two
+    // parties), the two parties in their ACLED order, for the reviewer to check.
+    let stated = draft.actors.iter().any(|a| a.stance.is_some());
+    for (stance, role, slot) in [
+        ("perpetrator", "actor1", &mut form.perpetrator),
+        ("target", "actor2", &mut form.target),
     ] {
         if let Some(id) = draft
             .actors
             .iter()
-            .find(|a| a.role == role)
+            .find(|a| {
+                if stated {
+                    a.stance == Some(stance)
+                } else {
+                    a.role == role
+                }
+            })
             .and_then(|a| a.actor.as_deref())
         {
             *slot = name_of(id);
@@ -273,8 +282,11 @@ fn draft_panel(state: &AppState, lang: Lang, panel: &DraftPanel<'_>) -> Markup {
         "actor2" => 1,
         _ => 2,
     });
-    for actor in actors {
-        let label = lang.t(&format!("report.draft_role.{}", actor.role));
+    for actor in &actors {
+        let label = match actor.stance {
+            Some(stance) => lang.t(&format!("report.draft_stance.{stance}")),
+            None => lang.t(&format!("report.draft_role.{}", actor.role)),
+        };
         // A group the registry lacks is shown by the words used for it.
         let name = actor
             .actor
@@ -307,6 +319,9 @@ fn draft_panel(state: &AppState, lang: Lang, panel: &DraftPanel<'_>) -> Markup {
             "report.draft_inferred",
         ));
     }
+    // Two parties and no word of who attacked: the form's perpetrator is only the first party.
+    let parties_only = actors.iter().filter(|a| a.role != "associated").count() == 2
+        && actors.iter().all(|a| a.stance.is_none());
     // The text in pieces: plain, or marked as evidence (overlaps are not marked twice).
     let mut spans: Vec<(usize, usize)> = rows
         .iter()
@@ -332,6 +347,7 @@ fn draft_panel(state: &AppState, lang: Lang, panel: &DraftPanel<'_>) -> Markup {
         section.draft #draft aria-labelledby="draft-title" {
             h2 #draft-title { (lang.t("report.draft_title")) }
             p { (lang.t("report.draft_hint")) }
+            @if parties_only { p.parties-only { (lang.t("report.draft_parties_only")) } }
             blockquote.evidence { @for (piece, marked) in &pieces { @if *marked { mark { (piece) } } @else { (piece) } } }
             table {
                 thead { tr { th scope="col" { (lang.t("report.draft_field")) } th scope="col" { (lang.t("report.draft_value")) } th scope="col" { (lang.t("report.draft_from")) } th scope="col" { (lang.t("report.draft_confidence")) } } }
