@@ -387,6 +387,13 @@ pub fn eval(args: EvalExtractArgs) -> Result<ExitCode> {
                 },
                 "extracted": line(&Value::Null, draft, &registry),
                 "km_off": distance,
+                // The other places named, and how far each is from the labelled point: where
+                // the right place was found but not chosen.
+                "other_places": draft.other_places.iter().map(|p| json!({
+                    "name": p.value.name,
+                    "admin1_pcode": p.value.admin1_pcode,
+                    "km_off": km_between((p.value.lat, p.value.lon), (row.lat, row.lon)),
+                })).collect::<Vec<_>>(),
             });
             writeln!(misses, "{record}")?;
         }
