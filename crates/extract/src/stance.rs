@@ -100,7 +100,10 @@ pub fn of_parties(
     // The words up to the end of the sentence: a verb after a full stop is about something else,
     // and a party in the next sentence is no object of this one's verb.
     let sentence_ends = |i: &usize| {
-        let gap_start = tokens.get(i.wrapping_sub(1)).map_or(0, |t| t.end);
+        let gap_start = i
+            .checked_sub(1)
+            .and_then(|before| tokens.get(before))
+            .map_or(0, |t| t.end);
         text.get(gap_start..tokens[*i].start)
             .is_some_and(|gap| gap.contains(['.', ';', '!', '?']))
     };
@@ -155,7 +158,6 @@ pub fn of_parties(
                 continue;
             }
             let passive = be_before || by_follows;
-            // "an attack by IS": the noun with "by" is the group's attack.
             return if passive { acted_on_first } else { first_acted };
         }
     }
