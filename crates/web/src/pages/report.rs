@@ -13,6 +13,7 @@ use geo::InteriorPoint;
 use maud::{Markup, html};
 use serde::Deserialize;
 use truce_core::actor::normalize_name;
+use truce_extract::stance::{PERPETRATOR, TARGET};
 
 use super::{Lang, layout, with_lang_cookie};
 use crate::AppState;
@@ -183,8 +184,8 @@ fn fill_from_draft(
     // parties), the two parties in their ACLED order, for the reviewer to check.
     let stated = draft.actors.iter().any(|a| a.stance.is_some());
     for (stance, role, slot) in [
-        ("perpetrator", "actor1", &mut form.perpetrator),
-        ("target", "actor2", &mut form.target),
+        (PERPETRATOR, "actor1", &mut form.perpetrator),
+        (TARGET, "actor2", &mut form.target),
     ] {
         if let Some(id) = draft
             .actors
@@ -275,12 +276,15 @@ fn draft_panel(state: &AppState, lang: Lang, panel: &DraftPanel<'_>) -> Markup {
             "report.draft_inferred",
         ));
     }
-    // The first party before the second, whatever order the text named them in.
+    // The perpetrator before the target, else the first party before the second, whatever
+    // order the text named them in.
     let mut actors: Vec<_> = draft.actors.iter().collect();
-    actors.sort_by_key(|actor| match actor.role {
-        "actor1" => 0,
-        "actor2" => 1,
-        _ => 2,
+    actors.sort_by_key(|actor| match (actor.stance, actor.role) {
+        (Some(PERPETRATOR), _) => 0,
+        (Some(TARGET), _) => 1,
+        (_, "actor1") => 2,
+        (_, "actor2") => 3,
+        _ => 4,
     });
     for actor in &actors {
         let label = match actor.stance {
