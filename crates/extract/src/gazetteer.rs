@@ -95,7 +95,8 @@ const CITY_AREA_SPELLINGS: &[(&str, &[&str])] = &[("Burza", &["Barzeh", "Barza",
 
 /// Press spellings of OCHA communities whose OCHA names stray far from them, by P-code. OCHA
 /// writes أثريا, the junction town east of Salamiyeh, as "Asrieh" (أسرية), and بزاعة, east of
-/// Al-Bab, as "Bazagha", as if with a ghayn.
+/// Al-Bab, as "Bazagha", as if with a ghayn. قارة, the Qalamoun town, is OCHA's "Qarra", while
+/// its "Qara" is a village near Kisweh; the press writes the town Qara.
 const COMMUNITY_SPELLINGS: &[(&str, &[&str])] = &[
     (
         "C3273",
@@ -112,6 +113,7 @@ const COMMUNITY_SPELLINGS: &[(&str, &[&str])] = &[
         "C1188",
         &["Bza'a", "Baza'a", "Bzaa", "Bzaah", "Buza'a", "Bizaa"],
     ),
+    ("C2427", &["Qara", "Qarah"]),
 ];
 
 /// Names in common use that the sources lack: other spellings of governorates, and areas that
@@ -650,7 +652,15 @@ const EXTRA_PLACES: &[ExtraPlace] = &[
     ),
     (
         "Qalamoun",
-        &["Qalamoun mountains", "Qalamun", "Al-Qalamoun", "القلمون"],
+        &[
+            "Qalamoun mountains",
+            "Qalamun",
+            "Qalamon",
+            "Qalamoon",
+            "Kalamoun",
+            "Al-Qalamoun",
+            "القلمون",
+        ],
         "SY03",
         33.95,
         36.55,
@@ -674,7 +684,14 @@ const EXTRA_PLACES: &[ExtraPlace] = &[
     ),
     (
         "Eastern Qalamoun",
-        &["East Qalamoun", "القلمون الشرقي"],
+        &[
+            "East Qalamoun",
+            "Eastern Qalamoon",
+            "East Qalamoon",
+            "Eastern Qalamon",
+            "Eastern Qalamun",
+            "القلمون الشرقي",
+        ],
         "SY03",
         33.75,
         36.95,

@@ -911,3 +911,29 @@ fn the_perpetrator_is_who_the_sentence_says_attacked_whatever_the_acled_order() 
     let clash = draft("Clashes between regime forces and HTS went on near Kawkab.");
     assert!(clash.actors.iter().all(|a| a.stance.is_none()));
 }
+
+#[test]
+fn the_qalamoun_is_found_however_the_press_spells_it() {
+    for (text, area) in [
+        (
+            "Rebels shelled IS posts in the eastern Qalamoon desert.",
+            "Eastern Qalamoun",
+        ),
+        (
+            "Rebels shelled IS posts in the Qalamon mountains.",
+            "Qalamoun",
+        ),
+    ] {
+        assert_eq!(place(text).0, area, "{text}");
+    }
+    // With the Qalamoun named, Qara is the Qalamoun town (OCHA's "Qarra"), not OCHA's "Qara"
+    // near Kisweh, 100 km south.
+    let draft = draft("Troops entered Qara and the Jarajeer heights of the western Qalamon.");
+    let places: Vec<_> = draft.location.iter().chain(&draft.other_places).collect();
+    assert!(
+        places
+            .iter()
+            .any(|p| p.value.name.starts_with("Q") && p.value.lat > 34.0)
+    );
+    assert!(places.iter().all(|p| p.value.lat > 33.5), "{places:?}");
+}
