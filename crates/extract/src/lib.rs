@@ -100,8 +100,8 @@ pub struct ActorDraft {
     pub text: String,
     /// Registry id, when the dictionary knows the name.
     pub actor: Option<String>,
-    /// `actor1` (the first party, the attacker when the text says so), `actor2`, or
-    /// `associated` (on the side of one of them).
+    /// `actor1` and `actor2`, the two parties in ACLED's order (the sentence's two camps; in a
+    /// clash, the state's forces first), or `associated` (on the side of one of them).
     pub role: &'static str,
     /// `perpetrator` or `target` when the sentence says who acted on whom ("HTS attacked
     /// regime positions", "posts were shelled by IS"); `None` for a party only ("clashes
