@@ -230,6 +230,7 @@ const PHRASES: &[(&str, &[&str])] = &[
             "army of mujahideen",
             "jaysh al mujahideen",
             "lions of the east army",
+            "new syrian army",
             "jaysh usud al sharqiya",
             "usud al sharqiya",
             "lions of the east",
@@ -746,6 +747,8 @@ mod tests {
         );
         assert_eq!(actors("Turkish-backed factions advanced"), [Some("fsa")]);
         assert_eq!(actors("unidentified gunmen opened fire"), [None]);
+        // The US-backed rebels at Tanf, not the Syrian army.
+        assert_eq!(actors("New Syrian Army fighters"), [Some("opposition")]);
         assert_eq!(
             actors("قصفت قوات النظام مواقع هيئة تحرير الشام"),
             [Some("gos"), Some("nusra")]
