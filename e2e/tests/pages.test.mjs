@@ -143,6 +143,26 @@ check("a pasted report drafts the form, and the reviewer's corrections are what 
   await page.close();
 });
 
+check("a pasted attack names the attacker as perpetrator; a clash says it names none", async () => {
+  const page = await browser.newPage();
+  const draft = async (text) => {
+    await page.goto(`${base}/report`);
+    await page.click(".paste summary");
+    await page.fill("#draft_text", text);
+    await page.fill("#received", "2016-03-07");
+    await Promise.all([page.waitForNavigation(), page.click(".paste button[type=submit]")]);
+  };
+  // ACLED lists the government first in a clash; the text says the Islamic State attacked.
+  await draft("Islamic State fighters attacked government troops near Tafas on 5 March 2016.");
+  assert.match(await page.inputValue("#perpetrator"), /Islamic State/);
+  assert.equal(await page.inputValue("#target"), "Government of Syria");
+  assert.match(await page.textContent("#draft"), /Perpetrator \(the text says so\)/);
+  assert.equal(await page.locator("#draft .parties-only").count(), 0);
+  await draft("Clashes between government troops and rebels went on near Tafas on 5 March 2016.");
+  assert.equal(await page.locator("#draft .parties-only").count(), 1, "the reviewer is told no attacker is named");
+  await page.close();
+});
+
 check("Arabic pages are right to left and remembered", async () => {
   const page = await browser.newPage();
   await page.goto(`${base}/map?lang=ar`);
