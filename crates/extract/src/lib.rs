@@ -1178,6 +1178,34 @@ impl<'a> Extractor<'a> {
                 })
                 .map(|(_, p)| *p)
         };
+        // "Fighting spread across Raqqa city, and IS retook the Sinaa area of the city": "the
+        // city" is the last one named before, and a reading far from it is a namesake.
+        let far_from_the_city_named_before = |index: usize, place: &Place| {
+            let mention = &mentions[index];
+            let after = &tokens[mention.last..(mention.last + 4).min(tokens.len())];
+            let Some(city_word) = after
+                .iter()
+                .position(|t| CITY_WORDS.contains(&t.folded.as_str()))
+            else {
+                return false;
+            };
+            let links = &after[..city_word];
+            let the_city = !links.is_empty()
+                && links.iter().all(|t| {
+                    PART_OF_WORDS.contains(&t.folded.as_str()) || text::is_article(&t.folded)
+                })
+                && mentions
+                    .get(index + 1)
+                    .is_none_or(|next| next.first > mention.last + city_word + 1);
+            the_city
+                && mentions[..index]
+                    .iter()
+                    .rev()
+                    .find(|m| m.exact > 0 && called_a_city(m))
+                    .and_then(|m| m.candidates.first())
+                    .map(|&i| self.gazetteer.place(i))
+                    .is_some_and(|city| degrees_from(city.lat, city.lon, place) > PART_OF_A_CITY)
+        };
         let mut resolved: Vec<Resolved> = Vec::new();
         for (index, mention) in mentions.iter().enumerate() {
             let subdistrict = its_subdistrict(index);
@@ -1333,7 +1361,8 @@ impl<'a> Extractor<'a> {
                 .filter(|m| m.exact > 0 && called_a_city(m))
                 .filter_map(|m| m.candidates.first())
                 .map(|&i| self.gazetteer.place(i))
-                .any(|city| degrees_from(city.lat, city.lon, best) > PART_OF_A_CITY);
+                .any(|city| degrees_from(city.lat, city.lon, best) > PART_OF_A_CITY)
+                || far_from_the_city_named_before(index, best);
             // A village outside the sub-district it is said to lie in is a namesake; but
             // reports call a district a sub-district too, so one in the same district is not.
             let outside_its_subdistrict = subdistrict.is_some_and(|sub| {

@@ -937,3 +937,12 @@ fn the_qalamoun_is_found_however_the_press_spells_it() {
     );
     assert!(places.iter().all(|p| p.value.lat > 33.5), "{places:?}");
 }
+
+#[test]
+fn the_city_a_part_of_it_is_said_to_lie_in_may_be_named_before() {
+    // "The city" is Raqqa, named before; Sinaa is its industrial quarter, not the village of
+    // Rihana - Suna far to the north.
+    let (name, admin1, _, _) =
+        place("Fighting spread across Raqqa city, and IS retook the Sinaa area of the city.");
+    assert_eq!((name.as_str(), admin1.as_str()), ("Ar-Raqqa", "SY11"));
+}
