@@ -10,9 +10,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use truce_core::Scenario;
 use truce_core::control::Controller;
-use truce_web::AppState;
-use truce_web::api::{assess, stored_incident};
-use truce_web::views::{ActorRefView, Casualties, IncidentView, Point, Range};
+use truce_service::{Command, Key, Principal, Request, Service, silent};
+use truce_store::{ActorName, Casualties, IncidentBody, Point, Range};
 
 /// The seed used when none is given.
 pub const DEFAULT_SEED: u64 = 2016;
@@ -41,32 +40,58 @@ struct Draft {
     origin: Option<Point>,
 }
 
-/// Adds the stream unless the database already holds synthetic incidents. Returns how many
-/// were added.
-pub async fn add_synthetic_stream(state: &AppState, seed: u64) -> Result<usize> {
-    if state.store().count_incidents(true).await? > 0 {
+/// Adds the stream unless the database already holds another seed's. Returns how many were
+/// added. Each incident is a command through the door, keyed by its id, so that a run stopped
+/// half-way is completed by the next one without duplicates.
+pub async fn add_synthetic_stream(service: &Service, seed: u64) -> Result<usize> {
+    let store = service.store();
+    if store.count_incidents(true).await? > 0
+        && store
+            .incident(&format!("synthetic-{seed}-00001"))
+            .await?
+            .is_none()
+    {
         return Ok(0);
     }
-    let world = state.world();
+    let world = service.world().await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let incidents = generate(&world.scenario, seed);
-    let mut rows = Vec::with_capacity(incidents.len());
-    for view in &incidents {
-        let assessment =
-            assess(view, Vec::new(), &world.scenario).map_err(|e| anyhow::anyhow!("{e}"))?;
-        rows.push(stored_incident(view, &assessment).map_err(|e| anyhow::anyhow!("{e}"))?);
+    let total = incidents.len();
+    // Sent together, so that the writer commits them in a few large transactions.
+    let mut writes = tokio::task::JoinSet::new();
+    for incident in incidents {
+        let service = service.clone();
+        writes.spawn(async move {
+            let request = Request {
+                principal: Principal::cli("demo"),
+                key: Some(Key {
+                    key: incident.id.clone(),
+                    scope: "demo".to_owned(),
+                    request_hash: incident.id.clone(),
+                }),
+                reason: format!("SYNTHETIC demonstration stream, seed {seed}"),
+            };
+            let command = Command::RecordIncident {
+                incident,
+                report: None,
+            };
+            service.execute(request, command, silent()).await
+        });
     }
-    for batch in rows.chunks(500) {
-        state
-            .store()
-            .insert_incidents(batch)
-            .await
-            .context("storing the synthetic incidents")?;
+    let mut added = 0;
+    while let Some(written) = writes.join_next().await {
+        let outcome = written
+            .context("a demonstration write stopped")?
+            .map_err(|e| anyhow::anyhow!("storing the synthetic incidents: {e}"))?;
+        if !outcome.replayed {
+            added += 1;
+        }
     }
-    Ok(rows.len())
+    debug_assert!(added <= total);
+    Ok(added)
 }
 
 /// The synthetic incidents for `seed`, in time order.
-pub fn generate(scenario: &Scenario, seed: u64) -> Vec<IncidentView> {
+pub fn generate(scenario: &Scenario, seed: u64) -> Vec<IncidentBody> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let start = scenario
         .agreement
@@ -120,7 +145,7 @@ pub fn generate(scenario: &Scenario, seed: u64) -> Vec<IncidentView> {
             number += 1;
             let actor = |id: Option<&str>| {
                 id.and_then(|id| scenario.actors.resolve(id))
-                    .map(|a| ActorRefView {
+                    .map(|a| ActorName {
                         id: Some(a.id.to_string()),
                         name: a.name.clone(),
                     })
@@ -130,7 +155,7 @@ pub fn generate(scenario: &Scenario, seed: u64) -> Vec<IncidentView> {
             let killed = rng.random_range(0..4u32);
             let perpetrator = actor(draft.perpetrator);
             let target = actor(draft.target);
-            out.push(IncidentView {
+            out.push(IncidentBody {
                 id: format!("synthetic-{seed}-{number:05}"),
                 occurred_at: occurred.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 time_precision: 1,

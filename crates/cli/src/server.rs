@@ -99,7 +99,7 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode> {
     runtime()?.block_on(async {
         let store = Store::open(&args.database_url).await.with_context(|| format!("opening {}", args.database_url))?;
         let state = AppState::new(store.clone(), &EmbeddedCoh2016, DEFAULT_BODY_LIMIT).await.context("loading the scenario")?;
-        let added = demo::add_synthetic_stream(&state, args.seed).await?;
+        let added = demo::add_synthetic_stream(state.service(), args.seed).await?;
         let total = store.count_incidents(true).await?;
         if added > 0 {
             println!("Added {added} SYNTHETIC incidents (20 Feb – 31 Mar 2016, seed {}) to {}.", args.seed, args.database_url);

@@ -5,6 +5,7 @@
 //!   acceptance of the terms as a state machine.
 //! - [`control`] and [`geometry`]: the time-versioned control map with its spatial index.
 //! - [`incident`] and [`classify`]: incidents and their explained classification (rules R0–R6).
+//! - [`change`]: whether a change to the world may be made, and the world it gives.
 //! - [`scenario`]: loading and checking a whole scenario from its files.
 //!
 //! Nothing here does I/O, spawns tasks or touches a database: the same input always gives the
@@ -13,6 +14,7 @@
 pub mod actor;
 pub mod admin;
 pub mod agreement;
+pub mod change;
 pub mod classify;
 pub mod commitment;
 pub mod control;

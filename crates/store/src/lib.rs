@@ -10,7 +10,9 @@
 //! disk sync, for every request waiting at that moment. That is what lets a field deployment
 //! accept thousands of durable writes a second on a small machine.
 
+mod formats;
 mod records;
+mod write;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -18,9 +20,11 @@ use std::time::Duration;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
+pub use formats::*;
 pub use records::*;
 /// The database driver's error, for callers that tell outages from other failures.
 pub use sqlx::Error as SqlxError;
+pub use write::WriteTx;
 
 /// What went wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +47,9 @@ pub enum StoreError {
     /// The database failed.
     #[error("database error while {1}: {0}")]
     Database(#[source] sqlx::Error, &'static str),
+    /// SQLite's write lock stayed taken longer than the busy timeout: try again later.
+    #[error("the database is busy with another write: try again")]
+    Busy,
     /// Migrations failed.
     #[error("database migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
@@ -58,10 +65,18 @@ trait Context<T> {
 impl<T> Context<T> for Result<T, sqlx::Error> {
     fn doing(self, what: &'static str) -> StoreResult<T> {
         self.map_err(|error| {
-            if let sqlx::Error::Database(db) = &error
-                && db.is_unique_violation()
-            {
-                return StoreError::Conflict(what.trim_start_matches("inserting ").to_owned());
+            if let sqlx::Error::Database(db) = &error {
+                if db.is_unique_violation() {
+                    return StoreError::Conflict(what.trim_start_matches("inserting ").to_owned());
+                }
+                // SQLITE_BUSY and its extended codes (5, 261, 517, …).
+                if db
+                    .code()
+                    .and_then(|code| code.parse::<i64>().ok())
+                    .is_some_and(|code| code & 0xff == 5)
+                {
+                    return StoreError::Busy;
+                }
             }
             StoreError::Database(error, what)
         })
@@ -103,6 +118,7 @@ impl Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    url: String,
 }
 
 /// Milliseconds since the epoch, now.
@@ -156,8 +172,19 @@ impl Store {
             Backend::Sqlite => sqlx::migrate!("migrations/sqlite"),
             Backend::Postgres => sqlx::migrate!("migrations/postgres"),
         };
-        migrator.run(&pool).await?;
-        let store = Store { pool, backend };
+        // PostgreSQL migrations take an advisory lock. SQLite's do not: a server starting at
+        // the same moment on a new file may apply a migration first, and this one then fails
+        // on the tables it made. Looking again finds them applied.
+        let mut attempt = 0;
+        while let Err(error) = migrator.run(&pool).await {
+            attempt += 1;
+            if backend == Backend::Postgres || attempt >= 5 {
+                return Err(error.into());
+            }
+            tracing::info!(%error, "migrating raced with another server; looking again");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let store = Store { pool, backend, url };
         if backend == Backend::Sqlite {
             store.checkpoint_in_background();
         }
@@ -201,13 +228,125 @@ impl Store {
         self.pool.close().await;
     }
 
-    /// Runs one statement that returns nothing (administration and tests).
-    pub async fn execute_raw(&self, sql: &str) -> StoreResult<()> {
-        sqlx::query(sql)
-            .execute(&self.pool)
+    /// Opens the one kind of transaction that writes (see [`WriteTx`]). On SQLite it takes the
+    /// write lock at once (`BEGIN IMMEDIATE`), so that a transaction that reads before it writes
+    /// waits for another writer instead of failing with "database is locked".
+    pub async fn begin_write(&self) -> StoreResult<WriteTx> {
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+        .doing("starting a transaction")?;
+        Ok(WriteTx {
+            tx,
+            backend: self.backend,
+        })
+    }
+
+    /// On PostgreSQL, calls `announced` whenever a transaction that changed the world commits
+    /// (on any server), until it returns false. The listener reconnects by itself after a
+    /// lost connection. On SQLite there is nothing to listen to: it returns at once.
+    pub async fn listen_world<F>(&self, announced: F) -> StoreResult<()>
+    where
+        F: Fn() -> bool + Send + 'static,
+    {
+        if self.backend != Backend::Postgres {
+            return Ok(());
+        }
+        let mut listener = sqlx::postgres::PgListener::connect(&self.url)
             .await
-            .doing("running a statement")?;
+            .doing("connecting the listener")?;
+        listener
+            .listen(WORLD_CHANNEL)
+            .await
+            .doing("listening for changes of the world")?;
+        tokio::spawn(async move {
+            loop {
+                match listener.recv().await {
+                    Ok(_) => {
+                        if !announced() {
+                            break;
+                        }
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "the change listener lost its connection; retrying");
+                        // A notification may have been missed: look now, and again later.
+                        if !announced() {
+                            break;
+                        }
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                }
+            }
+        });
         Ok(())
+    }
+
+    /// The reply stored for a key, if any.
+    pub async fn stored_reply(&self, key: &RequestKey) -> StoreResult<Option<StoredReply>> {
+        let row = sqlx::query(
+            "SELECT request_hash, status, response FROM request_key WHERE principal = $1 AND scope = $2 AND key = $3",
+        )
+        .bind(&key.principal)
+        .bind(&key.scope)
+        .bind(&key.key)
+        .fetch_optional(&self.pool)
+        .await
+        .doing("reading idempotency key")?;
+        row.map(|row| {
+            Ok(StoredReply {
+                request_hash: text(&row, "request_hash")?,
+                status: int(&row, "status")? as u16,
+                response: text(&row, "response")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// The world's generation as last committed (0 before the first seeding).
+    pub async fn world_generation(&self) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT generation FROM world_state WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+            .doing("reading the world's generation")?;
+        int(&row, "generation")
+    }
+
+    /// Whether the database holds a seeded scenario (an agreement).
+    pub async fn is_seeded(&self) -> StoreResult<bool> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM agreement")
+            .fetch_one(&self.pool)
+            .await
+            .doing("checking the seeding")?;
+        Ok(int(&row, "n")? > 0)
+    }
+
+    /// Change-log entries after `after`, in sequence order, at most `limit`.
+    pub async fn changes(&self, after: i64, limit: usize) -> StoreResult<Vec<ChangeEntry>> {
+        const DOING: &str = "reading the change log";
+        sqlx::query(&format!(
+            "SELECT seq, at, principal, action, entity, entity_id, reason, payload, payload_sha256 \
+             FROM change_log WHERE seq > $1 ORDER BY seq LIMIT {limit}"
+        ))
+        .bind(after)
+        .fetch_all(&self.pool)
+        .await
+        .doing(DOING)?
+        .iter()
+        .map(|row| {
+            Ok(ChangeEntry {
+                seq: int(row, "seq")?,
+                at: int(row, "at")?,
+                principal: text(row, "principal")?,
+                action: text(row, "action")?,
+                entity: text(row, "entity")?,
+                entity_id: text(row, "entity_id")?,
+                reason: text(row, "reason")?,
+                payload: text(row, "payload")?,
+                payload_sha256: text(row, "payload_sha256")?,
+            })
+        })
+        .collect()
     }
 
     /// Checks that the database answers.
@@ -222,18 +361,6 @@ impl Store {
     // -----------------------------------------------------------------------------------------
     // Agreements, actors, designations, commitments, areas.
 
-    /// Stores an agreement (its JSON as in agreement.json).
-    pub async fn insert_agreement(&self, id: &str, body: &str) -> StoreResult<()> {
-        sqlx::query("INSERT INTO agreement (id, body, created_at) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(body)
-            .bind(now_ms())
-            .execute(&self.pool)
-            .await
-            .doing("inserting agreement")?;
-        Ok(())
-    }
-
     /// Every agreement as (id, JSON), oldest first.
     pub async fn agreements(&self) -> StoreResult<Vec<(String, String)>> {
         let rows = sqlx::query("SELECT id, body FROM agreement ORDER BY seq")
@@ -245,18 +372,6 @@ impl Store {
             .collect()
     }
 
-    /// Stores an actor.
-    pub async fn insert_actor(&self, actor: &truce_core::actor::Actor) -> StoreResult<()> {
-        sqlx::query("INSERT INTO actor (id, body, created_at) VALUES ($1, $2, $3)")
-            .bind(actor.id.as_str())
-            .bind(to_json(actor)?)
-            .bind(now_ms())
-            .execute(&self.pool)
-            .await
-            .doing("inserting actor")?;
-        Ok(())
-    }
-
     /// Every actor, in the order they were added.
     pub async fn actors(&self) -> StoreResult<Vec<truce_core::actor::Actor>> {
         let rows = sqlx::query("SELECT body FROM actor ORDER BY seq")
@@ -264,21 +379,6 @@ impl Store {
             .await
             .doing("listing actors")?;
         rows.iter().map(|row| from_json(row, "actor")).collect()
-    }
-
-    /// Stores a designation.
-    pub async fn insert_designation(
-        &self,
-        designation: &truce_core::actor::Designation,
-    ) -> StoreResult<()> {
-        sqlx::query("INSERT INTO designation (actor_id, body, created_at) VALUES ($1, $2, $3)")
-            .bind(designation.actor.as_str())
-            .bind(to_json(designation)?)
-            .bind(now_ms())
-            .execute(&self.pool)
-            .await
-            .doing("inserting designation")?;
-        Ok(())
     }
 
     /// Every designation, in the order they were added.
@@ -292,29 +392,6 @@ impl Store {
             .collect()
     }
 
-    /// Stores an actor's commitment, replacing the one it had (the new one carries the whole
-    /// history).
-    pub async fn put_commitment(
-        &self,
-        commitment: &truce_core::commitment::Commitment,
-    ) -> StoreResult<()> {
-        let mut transaction = self.pool.begin().await.doing("starting a transaction")?;
-        sqlx::query("DELETE FROM commitment WHERE actor_id = $1")
-            .bind(commitment.actor.as_str())
-            .execute(&mut *transaction)
-            .await
-            .doing("replacing commitment")?;
-        sqlx::query("INSERT INTO commitment (actor_id, body, updated_at) VALUES ($1, $2, $3)")
-            .bind(commitment.actor.as_str())
-            .bind(to_json(commitment)?)
-            .bind(now_ms())
-            .execute(&mut *transaction)
-            .await
-            .doing("inserting commitment")?;
-        transaction.commit().await.doing("committing")?;
-        Ok(())
-    }
-
     /// Every commitment.
     pub async fn commitments(&self) -> StoreResult<Vec<truce_core::commitment::Commitment>> {
         let rows = sqlx::query("SELECT body FROM commitment ORDER BY actor_id")
@@ -324,32 +401,6 @@ impl Store {
         rows.iter()
             .map(|row| from_json(row, "commitment"))
             .collect()
-    }
-
-    /// Stores control-map versions (each as a one-feature layer).
-    pub async fn insert_areas(&self, areas: &[NewArea]) -> StoreResult<()> {
-        let mut transaction = self.pool.begin().await.doing("starting a transaction")?;
-        for area in areas {
-            sqlx::query(
-                "INSERT INTO area (id, contributor, valid_from, valid_to, min_lon, min_lat, max_lon, max_lat, layer, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(&area.id)
-            .bind(&area.contributor)
-            .bind(area.valid_from)
-            .bind(area.valid_to)
-            .bind(area.bbox[0])
-            .bind(area.bbox[1])
-            .bind(area.bbox[2])
-            .bind(area.bbox[3])
-            .bind(&area.layer)
-            .bind(now_ms())
-            .execute(&mut *transaction)
-            .await
-            .doing("inserting area version")?;
-        }
-        transaction.commit().await.doing("committing")?;
-        Ok(())
     }
 
     /// Every control-map version as its one-feature layer JSON, in the order they were added.
@@ -363,177 +414,6 @@ impl Store {
 
     // -----------------------------------------------------------------------------------------
     // Incidents, assessments, reports, idempotency.
-
-    /// Inserts a batch of incidents with their first assessments in one transaction. Each
-    /// item's idempotency key, if any, is checked and recorded in the same transaction, so a
-    /// retried request gets the first answer and creates nothing.
-    pub async fn insert_incidents(&self, batch: &[NewIncident]) -> StoreResult<Vec<Inserted>> {
-        // A few multi-row statements per batch, not a few per incident: with SQLite every
-        // statement is a round trip to the connection's thread.
-        let mut transaction = self.pool.begin().await.doing("starting a transaction")?;
-        let keys: Vec<&str> = batch
-            .iter()
-            .filter_map(|item| item.idempotency.as_ref().map(|key| key.key.as_str()))
-            .collect();
-        let mut known: std::collections::HashMap<String, StoredReply> =
-            std::collections::HashMap::new();
-        for chunk in keys.chunks(500) {
-            let placeholders = (1..=chunk.len())
-                .map(|n| format!("${n}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let sql = format!(
-                "SELECT key, request_hash, status, response FROM idempotency WHERE key IN ({placeholders})"
-            );
-            let mut query = sqlx::query(&sql);
-            for key in chunk {
-                query = query.bind(*key);
-            }
-            for row in query
-                .fetch_all(&mut *transaction)
-                .await
-                .doing("reading idempotency keys")?
-            {
-                known.insert(
-                    text(&row, "key")?,
-                    StoredReply {
-                        request_hash: text(&row, "request_hash")?,
-                        status: int(&row, "status")? as u16,
-                        response: text(&row, "response")?,
-                    },
-                );
-            }
-        }
-        let mut results = Vec::with_capacity(batch.len());
-        let mut fresh: Vec<&NewIncident> = Vec::with_capacity(batch.len());
-        for item in batch {
-            if let Some(key) = &item.idempotency {
-                if let Some(previous) = known.get(&key.key) {
-                    results.push(Inserted::Replayed(previous.clone()));
-                    continue;
-                }
-                // A repeat inside this batch gets the reply of its first occurrence.
-                known.insert(
-                    key.key.clone(),
-                    StoredReply {
-                        request_hash: key.request_hash.clone(),
-                        status: key.status,
-                        response: key.response.clone(),
-                    },
-                );
-            }
-            results.push(Inserted::Created);
-            fresh.push(item);
-        }
-        let now = now_ms();
-        for chunk in fresh.chunks(INCIDENTS_PER_STATEMENT) {
-            let rows = self.value_rows(chunk.len(), 13);
-            let sql = format!(
-                "INSERT INTO incident (id, occurred_at, lat, lon, admin1_pcode, admin3_pcode, perpetrator, target, labels, notes, synthetic, body, created_at) \
-                 VALUES {rows} RETURNING seq, id"
-            );
-            let mut query = sqlx::query(&sql);
-            for item in chunk {
-                query = query
-                    .bind(&item.id)
-                    .bind(item.occurred_at)
-                    .bind(item.lat)
-                    .bind(item.lon)
-                    .bind(item.admin1_pcode.as_deref())
-                    .bind(item.admin3_pcode.as_deref())
-                    .bind(item.perpetrator.as_deref())
-                    .bind(item.target.as_deref())
-                    .bind(label_column(&item.labels))
-                    .bind(&item.notes)
-                    .bind(i64::from(item.synthetic))
-                    .bind(&item.body)
-                    .bind(now);
-            }
-            let returned = query
-                .fetch_all(&mut *transaction)
-                .await
-                .doing("inserting incident")?;
-            let mut seq_of = std::collections::HashMap::with_capacity(returned.len());
-            for row in &returned {
-                seq_of.insert(text(row, "id")?, int(row, "seq")?);
-            }
-            let rows = self.value_rows(chunk.len(), 4);
-            let sql = format!(
-                "INSERT INTO assessment (incident_seq, cause, body, created_at) VALUES {rows}"
-            );
-            let mut query = sqlx::query(&sql);
-            for item in chunk {
-                let seq = seq_of
-                    .get(&item.id)
-                    .copied()
-                    .ok_or_else(|| StoreError::Corrupt {
-                        what: "incident insert",
-                        reason: format!("no sequence number returned for {}", item.id),
-                    })?;
-                query = query
-                    .bind(seq)
-                    .bind("classified when reported")
-                    .bind(&item.assessment)
-                    .bind(now);
-            }
-            query
-                .execute(&mut *transaction)
-                .await
-                .doing("inserting assessment")?;
-            let keyed: Vec<&IdempotencyRecord> = chunk
-                .iter()
-                .filter_map(|item| item.idempotency.as_ref())
-                .collect();
-            if !keyed.is_empty() {
-                let rows = self.value_rows(keyed.len(), 5);
-                let sql = format!(
-                    "INSERT INTO idempotency (key, request_hash, status, response, created_at) VALUES {rows}"
-                );
-                let mut query = sqlx::query(&sql);
-                for key in keyed {
-                    query = query
-                        .bind(&key.key)
-                        .bind(&key.request_hash)
-                        .bind(i64::from(key.status))
-                        .bind(&key.response)
-                        .bind(now);
-                }
-                query
-                    .execute(&mut *transaction)
-                    .await
-                    .doing("inserting idempotency key")?;
-            }
-        }
-        transaction.commit().await.doing("committing")?;
-        Ok(results)
-    }
-
-    /// `(…), (…)` with `rows` groups of `columns` placeholders, numbered in order. SQLite gets
-    /// plain `?` marks: sqlx looks up every `$N` by name, which costs more than the insert itself
-    /// in statements with thousands of parameters.
-    fn value_rows(&self, rows: usize, columns: usize) -> String {
-        let mut sql = String::with_capacity(rows * columns * 5);
-        for row in 0..rows {
-            sql.push_str(if row == 0 { "(" } else { ", (" });
-            for column in 0..columns {
-                if column > 0 {
-                    sql.push_str(", ");
-                }
-                match self.backend {
-                    Backend::Sqlite => sql.push('?'),
-                    Backend::Postgres => sql.push_str(&format!("${}", row * columns + column + 1)),
-                }
-            }
-            sql.push(')');
-        }
-        sql
-    }
-
-    /// The stored reply for an idempotency key, if any.
-    pub async fn idempotent_reply(&self, key: &str) -> StoreResult<Option<StoredReply>> {
-        let mut connection = self.pool.acquire().await.doing("acquiring a connection")?;
-        idempotent(&mut connection, key).await
-    }
 
     /// One incident with its reports and assessment history.
     pub async fn incident(&self, id: &str) -> StoreResult<Option<IncidentDetail>> {
@@ -626,9 +506,11 @@ impl Store {
             conditions.add("i.admin1_pcode = ?", [Bind::Text(admin1.clone())]);
         }
         if let Some(text) = &filter.text {
+            // Folded by the server, so that non-ASCII letters match whatever their case on
+            // both backends; `%`, `_` and the escape character itself are matched literally.
             conditions.add(
-                "LOWER(i.notes) LIKE ?",
-                [Bind::Text(format!("%{}%", text.to_lowercase()))],
+                "i.notes_folded LIKE ? ESCAPE '\\'",
+                [Bind::Text(format!("%{}%", like_literal(&fold_case(text))))],
             );
         }
         if let Some(cursor) = cursor {
@@ -679,113 +561,6 @@ impl Store {
         Ok(Page { items, next })
     }
 
-    /// Every incident whose point lies in the box, or every incident when `bbox` is `None`,
-    /// for re-classification.
-    pub async fn incidents_for_review(
-        &self,
-        bbox: Option<[f64; 4]>,
-    ) -> StoreResult<Vec<IncidentRecord>> {
-        let rows = match bbox {
-            Some([min_lon, min_lat, max_lon, max_lat]) => {
-                sqlx::query(&format!(
-                    "SELECT {INCIDENT_COLUMNS} FROM incident i WHERE i.lon >= $1 AND i.lat >= $2 AND i.lon <= $3 AND i.lat <= $4 ORDER BY i.seq"
-                ))
-                .bind(min_lon)
-                .bind(min_lat)
-                .bind(max_lon)
-                .bind(max_lat)
-                .fetch_all(&self.pool)
-                .await
-            }
-            None => sqlx::query(&format!("SELECT {INCIDENT_COLUMNS} FROM incident i ORDER BY i.seq")).fetch_all(&self.pool).await,
-        }
-        .doing("reading incidents for review")?;
-        rows.iter().map(incident_record).collect()
-    }
-
-    /// Stores new assessments: each replaces the current one of its incident, which is kept
-    /// with the time it was replaced.
-    pub async fn replace_assessments(&self, changes: &[Reassessment]) -> StoreResult<()> {
-        let mut transaction = self.pool.begin().await.doing("starting a transaction")?;
-        let now = now_ms();
-        for change in changes {
-            sqlx::query("UPDATE assessment SET replaced_at = $1 WHERE incident_seq = $2 AND replaced_at IS NULL")
-                .bind(now)
-                .bind(change.incident_seq)
-                .execute(&mut *transaction)
-                .await
-                .doing("replacing assessment")?;
-            sqlx::query("INSERT INTO assessment (incident_seq, cause, body, created_at) VALUES ($1, $2, $3, $4)")
-                .bind(change.incident_seq)
-                .bind(&change.cause)
-                .bind(&change.assessment)
-                .bind(now)
-                .execute(&mut *transaction)
-                .await
-                .doing("inserting assessment")?;
-            sqlx::query("UPDATE incident SET labels = $1 WHERE seq = $2")
-                .bind(label_column(&change.labels))
-                .bind(change.incident_seq)
-                .execute(&mut *transaction)
-                .await
-                .doing("updating labels")?;
-        }
-        transaction.commit().await.doing("committing")?;
-        Ok(())
-    }
-
-    /// Adds a report to an incident, together with the incident's new assessment (reports
-    /// change its verification) and the idempotency record, in one transaction.
-    pub async fn insert_report(&self, report: &NewReport) -> StoreResult<Inserted> {
-        let mut transaction = self.pool.begin().await.doing("starting a transaction")?;
-        if let Some(key) = &report.idempotency
-            && let Some(previous) = idempotent(&mut transaction, &key.key).await?
-        {
-            return Ok(Inserted::Replayed(previous));
-        }
-        let now = now_ms();
-        sqlx::query(
-            "INSERT INTO report (id, incident_seq, source_name, source_type, reliability, credibility, body, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&report.id)
-        .bind(report.incident_seq)
-        .bind(&report.source_name)
-        .bind(&report.source_type)
-        .bind(report.reliability.to_string())
-        .bind(i64::from(report.credibility))
-        .bind(&report.body)
-        .bind(now)
-        .execute(&mut *transaction)
-        .await
-        .doing("inserting report")?;
-        sqlx::query("UPDATE assessment SET replaced_at = $1 WHERE incident_seq = $2 AND replaced_at IS NULL")
-            .bind(now)
-            .bind(report.incident_seq)
-            .execute(&mut *transaction)
-            .await
-            .doing("replacing assessment")?;
-        sqlx::query("INSERT INTO assessment (incident_seq, cause, body, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(report.incident_seq)
-            .bind(format!("report {} added", report.id))
-            .bind(&report.assessment)
-            .bind(now)
-            .execute(&mut *transaction)
-            .await
-            .doing("inserting assessment")?;
-        sqlx::query("UPDATE incident SET labels = $1 WHERE seq = $2")
-            .bind(label_column(&report.labels))
-            .bind(report.incident_seq)
-            .execute(&mut *transaction)
-            .await
-            .doing("updating labels")?;
-        if let Some(key) = &report.idempotency {
-            record_idempotency(&mut transaction, key).await?;
-        }
-        transaction.commit().await.doing("committing")?;
-        Ok(Inserted::Created)
-    }
-
     /// The graded sources of an incident's reports, in the order they were added.
     pub async fn report_bodies(&self, incident_seq: i64) -> StoreResult<Vec<String>> {
         Ok(self
@@ -794,17 +569,6 @@ impl Store {
             .into_iter()
             .map(|report| report.body)
             .collect())
-    }
-
-    /// Every report body with its incident's sequence number, for re-classification.
-    pub async fn all_report_bodies(&self) -> StoreResult<Vec<(i64, String)>> {
-        sqlx::query("SELECT incident_seq, body FROM report ORDER BY seq")
-            .fetch_all(&self.pool)
-            .await
-            .doing("reading reports")?
-            .iter()
-            .map(|row| Ok((int(row, "incident_seq")?, text(row, "body")?)))
-            .collect()
     }
 
     /// Incidents in `[from, to)` counted by UTC day, label set and governorate, and by whether
@@ -919,17 +683,7 @@ impl Store {
             .doing("counting incidents")?;
         int(&row, "n")
     }
-
-    /// Stores the reply to an idempotent request that created no row of its own (e.g. an
-    /// agreement or an actor), after the write it answers.
-    pub async fn remember_reply(&self, key: &IdempotencyRecord) -> StoreResult<()> {
-        let mut connection = self.pool.acquire().await.doing("acquiring a connection")?;
-        record_idempotency(&mut connection, key).await
-    }
 }
-
-/// Incidents per multi-row INSERT (13 parameters each; SQLite allows 32,766 per statement).
-const INCIDENTS_PER_STATEMENT: usize = 200;
 
 enum Bind {
     Int(i64),
@@ -962,6 +716,48 @@ impl Conditions {
 const INCIDENT_COLUMNS: &str = "i.seq, i.id, i.occurred_at, i.lat, i.lon, i.admin1_pcode, i.admin3_pcode, i.perpetrator, i.target, i.labels, i.notes, i.synthetic, i.body, i.created_at, \
      (SELECT a.body FROM assessment a WHERE a.incident_seq = i.seq AND a.replaced_at IS NULL ORDER BY a.seq DESC LIMIT 1) AS assessment";
 
+/// `(…), (…)` with `rows` groups of `columns` placeholders, numbered in order. SQLite gets
+/// plain `?` marks: sqlx looks up every `$N` by name, which costs more than the insert itself
+/// in statements with thousands of parameters.
+fn value_rows(backend: Backend, rows: usize, columns: usize) -> String {
+    let mut sql = String::with_capacity(rows * columns * 5);
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for column in 0..columns {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            match backend {
+                Backend::Sqlite => sql.push('?'),
+                Backend::Postgres => sql.push_str(&format!("${}", row * columns + column + 1)),
+            }
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// Lower case for the text search (Unicode-aware, unlike SQLite's LOWER).
+pub fn fold_case(text: &str) -> String {
+    text.to_lowercase()
+}
+
+/// `text` as a LIKE pattern that matches it literally (with `\\` as the escape character).
+fn like_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The PostgreSQL channel on which a change of the world is announced (its payload is the new
+/// generation).
+pub const WORLD_CHANNEL: &str = "truce_world";
+
 fn label_column(labels: &[String]) -> String {
     format!(",{},", labels.join(","))
 }
@@ -992,41 +788,6 @@ fn incident_record(row: &AnyRow) -> StoreResult<IncidentRecord> {
             .unwrap_or_default(),
         created_at: int(row, "created_at")?,
     })
-}
-
-async fn idempotent(
-    connection: &mut sqlx::AnyConnection,
-    key: &str,
-) -> StoreResult<Option<StoredReply>> {
-    let row = sqlx::query("SELECT request_hash, status, response FROM idempotency WHERE key = $1")
-        .bind(key)
-        .fetch_optional(&mut *connection)
-        .await
-        .doing("reading idempotency key")?;
-    row.map(|row| {
-        Ok(StoredReply {
-            request_hash: text(&row, "request_hash")?,
-            status: int(&row, "status")? as u16,
-            response: text(&row, "response")?,
-        })
-    })
-    .transpose()
-}
-
-async fn record_idempotency(
-    connection: &mut sqlx::AnyConnection,
-    key: &IdempotencyRecord,
-) -> StoreResult<()> {
-    sqlx::query("INSERT INTO idempotency (key, request_hash, status, response, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(&key.key)
-        .bind(&key.request_hash)
-        .bind(i64::from(key.status))
-        .bind(&key.response)
-        .bind(now_ms())
-        .execute(&mut *connection)
-        .await
-        .doing("inserting idempotency key")?;
-    Ok(())
 }
 
 fn text(row: &AnyRow, column: &str) -> StoreResult<String> {

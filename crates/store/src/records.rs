@@ -17,17 +17,17 @@ pub struct NewArea {
     pub layer: String,
 }
 
-/// An idempotency key with the reply to give on a retry.
-#[derive(Debug, Clone)]
-pub struct IdempotencyRecord {
+/// An idempotency key as the store keeps it: the client's key under the principal that sent
+/// it and the route or command it was sent to, so that it never answers another request.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RequestKey {
+    /// Who sent it.
+    pub principal: String,
+    /// The route or command, with the resource it addresses (e.g.
+    /// `POST /api/v1/incidents/{id}/reports` with the id filled in).
+    pub scope: String,
     /// The client's key.
     pub key: String,
-    /// A hash of the request body: the same key with another body is a conflict.
-    pub request_hash: String,
-    /// HTTP status of the first reply.
-    pub status: u16,
-    /// Body of the first reply.
-    pub response: String,
 }
 
 /// A reply stored for an idempotency key.
@@ -39,15 +39,6 @@ pub struct StoredReply {
     pub status: u16,
     /// Body of the first reply.
     pub response: String,
-}
-
-/// The outcome of one insert.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Inserted {
-    /// Written now.
-    Created,
-    /// The key was seen before: nothing written; here is the first reply.
-    Replayed(StoredReply),
 }
 
 /// An incident to store, already classified.
@@ -79,8 +70,6 @@ pub struct NewIncident {
     pub body: String,
     /// The first assessment as JSON.
     pub assessment: String,
-    /// Idempotency key and reply, if the request had one.
-    pub idempotency: Option<IdempotencyRecord>,
 }
 
 /// A stored incident.
@@ -203,7 +192,7 @@ pub struct Reassessment {
     pub labels: Vec<String>,
 }
 
-/// A report to store with the incident's new assessment.
+/// A report to store (its incident's new assessment is stored beside it).
 #[derive(Debug, Clone)]
 pub struct NewReport {
     /// Public id.
@@ -220,12 +209,6 @@ pub struct NewReport {
     pub credibility: u8,
     /// The report as JSON.
     pub body: String,
-    /// The incident's new assessment as JSON.
-    pub assessment: String,
-    /// Its labels.
-    pub labels: Vec<String>,
-    /// Idempotency key and reply, if any.
-    pub idempotency: Option<IdempotencyRecord>,
 }
 
 /// How many incidents share a UTC day, a label set and a governorate (see
@@ -244,4 +227,55 @@ pub struct IncidentCount {
     pub last_week: bool,
     /// How many.
     pub count: i64,
+}
+
+/// A change to append to the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewChange {
+    /// Who made it.
+    pub principal: String,
+    /// The command, e.g. `record_incident`.
+    pub action: String,
+    /// The kind of thing changed, e.g. `incident`.
+    pub entity: String,
+    /// Its id.
+    pub entity_id: String,
+    /// Why, as the principal said (may be empty).
+    pub reason: String,
+    /// The command as applied, canonical JSON.
+    pub payload: String,
+    /// Hex SHA-256 of `payload`.
+    pub payload_sha256: String,
+}
+
+/// An entry of the change log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeEntry {
+    /// Position in the one linear sequence, from 1, without gaps.
+    pub seq: i64,
+    /// When it was written (ms since the epoch).
+    pub at: i64,
+    /// Who made it.
+    pub principal: String,
+    /// The command.
+    pub action: String,
+    /// The kind of thing changed.
+    pub entity: String,
+    /// Its id.
+    pub entity_id: String,
+    /// Why.
+    pub reason: String,
+    /// The command as applied, canonical JSON.
+    pub payload: String,
+    /// Hex SHA-256 of `payload`.
+    pub payload_sha256: String,
+}
+
+/// A stored incident to re-classify, with its reports' bodies (oldest first).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewItem {
+    /// The incident and its current assessment.
+    pub record: IncidentRecord,
+    /// Its reports as JSON.
+    pub reports: Vec<String>,
 }

@@ -8,8 +8,8 @@
 )]
 
 use truce_store::{
-    Cursor, IdempotencyRecord, IncidentCount, IncidentFilter, Inserted, NewArea, NewIncident,
-    NewReport, Reassessment, Store, StoreError,
+    Cursor, IncidentCount, IncidentFilter, NewArea, NewChange, NewIncident, NewReport,
+    Reassessment, RequestKey, Store, StoreError, StoredReply,
 };
 
 /// A store on a fresh database; the guard keeps the temporary file alive.
@@ -92,16 +92,42 @@ fn incident(id: &str, occurred_at: i64, lon: f64, labels: &[&str]) -> NewInciden
         synthetic: false,
         body: format!("{{\"id\":\"{id}\"}}"),
         assessment: format!("{{\"labels\":{labels:?}}}"),
-        idempotency: None,
     }
 }
 
-fn key(key: &str, hash: &str) -> IdempotencyRecord {
-    IdempotencyRecord {
+/// Inserts incidents in a transaction of their own.
+async fn insert(store: &Store, batch: &[NewIncident]) -> Result<Vec<i64>, StoreError> {
+    let mut tx = store.begin_write().await?;
+    let seqs = tx.insert_incidents(batch).await?;
+    tx.commit().await?;
+    Ok(seqs)
+}
+
+fn key(principal: &str, scope: &str, key: &str) -> RequestKey {
+    RequestKey {
+        principal: principal.to_owned(),
+        scope: scope.to_owned(),
         key: key.to_owned(),
-        request_hash: hash.to_owned(),
+    }
+}
+
+fn reply(text: &str) -> StoredReply {
+    StoredReply {
+        request_hash: format!("hash of {text}"),
         status: 201,
-        response: format!("reply for {key}"),
+        response: text.to_owned(),
+    }
+}
+
+fn change(entity_id: &str) -> NewChange {
+    NewChange {
+        principal: "anonymous".to_owned(),
+        action: "record_incident".to_owned(),
+        entity: "incident".to_owned(),
+        entity_id: entity_id.to_owned(),
+        reason: String::new(),
+        payload: format!("{{\"id\":\"{entity_id}\"}}"),
+        payload_sha256: "0".repeat(64),
     }
 }
 
@@ -112,15 +138,17 @@ conformance!(migrations_run_once_and_the_database_answers, |store| {
 
 conformance!(actors_designations_and_commitments_round_trip, |store| {
     let scenario = truce_scenario::load(None).unwrap();
+    let mut tx = store.begin_write().await.unwrap();
     for actor in scenario.actors.actors() {
-        store.insert_actor(actor).await.unwrap();
+        tx.insert_actor(actor).await.unwrap();
     }
     for designation in scenario.actors.designations() {
-        store.insert_designation(designation).await.unwrap();
+        tx.insert_designation(designation).await.unwrap();
     }
     for commitment in &scenario.commitments {
-        store.put_commitment(commitment).await.unwrap();
+        tx.put_commitment(commitment).await.unwrap();
     }
+    tx.commit().await.unwrap();
     assert_eq!(store.actors().await.unwrap(), scenario.actors.actors());
     assert_eq!(
         store.designations().await.unwrap(),
@@ -130,15 +158,16 @@ conformance!(actors_designations_and_commitments_round_trip, |store| {
     commitments.sort_by(|a, b| a.actor.cmp(&b.actor));
     assert_eq!(store.commitments().await.unwrap(), commitments);
     // A duplicate id is a conflict, and replacing a commitment keeps one row.
-    let duplicate = store
+    let mut tx = store.begin_write().await.unwrap();
+    let duplicate = tx
         .insert_actor(&scenario.actors.actors()[0])
         .await
         .unwrap_err();
     assert!(matches!(duplicate, StoreError::Conflict(_)), "{duplicate}");
-    store
-        .put_commitment(&scenario.commitments[0])
-        .await
-        .unwrap();
+    drop(tx);
+    let mut tx = store.begin_write().await.unwrap();
+    tx.put_commitment(&scenario.commitments[0]).await.unwrap();
+    tx.commit().await.unwrap();
     assert_eq!(
         store.commitments().await.unwrap().len(),
         scenario.commitments.len()
@@ -146,18 +175,22 @@ conformance!(actors_designations_and_commitments_round_trip, |store| {
 });
 
 conformance!(agreements_and_areas_round_trip, |store| {
-    store
-        .insert_agreement("coh-2016", "{\"id\":\"coh-2016\"}")
+    let mut tx = store.begin_write().await.unwrap();
+    tx.insert_agreement("coh-2016", "{\"id\":\"coh-2016\"}")
         .await
         .unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin_write().await.unwrap();
     assert!(matches!(
-        store.insert_agreement("coh-2016", "{}").await,
+        tx.insert_agreement("coh-2016", "{}").await,
         Err(StoreError::Conflict(_))
     ));
+    drop(tx);
     assert_eq!(
         store.agreements().await.unwrap(),
         vec![("coh-2016".to_owned(), "{\"id\":\"coh-2016\"}".to_owned())]
     );
+    assert!(store.is_seeded().await.unwrap());
     let area = NewArea {
         id: "layer/SY020001".to_owned(),
         contributor: "compiled".to_owned(),
@@ -166,13 +199,100 @@ conformance!(agreements_and_areas_round_trip, |store| {
         bbox: [36.0, 35.0, 37.0, 36.0],
         layer: "{\"type\":\"FeatureCollection\"}".to_owned(),
     };
-    store
-        .insert_areas(std::slice::from_ref(&area))
-        .await
-        .unwrap();
+    let mut tx = store.begin_write().await.unwrap();
+    tx.insert_areas(std::slice::from_ref(&area)).await.unwrap();
+    tx.commit().await.unwrap();
     assert_eq!(store.area_layers().await.unwrap(), vec![area.layer.clone()]);
-    assert!(store.insert_areas(&[area]).await.is_err());
+    let mut tx = store.begin_write().await.unwrap();
+    assert!(tx.insert_areas(&[area]).await.is_err());
 });
+
+conformance!(
+    a_transaction_dropped_without_commit_writes_nothing,
+    |store| {
+        let mut tx = store.begin_write().await.unwrap();
+        tx.lock_world().await.unwrap();
+        tx.insert_incidents(&[incident("gone", 1, 36.0, &["covered"])])
+            .await
+            .unwrap();
+        tx.append_changes(&[change("gone")]).await.unwrap();
+        drop(tx);
+        assert_eq!(store.count_incidents(false).await.unwrap(), 0);
+        assert_eq!(store.world_generation().await.unwrap(), 0);
+        assert!(store.changes(0, 10).await.unwrap().is_empty());
+    }
+);
+
+conformance!(the_world_generation_counts_changes_of_the_world, |store| {
+    assert_eq!(store.world_generation().await.unwrap(), 0);
+    for expected in 1..=3 {
+        let mut tx = store.begin_write().await.unwrap();
+        assert_eq!(tx.lock_world().await.unwrap(), expected);
+        tx.commit().await.unwrap();
+    }
+    let mut tx = store.begin_write().await.unwrap();
+    assert_eq!(tx.world_generation().await.unwrap(), 3);
+    drop(tx);
+    assert_eq!(store.world_generation().await.unwrap(), 3);
+});
+
+conformance!(
+    the_change_log_is_one_gap_free_sequence_in_commit_order,
+    |store| {
+        let mut tx = store.begin_write().await.unwrap();
+        let first = tx
+            .append_changes(&[change("a"), change("b")])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(first.iter().map(|c| c.seq).collect::<Vec<_>>(), [1, 2]);
+        // A rolled-back transaction leaves no gap.
+        let mut tx = store.begin_write().await.unwrap();
+        tx.append_changes(&[change("lost")]).await.unwrap();
+        drop(tx);
+        let mut tx = store.begin_write().await.unwrap();
+        let next = tx.append_changes(&[change("c")]).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(next[0].seq, 3);
+        let all = store.changes(0, 10).await.unwrap();
+        assert_eq!(
+            all.iter().map(|c| c.entity_id.as_str()).collect::<Vec<_>>(),
+            ["a", "b", "c"]
+        );
+        assert_eq!(all[2], next[0]);
+        assert_eq!(store.changes(1, 1).await.unwrap()[0].entity_id, "b");
+        assert!(store.changes(3, 10).await.unwrap().is_empty());
+    }
+);
+
+conformance!(
+    concurrent_writers_append_to_the_log_without_losing_an_entry,
+    |store| {
+        let mut writers = tokio::task::JoinSet::new();
+        for writer in 0..4 {
+            let store = store.clone();
+            writers.spawn(async move {
+                for n in 0..10 {
+                    let id = format!("w{writer}-{n}");
+                    let mut tx = store.begin_write().await.unwrap();
+                    tx.insert_incidents(&[incident(&id, n, 36.0, &["covered"])])
+                        .await
+                        .unwrap();
+                    tx.append_changes(&[change(&id)]).await.unwrap();
+                    tx.commit().await.unwrap();
+                }
+            });
+        }
+        while let Some(done) = writers.join_next().await {
+            done.unwrap();
+        }
+        let all = store.changes(0, 100).await.unwrap();
+        assert_eq!(
+            all.iter().map(|c| c.seq).collect::<Vec<_>>(),
+            (1..=40).collect::<Vec<_>>()
+        );
+    }
+);
 
 conformance!(
     incidents_are_listed_newest_first_with_filters_and_cursors,
@@ -194,8 +314,8 @@ conformance!(
                 item
             })
             .collect();
-        let results = store.insert_incidents(&batch).await.unwrap();
-        assert!(results.iter().all(|r| *r == Inserted::Created));
+        let seqs = insert(&store, &batch).await.unwrap();
+        assert_eq!(seqs.len(), 25);
         assert_eq!(store.count_incidents(false).await.unwrap(), 25);
 
         let all = IncidentFilter::default();
@@ -299,35 +419,31 @@ conformance!(
 );
 
 conformance!(
-    idempotency_keys_replay_the_first_reply_and_store_nothing_new,
+    idempotency_keys_are_scoped_to_principal_and_route,
     |store| {
-        let mut first = incident("a", 1_456_000_000_000, 36.0, &["covered"]);
-        first.idempotency = Some(key("k1", "hash-a"));
-        assert_eq!(
-            store.insert_incidents(&[first]).await.unwrap(),
-            vec![Inserted::Created]
-        );
-        let mut retry = incident("b", 1_456_000_000_000, 36.0, &["covered"]);
-        retry.idempotency = Some(key("k1", "hash-a"));
-        let mut twin = incident("c", 1_456_000_000_000, 36.0, &["covered"]);
-        twin.idempotency = Some(key("k2", "hash-c"));
-        let mut twin_retry = incident("d", 1_456_000_000_000, 36.0, &["covered"]);
-        twin_retry.idempotency = Some(key("k2", "hash-c"));
-        let results = store
-            .insert_incidents(&[retry, twin, twin_retry])
+        let on_a = key("anonymous", "POST /api/v1/incidents/A/reports", "k1");
+        let on_b = key("anonymous", "POST /api/v1/incidents/B/reports", "k1");
+        let by_other = key("cli:demo", "POST /api/v1/incidents/A/reports", "k1");
+        let mut tx = store.begin_write().await.unwrap();
+        tx.record_replies(&[(&on_a, reply("report on A"))])
             .await
             .unwrap();
-        assert!(
-            matches!(&results[0], Inserted::Replayed(reply) if reply.response == "reply for k1" && reply.request_hash == "hash-a")
+        tx.commit().await.unwrap();
+        let mut tx = store.begin_write().await.unwrap();
+        let found = tx.replies(&[&on_a, &on_b, &by_other]).await.unwrap();
+        assert_eq!(found, vec![Some(reply("report on A")), None, None]);
+        // The same key on the same route again is refused by the database.
+        let again = tx
+            .record_replies(&[(&on_a, reply("another"))])
+            .await
+            .unwrap_err();
+        assert!(matches!(again, StoreError::Conflict(_)), "{again}");
+        drop(tx);
+        assert_eq!(
+            store.stored_reply(&on_a).await.unwrap(),
+            Some(reply("report on A"))
         );
-        assert_eq!(results[1], Inserted::Created);
-        assert!(
-            matches!(&results[2], Inserted::Replayed(_)),
-            "a duplicate inside one batch is replayed too"
-        );
-        assert_eq!(store.count_incidents(false).await.unwrap(), 2);
-        assert!(store.idempotent_reply("k2").await.unwrap().is_some());
-        assert!(store.idempotent_reply("k3").await.unwrap().is_none());
+        assert_eq!(store.stored_reply(&on_b).await.unwrap(), None);
     }
 );
 
@@ -337,7 +453,7 @@ conformance!(a_failed_batch_commits_nothing, |store| {
         incident("x", 2, 36.0, &["covered"]),
     ];
     assert!(matches!(
-        store.insert_incidents(&batch).await,
+        insert(&store, &batch).await,
         Err(StoreError::Conflict(_))
     ));
     assert_eq!(store.count_incidents(false).await.unwrap(), 0);
@@ -346,32 +462,33 @@ conformance!(a_failed_batch_commits_nothing, |store| {
 conformance!(
     reassessments_keep_the_old_assessment_with_its_replacement_time,
     |store| {
-        store
-            .insert_incidents(&[incident("r", 1_456_000_000_000, 36.5, &["covered"])])
-            .await
-            .unwrap();
-        let seq = store.incident("r").await.unwrap().unwrap().record.seq;
-        let review = store
-            .incidents_for_review(Some([36.0, 34.0, 37.0, 36.0]))
+        let seq = insert(
+            &store,
+            &[incident("r", 1_456_000_000_000, 36.5, &["covered"])],
+        )
+        .await
+        .unwrap()[0];
+        let mut tx = store.begin_write().await.unwrap();
+        let review = tx
+            .review_page(Some([36.0, 34.0, 37.0, 36.0]), 0, 10)
             .await
             .unwrap();
         assert_eq!(review.len(), 1);
         assert!(
-            store
-                .incidents_for_review(Some([40.0, 34.0, 41.0, 36.0]))
+            tx.review_page(Some([40.0, 34.0, 41.0, 36.0]), 0, 10)
                 .await
                 .unwrap()
                 .is_empty()
         );
-        store
-            .replace_assessments(&[Reassessment {
-                incident_seq: seq,
-                cause: "area version x added".to_owned(),
-                assessment: "{\"labels\":[\"coverage_disputed\"]}".to_owned(),
-                labels: vec!["coverage_disputed".to_owned()],
-            }])
-            .await
-            .unwrap();
+        tx.replace_assessments(&[Reassessment {
+            incident_seq: seq,
+            cause: "area version x added".to_owned(),
+            assessment: "{\"labels\":[\"coverage_disputed\"]}".to_owned(),
+            labels: vec!["coverage_disputed".to_owned()],
+        }])
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
         let detail = store.incident("r").await.unwrap().unwrap();
         assert_eq!(detail.history.len(), 2);
         assert!(detail.history[0].replaced_at.is_some());
@@ -385,12 +502,48 @@ conformance!(
     }
 );
 
+conformance!(
+    review_pages_walk_every_incident_once_with_its_reports,
+    |store| {
+        let batch: Vec<NewIncident> = (0..25)
+            .map(|n| incident(&format!("p{n:02}"), n, 36.0, &["covered"]))
+            .collect();
+        let seqs = insert(&store, &batch).await.unwrap();
+        let mut tx = store.begin_write().await.unwrap();
+        for (n, seq) in seqs.iter().enumerate().filter(|(n, _)| n % 4 == 0) {
+            tx.insert_report(&NewReport {
+                id: format!("rep-{n}"),
+                incident_seq: *seq,
+                source_name: "UN OSE".to_owned(),
+                source_type: "UN".to_owned(),
+                reliability: 'B',
+                credibility: 2,
+                body: format!("{{\"n\":{n}}}"),
+            })
+            .await
+            .unwrap();
+        }
+        let (mut after, mut seen, mut with_reports) = (0, Vec::new(), 0);
+        loop {
+            let page = tx.review_page(None, after, 10).await.unwrap();
+            let Some(last) = page.last() else { break };
+            after = last.record.seq;
+            with_reports += page.iter().filter(|item| item.reports.len() == 1).count();
+            seen.extend(page.into_iter().map(|item| item.record.id));
+        }
+        assert_eq!(seen.len(), 25);
+        assert_eq!(seen[0], "p00");
+        assert_eq!(with_reports, 7);
+    }
+);
+
 conformance!(reports_attach_to_incidents_with_their_grades, |store| {
-    store
-        .insert_incidents(&[incident("p", 1_456_000_000_000, 36.5, &["covered"])])
-        .await
-        .unwrap();
-    let seq = store.incident("p").await.unwrap().unwrap().record.seq;
+    let seq = insert(
+        &store,
+        &[incident("p", 1_456_000_000_000, 36.5, &["covered"])],
+    )
+    .await
+    .unwrap()[0];
     let report = NewReport {
         id: "rep-1".to_owned(),
         incident_seq: seq,
@@ -399,39 +552,74 @@ conformance!(reports_attach_to_incidents_with_their_grades, |store| {
         reliability: 'B',
         credibility: 2,
         body: "{\"text\":\"seen\"}".to_owned(),
-        assessment: "{\"labels\":[\"covered\"],\"verification\":\"alleged\"}".to_owned(),
-        labels: vec!["covered".to_owned()],
-        idempotency: Some(key("rk", "h")),
     };
-    assert_eq!(
-        store.insert_report(&report).await.unwrap(),
-        Inserted::Created
-    );
-    assert!(matches!(
-        store.insert_report(&report).await.unwrap(),
-        Inserted::Replayed(_)
-    ));
+    let mut tx = store.begin_write().await.unwrap();
+    tx.insert_report(&report).await.unwrap();
+    let (found_seq, _, reports) = tx.incident_for_update("p").await.unwrap().unwrap();
+    assert_eq!((found_seq, reports.len()), (seq, 1));
+    assert!(tx.incident_for_update("missing").await.unwrap().is_none());
+    tx.commit().await.unwrap();
     let detail = store.incident("p").await.unwrap().unwrap();
     assert_eq!(detail.reports.len(), 1);
-    assert_eq!(detail.history.len(), 2);
     assert_eq!(
         store.report_bodies(seq).await.unwrap(),
         vec!["{\"text\":\"seen\"}".to_owned()]
     );
     let mut bad = report.clone();
     bad.id = "rep-2".to_owned();
-    bad.idempotency = None;
     bad.reliability = 'Z';
+    let mut tx = store.begin_write().await.unwrap();
     assert!(
-        store.insert_report(&bad).await.is_err(),
+        tx.insert_report(&bad).await.is_err(),
         "the grade check is in the schema too"
     );
-    assert_eq!(
-        store.incident("p").await.unwrap().unwrap().history.len(),
-        2,
-        "nothing of the failed report was kept"
-    );
+    drop(tx);
+    assert_eq!(store.incident("p").await.unwrap().unwrap().reports.len(), 1);
 });
+
+conformance!(
+    the_text_search_is_literal_and_ignores_case_beyond_ascii,
+    |store| {
+        let mut batch = vec![
+            incident("percent", 1, 36.0, &["covered"]),
+            incident("accent", 2, 36.0, &["covered"]),
+            incident("arabic", 3, 36.0, &["covered"]),
+            incident("plain", 4, 36.0, &["covered"]),
+        ];
+        batch[0].notes = "Shelling hit 50% of the market_square".to_owned();
+        batch[1].notes = "ÉCOLE in Ḩamāh hit".to_owned();
+        batch[2].notes = "قصف على حي الوعر".to_owned();
+        batch[3].notes = "50 percent of the market square".to_owned();
+        insert(&store, &batch).await.unwrap();
+        let found = |text: &str| {
+            let store = store.clone();
+            let text = text.to_owned();
+            async move {
+                let filter = IncidentFilter {
+                    text: Some(text),
+                    ..Default::default()
+                };
+                let mut ids: Vec<String> = store
+                    .incidents(&filter, None, 10)
+                    .await
+                    .unwrap()
+                    .items
+                    .into_iter()
+                    .map(|i| i.id)
+                    .collect();
+                ids.sort();
+                ids
+            }
+        };
+        assert_eq!(found("50%").await, ["percent"]);
+        assert_eq!(found("market_square").await, ["percent"]);
+        assert_eq!(found("école").await, ["accent"]);
+        assert_eq!(found("ḨAMĀH").await, ["accent"]);
+        assert_eq!(found("حي الوعر").await, ["arabic"]);
+        assert!(found("%").await.len() == 1, "a lone % is a literal");
+        assert!(found("\\").await.is_empty());
+    }
+);
 
 conformance!(
     the_database_counts_incidents_by_day_label_and_governorate,
@@ -452,7 +640,7 @@ conformance!(
             incident("too-new", now, 36.5, &["covered"]),
         ];
         batch[3].admin1_pcode = None;
-        store.insert_incidents(&batch).await.unwrap();
+        insert(&store, &batch).await.unwrap();
         let mut counts = store
             .incident_counts(now - 10 * DAY, now, now - DAY, now - 7 * DAY)
             .await

@@ -115,10 +115,27 @@ impl From<truce_store::StoreError> for ApiError {
             truce_store::StoreError::Conflict(what) => {
                 ApiError::Conflict(format!("{what} already exists"))
             }
+            truce_store::StoreError::Busy => {
+                ApiError::Unavailable("the database is busy with another write".to_owned())
+            }
             truce_store::StoreError::Database(sqlx_error, doing) if is_unavailable(&sqlx_error) => {
                 ApiError::Unavailable(format!("{doing}: {sqlx_error}"))
             }
             other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<truce_service::ServiceError> for ApiError {
+    fn from(error: truce_service::ServiceError) -> Self {
+        use truce_service::ServiceError;
+        match error {
+            ServiceError::NotFound(message) => ApiError::NotFound(message),
+            ServiceError::Conflict(message) => ApiError::Conflict(message),
+            ServiceError::KeyReused => ApiError::IdempotencyKeyReused,
+            ServiceError::Invalid { code, message } => ApiError::Invalid { code, message },
+            ServiceError::Store(error) => ApiError::from(error),
+            ServiceError::Internal(detail) => ApiError::Internal(detail),
         }
     }
 }

@@ -7,6 +7,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
+use truce_service::Principal;
 
 use crate::error::ApiError;
 
@@ -62,30 +63,75 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
-/// The optional `Idempotency-Key` header.
-pub struct IdempotencyKey(pub Option<String>);
+/// Who is writing, as a command needs it: the principal (anonymous until accounts exist), the
+/// optional `Idempotency-Key` scoped to the method and path (so that a key sent to another
+/// resource never returns this one's reply), and the optional `Truce-Reason` header for the
+/// change log.
+pub struct Caller {
+    /// The acting principal.
+    pub principal: Principal,
+    /// The client's key.
+    pub key: Option<String>,
+    /// Method and path.
+    pub scope: String,
+    /// Why, as the client said.
+    pub reason: String,
+}
 
-impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+impl Caller {
+    /// The service request for a body with this hash.
+    pub fn request(&self, request_hash: &str) -> truce_service::Request {
+        truce_service::Request {
+            principal: self.principal.clone(),
+            key: self.key.as_ref().map(|key| truce_service::Key {
+                key: key.clone(),
+                scope: self.scope.clone(),
+                request_hash: request_hash.to_owned(),
+            }),
+            reason: self.reason.clone(),
+        }
+    }
+}
+
+/// The longest reason kept in the change log, in bytes.
+const MAX_REASON: usize = 1_000;
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        match parts.headers.get("idempotency-key") {
-            None => Ok(IdempotencyKey(None)),
-            Some(value) => {
-                let key = value
-                    .to_str()
-                    .map_err(|_| {
-                        ApiError::BadRequest("the Idempotency-Key header is not text".to_owned())
-                    })?
-                    .trim();
-                if key.is_empty() || key.len() > 200 {
-                    return Err(ApiError::BadRequest(
-                        "the Idempotency-Key must be 1 to 200 characters".to_owned(),
-                    ));
-                }
-                Ok(IdempotencyKey(Some(key.to_owned())))
-            }
+        let header = |name: &str| -> Result<Option<String>, ApiError> {
+            parts
+                .headers
+                .get(name)
+                .map(|value| {
+                    value
+                        .to_str()
+                        .map(|text| text.trim().to_owned())
+                        .map_err(|_| ApiError::BadRequest(format!("the {name} header is not text")))
+                })
+                .transpose()
+        };
+        let key = header("Idempotency-Key")?;
+        if let Some(key) = &key
+            && (key.is_empty() || key.len() > 200)
+        {
+            return Err(ApiError::BadRequest(
+                "the Idempotency-Key must be 1 to 200 characters".to_owned(),
+            ));
         }
+        let reason = header("Truce-Reason")?.unwrap_or_default();
+        if reason.len() > MAX_REASON {
+            return Err(ApiError::BadRequest(format!(
+                "the Truce-Reason header is longer than {MAX_REASON} bytes"
+            )));
+        }
+        Ok(Caller {
+            principal: Principal::anonymous(),
+            key,
+            scope: format!("{} {}", parts.method, parts.uri.path()),
+            reason,
+        })
     }
 }
 

@@ -1,8 +1,9 @@
 //! Truce's HTTP service: the JSON API under `/api/v1`.
 //!
 //! [`router`] builds the whole service from an [`AppState`]; the binary serves it, and tests
-//! drive it in process with `tower::ServiceExt::oneshot`. Handlers are thin: they extract and
-//! check input, call `truce-core` to classify and the store to persist, and map the result.
+//! drive it in process with `tower::ServiceExt::oneshot`. Handlers are thin: they parse the
+//! request into a command, hand it to the one door (`truce-service`) and render the reply;
+//! reads go to the store and the world directly.
 
 pub mod api;
 mod cache;
@@ -11,10 +12,8 @@ pub mod extract;
 pub mod openapi;
 pub mod pages;
 pub mod views;
-pub mod world;
-mod writer;
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Extension};
@@ -24,12 +23,12 @@ use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 use truce_core::ScenarioFiles;
 use truce_core::scenario::ScenarioParts;
+use truce_service::world::World;
+use truce_service::{Service, ServiceError};
 use truce_store::Store;
 
 use crate::error::ApiError;
 use crate::extract::BodyLimit;
-use crate::world::{World, WorldError};
-pub use crate::writer::IncidentWriter;
 
 /// Default limit on request bodies: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
@@ -41,12 +40,7 @@ pub struct AppState {
 }
 
 struct Inner {
-    store: Store,
-    base: ScenarioParts,
-    world: RwLock<Arc<World>>,
-    /// Serialises changes to the terms, actors and map (each rebuilds the world).
-    admin: tokio::sync::Mutex<()>,
-    writer: IncidentWriter,
+    service: Service,
     body_limit: usize,
     caches: PageCaches,
 }
@@ -77,27 +71,27 @@ impl PageCaches {
 }
 
 impl AppState {
-    /// Seeds an empty database from `files`, loads the world and starts the incident writer.
+    /// Starts the service on `store` (seeding an empty database from `files`).
     pub async fn new(
         store: Store,
         files: &dyn ScenarioFiles,
         body_limit: usize,
-    ) -> Result<AppState, WorldError> {
-        let base = world::base_parts(files)?;
-        world::seed_if_empty(&store, files, &base).await?;
-        let world = world::load_world(&store, &base).await?;
-        let writer = IncidentWriter::start(store.clone());
-        Ok(AppState {
+    ) -> Result<AppState, ServiceError> {
+        Ok(AppState::with_service(
+            Service::start(store, files).await?,
+            body_limit,
+        ))
+    }
+
+    /// Serves an already started service.
+    pub fn with_service(service: Service, body_limit: usize) -> AppState {
+        AppState {
             inner: Arc::new(Inner {
-                store,
-                base,
-                world: RwLock::new(Arc::new(world)),
-                admin: tokio::sync::Mutex::new(()),
-                writer,
+                service,
                 body_limit,
                 caches: PageCaches::new(),
             }),
-        })
+        }
     }
 
     /// The pages' caches.
@@ -105,47 +99,38 @@ impl AppState {
         &self.inner.caches
     }
 
-    /// The store.
+    /// The door for every change.
+    pub fn service(&self) -> &Service {
+        &self.inner.service
+    }
+
+    /// The store, for reading.
     pub fn store(&self) -> &Store {
-        &self.inner.store
+        self.inner.service.store()
     }
 
-    /// The current world.
+    /// The world as of this request (the router checks it against the database first).
     pub fn world(&self) -> Arc<World> {
-        match self.inner.world.read() {
-            Ok(world) => Arc::clone(&world),
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
-    }
-
-    fn set_world(&self, world: World) {
-        let mut slot = match self.inner.world.write() {
-            Ok(slot) => slot,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        *slot = Arc::new(world);
+        self.inner.service.cached_world()
     }
 
     pub(crate) fn base(&self) -> &ScenarioParts {
-        &self.inner.base
+        self.inner.service.base()
     }
+}
 
-    pub(crate) fn writer(&self) -> &IncidentWriter {
-        &self.inner.writer
+/// Brings the world up to date before each request: a change made through another server is
+/// seen within a quarter of a second (at once on PostgreSQL, which announces it). A database
+/// that does not answer leaves the world as it was; the request then fails on its own.
+async fn follow_world(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if let Err(error) = state.service().world().await {
+        tracing::warn!(%error, "could not check the world's generation");
     }
-
-    pub(crate) async fn admin_lock(&self) -> tokio::sync::MutexGuard<'_, ()> {
-        self.inner.admin.lock().await
-    }
-
-    /// Reloads the world from the database after a change.
-    pub(crate) async fn reload(&self) -> Result<Arc<World>, ApiError> {
-        let world = world::load_world(&self.inner.store, &self.inner.base)
-            .await
-            .map_err(|error| ApiError::Internal(format!("rebuilding the world: {error}")))?;
-        self.set_world(world);
-        Ok(self.world())
-    }
+    next.run(request).await
 }
 
 /// The whole HTTP service.
@@ -155,6 +140,10 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .merge(pages::router())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            follow_world,
+        ))
         .layer(Extension(BodyLimit(limit)))
         .layer(DefaultBodyLimit::max(limit))
         .layer(CatchPanicLayer::custom(|_| {

@@ -1,7 +1,7 @@
 //! The JSON shapes of the API (requests and responses), kept apart from the store's records.
 
 use serde::{Deserialize, Serialize};
-use truce_core::Assessment;
+use truce_store::{ActorName, AssessmentBody, IncidentBody, ReportBody};
 use utoipa::ToSchema;
 
 /// A point.
@@ -154,40 +154,6 @@ pub struct AssessmentView {
     pub agreement_version: Option<u32>,
 }
 
-impl From<&Assessment> for AssessmentView {
-    fn from(assessment: &Assessment) -> Self {
-        AssessmentView {
-            labels: assessment
-                .labels
-                .iter()
-                .map(|l| l.as_str().to_owned())
-                .collect(),
-            obligations: assessment
-                .obligations
-                .iter()
-                .map(|o| o.as_str().to_owned())
-                .collect(),
-            area: assessment.area.as_ref().map(|area| AreaView {
-                pcode: area.pcode.as_deref().map(str::to_owned),
-                controller: area.controller.to_string(),
-                version_id: area.version_id.to_string(),
-            }),
-            area_versions: assessment
-                .area_versions
-                .iter()
-                .map(|v| v.to_string())
-                .collect(),
-            route_to: assessment.route_to.map(|c| c.to_string()),
-            verification: match assessment.verification {
-                truce_core::classify::VerificationStatus::Alleged => "alleged".to_owned(),
-                truce_core::classify::VerificationStatus::Verified => "verified".to_owned(),
-            },
-            reasons: assessment.reasons.iter().map(ToString::to_string).collect(),
-            agreement_version: assessment.agreement_version,
-        }
-    }
-}
-
 /// An incident with its current assessment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct IncidentResponse {
@@ -320,4 +286,127 @@ pub struct VersionInfo {
     pub scenario: String,
     /// The agreement incidents are classified against.
     pub agreement: String,
+}
+
+// The API's shapes are built from the store's formats and turned into them; the two are kept
+// apart so that a change to the API never rewrites what is stored.
+
+impl From<Point> for truce_store::Point {
+    fn from(point: Point) -> Self {
+        truce_store::Point {
+            lat: point.lat,
+            lon: point.lon,
+        }
+    }
+}
+
+impl From<truce_store::Point> for Point {
+    fn from(point: truce_store::Point) -> Self {
+        Point {
+            lat: point.lat,
+            lon: point.lon,
+        }
+    }
+}
+
+impl From<Casualties> for truce_store::Casualties {
+    fn from(c: Casualties) -> Self {
+        let range = |r: Range| truce_store::Range {
+            min: r.min,
+            max: r.max,
+        };
+        truce_store::Casualties {
+            killed_civilian: range(c.killed_civilian),
+            killed_combatant: range(c.killed_combatant),
+            injured_civilian: range(c.injured_civilian),
+            injured_combatant: range(c.injured_combatant),
+        }
+    }
+}
+
+impl From<truce_store::Casualties> for Casualties {
+    fn from(c: truce_store::Casualties) -> Self {
+        let range = |r: truce_store::Range| Range {
+            min: r.min,
+            max: r.max,
+        };
+        Casualties {
+            killed_civilian: range(c.killed_civilian),
+            killed_combatant: range(c.killed_combatant),
+            injured_civilian: range(c.injured_civilian),
+            injured_combatant: range(c.injured_combatant),
+        }
+    }
+}
+
+impl From<&ActorName> for ActorRefView {
+    fn from(actor: &ActorName) -> Self {
+        ActorRefView {
+            id: actor.id.clone(),
+            name: actor.name.clone(),
+        }
+    }
+}
+
+impl From<&IncidentBody> for IncidentView {
+    fn from(incident: &IncidentBody) -> Self {
+        IncidentView {
+            id: incident.id.clone(),
+            occurred_at: incident.occurred_at.clone(),
+            time_precision: incident.time_precision,
+            lat: incident.lat,
+            lon: incident.lon,
+            geo_precision: incident.geo_precision,
+            origin: incident.origin.map(Point::from),
+            admin1_pcode: incident.admin1_pcode.clone(),
+            admin3_pcode: incident.admin3_pcode.clone(),
+            perpetrator: incident.perpetrator.as_ref().map(ActorRefView::from),
+            target: incident.target.as_ref().map(ActorRefView::from),
+            event_type: incident.event_type.clone(),
+            sub_event_type: incident.sub_event_type.clone(),
+            weapon: incident.weapon.clone(),
+            self_defence_claimed: incident.self_defence_claimed,
+            casualties: incident.casualties.into(),
+            notes: incident.notes.clone(),
+            synthetic: incident.synthetic,
+        }
+    }
+}
+
+impl From<&AssessmentBody> for AssessmentView {
+    fn from(assessment: &AssessmentBody) -> Self {
+        AssessmentView {
+            labels: assessment.labels.clone(),
+            obligations: assessment.obligations.clone(),
+            area: assessment.area.as_ref().map(|area| AreaView {
+                pcode: area.pcode.clone(),
+                controller: area.controller.clone(),
+                version_id: area.version_id.clone(),
+            }),
+            area_versions: assessment.area_versions.clone(),
+            route_to: assessment.route_to.clone(),
+            verification: assessment.verification.clone(),
+            reasons: assessment.reasons.clone(),
+            agreement_version: assessment.agreement_version,
+        }
+    }
+}
+
+impl From<&ReportBody> for ReportView {
+    fn from(report: &ReportBody) -> Self {
+        ReportView {
+            id: report.id.clone(),
+            incident_id: report.incident_id.clone(),
+            source_name: report.source_name.clone(),
+            source_type: report.source_type.clone(),
+            affiliation: report.affiliation.clone(),
+            reliability: report.reliability.clone(),
+            credibility: report.credibility,
+            direct_observation: report.direct_observation,
+            text: report.text.clone(),
+            received_at: report.received_at.clone(),
+            language: report.language.clone(),
+            url: report.url.clone(),
+        }
+    }
 }

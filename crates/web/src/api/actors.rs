@@ -6,15 +6,16 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use truce_core::Scenario;
 use truce_core::actor::{Actor, ActorId, CoChair, Designation, DesignationStatus};
+use truce_core::change::WorldChange;
 use truce_core::commitment::{Commitment, CommitmentEvent};
+use truce_service::world::World;
+use truce_service::{Applied, Command};
 
-use super::{invalid_scenario, reclassify, remember, replay, reply};
+use super::{execute, render_json, reply};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{IdempotencyKey, JsonBody, Path};
-use crate::world::World;
+use crate::extract::{Caller, JsonBody, Path};
 
 fn summary(world: &World, actor: &Actor) -> Value {
     let scenario = &world.scenario;
@@ -76,28 +77,20 @@ pub async fn get_actor(
     responses((status = 201, body = Object), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create_actor(
     State(state): State<AppState>,
-    IdempotencyKey(key): IdempotencyKey,
+    caller: Caller,
     body: JsonBody<Actor>,
 ) -> Result<Response, ApiError> {
-    if let Some(replayed) = replay(&state, &key, &body.hash).await? {
-        return Ok(replayed);
-    }
-    let actor = body.value;
-    let _guard = state.admin_lock().await;
-    let world = state.world();
-    if world.scenario.actors.get(&actor.id).is_some() {
-        return Err(ApiError::Conflict(format!(
-            "actor '{}' already exists",
-            actor.id
-        )));
-    }
-    let mut parts = world.parts.clone();
-    parts.actors.push(actor.clone());
-    Scenario::from_parts(parts).map_err(invalid_scenario)?;
-    state.store().insert_actor(&actor).await?;
-    let world = state.reload().await?;
-    let created = summary(&world, find(&world, actor.id.as_str())?);
-    remember(&state, &key, &body.hash, StatusCode::CREATED, &created).await
+    let render = render_json(StatusCode::CREATED, |applied, world| match applied {
+        Applied::World {
+            change: WorldChange::Actor(actor),
+            ..
+        } => find(world, actor.id.as_str())
+            .ok()
+            .map(|actor| summary(world, actor)),
+        _ => None,
+    });
+    let command = Command::AddActor { actor: body.value };
+    execute(&state, caller.request(&body.hash), command, render).await
 }
 
 /// The actor's designations.
@@ -144,53 +137,28 @@ pub struct NewDesignation {
 pub async fn create_designation(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    IdempotencyKey(key): IdempotencyKey,
+    caller: Caller,
     body: JsonBody<NewDesignation>,
 ) -> Result<Response, ApiError> {
-    if let Some(replayed) = replay(&state, &key, &body.hash).await? {
-        return Ok(replayed);
-    }
     let new = body.value;
-    if let Some(to) = new.listed_to
-        && to <= new.listed_from
-    {
-        return Err(ApiError::invalid(
-            "listed_to must be after listed_from (the end is before the start)",
-        ));
-    }
-    let _guard = state.admin_lock().await;
-    let world = state.world();
-    let actor = find(&world, &id)?;
+    let actor = find(&state.world(), &id)?.id.clone();
     let designation = Designation {
-        actor: actor.id.clone(),
+        actor,
         list: new.list,
         listed_from: new.listed_from,
         listed_to: new.listed_to,
         status: new.status,
         source: new.source,
     };
-    let mut parts = world.parts.clone();
-    parts.designations.push(designation.clone());
-    Scenario::from_parts(parts).map_err(invalid_scenario)?;
-    state.store().insert_designation(&designation).await?;
-    state.reload().await?;
-    let reclassified = reclassify(
-        &state,
-        None,
-        &format!(
-            "designation of {} on {} added",
-            designation.actor, designation.list
-        ),
-    )
-    .await?;
-    remember(
-        &state,
-        &key,
-        &body.hash,
-        StatusCode::CREATED,
-        &json!({"designation": designation, "reclassified": reclassified}),
-    )
-    .await
+    let render = render_json(StatusCode::CREATED, |applied, _| match applied {
+        Applied::World {
+            change: WorldChange::Designation(designation),
+            reclassified,
+        } => Some(json!({"designation": designation, "reclassified": reclassified})),
+        _ => None,
+    });
+    let command = Command::AddDesignation { designation };
+    execute(&state, caller.request(&body.hash), command, render).await
 }
 
 /// The actor's own commitment (empty when it has none; a parent's may still cover it).
@@ -229,39 +197,23 @@ pub struct NewCommitment {
 pub async fn put_commitment(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    IdempotencyKey(key): IdempotencyKey,
+    caller: Caller,
     body: JsonBody<NewCommitment>,
 ) -> Result<Response, ApiError> {
-    if let Some(replayed) = replay(&state, &key, &body.hash).await? {
-        return Ok(replayed);
-    }
-    let _guard = state.admin_lock().await;
-    let world = state.world();
-    let actor = find(&world, &id)?;
+    let actor = find(&state.world(), &id)?.id.clone();
     let commitment = Commitment {
-        actor: actor.id.clone(),
+        actor,
         channel: body.value.channel,
         conditions: body.value.conditions,
         history: body.value.history,
     };
-    let mut parts = world.parts.clone();
-    parts.commitments.retain(|c| c.actor != commitment.actor);
-    parts.commitments.push(commitment.clone());
-    Scenario::from_parts(parts).map_err(invalid_scenario)?;
-    state.store().put_commitment(&commitment).await?;
-    state.reload().await?;
-    let reclassified = reclassify(
-        &state,
-        None,
-        &format!("commitment of {} changed", commitment.actor),
-    )
-    .await?;
-    remember(
-        &state,
-        &key,
-        &body.hash,
-        StatusCode::CREATED,
-        &json!({"commitment": commitment, "reclassified": reclassified}),
-    )
-    .await
+    let render = render_json(StatusCode::CREATED, |applied, _| match applied {
+        Applied::World {
+            change: WorldChange::Commitment(commitment),
+            reclassified,
+        } => Some(json!({"commitment": commitment, "reclassified": reclassified})),
+        _ => None,
+    });
+    let command = Command::SetCommitment { commitment };
+    execute(&state, caller.request(&body.hash), command, render).await
 }

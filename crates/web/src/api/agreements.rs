@@ -5,10 +5,13 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
 
-use super::{invalid_scenario, remember, replay, reply};
+use truce_core::change::WorldChange;
+use truce_service::{Applied, Command};
+
+use super::{execute, render_json, reply};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{IdempotencyKey, JsonBody, Path};
+use crate::extract::{Caller, JsonBody, Path};
 
 fn document(id: &str, body: &str, primary: bool) -> Result<Value, ApiError> {
     let mut value: Value = serde_json::from_str(body)
@@ -59,29 +62,22 @@ pub async fn get_agreement(
         (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create_agreement(
     State(state): State<AppState>,
-    IdempotencyKey(key): IdempotencyKey,
+    caller: Caller,
     body: JsonBody<Value>,
 ) -> Result<Response, ApiError> {
-    if let Some(replayed) = replay(&state, &key, &body.hash).await? {
-        return Ok(replayed);
-    }
-    let text = body.value.to_string();
-    let agreement =
-        truce_core::scenario::parse_agreement("request body", &text).map_err(invalid_scenario)?;
-    let _guard = state.admin_lock().await;
-    let world = state.world();
-    for version in &agreement.versions {
-        for excluded in &version.excluded_actors {
-            if world.scenario.actors.get(excluded).is_none() {
-                return Err(ApiError::Invalid {
-                    code: "unknown_actor",
-                    message: format!("excluded actor '{excluded}' is not in the registry"),
-                });
-            }
-        }
-    }
-    state.store().insert_agreement(&agreement.id, &text).await?;
-    state.reload().await?;
-    let document = document(&agreement.id, &text, false)?;
-    remember(&state, &key, &body.hash, StatusCode::CREATED, &document).await
+    let render = render_json(StatusCode::CREATED, |applied, world| match applied {
+        Applied::World {
+            change: WorldChange::Agreement(agreement),
+            ..
+        } => world
+            .agreements
+            .iter()
+            .find(|(id, _)| *id == agreement.id)
+            .and_then(|(id, text)| document(id, text, false).ok()),
+        _ => None,
+    });
+    let command = Command::AddAgreement {
+        agreement: body.value,
+    };
+    execute(&state, caller.request(&body.hash), command, render).await
 }

@@ -4,17 +4,16 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
-use geo::BoundingRect;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use truce_core::Scenario;
+use truce_core::change::WorldChange;
 use truce_core::control::AreaVersion;
+use truce_service::{Applied, Command};
 
-use super::{invalid_scenario, reclassify, remember, replay, reply};
+use super::{execute, render_json, reply};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{IdempotencyKey, JsonBody, Query};
-use crate::world::{new_area, split_layer};
+use crate::extract::{Caller, JsonBody, Query};
 
 /// A version as a GeoJSON feature.
 fn feature(version: &AreaVersion, with_geometry: bool) -> Value {
@@ -129,66 +128,29 @@ pub async fn areas_at(
     responses((status = 201, body = Object), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create_area(
     State(state): State<AppState>,
-    IdempotencyKey(key): IdempotencyKey,
+    caller: Caller,
     body: JsonBody<Value>,
 ) -> Result<Response, ApiError> {
-    if let Some(replayed) = replay(&state, &key, &body.hash).await? {
-        return Ok(replayed);
-    }
     let layer = as_layer(body.value)?;
-    let _guard = state.admin_lock().await;
-    let world = state.world();
-    let mut created = split_layer("request body", &layer, state.base())
-        .map_err(|error| ApiError::invalid(error.to_string()))?;
-    let Some((version, single)) = created.pop() else {
-        return Err(ApiError::invalid("the feature describes no area"));
-    };
-    if world
-        .scenario
-        .control
-        .versions()
-        .iter()
-        .any(|v| v.id == version.id)
-    {
-        return Err(ApiError::Conflict(format!(
-            "area version '{}' already exists",
-            version.id
-        )));
-    }
-    let mut parts = world.parts.clone();
-    parts.areas.push(version.clone());
-    Scenario::from_parts(parts).map_err(invalid_scenario)?;
-    state
-        .store()
-        .insert_areas(&[new_area(&version, &single)])
-        .await?;
-    let world = state.reload().await?;
-    let bbox = version
-        .shape
-        .bounding_rect()
-        .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);
-    let reclassified =
-        reclassify(&state, bbox, &format!("area version {} added", version.id)).await?;
-    let stored = world
-        .scenario
-        .control
-        .versions()
-        .iter()
-        .find(|v| v.id == version.id)
-        .map(|v| feature(v, true))
-        .unwrap_or(Value::Null);
-    remember(
-        &state,
-        &key,
-        &body.hash,
-        StatusCode::CREATED,
-        &json!({"area": stored, "reclassified": reclassified}),
-    )
-    .await
+    let render = render_json(StatusCode::CREATED, |applied, world| match applied {
+        Applied::World {
+            change: WorldChange::Area(version),
+            reclassified,
+        } => world
+            .scenario
+            .control
+            .versions()
+            .iter()
+            .find(|v| v.id == version.id)
+            .map(|stored| json!({"area": feature(stored, true), "reclassified": reclassified})),
+        _ => None,
+    });
+    let command = Command::AddAreaVersion { layer };
+    execute(&state, caller.request(&body.hash), command, render).await
 }
 
 /// Turns a submitted Feature into a one-feature control layer.
-fn as_layer(feature: Value) -> Result<String, ApiError> {
+fn as_layer(feature: Value) -> Result<Value, ApiError> {
     let Value::Object(mut feature) = feature else {
         return Err(ApiError::BadRequest(
             "the body must be a GeoJSON Feature".to_owned(),
@@ -232,6 +194,5 @@ fn as_layer(feature: Value) -> Result<String, ApiError> {
         "type": "FeatureCollection",
         "truce_layer": meta,
         "features": [{"type": "Feature", "geometry": geometry, "properties": properties}]
-    })
-    .to_string())
+    }))
 }

@@ -8,20 +8,21 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use truce_core::incident::{EventKind, GeoPrecision, SubEventType, TimePrecision};
-use truce_core::{Label, Scenario, classify};
+use truce_core::{Label, Scenario};
+use truce_service::world::{actor_ref, millis, rfc3339};
+use truce_service::{Applied, Command};
 use truce_store::{
-    Cursor, IdempotencyRecord, IncidentFilter, IncidentRecord, Inserted, NewIncident, NewReport,
+    ActorName, AssessmentBody, Cursor, IncidentBody, IncidentFilter, IncidentRecord, ReportBody,
 };
 
-use super::{raw_reply, replay, reply};
+use super::{execute, render_json, reply};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{IdempotencyKey, JsonBody, Path, Query};
+use crate::extract::{Caller, JsonBody, Path, Query};
 use crate::views::{
-    ActorRefView, AssessmentView, Casualties, HistoryEntry, IncidentDetail, IncidentPage,
-    IncidentResponse, IncidentView, NewIncidentBody, NewReportBody, ReportCreated, ReportView,
+    AssessmentView, HistoryEntry, IncidentDetail, IncidentPage, IncidentResponse, IncidentView,
+    NewIncidentBody, NewReportBody, ReportCreated, ReportView,
 };
-use crate::world::{actor_ref, core_incident, millis, rfc3339, source_grade};
 
 fn unknown_actor(role: &str, name: &str) -> ApiError {
     ApiError::Invalid {
@@ -32,12 +33,12 @@ fn unknown_actor(role: &str, name: &str) -> ApiError {
     }
 }
 
-/// Checks a new incident and turns it into the stored view.
-fn incident_view(
+/// Checks a new incident and turns it into the stored form, with `id`.
+pub(crate) fn incident_body(
     body: NewIncidentBody,
     id: String,
     scenario: &Scenario,
-) -> Result<IncidentView, ApiError> {
+) -> Result<IncidentBody, ApiError> {
     let occurred_at = DateTime::parse_from_rfc3339(body.occurred_at.trim())
         .map_err(|_| {
             ApiError::BadRequest(format!(
@@ -61,9 +62,9 @@ fn incident_view(
         TimePrecision::try_from(body.time_precision.unwrap_or(1)).map_err(ApiError::invalid)?;
     let geo_precision =
         GeoPrecision::try_from(body.geo_precision.unwrap_or(1)).map_err(ApiError::invalid)?;
-    let resolve = |role: &str, name: &Option<String>| -> Result<Option<ActorRefView>, ApiError> {
+    let resolve = |role: &str, name: &Option<String>| -> Result<Option<ActorName>, ApiError> {
         match actor_ref(scenario, name.as_deref()) {
-            Some(ActorRefView { id: None, name }) => Err(unknown_actor(role, &name)),
+            Some(ActorName { id: None, name }) => Err(unknown_actor(role, &name)),
             other => Ok(other),
         }
     };
@@ -112,14 +113,14 @@ fn incident_view(
         }
     }
     let admin3 = scenario.admin3.at(body.lon, body.lat);
-    Ok(IncidentView {
+    Ok(IncidentBody {
         id,
         occurred_at: occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         time_precision: time_precision.into(),
         lat: body.lat,
         lon: body.lon,
         geo_precision: geo_precision.into(),
-        origin: body.origin,
+        origin: body.origin.map(Into::into),
         admin1_pcode: admin3.map(|unit| unit.admin1_pcode.to_string()),
         admin3_pcode: admin3.map(|unit| unit.pcode.to_string()),
         perpetrator,
@@ -128,65 +129,10 @@ fn incident_view(
         sub_event_type: kind.sub_event_type.map(|s| s.as_str().to_owned()),
         weapon: body.weapon.or(implied_weapon.map(str::to_owned)),
         self_defence_claimed: body.self_defence_claimed.unwrap_or(false),
-        casualties: Casualties { ..casualties },
+        casualties: casualties.into(),
         notes: body.notes.unwrap_or_default(),
         synthetic: false,
     })
-}
-
-/// Builds the store row for a classified incident.
-pub fn stored_incident(
-    view: &IncidentView,
-    assessment: &AssessmentView,
-) -> Result<NewIncident, ApiError> {
-    let occurred = DateTime::parse_from_rfc3339(&view.occurred_at)
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let to_json =
-        |value: &dyn erased::Json| value.json().map_err(|e| ApiError::Internal(e.to_string()));
-    Ok(NewIncident {
-        id: view.id.clone(),
-        occurred_at: millis(occurred.with_timezone(&Utc)),
-        lat: Some(view.lat),
-        lon: Some(view.lon),
-        admin1_pcode: view.admin1_pcode.clone(),
-        admin3_pcode: view.admin3_pcode.clone(),
-        perpetrator: view
-            .perpetrator
-            .as_ref()
-            .map(|a| a.id.clone().unwrap_or_else(|| a.name.clone())),
-        target: view
-            .target
-            .as_ref()
-            .map(|a| a.id.clone().unwrap_or_else(|| a.name.clone())),
-        labels: assessment.labels.clone(),
-        notes: view.notes.clone(),
-        synthetic: view.synthetic,
-        body: to_json(view)?,
-        assessment: to_json(assessment)?,
-        idempotency: None,
-    })
-}
-
-mod erased {
-    /// Serialisation behind a trait object, to share one error mapping.
-    pub trait Json {
-        fn json(&self) -> Result<String, serde_json::Error>;
-    }
-    impl<T: serde::Serialize> Json for T {
-        fn json(&self) -> Result<String, serde_json::Error> {
-            serde_json::to_string(self)
-        }
-    }
-}
-
-/// Classifies an incident view against a scenario.
-pub fn assess(
-    view: &IncidentView,
-    sources: Vec<truce_core::incident::SourceGrade>,
-    scenario: &Scenario,
-) -> Result<AssessmentView, ApiError> {
-    let incident = core_incident(view, sources).map_err(ApiError::invalid)?;
-    Ok(AssessmentView::from(&classify(&incident, scenario)))
 }
 
 /// Records an incident, classifies it, and returns it with its assessment. Send an
@@ -198,44 +144,31 @@ pub fn assess(
         (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create_incident(
     State(state): State<AppState>,
-    IdempotencyKey(key): IdempotencyKey,
+    caller: Caller,
     body: JsonBody<NewIncidentBody>,
 ) -> Result<Response, ApiError> {
-    if let Some(replayed) = replay(&state, &key, &body.hash).await? {
-        return Ok(replayed);
-    }
-    let world = state.world();
-    let view = incident_view(
+    let incident = incident_body(
         body.value,
         uuid::Uuid::now_v7().to_string(),
-        &world.scenario,
+        &state.world().scenario,
     )?;
-    let assessment = assess(&view, Vec::new(), &world.scenario)?;
-    let response = IncidentResponse {
-        incident: view,
-        assessment,
-    };
-    let text = serde_json::to_string(&response).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let mut row = stored_incident(&response.incident, &response.assessment)?;
-    row.idempotency = key.map(|key| IdempotencyRecord {
-        key,
-        request_hash: body.hash.clone(),
-        status: StatusCode::CREATED.as_u16(),
-        response: text.clone(),
+    let render = render_json(StatusCode::CREATED, |applied, _| match applied {
+        Applied::Incident {
+            incident,
+            assessment,
+            ..
+        } => serde_json::to_value(IncidentResponse {
+            incident: incident.into(),
+            assessment: assessment.into(),
+        })
+        .ok(),
+        _ => None,
     });
-    answer(state.writer().write(row).await?, &body.hash, text)
-}
-
-/// The reply to a write: created now, or the first reply to the same request.
-fn answer(inserted: Inserted, hash: &str, text: String) -> Result<Response, ApiError> {
-    match inserted {
-        Inserted::Created => Ok(raw_reply(StatusCode::CREATED, text)),
-        Inserted::Replayed(first) if first.request_hash == hash => Ok(raw_reply(
-            StatusCode::from_u16(first.status).unwrap_or(StatusCode::CREATED),
-            first.response,
-        )),
-        Inserted::Replayed(_) => Err(ApiError::IdempotencyKeyReused),
-    }
+    let command = Command::RecordIncident {
+        incident,
+        report: None,
+    };
+    execute(&state, caller.request(&body.hash), command, render).await
 }
 
 async fn find_incident(
@@ -247,17 +180,6 @@ async fn find_incident(
         .incident(id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no incident '{id}'")))
-}
-
-fn reports_of(detail: &truce_store::IncidentDetail) -> Result<Vec<ReportView>, ApiError> {
-    detail
-        .reports
-        .iter()
-        .map(|r| {
-            serde_json::from_str::<ReportView>(&r.body)
-                .map_err(|e| ApiError::Internal(e.to_string()))
-        })
-        .collect()
 }
 
 /// Filters for `GET /incidents`.
@@ -291,13 +213,13 @@ fn parse_time(name: &str, text: &str) -> Result<i64, ApiError> {
 }
 
 fn response_of(record: &IncidentRecord) -> Result<IncidentResponse, ApiError> {
-    let incident: IncidentView = serde_json::from_str(&record.body)
+    let incident: IncidentBody = serde_json::from_str(&record.body)
         .map_err(|e| ApiError::Internal(format!("stored incident {}: {e}", record.id)))?;
-    let assessment: AssessmentView = serde_json::from_str(&record.assessment)
+    let assessment: AssessmentBody = serde_json::from_str(&record.assessment)
         .map_err(|e| ApiError::Internal(format!("stored assessment of {}: {e}", record.id)))?;
     Ok(IncidentResponse {
-        incident,
-        assessment,
+        incident: IncidentView::from(&incident),
+        assessment: AssessmentView::from(&assessment),
     })
 }
 
@@ -413,13 +335,37 @@ pub async fn get_incident(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let detail = find_incident(&state, &id).await?;
-    let IncidentResponse {
-        incident,
-        assessment,
-    } = response_of(&detail.record)?;
-    let reports = reports_of(&detail)?;
-    let assessment_history = detail
+    reply(StatusCode::OK, &stored_incident(&state, &id).await?.detail)
+}
+
+/// An incident as the API shows it, with the stored forms it was read from.
+pub(crate) struct StoredIncident {
+    /// What the API answers.
+    pub detail: IncidentDetail,
+    /// The incident as stored.
+    pub incident: IncidentBody,
+    /// Its reports as stored, oldest first.
+    pub reports: Vec<ReportBody>,
+}
+
+/// Reads an incident with its reports and assessment history (shared by the API and the page).
+pub(crate) async fn stored_incident(
+    state: &AppState,
+    id: &str,
+) -> Result<StoredIncident, ApiError> {
+    let found = find_incident(state, id).await?;
+    let record = &found.record;
+    let incident: IncidentBody = serde_json::from_str(&record.body)
+        .map_err(|e| ApiError::Internal(format!("stored incident {}: {e}", record.id)))?;
+    let assessment: AssessmentBody = serde_json::from_str(&record.assessment)
+        .map_err(|e| ApiError::Internal(format!("stored assessment of {}: {e}", record.id)))?;
+    let reports = found
+        .reports
+        .iter()
+        .map(|r| serde_json::from_str::<ReportBody>(&r.body))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ApiError::Internal(format!("a stored report of {}: {e}", record.id)))?;
+    let assessment_history = found
         .history
         .iter()
         .map(|entry| {
@@ -427,20 +373,22 @@ pub async fn get_incident(
                 cause: entry.cause.clone(),
                 assessed_at: rfc3339(entry.created_at),
                 replaced_at: entry.replaced_at.map(rfc3339),
-                assessment: serde_json::from_str(&entry.body)
+                assessment: serde_json::from_str::<AssessmentBody>(&entry.body)
+                    .map(|assessment| AssessmentView::from(&assessment))
                     .map_err(|e| ApiError::Internal(e.to_string()))?,
             })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
-    reply(
-        StatusCode::OK,
-        &IncidentDetail {
-            incident,
-            assessment,
-            reports,
+    Ok(StoredIncident {
+        detail: IncidentDetail {
+            incident: IncidentView::from(&incident),
+            assessment: AssessmentView::from(&assessment),
+            reports: reports.iter().map(ReportView::from).collect(),
             assessment_history,
         },
-    )
+        incident,
+        reports,
+    })
 }
 
 /// The reports about an incident.
@@ -450,19 +398,21 @@ pub async fn list_reports(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let detail = find_incident(&state, &id).await?;
-    let reports = reports_of(&detail)?;
-    reply(StatusCode::OK, &reports)
+    reply(
+        StatusCode::OK,
+        &stored_incident(&state, &id).await?.detail.reports,
+    )
 }
 
-const SOURCE_TYPES: [&str; 8] = [
-    "party_centre",
-    "co_chair_centre",
-    "UN",
+/// The kinds of source a report may come from.
+pub(crate) const SOURCE_TYPES: [&str; 8] = [
+    "eyewitness",
     "NGO_monitor",
+    "UN",
     "media",
     "social_media",
-    "eyewitness",
+    "party_centre",
+    "co_chair_centre",
     "sensor",
 ];
 
@@ -476,13 +426,24 @@ const SOURCE_TYPES: [&str; 8] = [
 pub async fn create_report(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    IdempotencyKey(key): IdempotencyKey,
+    caller: Caller,
     body: JsonBody<NewReportBody>,
 ) -> Result<Response, ApiError> {
-    if let Some(replayed) = replay(&state, &key, &body.hash).await? {
-        return Ok(replayed);
-    }
-    let new = body.value;
+    let report = report_body(body.value, id)?;
+    let render = render_json(StatusCode::CREATED, |applied, _| match applied {
+        Applied::Report { report, assessment } => serde_json::to_value(ReportCreated {
+            report: report.into(),
+            assessment: assessment.into(),
+        })
+        .ok(),
+        _ => None,
+    });
+    let command = Command::AddReport { report };
+    execute(&state, caller.request(&body.hash), command, render).await
+}
+
+/// Checks a new report about the incident `incident_id` and turns it into the stored form.
+pub(crate) fn report_body(new: NewReportBody, incident_id: String) -> Result<ReportBody, ApiError> {
     let reliability = new.reliability.trim().to_ascii_uppercase();
     if !matches!(reliability.as_str(), "A" | "B" | "C" | "D" | "E" | "F") {
         return Err(ApiError::invalid(format!(
@@ -510,12 +471,9 @@ pub async fn create_report(
         Some(text) => Some(rfc3339(parse_time("received_at", text)?)),
         None => None,
     };
-    let detail = find_incident(&state, &id).await?;
-    let view: IncidentView =
-        serde_json::from_str(&detail.record.body).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let report = ReportView {
+    Ok(ReportBody {
         id: uuid::Uuid::now_v7().to_string(),
-        incident_id: id.clone(),
+        incident_id,
         affiliation: new
             .affiliation
             .clone()
@@ -523,45 +481,12 @@ pub async fn create_report(
             .unwrap_or_else(|| new.source_name.clone()),
         source_name: new.source_name,
         source_type: new.source_type,
-        reliability: reliability.clone(),
+        reliability,
         credibility: new.credibility,
         direct_observation: new.direct_observation.unwrap_or(false),
         text: new.text,
         received_at,
         language: new.language,
         url: new.url,
-    };
-    let mut sources: Vec<_> = detail
-        .reports
-        .iter()
-        .filter_map(|r| serde_json::from_str::<ReportView>(&r.body).ok())
-        .map(|r| source_grade(&r))
-        .collect();
-    sources.push(source_grade(&report));
-    let world = state.world();
-    let assessment = assess(&view, sources, &world.scenario)?;
-    let created = ReportCreated {
-        report: report.clone(),
-        assessment: assessment.clone(),
-    };
-    let text = serde_json::to_string(&created).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let row = NewReport {
-        id: report.id.clone(),
-        incident_seq: detail.record.seq,
-        source_name: report.source_name.clone(),
-        source_type: report.source_type.clone(),
-        reliability: reliability.chars().next().unwrap_or('F'),
-        credibility: report.credibility,
-        body: serde_json::to_string(&report).map_err(|e| ApiError::Internal(e.to_string()))?,
-        assessment: serde_json::to_string(&assessment)
-            .map_err(|e| ApiError::Internal(e.to_string()))?,
-        labels: assessment.labels.clone(),
-        idempotency: key.map(|key| IdempotencyRecord {
-            key,
-            request_hash: body.hash.clone(),
-            status: StatusCode::CREATED.as_u16(),
-            response: text.clone(),
-        }),
-    };
-    answer(state.store().insert_report(&row).await?, &body.hash, text)
+    })
 }

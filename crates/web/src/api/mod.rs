@@ -11,13 +11,12 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use truce_core::classify;
-use truce_store::Reassessment;
+use serde_json::Value;
+use truce_service::world::World;
+use truce_service::{Applied, Command, Render, Reply, Request, ServiceError};
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::views::{AssessmentView, IncidentView};
-use crate::world::{core_incident, reports_by_incident};
 
 pub use actors::*;
 pub use agreements::*;
@@ -61,31 +60,6 @@ async fn method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
 }
 
-/// A 422 for a change that would make the scenario unsound, listing every problem; the code
-/// says `unknown_actor` when one of them is a reference to a missing actor.
-pub(crate) fn invalid_scenario(errors: truce_core::ScenarioErrors) -> ApiError {
-    let problems: Vec<String> = errors
-        .0
-        .iter()
-        .map(|e| {
-            if e.location.is_empty() {
-                e.reason.clone()
-            } else {
-                format!("{}: {}", e.location, e.reason)
-            }
-        })
-        .collect();
-    let code = if problems.iter().any(|p| p.contains("unknown actor")) {
-        "unknown_actor"
-    } else {
-        "invalid_value"
-    };
-    ApiError::Invalid {
-        code,
-        message: problems.join("; "),
-    }
-}
-
 /// A JSON reply with a status.
 pub(crate) fn reply(
     status: StatusCode,
@@ -105,75 +79,32 @@ pub(crate) fn raw_reply(status: StatusCode, text: String) -> Response {
         .into_response()
 }
 
-/// Looks up an idempotency key: the first reply when the body is the same, a conflict when it
-/// is not, nothing when the key is new.
-pub(crate) async fn replay(
+/// Executes a command through the door and answers with its reply (the first one, for a retry
+/// with the same key).
+pub(crate) async fn execute(
     state: &AppState,
-    key: &Option<String>,
-    hash: &str,
-) -> Result<Option<Response>, ApiError> {
-    let Some(key) = key else { return Ok(None) };
-    match state.store().idempotent_reply(key).await? {
-        Some(stored) if stored.request_hash == hash => {
-            let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
-            Ok(Some(raw_reply(status, stored.response)))
-        }
-        Some(_) => Err(ApiError::IdempotencyKeyReused),
-        None => Ok(None),
-    }
-}
-
-/// Records the reply to an idempotent request that wrote something other than an incident.
-pub(crate) async fn remember(
-    state: &AppState,
-    key: &Option<String>,
-    hash: &str,
-    status: StatusCode,
-    body: &impl serde::Serialize,
+    request: Request,
+    command: Command,
+    render: Render,
 ) -> Result<Response, ApiError> {
-    let response = serde_json::to_string(body).map_err(|e| ApiError::Internal(e.to_string()))?;
-    if let Some(key) = key {
-        state
-            .store()
-            .remember_reply(&truce_store::IdempotencyRecord {
-                key: key.clone(),
-                request_hash: hash.to_owned(),
-                status: status.as_u16(),
-                response: response.clone(),
-            })
-            .await?;
-    }
-    Ok(raw_reply(status, response))
+    let outcome = state.service().execute(request, command, render).await?;
+    let status = StatusCode::from_u16(outcome.reply.status).unwrap_or(StatusCode::OK);
+    Ok(raw_reply(status, outcome.reply.body))
 }
 
-/// Re-classifies the stored incidents in `bbox` (all when `None`) against the current world,
-/// and stores a new assessment for each one whose assessment changed. Returns how many changed.
-pub(crate) async fn reclassify(
-    state: &AppState,
-    bbox: Option<[f64; 4]>,
-    cause: &str,
-) -> Result<usize, ApiError> {
-    let world = state.world();
-    let records = state.store().incidents_for_review(bbox).await?;
-    let mut sources = reports_by_incident(state.store().all_report_bodies().await?);
-    let mut changes = Vec::new();
-    for record in records {
-        let view: IncidentView = serde_json::from_str(&record.body)
-            .map_err(|e| ApiError::Internal(format!("stored incident {}: {e}", record.id)))?;
-        let incident = core_incident(&view, sources.remove(&record.seq).unwrap_or_default())
-            .map_err(|e| ApiError::Internal(format!("stored incident {}: {e}", record.id)))?;
-        let assessment = AssessmentView::from(&classify(&incident, &world.scenario));
-        let current: Option<AssessmentView> = serde_json::from_str(&record.assessment).ok();
-        if current.as_ref() != Some(&assessment) {
-            changes.push(Reassessment {
-                incident_seq: record.seq,
-                cause: cause.to_owned(),
-                labels: assessment.labels.clone(),
-                assessment: serde_json::to_string(&assessment)
-                    .map_err(|e| ApiError::Internal(e.to_string()))?,
-            });
-        }
-    }
-    state.store().replace_assessments(&changes).await?;
-    Ok(changes.len())
+/// A renderer answering `status` with the JSON `body` makes of what was applied.
+pub(crate) fn render_json<F>(status: StatusCode, body: F) -> Render
+where
+    F: Fn(&Applied, &World) -> Option<Value> + Send + Sync + 'static,
+{
+    std::sync::Arc::new(move |applied: &Applied, world: &World| {
+        let value = body(applied, world).ok_or_else(|| {
+            ServiceError::Internal("the reply does not fit what was applied".to_owned())
+        })?;
+        Ok(Reply {
+            status: status.as_u16(),
+            body: serde_json::to_string(&value)
+                .map_err(|e| ServiceError::Internal(format!("serialising a reply: {e}")))?,
+        })
+    })
 }

@@ -14,8 +14,8 @@ use crate::AppState;
 use crate::api::{IncidentQuery, incident_page};
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
-use crate::views::{ActorRefView, IncidentDetail, IncidentResponse};
-use crate::world::{core_incident, source_grade};
+use crate::views::{ActorRefView, IncidentResponse};
+use truce_service::world::{core_incident, source_grade};
 
 /// The list's filters, as an HTML form sends them (dates without times, empty fields).
 #[derive(Debug, Default, Deserialize)]
@@ -77,11 +77,12 @@ fn actor_name(actor: &Option<ActorRefView>, lang: Lang, state: &AppState) -> Str
 /// The store keeps the English sentences; classifying the incident again against the current
 /// world gives the structure, which is used only when it says exactly what the store says.
 fn structured_reasons(
-    detail: &IncidentDetail,
+    stored: &crate::api::StoredIncident,
     scenario: &truce_core::scenario::Scenario,
 ) -> Option<Vec<truce_core::classify::Reason>> {
-    let sources = detail.reports.iter().map(source_grade).collect();
-    let incident = core_incident(&detail.incident, sources).ok()?;
+    let detail = &stored.detail;
+    let sources = stored.reports.iter().map(source_grade).collect();
+    let incident = core_incident(&stored.incident, sources).ok()?;
     let reasons = truce_core::classify(&incident, scenario).reasons;
     let same = reasons.len() == detail.assessment.reasons.len()
         && reasons
@@ -283,12 +284,8 @@ pub async fn detail(
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let (lang, chosen) = Lang::choose(query.lang.as_deref(), &headers);
-    let response = crate::api::get_incident(State(state.clone()), Path(id.clone())).await?;
-    let bytes = axum::body::to_bytes(response.into_body(), 8 << 20)
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let detail: IncidentDetail =
-        serde_json::from_slice(&bytes).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let stored = crate::api::stored_incident(&state, &id).await?;
+    let detail = &stored.detail;
     let world = state.world();
     let zone = super::zone_of(&world.scenario);
     let incident = &detail.incident;
@@ -302,7 +299,7 @@ pub async fn detail(
     let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
     let precision = |n: u8| lang.t(&format!("detail.precision.{n}"));
     let name_of = |id: &str| super::actor_label(id, lang, &world.scenario);
-    let explained = structured_reasons(&detail, &world.scenario);
+    let explained = structured_reasons(&stored, &world.scenario);
     let body = html! {
         h1 { (lang.t("detail.title")) " " code { (incident.id) } }
         @if incident.synthetic { p.notice role="note" { (lang.t("detail.synthetic")) } }

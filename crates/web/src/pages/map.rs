@@ -307,7 +307,7 @@ pub(crate) async fn country_svg(
                             class: format!("inc lbl-{label}"),
                             title: format!(
                                 "{} — {}",
-                                crate::world::rfc3339(occurred_at),
+                                truce_service::world::rfc3339(occurred_at),
                                 labels
                                     .iter()
                                     .map(|l| lang.t(&format!("label.{l}")))

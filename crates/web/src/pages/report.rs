@@ -16,10 +16,12 @@ use truce_core::actor::normalize_name;
 use truce_extract::stance::{PERPETRATOR, TARGET};
 
 use super::{Lang, layout, with_lang_cookie};
+use truce_service::{Applied, Command, Key, Principal, Reply, Request, ServiceError};
+
 use crate::AppState;
-use crate::api::{create_incident, create_report};
+use crate::api::{SOURCE_TYPES, incident_body, report_body};
 use crate::error::ApiError;
-use crate::extract::{IdempotencyKey, JsonBody, Path, Query};
+use crate::extract::Query;
 use crate::views::{Casualties, NewIncidentBody, NewReportBody, Range};
 
 /// The form's fields, all as typed.
@@ -80,17 +82,6 @@ const TYPES: [&str; 13] = [
     "attack_on_medical",
     "ied_vbied",
 ];
-const SOURCE_TYPES: [&str; 8] = [
-    "eyewitness",
-    "NGO_monitor",
-    "UN",
-    "media",
-    "social_media",
-    "party_centre",
-    "co_chair_centre",
-    "sensor",
-];
-
 pub async fn form(
     State(state): State<AppState>,
     Query(query): Query<FormQuery>,
@@ -369,45 +360,114 @@ pub async fn submit(
     Form(form): Form<ReportForm>,
 ) -> Result<Response, ApiError> {
     let (lang, _) = Lang::choose(Some(form.lang.as_str()).filter(|l| !l.is_empty()), &headers);
-    let (errors, incident, report) = check(&state, lang, &form);
-    let (Some(incident), Some(report)) = (incident, report) else {
-        let mut response = page(&state, lang, &form, &errors, "/report", None).into_response();
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(response);
+    let (mut errors, incident, report) = check(&state, lang, &form);
+    let command = match (incident, report) {
+        (Some(incident), Some(report)) => {
+            let id = uuid::Uuid::now_v7().to_string();
+            match (
+                incident_body(incident, id.clone(), &state.world().scenario),
+                report_body(report, id),
+            ) {
+                (Ok(incident), Ok(report)) => Some(Command::RecordIncident {
+                    incident,
+                    report: Some(report),
+                }),
+                (Err(error), _) | (_, Err(error)) => {
+                    errors.insert("form", error.to_string());
+                    None
+                }
+            }
+        }
+        _ => None,
     };
-    let key = Some(form.idempotency_key.clone()).filter(|k| !k.is_empty());
-    let hash = format!("form:{}", form.idempotency_key);
-    let created = create_incident(
-        State(state.clone()),
-        IdempotencyKey(key.clone()),
-        JsonBody {
-            value: incident,
-            hash: hash.clone(),
-        },
-    )
-    .await?;
-    let bytes = axum::body::to_bytes(created.into_body(), 1 << 20)
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let value: serde_json::Value =
-        serde_json::from_slice(&bytes).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let id = value["id"]
-        .as_str()
-        .ok_or_else(|| ApiError::Internal("no id in the created incident".to_owned()))?
-        .to_owned();
-    let report_key = key.map(|k| format!("{k}/report"));
-    create_report(
-        State(state),
-        Path(id.clone()),
-        IdempotencyKey(report_key),
-        JsonBody {
-            value: report,
-            hash,
-        },
-    )
-    .await?;
-    let suffix = if lang == Lang::Ar { "?lang=ar" } else { "" };
-    Ok(Redirect::to(&format!("/incidents/{id}{suffix}")).into_response())
+    let Some(command) = command else {
+        return Ok(form_again(
+            &state,
+            lang,
+            &form,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    };
+    // The incident and its first report are one command: both are written, or neither.
+    let request = Request {
+        principal: Principal::anonymous(),
+        key: Some(form.idempotency_key.trim())
+            .filter(|k| !k.is_empty())
+            .map(|key| Key {
+                key: key.to_owned(),
+                scope: "POST /report".to_owned(),
+                request_hash: content_hash(&command),
+            }),
+        reason: String::new(),
+    };
+    let render =
+        std::sync::Arc::new(
+            |applied: &Applied, _: &truce_service::world::World| match applied {
+                Applied::Incident { incident, .. } => Ok(Reply {
+                    status: StatusCode::SEE_OTHER.as_u16(),
+                    body: incident.id.clone(),
+                }),
+                _ => Err(ServiceError::Internal(
+                    "the form records an incident".to_owned(),
+                )),
+            },
+        );
+    match state.service().execute(request, command, render).await {
+        Ok(outcome) => {
+            let suffix = if lang == Lang::Ar { "?lang=ar" } else { "" };
+            Ok(Redirect::to(&format!("/incidents/{}{suffix}", outcome.reply.body)).into_response())
+        }
+        Err(ServiceError::KeyReused) => {
+            errors.insert("form", lang.t("report.err.resubmitted"));
+            Ok(form_again(
+                &state,
+                lang,
+                &form,
+                &errors,
+                StatusCode::CONFLICT,
+            ))
+        }
+        Err(ServiceError::Invalid { message, .. }) => {
+            errors.insert("form", message);
+            Ok(form_again(
+                &state,
+                lang,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The form again with its errors, everything typed kept.
+fn form_again(
+    state: &AppState,
+    lang: Lang,
+    form: &ReportForm,
+    errors: &HashMap<&'static str, String>,
+    status: StatusCode,
+) -> Response {
+    let mut response = page(state, lang, form, errors, "/report", None).into_response();
+    *response.status_mut() = status;
+    response
+}
+
+/// A hash of what the form asks for, without the ids the server gave it: a resubmission of the
+/// same form with the same key is the same request, and one with other values is refused.
+fn content_hash(command: &Command) -> String {
+    let mut command = command.clone();
+    if let Command::RecordIncident { incident, report } = &mut command {
+        incident.id.clear();
+        if let Some(report) = report {
+            report.id.clear();
+            report.incident_id.clear();
+        }
+    }
+    let text = command.canonical().unwrap_or_default();
+    truce_service::canonical::sha256_hex(text.as_bytes())
 }
 
 /// Checks the form; returns the errors by field, or the requests to make.
@@ -456,6 +516,12 @@ fn check(
     }
     if !TYPES.contains(&form.event_type.as_str()) {
         errors.insert("event_type", lang.t("report.err.type"));
+    }
+    if !SOURCE_TYPES.contains(&form.source_type.as_str()) {
+        errors.insert("source_type", lang.t("report.err.choose"));
+    }
+    if !["A", "B", "C", "D", "E", "F"].contains(&form.reliability.trim()) {
+        errors.insert("reliability", lang.t("report.err.choose"));
     }
     let count =
         |field: &'static str, text: &str, errors: &mut HashMap<&'static str, String>| -> u32 {
@@ -611,7 +677,11 @@ fn page(
     let body = html! {
         h1 { (lang.t("report.title")) }
         p { (lang.t("report.intro")) }
-        @if !errors.is_empty() { p.error-summary role="alert" { (lang.t("report.errors")) } }
+        @if let Some(problem) = errors.get("form") {
+            p.error-summary role="alert" { (problem) }
+        } @else if !errors.is_empty() {
+            p.error-summary role="alert" { (lang.t("report.errors")) }
+        }
         details.paste open[draft.is_none() && errors.contains_key("draft_text")] {
             summary { (lang.t("report.paste_title")) }
             form method="post" action="/report/draft" {

@@ -1,11 +1,11 @@
 //! The world the classifier sees: the stored agreement, actors and control map on top of the
 //! scenario's fixed reference data (admin boundaries, besieged locations).
 //!
-//! The database is the source of truth. On first start it is seeded from the scenario's files;
-//! after every change to the terms, the actors or the map, the in-memory [`Scenario`] is rebuilt
-//! from it, and the incidents the change may affect are re-classified.
+//! The database is the source of truth. On first start it is seeded from the scenario's files
+//! (`crate::seed`). The world has a generation, stored in the database and incremented by
+//! every change of it; a server keeps the world of the latest generation it has seen and
+//! rebuilds it when the database holds a newer one.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -16,13 +16,9 @@ use truce_core::incident::{
     ActorRef, CountRange, EventKind, GeoPrecision, Incident, Location, SourceGrade, SubEventType,
     TimePrecision,
 };
-use truce_core::scenario::{
-    ScenarioParts, load_manifest, load_parts, parse_actors, parse_agreement, parse_control_layer,
-};
+use truce_core::scenario::{ScenarioParts, load_parts, parse_agreement, parse_control_layer};
 use truce_core::{Scenario, ScenarioErrors, ScenarioFiles};
-use truce_store::{NewArea, Store, StoreError};
-
-use crate::views::{ActorRefView, Casualties, IncidentView, ReportView};
+use truce_store::{ActorName, Casualties, IncidentBody, NewArea, ReportBody, Store, StoreError};
 
 /// Why the world could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -47,11 +43,17 @@ pub struct World {
     pub parts: ScenarioParts,
     /// Every stored agreement as (id, JSON); the first is the one incidents are classified against.
     pub agreements: Vec<(String, String)>,
-    /// A number no other world of this process has: caches of drawn maps key on it.
-    pub generation: u64,
+    /// The generation in the database this world was built from (caches of drawn maps key on
+    /// it, and every server agrees on it).
+    pub generation: i64,
 }
 
-static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+impl World {
+    /// The ids of the agreements recorded.
+    pub fn agreement_ids(&self) -> Vec<String> {
+        self.agreements.iter().map(|(id, _)| id.clone()).collect()
+    }
+}
 
 /// The fixed reference data of a scenario: identity, admin boundaries, besieged locations.
 pub fn base_parts(files: &dyn ScenarioFiles) -> Result<ScenarioParts, ScenarioErrors> {
@@ -76,53 +78,6 @@ pub fn rfc3339(ms: i64) -> String {
     DateTime::<Utc>::from_timestamp_millis(ms).map_or_else(String::new, |t| {
         t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     })
-}
-
-/// Fills an empty database from the scenario's files. Returns whether it seeded anything.
-pub async fn seed_if_empty(
-    store: &Store,
-    files: &dyn ScenarioFiles,
-    base: &ScenarioParts,
-) -> Result<bool, WorldError> {
-    if !store.agreements().await?.is_empty() {
-        return Ok(false);
-    }
-    let manifest = load_manifest(files)?;
-    let read = |path: &str| files.read(path).map_err(WorldError::Other);
-    let agreement_text = read(&manifest.agreement)?;
-    let agreement = parse_agreement(&manifest.agreement, &agreement_text)?;
-    let actors = parse_actors(&manifest.actors, &read(&manifest.actors)?)?;
-    let mut areas = Vec::new();
-    for layer in &manifest.control_layers {
-        areas.extend(split_layer(layer, &read(layer)?, base)?);
-    }
-    // Check the whole before writing any of it.
-    let mut parts = base.clone();
-    parts.agreement = Some(agreement.clone());
-    parts.actors = actors.actors.clone();
-    parts.designations = actors.designations.clone();
-    parts.commitments = actors.commitments.clone();
-    parts.areas = areas.iter().map(|(version, _)| version.clone()).collect();
-    Scenario::from_parts(parts)?;
-
-    store
-        .insert_agreement(&agreement.id, &agreement_text)
-        .await?;
-    for actor in &actors.actors {
-        store.insert_actor(actor).await?;
-    }
-    for designation in &actors.designations {
-        store.insert_designation(designation).await?;
-    }
-    for commitment in &actors.commitments {
-        store.put_commitment(commitment).await?;
-    }
-    let rows: Vec<NewArea> = areas
-        .iter()
-        .map(|(version, layer)| new_area(version, layer))
-        .collect();
-    store.insert_areas(&rows).await?;
-    Ok(true)
 }
 
 /// Splits a control layer into one-feature layers, one per version, as the store keeps them.
@@ -167,12 +122,27 @@ pub fn new_area(version: &AreaVersion, layer: &str) -> NewArea {
     }
 }
 
-/// Builds the world from the database on top of `base`.
+/// Builds the world from the database on top of `base`. The generation is read before and
+/// after the parts: a change committed meanwhile makes it read them again.
 pub async fn load_world(store: &Store, base: &ScenarioParts) -> Result<World, WorldError> {
+    loop {
+        let generation = store.world_generation().await?;
+        let world = load_parts_of(store, base, generation).await?;
+        if store.world_generation().await? == generation {
+            return Ok(world);
+        }
+    }
+}
+
+async fn load_parts_of(
+    store: &Store,
+    base: &ScenarioParts,
+    generation: i64,
+) -> Result<World, WorldError> {
     let agreements = store.agreements().await?;
     let Some((id, body)) = agreements.first() else {
         return Err(WorldError::Other(
-            "the database holds no agreement".to_owned(),
+            "the database holds no agreement: it has not been seeded".to_owned(),
         ));
     };
     let mut parts = base.clone();
@@ -190,12 +160,12 @@ pub async fn load_world(store: &Store, base: &ScenarioParts) -> Result<World, Wo
         scenario: Arc::new(scenario),
         parts,
         agreements,
-        generation: GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        generation,
     })
 }
 
 /// The graded source of a stored report, for rule R5.
-pub fn source_grade(report: &ReportView) -> SourceGrade {
+pub fn source_grade(report: &ReportBody) -> SourceGrade {
     SourceGrade {
         source: report.source_name.clone(),
         affiliation: report.affiliation.clone(),
@@ -206,25 +176,25 @@ pub fn source_grade(report: &ReportView) -> SourceGrade {
 }
 
 /// Resolves an actor named in a request: a registry actor, or the name kept as written.
-pub fn actor_ref(scenario: &Scenario, name: Option<&str>) -> Option<ActorRefView> {
+pub fn actor_ref(scenario: &Scenario, name: Option<&str>) -> Option<ActorName> {
     let name = name?.trim();
     if name.is_empty() {
         return None;
     }
     Some(match scenario.actors.resolve(name) {
-        Some(actor) => ActorRefView {
+        Some(actor) => ActorName {
             id: Some(actor.id.to_string()),
             name: actor.name.clone(),
         },
-        None => ActorRefView {
+        None => ActorName {
             id: None,
             name: name.to_owned(),
         },
     })
 }
 
-/// The core incident for a stored view, with its reports' grades.
-pub fn core_incident(view: &IncidentView, sources: Vec<SourceGrade>) -> Result<Incident, String> {
+/// The core incident for a stored one, with its reports' grades.
+pub fn core_incident(view: &IncidentBody, sources: Vec<SourceGrade>) -> Result<Incident, String> {
     let occurred_at = DateTime::parse_from_rfc3339(&view.occurred_at)
         .map_err(|e| format!("occurred_at: {e}"))?
         .with_timezone(&Utc);
@@ -237,7 +207,7 @@ pub fn core_incident(view: &IncidentView, sources: Vec<SourceGrade>) -> Result<I
         .map(|point| Location::new(point.lat, point.lon, GeoPrecision::Town))
         .transpose()
         .map_err(|e| format!("origin: {e}"))?;
-    let to_ref = |actor: &Option<ActorRefView>| {
+    let to_ref = |actor: &Option<ActorName>| {
         actor.as_ref().map(|actor| match &actor.id {
             Some(id) => ActorRef::Known(truce_core::actor::ActorId::new(id)),
             None => ActorRef::Unknown(actor.name.clone()),
@@ -262,7 +232,7 @@ pub fn core_incident(view: &IncidentView, sources: Vec<SourceGrade>) -> Result<I
 }
 
 fn core_casualties(casualties: &Casualties) -> truce_core::incident::Casualties {
-    let range = |r: crate::views::Range| CountRange {
+    let range = |r: truce_store::Range| CountRange {
         min: r.min,
         max: r.max,
     };
@@ -272,15 +242,4 @@ fn core_casualties(casualties: &Casualties) -> truce_core::incident::Casualties 
         injured_civilian: range(casualties.injured_civilian),
         injured_combatant: range(casualties.injured_combatant),
     }
-}
-
-/// Groups report bodies by incident for re-classification.
-pub fn reports_by_incident(rows: Vec<(i64, String)>) -> HashMap<i64, Vec<SourceGrade>> {
-    let mut grouped: HashMap<i64, Vec<SourceGrade>> = HashMap::new();
-    for (seq, body) in rows {
-        if let Ok(report) = serde_json::from_str::<ReportView>(&body) {
-            grouped.entry(seq).or_default().push(source_grade(&report));
-        }
-    }
-    grouped
 }

@@ -1,0 +1,504 @@
+//! Every write goes through a [`WriteTx`]: one database transaction that the service layer
+//! opens, fills with the change, its change-log entries and its idempotency record, and commits.
+//! The store has no other way to write.
+
+use std::collections::HashMap;
+
+use crate::{
+    Backend, ChangeEntry, Context, NewArea, NewChange, NewIncident, NewReport, Reassessment,
+    RequestKey, ReviewItem, StoreError, StoreResult, StoredReply, incident_record, int, now_ms,
+    text, to_json, value_rows,
+};
+
+/// Incidents per multi-row INSERT (14 parameters each; SQLite allows 32,766 per statement).
+const INCIDENTS_PER_STATEMENT: usize = 200;
+/// Change-log entries per multi-row INSERT (9 parameters each).
+const CHANGES_PER_STATEMENT: usize = 500;
+
+/// One write transaction. Dropping it without [`WriteTx::commit`] rolls everything back.
+pub struct WriteTx {
+    pub(crate) tx: sqlx::Transaction<'static, sqlx::Any>,
+    pub(crate) backend: Backend,
+}
+
+impl WriteTx {
+    /// Commits the transaction.
+    pub async fn commit(self) -> StoreResult<()> {
+        self.tx.commit().await.doing("committing")
+    }
+
+    /// Takes the world for a change: increments its generation and returns the new one. Every
+    /// other change of the world waits until this transaction ends, and so do incident and
+    /// report writes that read the generation. On PostgreSQL the other servers are notified
+    /// when the transaction commits.
+    pub async fn lock_world(&mut self) -> StoreResult<i64> {
+        const DOING: &str = "taking the world for a change";
+        let row = sqlx::query(
+            "UPDATE world_state SET generation = generation + 1 WHERE id = 1 RETURNING generation",
+        )
+        .fetch_one(&mut *self.tx)
+        .await
+        .doing(DOING)?;
+        let generation = int(&row, "generation")?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(crate::WORLD_CHANNEL)
+                .bind(generation.to_string())
+                .execute(&mut *self.tx)
+                .await
+                .doing(DOING)?;
+        }
+        Ok(generation)
+    }
+
+    /// The world's generation, held until this transaction ends: a change of the world waits
+    /// for it (a shared row lock on PostgreSQL; SQLite's write lock already excludes it).
+    pub async fn world_generation(&mut self) -> StoreResult<i64> {
+        let sql = match self.backend {
+            Backend::Postgres => "SELECT generation FROM world_state WHERE id = 1 FOR SHARE",
+            Backend::Sqlite => "SELECT generation FROM world_state WHERE id = 1",
+        };
+        let row = sqlx::query(sql)
+            .fetch_one(&mut *self.tx)
+            .await
+            .doing("reading the world's generation")?;
+        int(&row, "generation")
+    }
+
+    /// Whether the database holds an agreement (the seeding is done).
+    pub async fn is_seeded(&mut self) -> StoreResult<bool> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM agreement")
+            .fetch_one(&mut *self.tx)
+            .await
+            .doing("checking the seeding")?;
+        Ok(int(&row, "n")? > 0)
+    }
+
+    /// The replies stored for these keys, in the same order (`None` where a key is new).
+    pub async fn replies(&mut self, keys: &[&RequestKey]) -> StoreResult<Vec<Option<StoredReply>>> {
+        let mut found: HashMap<(String, String, String), StoredReply> = HashMap::new();
+        for chunk in keys.chunks(300) {
+            // One group of `chunk.len()` placeholders: `(?, ?, …)`, the IN list.
+            let list = value_rows(self.backend, 1, chunk.len());
+            let sql = format!(
+                "SELECT principal, scope, key, request_hash, status, response FROM request_key WHERE key IN {list}"
+            );
+            let mut query = sqlx::query(&sql);
+            for key in chunk {
+                query = query.bind(&key.key);
+            }
+            for row in query
+                .fetch_all(&mut *self.tx)
+                .await
+                .doing("reading idempotency keys")?
+            {
+                found.insert(
+                    (
+                        text(&row, "principal")?,
+                        text(&row, "scope")?,
+                        text(&row, "key")?,
+                    ),
+                    StoredReply {
+                        request_hash: text(&row, "request_hash")?,
+                        status: int(&row, "status")? as u16,
+                        response: text(&row, "response")?,
+                    },
+                );
+            }
+        }
+        Ok(keys
+            .iter()
+            .map(|key| {
+                found
+                    .get(&(key.principal.clone(), key.scope.clone(), key.key.clone()))
+                    .cloned()
+            })
+            .collect())
+    }
+
+    /// Records the replies to keyed requests. A key stored meanwhile by another transaction
+    /// makes this fail with [`StoreError::Conflict`].
+    pub async fn record_replies(
+        &mut self,
+        replies: &[(&RequestKey, StoredReply)],
+    ) -> StoreResult<()> {
+        let now = now_ms();
+        for chunk in replies.chunks(300) {
+            let rows = value_rows(self.backend, chunk.len(), 7);
+            let sql = format!(
+                "INSERT INTO request_key (principal, scope, key, request_hash, status, response, created_at) VALUES {rows}"
+            );
+            let mut query = sqlx::query(&sql);
+            for (key, reply) in chunk {
+                query = query
+                    .bind(&key.principal)
+                    .bind(&key.scope)
+                    .bind(&key.key)
+                    .bind(&reply.request_hash)
+                    .bind(i64::from(reply.status))
+                    .bind(&reply.response)
+                    .bind(now);
+            }
+            query
+                .execute(&mut *self.tx)
+                .await
+                .doing("inserting idempotency key")?;
+        }
+        Ok(())
+    }
+
+    /// Appends entries to the change log and returns them with their sequence numbers. The
+    /// head row is taken here, so numbers are gap-free and follow the order of commits; take
+    /// it late in a transaction to hold it briefly.
+    pub async fn append_changes(&mut self, changes: &[NewChange]) -> StoreResult<Vec<ChangeEntry>> {
+        if changes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let row = sqlx::query("UPDATE change_head SET seq = seq + $1 WHERE id = 1 RETURNING seq")
+            .bind(changes.len() as i64)
+            .fetch_one(&mut *self.tx)
+            .await
+            .doing("taking the change log's head")?;
+        let last = int(&row, "seq")?;
+        let first = last - changes.len() as i64 + 1;
+        let at = now_ms();
+        let entries: Vec<ChangeEntry> = changes
+            .iter()
+            .zip(first..)
+            .map(|(change, seq)| ChangeEntry {
+                seq,
+                at,
+                principal: change.principal.clone(),
+                action: change.action.clone(),
+                entity: change.entity.clone(),
+                entity_id: change.entity_id.clone(),
+                reason: change.reason.clone(),
+                payload: change.payload.clone(),
+                payload_sha256: change.payload_sha256.clone(),
+            })
+            .collect();
+        for chunk in entries.chunks(CHANGES_PER_STATEMENT) {
+            let rows = value_rows(self.backend, chunk.len(), 9);
+            let sql = format!(
+                "INSERT INTO change_log (seq, at, principal, action, entity, entity_id, reason, payload, payload_sha256) VALUES {rows}"
+            );
+            let mut query = sqlx::query(&sql);
+            for entry in chunk {
+                query = query
+                    .bind(entry.seq)
+                    .bind(entry.at)
+                    .bind(&entry.principal)
+                    .bind(&entry.action)
+                    .bind(&entry.entity)
+                    .bind(&entry.entity_id)
+                    .bind(&entry.reason)
+                    .bind(&entry.payload)
+                    .bind(&entry.payload_sha256);
+            }
+            query
+                .execute(&mut *self.tx)
+                .await
+                .doing("appending to the change log")?;
+        }
+        Ok(entries)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // The world.
+
+    /// Stores an agreement (its JSON as in agreement.json).
+    pub async fn insert_agreement(&mut self, id: &str, body: &str) -> StoreResult<()> {
+        sqlx::query("INSERT INTO agreement (id, body, created_at) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(body)
+            .bind(now_ms())
+            .execute(&mut *self.tx)
+            .await
+            .doing("inserting agreement")?;
+        Ok(())
+    }
+
+    /// Stores an actor.
+    pub async fn insert_actor(&mut self, actor: &truce_core::actor::Actor) -> StoreResult<()> {
+        sqlx::query("INSERT INTO actor (id, body, created_at) VALUES ($1, $2, $3)")
+            .bind(actor.id.as_str())
+            .bind(to_json(actor)?)
+            .bind(now_ms())
+            .execute(&mut *self.tx)
+            .await
+            .doing("inserting actor")?;
+        Ok(())
+    }
+
+    /// Stores a designation.
+    pub async fn insert_designation(
+        &mut self,
+        designation: &truce_core::actor::Designation,
+    ) -> StoreResult<()> {
+        sqlx::query("INSERT INTO designation (actor_id, body, created_at) VALUES ($1, $2, $3)")
+            .bind(designation.actor.as_str())
+            .bind(to_json(designation)?)
+            .bind(now_ms())
+            .execute(&mut *self.tx)
+            .await
+            .doing("inserting designation")?;
+        Ok(())
+    }
+
+    /// Stores an actor's commitment, replacing the one it had (the new one carries the whole
+    /// history, and the change log keeps the old).
+    pub async fn put_commitment(
+        &mut self,
+        commitment: &truce_core::commitment::Commitment,
+    ) -> StoreResult<()> {
+        sqlx::query("DELETE FROM commitment WHERE actor_id = $1")
+            .bind(commitment.actor.as_str())
+            .execute(&mut *self.tx)
+            .await
+            .doing("replacing commitment")?;
+        sqlx::query("INSERT INTO commitment (actor_id, body, updated_at) VALUES ($1, $2, $3)")
+            .bind(commitment.actor.as_str())
+            .bind(to_json(commitment)?)
+            .bind(now_ms())
+            .execute(&mut *self.tx)
+            .await
+            .doing("inserting commitment")?;
+        Ok(())
+    }
+
+    /// Stores control-map versions (each as a one-feature layer).
+    pub async fn insert_areas(&mut self, areas: &[NewArea]) -> StoreResult<()> {
+        for area in areas {
+            sqlx::query(
+                "INSERT INTO area (id, contributor, valid_from, valid_to, min_lon, min_lat, max_lon, max_lat, layer, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(&area.id)
+            .bind(&area.contributor)
+            .bind(area.valid_from)
+            .bind(area.valid_to)
+            .bind(area.bbox[0])
+            .bind(area.bbox[1])
+            .bind(area.bbox[2])
+            .bind(area.bbox[3])
+            .bind(&area.layer)
+            .bind(now_ms())
+            .execute(&mut *self.tx)
+            .await
+            .doing("inserting area version")?;
+        }
+        Ok(())
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Incidents, reports, assessments.
+
+    /// Inserts incidents with their first assessments; returns their sequence numbers in order.
+    pub async fn insert_incidents(&mut self, batch: &[NewIncident]) -> StoreResult<Vec<i64>> {
+        // A few multi-row statements per batch, not a few per incident: with SQLite every
+        // statement is a round trip to the connection's thread.
+        let now = now_ms();
+        let mut seqs = Vec::with_capacity(batch.len());
+        for chunk in batch.chunks(INCIDENTS_PER_STATEMENT) {
+            let rows = value_rows(self.backend, chunk.len(), 14);
+            let sql = format!(
+                "INSERT INTO incident (id, occurred_at, lat, lon, admin1_pcode, admin3_pcode, perpetrator, target, labels, notes, notes_folded, synthetic, body, created_at) \
+                 VALUES {rows} RETURNING seq, id"
+            );
+            let mut query = sqlx::query(&sql);
+            for item in chunk {
+                query = query
+                    .bind(&item.id)
+                    .bind(item.occurred_at)
+                    .bind(item.lat)
+                    .bind(item.lon)
+                    .bind(item.admin1_pcode.as_deref())
+                    .bind(item.admin3_pcode.as_deref())
+                    .bind(item.perpetrator.as_deref())
+                    .bind(item.target.as_deref())
+                    .bind(crate::label_column(&item.labels))
+                    .bind(&item.notes)
+                    .bind(crate::fold_case(&item.notes))
+                    .bind(i64::from(item.synthetic))
+                    .bind(&item.body)
+                    .bind(now);
+            }
+            let returned = query
+                .fetch_all(&mut *self.tx)
+                .await
+                .doing("inserting incident")?;
+            let mut seq_of = HashMap::with_capacity(returned.len());
+            for row in &returned {
+                seq_of.insert(text(row, "id")?, int(row, "seq")?);
+            }
+            let rows = value_rows(self.backend, chunk.len(), 4);
+            let sql = format!(
+                "INSERT INTO assessment (incident_seq, cause, body, created_at) VALUES {rows}"
+            );
+            let mut query = sqlx::query(&sql);
+            for item in chunk {
+                let seq = seq_of
+                    .get(&item.id)
+                    .copied()
+                    .ok_or_else(|| StoreError::Corrupt {
+                        what: "incident insert",
+                        reason: format!("no sequence number returned for {}", item.id),
+                    })?;
+                seqs.push(seq);
+                query = query
+                    .bind(seq)
+                    .bind("classified when reported")
+                    .bind(&item.assessment)
+                    .bind(now);
+            }
+            query
+                .execute(&mut *self.tx)
+                .await
+                .doing("inserting assessment")?;
+        }
+        Ok(seqs)
+    }
+
+    /// The sequence number and stored body of an incident, with its reports' bodies, oldest
+    /// first.
+    pub async fn incident_for_update(
+        &mut self,
+        id: &str,
+    ) -> StoreResult<Option<(i64, String, Vec<String>)>> {
+        let Some(row) = sqlx::query("SELECT seq, body FROM incident WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *self.tx)
+            .await
+            .doing("reading incident")?
+        else {
+            return Ok(None);
+        };
+        let seq = int(&row, "seq")?;
+        let reports = sqlx::query("SELECT body FROM report WHERE incident_seq = $1 ORDER BY seq")
+            .bind(seq)
+            .fetch_all(&mut *self.tx)
+            .await
+            .doing("reading reports")?
+            .iter()
+            .map(|row| text(row, "body"))
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Some((seq, text(&row, "body")?, reports)))
+    }
+
+    /// Adds a report to an incident. Store the incident's new assessment with
+    /// [`WriteTx::replace_assessments`] in the same transaction.
+    pub async fn insert_report(&mut self, report: &NewReport) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO report (id, incident_seq, source_name, source_type, reliability, credibility, body, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&report.id)
+        .bind(report.incident_seq)
+        .bind(&report.source_name)
+        .bind(&report.source_type)
+        .bind(report.reliability.to_string())
+        .bind(i64::from(report.credibility))
+        .bind(&report.body)
+        .bind(now_ms())
+        .execute(&mut *self.tx)
+        .await
+        .doing("inserting report")?;
+        Ok(())
+    }
+
+    /// Stores new assessments: each replaces the current one of its incident, which is kept
+    /// with the time it was replaced.
+    pub async fn replace_assessments(&mut self, changes: &[Reassessment]) -> StoreResult<()> {
+        let now = now_ms();
+        for change in changes {
+            sqlx::query("UPDATE assessment SET replaced_at = $1 WHERE incident_seq = $2 AND replaced_at IS NULL")
+                .bind(now)
+                .bind(change.incident_seq)
+                .execute(&mut *self.tx)
+                .await
+                .doing("replacing assessment")?;
+            sqlx::query("INSERT INTO assessment (incident_seq, cause, body, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(change.incident_seq)
+                .bind(&change.cause)
+                .bind(&change.assessment)
+                .bind(now)
+                .execute(&mut *self.tx)
+                .await
+                .doing("inserting assessment")?;
+            sqlx::query("UPDATE incident SET labels = $1 WHERE seq = $2")
+                .bind(crate::label_column(&change.labels))
+                .bind(change.incident_seq)
+                .execute(&mut *self.tx)
+                .await
+                .doing("updating labels")?;
+        }
+        Ok(())
+    }
+
+    /// The next page of incidents to re-classify: those after `after` (a sequence number) in
+    /// sequence order, within `bbox` when given, each with its current assessment and its
+    /// reports. Paging keeps memory constant however many incidents are stored.
+    pub async fn review_page(
+        &mut self,
+        bbox: Option<[f64; 4]>,
+        after: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<ReviewItem>> {
+        const DOING: &str = "reading incidents for review";
+        let columns = crate::INCIDENT_COLUMNS;
+        let rows = match bbox {
+            Some([min_lon, min_lat, max_lon, max_lat]) => {
+                sqlx::query(&format!(
+                    "SELECT {columns} FROM incident i WHERE i.seq > $1 AND i.lon >= $2 AND i.lat >= $3 AND i.lon <= $4 AND i.lat <= $5 ORDER BY i.seq LIMIT {limit}"
+                ))
+                .bind(after)
+                .bind(min_lon)
+                .bind(min_lat)
+                .bind(max_lon)
+                .bind(max_lat)
+                .fetch_all(&mut *self.tx)
+                .await
+            }
+            None => {
+                sqlx::query(&format!(
+                    "SELECT {columns} FROM incident i WHERE i.seq > $1 ORDER BY i.seq LIMIT {limit}"
+                ))
+                .bind(after)
+                .fetch_all(&mut *self.tx)
+                .await
+            }
+        }
+        .doing(DOING)?;
+        let mut items = rows
+            .iter()
+            .map(|row| {
+                Ok(ReviewItem {
+                    record: incident_record(row)?,
+                    reports: Vec::new(),
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        let (Some(first), Some(last)) = (items.first(), items.last()) else {
+            return Ok(items);
+        };
+        let (first, last) = (first.record.seq, last.record.seq);
+        let mut position: HashMap<i64, usize> = HashMap::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            position.insert(item.record.seq, index);
+        }
+        for row in sqlx::query(
+            "SELECT incident_seq, body FROM report WHERE incident_seq >= $1 AND incident_seq <= $2 ORDER BY seq",
+        )
+        .bind(first)
+        .bind(last)
+        .fetch_all(&mut *self.tx)
+        .await
+        .doing(DOING)?
+        {
+            if let Some(&index) = position.get(&int(&row, "incident_seq")?) {
+                items[index].reports.push(text(&row, "body")?);
+            }
+        }
+        Ok(items)
+    }
+}
