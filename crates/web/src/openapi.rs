@@ -17,10 +17,11 @@ use utoipa::OpenApi;
         crate::api::list_areas, crate::api::areas_at, crate::api::create_area,
         crate::api::create_incident, crate::api::list_incidents, crate::api::get_incident,
         crate::api::list_reports, crate::api::create_report, crate::api::extract_draft,
+        crate::api::list_changes,
     ),
     components(schemas(crate::error::ErrorBody)),
     tags(
-        (name = "meta", description = "Health and version"),
+        (name = "meta", description = "Health, version and the change log"),
         (name = "agreements", description = "The terms as data"),
         (name = "actors", description = "Parties, designations and commitments"),
         (name = "areas", description = "The time-versioned control map"),

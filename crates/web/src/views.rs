@@ -271,6 +271,11 @@ pub struct Health {
     pub status: String,
     /// `sqlite` or `postgres`.
     pub database: String,
+    /// The world's generation in the database: every change of the terms, actors or map adds 1.
+    pub generation: i64,
+    /// The generation this server classifies with (equal to `generation` unless a change made
+    /// through another server has not reached it yet; it does within a second).
+    pub served_generation: i64,
 }
 
 /// Version information.

@@ -1,6 +1,5 @@
 //! In-process tests of every route, driven with `tower::ServiceExt::oneshot` against a real
-//! SQLite database in a temporary folder (and PostgreSQL too when TRUCE_TEST_DATABASE_URL is set,
-//! for the idempotency and re-classification tests).
+//! SQLite database in a temporary folder (`tests/door.rs` runs the writes on PostgreSQL too).
 
 #![allow(
     clippy::unwrap_used,
@@ -8,107 +7,14 @@
     reason = "test helpers fail loudly"
 )]
 
-use axum::Router;
+mod common;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use common::*;
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
-use truce_scenario::EmbeddedCoh2016;
-use truce_store::Store;
-use truce_web::{AppState, router};
-
-struct App {
-    router: Router,
-    _dir: tempfile::TempDir,
-}
-
-async fn app_with_limit(limit: usize) -> App {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("api.db").display());
-    let store = Store::open(&url).await.unwrap();
-    let state = AppState::new(store, &EmbeddedCoh2016, limit).await.unwrap();
-    App {
-        router: router(state),
-        _dir: dir,
-    }
-}
-
-async fn app() -> App {
-    app_with_limit(truce_web::DEFAULT_BODY_LIMIT).await
-}
-
-impl App {
-    async fn call(
-        &self,
-        method: &str,
-        uri: &str,
-        body: Option<&Value>,
-        headers: &[(&str, &str)],
-    ) -> (StatusCode, Value) {
-        let mut request = Request::builder().method(method).uri(uri);
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        let request = match body {
-            Some(body) => request
-                .header("content-type", "application/json")
-                .body(Body::from(body.to_string())),
-            None => request.body(Body::empty()),
-        }
-        .unwrap();
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        let value = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
-        };
-        (status, value)
-    }
-
-    async fn get(&self, uri: &str) -> (StatusCode, Value) {
-        self.call("GET", uri, None, &[]).await
-    }
-
-    async fn post(&self, uri: &str, body: &Value) -> (StatusCode, Value) {
-        self.call("POST", uri, Some(body), &[]).await
-    }
-
-    async fn raw(
-        &self,
-        method: &str,
-        uri: &str,
-        content_type: &str,
-        body: Vec<u8>,
-    ) -> (StatusCode, Value) {
-        let request = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header("content-type", content_type)
-            .body(Body::from(body))
-            .unwrap();
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
-    }
-}
-
-fn assert_error(result: &(StatusCode, Value), status: StatusCode, code: &str) {
-    assert_eq!(result.0, status, "{}", result.1);
-    assert_eq!(result.1["error"], code, "{}", result.1);
-    assert!(
-        result.1["message"].as_str().is_some_and(|m| !m.is_empty()),
-        "{}",
-        result.1
-    );
-}
 
 fn strike() -> Value {
     json!({"occurred_at": "2016-03-02T11:00:00+02:00", "lat": 36.1386, "lon": 36.8284,
@@ -120,7 +26,10 @@ async fn health_version_and_besieged_answer() {
     let app = app().await;
     let (status, health) = app.get("/api/v1/health").await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(health, json!({"status": "ok", "database": "sqlite"}));
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["database"], "sqlite");
+    assert_eq!(health["generation"], health["served_generation"]);
+    assert!(health["generation"].as_i64().unwrap() >= 1);
     let (status, version) = app.get("/api/v1/version").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(version["scenario"], "coh-2016");
@@ -798,29 +707,6 @@ async fn the_map_page_renders_in_english_and_arabic_without_javascript() {
     );
 }
 
-async fn html(app: &App, uri: &str) -> (StatusCode, String) {
-    let response = app
-        .router
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    (
-        status,
-        String::from_utf8(
-            response
-                .into_body()
-                .collect()
-                .await
-                .unwrap()
-                .to_bytes()
-                .to_vec(),
-        )
-        .unwrap(),
-    )
-}
-
 #[tokio::test]
 async fn the_incident_pages_list_filter_and_explain() {
     let app = app().await;
@@ -945,50 +831,6 @@ async fn the_reference_pages_show_their_data_with_json_and_csv_links() {
     let (_, csv) = html(&app, "/besieged.csv").await;
     assert_eq!(csv.lines().count(), 20, "a header and 19 locations");
     assert!(csv.contains("\"Eastern Ghouta total (Douma") || csv.contains("douma,Douma,دوما"));
-}
-
-async fn post_form(
-    app: &App,
-    uri: &str,
-    fields: &[(&str, &str)],
-) -> (StatusCode, Option<String>, String) {
-    let body = fields
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{k}={}",
-                v.bytes()
-                    .map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
-                        (b as char).to_string()
-                    } else {
-                        format!("%{b:02X}")
-                    })
-                    .collect::<String>()
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("&");
-    let request = Request::post(uri)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(body))
-        .unwrap();
-    let response = app.router.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let location = response
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned());
-    let text = String::from_utf8(
-        response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec(),
-    )
-    .unwrap();
-    (status, location, text)
 }
 
 #[tokio::test]

@@ -198,13 +198,18 @@ pub struct IncidentQuery {
     pub actor: Option<String>,
     /// A governorate P-code, e.g. `SY02`.
     pub admin1: Option<String>,
-    /// Text to find in the notes (case-insensitive).
+    /// Text to find in the notes: case-insensitive (in every script), taken literally (`%` and
+    /// `_` are no wildcards), at most 200 characters.
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// The `next` cursor of the previous page.
     pub cursor: Option<String>,
     /// Page size, 1 to 500 (default 50).
     pub limit: Option<usize>,
 }
+
+/// The longest text search accepted.
+const MAX_SEARCH_CHARS: usize = 200;
 
 fn parse_time(name: &str, text: &str) -> Result<i64, ApiError> {
     DateTime::parse_from_rfc3339(text)
@@ -297,6 +302,13 @@ pub async fn incident_page(
     }
     filter.admin1 = query.admin1.clone().filter(|a| !a.is_empty());
     filter.text = query.q.clone().filter(|q| !q.is_empty());
+    if let Some(text) = &filter.text
+        && text.chars().count() > MAX_SEARCH_CHARS
+    {
+        return Err(ApiError::BadRequest(format!(
+            "q is longer than {MAX_SEARCH_CHARS} characters"
+        )));
+    }
     let cursor = match &query.cursor {
         Some(text) => Some(
             URL_SAFE_NO_PAD

@@ -3,6 +3,7 @@
 mod actors;
 mod agreements;
 mod areas;
+mod changes;
 mod drafts;
 mod incidents;
 mod meta;
@@ -21,6 +22,7 @@ use crate::error::ApiError;
 pub use actors::*;
 pub use agreements::*;
 pub use areas::*;
+pub use changes::*;
 pub use drafts::*;
 pub use incidents::*;
 pub use meta::*;
@@ -51,6 +53,7 @@ pub fn router() -> Router<AppState> {
             "/incidents/{id}/reports",
             get(list_reports).post(create_report),
         )
+        .route("/changes", get(list_changes))
         .route("/besieged", get(besieged))
         .route("/extract", axum::routing::post(extract_draft))
         .method_not_allowed_fallback(method_not_allowed)

@@ -92,6 +92,21 @@ fn structured_reasons(
     same.then_some(reasons)
 }
 
+/// How much of a long text a page shows; the rest is a link away, so that a page stays light
+/// however long the reports about an incident are.
+const SHOWN_CHARS: usize = 2_000;
+
+/// A text cut at [`SHOWN_CHARS`] characters, with a link to the whole of it when it was cut.
+fn long_text(text: &str, full: &str, lang: Lang) -> maud::Markup {
+    match text.char_indices().nth(SHOWN_CHARS) {
+        None => html! { (text) },
+        Some((end, _)) => html! {
+            (&text[..end]) "… "
+            a href=(full) { (lang.t("detail.full_text")) " (" (text.chars().count()) " " (lang.t("detail.characters")) ")" }
+        },
+    }
+}
+
 /// Why an assessment was made, in `lang`. The store keeps the English sentences written by the
 /// API (`area version … added` and so on); a cause it does not recognise is shown as it is.
 fn cause_text(cause: &str, lang: Lang, name_of: &dyn Fn(&str) -> String) -> String {
@@ -324,7 +339,7 @@ pub async fn detail(
                     dt { (lang.t("detail.casualties")) }
                     dd { (format!("{}–{} / {}–{}", incident.casualties.killed_civilian.min, incident.casualties.killed_civilian.max, incident.casualties.killed_combatant.min, incident.casualties.killed_combatant.max)) }
                     dt { (lang.t("detail.notes")) }
-                    dd { (incident.notes) }
+                    dd { (long_text(&incident.notes, &format!("/api/v1/incidents/{}", incident.id), lang)) }
                 }
             }
             figure.inset { (PreEscaped(inset)) }
@@ -357,7 +372,8 @@ pub async fn detail(
             } @else {
                 table { thead { tr { th { (lang.t("detail.source")) } th { (lang.t("detail.grades")) } th { (lang.t("detail.notes")) } } }
                     tbody { @for report in &detail.reports {
-                        tr { td { (report.source_name) " (" (report.source_type) ")" } td { (report.reliability) (report.credibility) } td { (report.text) } }
+                        tr { td { (report.source_name) " (" (report.source_type) ")" } td { (report.reliability) (report.credibility) }
+                            td { (long_text(&report.text, &format!("/api/v1/incidents/{}/reports", incident.id), lang)) } }
                     } }
                 }
             }

@@ -2,6 +2,7 @@
 //! URL); `static/map.js` only adds pan and zoom by mouse, touch and keyboard, and instant layer
 //! switching.
 
+mod changes;
 mod dashboard;
 mod i18n;
 mod incidents;
@@ -33,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/besieged", get(reference::besieged))
         .route("/besieged.csv", get(reference::besieged_csv))
         .route("/incidents/{id}", get(incidents::detail))
+        .route("/changes", get(changes::page))
         .route(
             "/static/truce.css",
             get(|| async {
@@ -118,6 +120,7 @@ pub(crate) fn layout(lang: Lang, title: &str, path_and_query: &str, body: Markup
                         a href="/actors" { (lang.t("nav.actors")) }
                         a href="/terms" { (lang.t("nav.terms")) }
                         a href="/besieged" { (lang.t("nav.besieged")) }
+                        a href="/changes" { (lang.t("nav.changes")) }
                         a href="/api/v1/incidents" { (lang.t("nav.api")) }
                         a href=(switch) lang=(lang.other().code()) { (lang.t("lang.switch")) }
                     }
