@@ -19,6 +19,9 @@ pub enum BenchCommand {
     Classify(ClassifyBench),
     /// Post incidents to a running server and report throughput and latency.
     Load(crate::load::LoadArgs),
+    /// Fill a database with incidents, change the world, and report the re-classification's
+    /// time and memory.
+    Reclassify(crate::reclassify_bench::ReclassifyBench),
 }
 
 #[derive(Debug, Args)]
@@ -52,6 +55,7 @@ pub fn run(command: BenchCommand) -> Result<ExitCode> {
     let args = match command {
         BenchCommand::Classify(args) => args,
         BenchCommand::Load(args) => return crate::load::run(args),
+        BenchCommand::Reclassify(args) => return crate::reclassify_bench::run(args),
     };
     let scenario = truce_scenario::load(args.scenario.as_deref())
         .map_err(|errors| anyhow::anyhow!("{errors}"))?;

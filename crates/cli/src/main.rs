@@ -5,6 +5,7 @@ mod classify_cmd;
 mod demo;
 mod extract_cmd;
 mod load;
+mod reclassify_bench;
 mod server;
 
 use std::path::PathBuf;

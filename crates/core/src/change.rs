@@ -61,23 +61,6 @@ pub enum ChangeError {
 }
 
 impl WorldChange {
-    /// What the change is, for the change log: (action, entity, entity id).
-    pub fn describe(&self) -> (&'static str, &'static str, String) {
-        match self {
-            WorldChange::Agreement(agreement) => {
-                ("add_agreement", "agreement", agreement.id.clone())
-            }
-            WorldChange::Actor(actor) => ("add_actor", "actor", actor.id.to_string()),
-            WorldChange::Designation(designation) => {
-                ("add_designation", "actor", designation.actor.to_string())
-            }
-            WorldChange::Commitment(commitment) => {
-                ("set_commitment", "actor", commitment.actor.to_string())
-            }
-            WorldChange::Area(version) => ("add_area_version", "area", version.id.to_string()),
-        }
-    }
-
     /// The stored incidents whose assessment the change may alter. A new actor or agreement
     /// enters no stored incident (incidents name registered actors only, and the first
     /// agreement governs); a designation or commitment may alter any; an area version only
@@ -255,7 +238,6 @@ mod tests {
         assert_eq!(parts.designations.len(), 1);
         let change = WorldChange::Designation(designation("x", 2014, None));
         assert_eq!(change.affects(), Affected::Everything);
-        assert_eq!(change.describe().0, "add_designation");
     }
 
     #[test]

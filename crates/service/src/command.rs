@@ -82,16 +82,15 @@ impl Command {
             Command::SetCommitment { commitment } => {
                 ("set_commitment", "actor", commitment.actor.to_string())
             }
-            Command::AddAreaVersion { layer } => (
-                "add_area_version",
-                "area",
-                layer
-                    .pointer("/features/0/properties/id")
-                    .or_else(|| layer.pointer("/features/0/properties/admin3_pcode"))
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned(),
-            ),
+            // Stored as `{layer}/{id}` (or the sub-district's P-code when there is no id).
+            Command::AddAreaVersion { layer } => {
+                let text = |pointer: &str| layer.pointer(pointer).and_then(Value::as_str);
+                let local = text("/features/0/properties/id")
+                    .or_else(|| text("/features/0/properties/admin3_pcode"))
+                    .unwrap_or_default();
+                let layer = text("/truce_layer/id").unwrap_or_default();
+                ("add_area_version", "area", format!("{layer}/{local}"))
+            }
             Command::RecordIncident { incident, .. } => {
                 ("record_incident", "incident", incident.id.clone())
             }

@@ -51,7 +51,11 @@ pub(crate) fn assess_stored(
         .map(|text| serde_json::from_str(text).map_err(corrupt))
         .collect::<Result<_, _>>()?;
     let reports: Vec<&ReportBody> = reports.iter().collect();
-    assess(&incident, &reports, world)
+    // What was stored was checked when it came in: failing now is the store's fault.
+    assess(&incident, &reports, world).map_err(|error| match error {
+        ServiceError::Invalid { message, .. } => ServiceError::Internal(message),
+        other => other,
+    })
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ServiceError> {
@@ -116,8 +120,8 @@ pub(crate) async fn add_report(
     {
         return replay(stored, request);
     }
-    let world = service.world_at(generation).await?;
-    let Some((seq, body, reports)) = tx.incident_for_update(&report.incident_id).await? else {
+    let world = service.world_in(&mut tx, generation).await?;
+    let Some((seq, body, reports)) = tx.lock_incident(&report.incident_id).await? else {
         return Err(ServiceError::NotFound(format!(
             "no incident '{}'",
             report.incident_id
@@ -224,8 +228,9 @@ async fn run(service: Weak<Inner>, mut receiver: mpsc::Receiver<Pending>) {
                     let _ = item.answer.send(outcome);
                 }
             }
-            // One bad item must not fail the others: write each on its own.
-            Err(_) => {
+            // An item that conflicts with what is stored (an id or a key taken meanwhile by
+            // another server) must not fail the others: write each on its own.
+            Err(ServiceError::Store(StoreError::Conflict(_))) if batch.len() > 1 => {
                 for item in batch.drain(..) {
                     let outcome = match write_batch(&service, std::slice::from_ref(&item)).await {
                         Ok(mut outcomes) => outcomes.pop().unwrap_or_else(|| {
@@ -237,6 +242,12 @@ async fn run(service: Weak<Inner>, mut receiver: mpsc::Receiver<Pending>) {
                     };
                     let outcome = service.replay_on_conflict(&item.request, outcome).await;
                     let _ = item.answer.send(outcome);
+                }
+            }
+            // The database failed or is busy: every item gets the error at once.
+            Err(error) => {
+                for item in batch.drain(..) {
+                    let _ = item.answer.send(Err(error.for_each()));
                 }
             }
         }
@@ -251,7 +262,7 @@ async fn write_batch(
 ) -> Result<Vec<Result<Outcome, ServiceError>>, ServiceError> {
     let mut tx = service.store().begin_write().await?;
     let generation = tx.world_generation().await?;
-    let world = service.world_at(generation).await?;
+    let world = service.world_in(&mut tx, generation).await?;
     let keys: Vec<Option<RequestKey>> = batch.iter().map(|item| item.request.store_key()).collect();
     let known = tx
         .replies(&keys.iter().flatten().collect::<Vec<_>>())

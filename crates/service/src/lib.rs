@@ -5,7 +5,10 @@
 //! key (scoped to the principal and the route), validates the command (the pure decision is
 //! `truce_core::change`), applies it, re-classifies the incidents it affects, appends its
 //! change-log entry and stores the reply for the key. HTTP handlers, pages and the command
-//! line all come through here; the store has no other way to write.
+//! line all come through here. The one other writer is the first start's seeding (`seed`),
+//! which writes the scenario's commands with the same functions and change-log entries in one
+//! transaction of its own. The store writes only in a `WriteTx`, which refuses to commit a
+//! change without its change-log entry.
 //!
 //! The service also keeps the world (the scenario the classifier uses) in step with the
 //! database, so that several servers on one database agree: see [`Service::world`].
@@ -30,7 +33,7 @@ use truce_store::{NewArea, NewChange, RequestKey, Store, StoreError, StoredReply
 pub use crate::command::{Applied, Command, Render, Reply};
 pub use crate::incidents::silent;
 pub use crate::principal::Principal;
-use crate::world::{World, WorldError, load_world, new_area};
+use crate::world::{World, WorldError, build_world, load_world, new_area};
 
 /// How long a server trusts its world without asking the database for its generation. A
 /// change made through another server is in force here within this time (on PostgreSQL a
@@ -61,6 +64,9 @@ pub enum ServiceError {
     /// The database failed or is busy.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The database failed for a batch this command was part of.
+    #[error("the database failed: {0}")]
+    Unavailable(String),
     /// Anything else (a stored value that does not parse, a task that stopped).
     #[error("{0}")]
     Internal(String),
@@ -96,6 +102,17 @@ impl ServiceError {
         ServiceError::Invalid {
             code,
             message: problems.join("; "),
+        }
+    }
+}
+
+impl ServiceError {
+    /// The error to give each command of a batch that failed with this one.
+    fn for_each(&self) -> ServiceError {
+        match self {
+            ServiceError::Store(StoreError::Busy) => ServiceError::Store(StoreError::Busy),
+            ServiceError::Store(error) => ServiceError::Unavailable(error.to_string()),
+            other => ServiceError::Internal(other.to_string()),
         }
     }
 }
@@ -323,6 +340,27 @@ impl Service {
         Ok(world)
     }
 
+    /// The world of `generation` (or a newer one) inside a write transaction, read through the
+    /// transaction itself when this server has an older one: a transaction waiting for another
+    /// connection of the pool while holding the write lock could wait for ever.
+    pub(crate) async fn world_in(
+        &self,
+        tx: &mut truce_store::WriteTx,
+        generation: i64,
+    ) -> Result<Arc<World>, ServiceError> {
+        let cached = self.cached_world();
+        if cached.generation >= generation {
+            return Ok(cached);
+        }
+        let world = Arc::new(build_world(tx.world_rows().await?, &self.inner.base)?);
+        tracing::info!(
+            generation = world.generation,
+            "world reloaded from the database"
+        );
+        self.install(Arc::clone(&world));
+        Ok(world)
+    }
+
     /// Makes `world` the cached one unless a newer one is there already.
     fn install(&self, world: Arc<World>) {
         let mut slot = match self.inner.world.write() {
@@ -439,7 +477,7 @@ impl Service {
         }
         // Holding the lock, the database's world is the previous generation: load it if this
         // server has not seen it yet.
-        let before = self.world_at(generation - 1).await?;
+        let before = self.world_in(&mut tx, generation - 1).await?;
         let (parts, scenario) =
             truce_core::change::apply(&before.parts, &before.agreement_ids(), &change)?;
         let mut agreements = before.agreements.clone();

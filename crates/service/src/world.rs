@@ -18,7 +18,9 @@ use truce_core::incident::{
 };
 use truce_core::scenario::{ScenarioParts, load_parts, parse_agreement, parse_control_layer};
 use truce_core::{Scenario, ScenarioErrors, ScenarioFiles};
-use truce_store::{ActorName, Casualties, IncidentBody, NewArea, ReportBody, Store, StoreError};
+use truce_store::{
+    ActorName, Casualties, IncidentBody, NewArea, ReportBody, Store, StoreError, WorldRows,
+};
 
 /// Why the world could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -122,45 +124,40 @@ pub fn new_area(version: &AreaVersion, layer: &str) -> NewArea {
     }
 }
 
-/// Builds the world from the database on top of `base`. The generation is read before and
-/// after the parts: a change committed meanwhile makes it read them again.
+/// Builds the world from the database on top of `base`. The generation is read with the
+/// parts and again after them: a change committed meanwhile makes it read them again.
 pub async fn load_world(store: &Store, base: &ScenarioParts) -> Result<World, WorldError> {
     loop {
-        let generation = store.world_generation().await?;
-        let world = load_parts_of(store, base, generation).await?;
-        if store.world_generation().await? == generation {
-            return Ok(world);
+        let rows = store.world_rows().await?;
+        if store.world_generation().await? == rows.generation {
+            return build_world(rows, base);
         }
     }
 }
 
-async fn load_parts_of(
-    store: &Store,
-    base: &ScenarioParts,
-    generation: i64,
-) -> Result<World, WorldError> {
-    let agreements = store.agreements().await?;
-    let Some((id, body)) = agreements.first() else {
+/// The world of stored rows on top of `base`.
+pub fn build_world(rows: WorldRows, base: &ScenarioParts) -> Result<World, WorldError> {
+    let Some((id, body)) = rows.agreements.first() else {
         return Err(WorldError::Other(
             "the database holds no agreement: it has not been seeded".to_owned(),
         ));
     };
     let mut parts = base.clone();
     parts.agreement = Some(parse_agreement(&format!("agreement {id}"), body)?);
-    parts.actors = store.actors().await?;
-    parts.designations = store.designations().await?;
-    parts.commitments = store.commitments().await?;
+    parts.actors = rows.actors;
+    parts.designations = rows.designations;
+    parts.commitments = rows.commitments;
     let mut areas = Vec::new();
-    for layer in store.area_layers().await? {
-        areas.extend(parse_control_layer("stored area", &layer, &base.admin3)?);
+    for layer in &rows.area_layers {
+        areas.extend(parse_control_layer("stored area", layer, &base.admin3)?);
     }
     parts.areas = areas;
     let scenario = Scenario::from_parts(parts.clone())?;
     Ok(World {
         scenario: Arc::new(scenario),
         parts,
-        agreements,
-        generation,
+        agreements: rows.agreements,
+        generation: rows.generation,
     })
 }
 

@@ -210,14 +210,15 @@ async fn state_of(service: &Service) -> serde_json::Value {
         cursor = Some(next);
     }
     assessments.sort();
+    let world = store.world_rows().await.unwrap();
     json!({
-        "agreements": store.agreements().await.unwrap(),
-        "actors": serde_json::to_value(store.actors().await.unwrap()).unwrap(),
-        "designations": serde_json::to_value(store.designations().await.unwrap()).unwrap(),
-        "commitments": serde_json::to_value(store.commitments().await.unwrap()).unwrap(),
-        "areas": store.area_layers().await.unwrap(),
+        "agreements": world.agreements,
+        "actors": serde_json::to_value(world.actors).unwrap(),
+        "designations": serde_json::to_value(world.designations).unwrap(),
+        "commitments": serde_json::to_value(world.commitments).unwrap(),
+        "areas": world.area_layers,
         "assessments": assessments,
-        "generation": store.world_generation().await.unwrap(),
+        "generation": world.generation,
     })
 }
 

@@ -6,9 +6,11 @@
 //! `migrations/postgres`), run when the store opens. All queries are runtime queries written
 //! once for both backends; the store takes and returns `truce-core` types or plain records.
 //!
-//! Writes of incidents go in batches ([`Store::insert_incidents`]): one transaction, and so one
-//! disk sync, for every request waiting at that moment. That is what lets a field deployment
-//! accept thousands of durable writes a second on a small machine.
+//! Reads are methods of [`Store`]. Every write is made in a [`WriteTx`], which the service layer
+//! (`truce-service`) opens for a command and which refuses to commit a change without its
+//! change-log entry. Incidents are written in batches ([`WriteTx::insert_incidents`]): one
+//! transaction, and so one disk sync, for every request waiting at that moment. That is what
+//! lets a field deployment accept thousands of durable writes a second on a small machine.
 
 mod formats;
 mod records;
@@ -47,6 +49,9 @@ pub enum StoreError {
     /// The database failed.
     #[error("database error while {1}: {0}")]
     Database(#[source] sqlx::Error, &'static str),
+    /// A transaction that changed something was committed without a change-log entry.
+    #[error("refused to commit a change without its change-log entry")]
+    Unlogged,
     /// SQLite's write lock stayed taken longer than the busy timeout: try again later.
     #[error("the database is busy with another write: try again")]
     Busy,
@@ -240,6 +245,8 @@ impl Store {
         Ok(WriteTx {
             tx,
             backend: self.backend,
+            wrote: false,
+            logged: false,
         })
     }
 
@@ -361,55 +368,10 @@ impl Store {
     // -----------------------------------------------------------------------------------------
     // Agreements, actors, designations, commitments, areas.
 
-    /// Every agreement as (id, JSON), oldest first.
-    pub async fn agreements(&self) -> StoreResult<Vec<(String, String)>> {
-        let rows = sqlx::query("SELECT id, body FROM agreement ORDER BY seq")
-            .fetch_all(&self.pool)
-            .await
-            .doing("listing agreements")?;
-        rows.iter()
-            .map(|row| Ok((text(row, "id")?, text(row, "body")?)))
-            .collect()
-    }
-
-    /// Every actor, in the order they were added.
-    pub async fn actors(&self) -> StoreResult<Vec<truce_core::actor::Actor>> {
-        let rows = sqlx::query("SELECT body FROM actor ORDER BY seq")
-            .fetch_all(&self.pool)
-            .await
-            .doing("listing actors")?;
-        rows.iter().map(|row| from_json(row, "actor")).collect()
-    }
-
-    /// Every designation, in the order they were added.
-    pub async fn designations(&self) -> StoreResult<Vec<truce_core::actor::Designation>> {
-        let rows = sqlx::query("SELECT body FROM designation ORDER BY seq")
-            .fetch_all(&self.pool)
-            .await
-            .doing("listing designations")?;
-        rows.iter()
-            .map(|row| from_json(row, "designation"))
-            .collect()
-    }
-
-    /// Every commitment.
-    pub async fn commitments(&self) -> StoreResult<Vec<truce_core::commitment::Commitment>> {
-        let rows = sqlx::query("SELECT body FROM commitment ORDER BY actor_id")
-            .fetch_all(&self.pool)
-            .await
-            .doing("listing commitments")?;
-        rows.iter()
-            .map(|row| from_json(row, "commitment"))
-            .collect()
-    }
-
-    /// Every control-map version as its one-feature layer JSON, in the order they were added.
-    pub async fn area_layers(&self) -> StoreResult<Vec<String>> {
-        let rows = sqlx::query("SELECT layer FROM area ORDER BY seq")
-            .fetch_all(&self.pool)
-            .await
-            .doing("listing areas")?;
-        rows.iter().map(|row| text(row, "layer")).collect()
+    /// What the world is built from, as stored (see [`WorldRows`]).
+    pub async fn world_rows(&self) -> StoreResult<WorldRows> {
+        let mut connection = self.pool.acquire().await.doing("acquiring a connection")?;
+        read_world_rows(&mut connection).await
     }
 
     // -----------------------------------------------------------------------------------------
@@ -561,16 +523,6 @@ impl Store {
         Ok(Page { items, next })
     }
 
-    /// The graded sources of an incident's reports, in the order they were added.
-    pub async fn report_bodies(&self, incident_seq: i64) -> StoreResult<Vec<String>> {
-        Ok(self
-            .reports_of(incident_seq)
-            .await?
-            .into_iter()
-            .map(|report| report.body)
-            .collect())
-    }
-
     /// Incidents in `[from, to)` counted by UTC day, label set and governorate, and by whether
     /// they fall at or after `last_day` and `last_week`. The database does the counting, so a
     /// dashboard reads a few hundred rows however many incidents there are.
@@ -715,6 +667,61 @@ impl Conditions {
 
 const INCIDENT_COLUMNS: &str = "i.seq, i.id, i.occurred_at, i.lat, i.lon, i.admin1_pcode, i.admin3_pcode, i.perpetrator, i.target, i.labels, i.notes, i.synthetic, i.body, i.created_at, \
      (SELECT a.body FROM assessment a WHERE a.incident_seq = i.seq AND a.replaced_at IS NULL ORDER BY a.seq DESC LIMIT 1) AS assessment";
+
+/// Reads what the world is built from on one connection (a pool's or a transaction's).
+async fn read_world_rows(connection: &mut sqlx::AnyConnection) -> StoreResult<WorldRows> {
+    const DOING: &str = "reading the world";
+    let agreements = sqlx::query("SELECT id, body FROM agreement ORDER BY seq")
+        .fetch_all(&mut *connection)
+        .await
+        .doing(DOING)?
+        .iter()
+        .map(|row| Ok((text(row, "id")?, text(row, "body")?)))
+        .collect::<StoreResult<_>>()?;
+    let actors = sqlx::query("SELECT body FROM actor ORDER BY seq")
+        .fetch_all(&mut *connection)
+        .await
+        .doing(DOING)?
+        .iter()
+        .map(|row| from_json(row, "actor"))
+        .collect::<StoreResult<_>>()?;
+    let designations = sqlx::query("SELECT body FROM designation ORDER BY seq")
+        .fetch_all(&mut *connection)
+        .await
+        .doing(DOING)?
+        .iter()
+        .map(|row| from_json(row, "designation"))
+        .collect::<StoreResult<_>>()?;
+    let commitments = sqlx::query("SELECT body FROM commitment ORDER BY actor_id")
+        .fetch_all(&mut *connection)
+        .await
+        .doing(DOING)?
+        .iter()
+        .map(|row| from_json(row, "commitment"))
+        .collect::<StoreResult<_>>()?;
+    let area_layers = sqlx::query("SELECT layer FROM area ORDER BY seq")
+        .fetch_all(&mut *connection)
+        .await
+        .doing(DOING)?
+        .iter()
+        .map(|row| text(row, "layer"))
+        .collect::<StoreResult<_>>()?;
+    let generation = int(
+        &sqlx::query("SELECT generation FROM world_state WHERE id = 1")
+            .fetch_one(&mut *connection)
+            .await
+            .doing(DOING)?,
+        "generation",
+    )?;
+    Ok(WorldRows {
+        generation,
+        agreements,
+        actors,
+        designations,
+        commitments,
+        area_layers,
+    })
+}
 
 /// `(…), (…)` with `rows` groups of `columns` placeholders, numbered in order. SQLite gets
 /// plain `?` marks: sqlx looks up every `$N` by name, which costs more than the insert itself

@@ -279,3 +279,20 @@ pub struct ReviewItem {
     /// Its reports as JSON.
     pub reports: Vec<String>,
 }
+
+/// What the world is built from, as stored, read in one go.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorldRows {
+    /// The world's generation.
+    pub generation: i64,
+    /// Every agreement as (id, JSON), oldest first.
+    pub agreements: Vec<(String, String)>,
+    /// Every actor, in the order they were added.
+    pub actors: Vec<truce_core::actor::Actor>,
+    /// Every designation, in the order they were added.
+    pub designations: Vec<truce_core::actor::Designation>,
+    /// Every commitment, by actor.
+    pub commitments: Vec<truce_core::commitment::Commitment>,
+    /// Every control-map version as its one-feature layer, in the order they were added.
+    pub area_layers: Vec<String>,
+}

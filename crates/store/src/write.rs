@@ -19,12 +19,29 @@ const CHANGES_PER_STATEMENT: usize = 500;
 pub struct WriteTx {
     pub(crate) tx: sqlx::Transaction<'static, sqlx::Any>,
     pub(crate) backend: Backend,
+    /// Whether anything was changed (and so needs a change-log entry).
+    pub(crate) wrote: bool,
+    /// Whether change-log entries were appended.
+    pub(crate) logged: bool,
 }
 
+/// The advisory lock that serialises changes of the world on PostgreSQL: one per schema, so
+/// that deployments in separate schemas of one database do not wait for each other.
+const WORLD_LOCK: &str = "hashtext('truce_world:' || current_schema())";
+
 impl WriteTx {
-    /// Commits the transaction.
+    /// Commits the transaction. There is no change without its entry: a transaction that
+    /// changed something and appended no change-log entry is rolled back and refused.
     pub async fn commit(self) -> StoreResult<()> {
+        if self.wrote && !self.logged {
+            return Err(StoreError::Unlogged);
+        }
         self.tx.commit().await.doing("committing")
+    }
+
+    /// What the world is built from, as this transaction sees it.
+    pub async fn world_rows(&mut self) -> StoreResult<crate::WorldRows> {
+        crate::read_world_rows(&mut self.tx).await
     }
 
     /// Takes the world for a change: increments its generation and returns the new one. Every
@@ -33,6 +50,15 @@ impl WriteTx {
     /// when the transaction commits.
     pub async fn lock_world(&mut self) -> StoreResult<i64> {
         const DOING: &str = "taking the world for a change";
+        self.wrote = true;
+        if self.backend == Backend::Postgres {
+            // The lock manager queues requests in order, so a change waiting for this lock is
+            // not starved by a stream of shared holders (as a row lock's waiter can be).
+            sqlx::query(&format!("SELECT pg_advisory_xact_lock({WORLD_LOCK})"))
+                .execute(&mut *self.tx)
+                .await
+                .doing(DOING)?;
+        }
         let row = sqlx::query(
             "UPDATE world_state SET generation = generation + 1 WHERE id = 1 RETURNING generation",
         )
@@ -52,13 +78,18 @@ impl WriteTx {
     }
 
     /// The world's generation, held until this transaction ends: a change of the world waits
-    /// for it (a shared row lock on PostgreSQL; SQLite's write lock already excludes it).
+    /// for it (the world's advisory lock, shared, on PostgreSQL; SQLite's write lock already
+    /// excludes it).
     pub async fn world_generation(&mut self) -> StoreResult<i64> {
-        let sql = match self.backend {
-            Backend::Postgres => "SELECT generation FROM world_state WHERE id = 1 FOR SHARE",
-            Backend::Sqlite => "SELECT generation FROM world_state WHERE id = 1",
-        };
-        let row = sqlx::query(sql)
+        if self.backend == Backend::Postgres {
+            sqlx::query(&format!(
+                "SELECT pg_advisory_xact_lock_shared({WORLD_LOCK})"
+            ))
+            .execute(&mut *self.tx)
+            .await
+            .doing("sharing the world")?;
+        }
+        let row = sqlx::query("SELECT generation FROM world_state WHERE id = 1")
             .fetch_one(&mut *self.tx)
             .await
             .doing("reading the world's generation")?;
@@ -78,14 +109,26 @@ impl WriteTx {
     pub async fn replies(&mut self, keys: &[&RequestKey]) -> StoreResult<Vec<Option<StoredReply>>> {
         let mut found: HashMap<(String, String, String), StoredReply> = HashMap::new();
         for chunk in keys.chunks(300) {
-            // One group of `chunk.len()` placeholders: `(?, ?, …)`, the IN list.
-            let list = value_rows(self.backend, 1, chunk.len());
+            // `(principal = ? AND scope = ? AND key = ?) OR …`: the primary key serves each.
+            let mut conditions = Vec::with_capacity(chunk.len());
+            for n in 0..chunk.len() {
+                conditions.push(match self.backend {
+                    Backend::Sqlite => "(principal = ? AND scope = ? AND key = ?)".to_owned(),
+                    Backend::Postgres => format!(
+                        "(principal = ${} AND scope = ${} AND key = ${})",
+                        3 * n + 1,
+                        3 * n + 2,
+                        3 * n + 3
+                    ),
+                });
+            }
             let sql = format!(
-                "SELECT principal, scope, key, request_hash, status, response FROM request_key WHERE key IN {list}"
+                "SELECT principal, scope, key, request_hash, status, response FROM request_key WHERE {}",
+                conditions.join(" OR ")
             );
             let mut query = sqlx::query(&sql);
             for key in chunk {
-                query = query.bind(&key.key);
+                query = query.bind(&key.principal).bind(&key.scope).bind(&key.key);
             }
             for row in query
                 .fetch_all(&mut *self.tx)
@@ -122,6 +165,7 @@ impl WriteTx {
         &mut self,
         replies: &[(&RequestKey, StoredReply)],
     ) -> StoreResult<()> {
+        self.wrote |= !replies.is_empty();
         let now = now_ms();
         for chunk in replies.chunks(300) {
             let rows = value_rows(self.backend, chunk.len(), 7);
@@ -154,6 +198,7 @@ impl WriteTx {
         if changes.is_empty() {
             return Ok(Vec::new());
         }
+        self.logged = true;
         let row = sqlx::query("UPDATE change_head SET seq = seq + $1 WHERE id = 1 RETURNING seq")
             .bind(changes.len() as i64)
             .fetch_one(&mut *self.tx)
@@ -208,6 +253,7 @@ impl WriteTx {
 
     /// Stores an agreement (its JSON as in agreement.json).
     pub async fn insert_agreement(&mut self, id: &str, body: &str) -> StoreResult<()> {
+        self.wrote = true;
         sqlx::query("INSERT INTO agreement (id, body, created_at) VALUES ($1, $2, $3)")
             .bind(id)
             .bind(body)
@@ -220,6 +266,7 @@ impl WriteTx {
 
     /// Stores an actor.
     pub async fn insert_actor(&mut self, actor: &truce_core::actor::Actor) -> StoreResult<()> {
+        self.wrote = true;
         sqlx::query("INSERT INTO actor (id, body, created_at) VALUES ($1, $2, $3)")
             .bind(actor.id.as_str())
             .bind(to_json(actor)?)
@@ -235,6 +282,7 @@ impl WriteTx {
         &mut self,
         designation: &truce_core::actor::Designation,
     ) -> StoreResult<()> {
+        self.wrote = true;
         sqlx::query("INSERT INTO designation (actor_id, body, created_at) VALUES ($1, $2, $3)")
             .bind(designation.actor.as_str())
             .bind(to_json(designation)?)
@@ -251,6 +299,7 @@ impl WriteTx {
         &mut self,
         commitment: &truce_core::commitment::Commitment,
     ) -> StoreResult<()> {
+        self.wrote = true;
         sqlx::query("DELETE FROM commitment WHERE actor_id = $1")
             .bind(commitment.actor.as_str())
             .execute(&mut *self.tx)
@@ -268,6 +317,7 @@ impl WriteTx {
 
     /// Stores control-map versions (each as a one-feature layer).
     pub async fn insert_areas(&mut self, areas: &[NewArea]) -> StoreResult<()> {
+        self.wrote |= !areas.is_empty();
         for area in areas {
             sqlx::query(
                 "INSERT INTO area (id, contributor, valid_from, valid_to, min_lon, min_lat, max_lon, max_lat, layer, created_at) \
@@ -295,6 +345,7 @@ impl WriteTx {
 
     /// Inserts incidents with their first assessments; returns their sequence numbers in order.
     pub async fn insert_incidents(&mut self, batch: &[NewIncident]) -> StoreResult<Vec<i64>> {
+        self.wrote |= !batch.is_empty();
         // A few multi-row statements per batch, not a few per incident: with SQLite every
         // statement is a round trip to the connection's thread.
         let now = now_ms();
@@ -359,13 +410,19 @@ impl WriteTx {
         Ok(seqs)
     }
 
-    /// The sequence number and stored body of an incident, with its reports' bodies, oldest
-    /// first.
-    pub async fn incident_for_update(
+    /// Takes an incident for a change: its sequence number and stored body, with its reports'
+    /// bodies, oldest first. Another transaction changing the same incident waits until this
+    /// one ends (a row lock on PostgreSQL; SQLite's write lock already excludes it), so that
+    /// two reports arriving together are both counted in the incident's assessment.
+    pub async fn lock_incident(
         &mut self,
         id: &str,
     ) -> StoreResult<Option<(i64, String, Vec<String>)>> {
-        let Some(row) = sqlx::query("SELECT seq, body FROM incident WHERE id = $1")
+        let sql = match self.backend {
+            Backend::Postgres => "SELECT seq, body FROM incident WHERE id = $1 FOR UPDATE",
+            Backend::Sqlite => "SELECT seq, body FROM incident WHERE id = $1",
+        };
+        let Some(row) = sqlx::query(sql)
             .bind(id)
             .fetch_optional(&mut *self.tx)
             .await
@@ -388,6 +445,7 @@ impl WriteTx {
     /// Adds a report to an incident. Store the incident's new assessment with
     /// [`WriteTx::replace_assessments`] in the same transaction.
     pub async fn insert_report(&mut self, report: &NewReport) -> StoreResult<()> {
+        self.wrote = true;
         sqlx::query(
             "INSERT INTO report (id, incident_seq, source_name, source_type, reliability, credibility, body, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -409,6 +467,7 @@ impl WriteTx {
     /// Stores new assessments: each replaces the current one of its incident, which is kept
     /// with the time it was replaced.
     pub async fn replace_assessments(&mut self, changes: &[Reassessment]) -> StoreResult<()> {
+        self.wrote |= !changes.is_empty();
         let now = now_ms();
         for change in changes {
             sqlx::query("UPDATE assessment SET replaced_at = $1 WHERE incident_seq = $2 AND replaced_at IS NULL")

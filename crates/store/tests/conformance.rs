@@ -99,6 +99,7 @@ fn incident(id: &str, occurred_at: i64, lon: f64, labels: &[&str]) -> NewInciden
 async fn insert(store: &Store, batch: &[NewIncident]) -> Result<Vec<i64>, StoreError> {
     let mut tx = store.begin_write().await?;
     let seqs = tx.insert_incidents(batch).await?;
+    tx.append_changes(&[change("test")]).await?;
     tx.commit().await?;
     Ok(seqs)
 }
@@ -148,15 +149,19 @@ conformance!(actors_designations_and_commitments_round_trip, |store| {
     for commitment in &scenario.commitments {
         tx.put_commitment(commitment).await.unwrap();
     }
+    tx.append_changes(&[change("test")]).await.unwrap();
     tx.commit().await.unwrap();
-    assert_eq!(store.actors().await.unwrap(), scenario.actors.actors());
     assert_eq!(
-        store.designations().await.unwrap(),
+        store.world_rows().await.unwrap().actors,
+        scenario.actors.actors()
+    );
+    assert_eq!(
+        store.world_rows().await.unwrap().designations,
         scenario.actors.designations()
     );
     let mut commitments = scenario.commitments.clone();
     commitments.sort_by(|a, b| a.actor.cmp(&b.actor));
-    assert_eq!(store.commitments().await.unwrap(), commitments);
+    assert_eq!(store.world_rows().await.unwrap().commitments, commitments);
     // A duplicate id is a conflict, and replacing a commitment keeps one row.
     let mut tx = store.begin_write().await.unwrap();
     let duplicate = tx
@@ -167,9 +172,10 @@ conformance!(actors_designations_and_commitments_round_trip, |store| {
     drop(tx);
     let mut tx = store.begin_write().await.unwrap();
     tx.put_commitment(&scenario.commitments[0]).await.unwrap();
+    tx.append_changes(&[change("test")]).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(
-        store.commitments().await.unwrap().len(),
+        store.world_rows().await.unwrap().commitments.len(),
         scenario.commitments.len()
     );
 });
@@ -179,6 +185,7 @@ conformance!(agreements_and_areas_round_trip, |store| {
     tx.insert_agreement("coh-2016", "{\"id\":\"coh-2016\"}")
         .await
         .unwrap();
+    tx.append_changes(&[change("test")]).await.unwrap();
     tx.commit().await.unwrap();
     let mut tx = store.begin_write().await.unwrap();
     assert!(matches!(
@@ -187,7 +194,7 @@ conformance!(agreements_and_areas_round_trip, |store| {
     ));
     drop(tx);
     assert_eq!(
-        store.agreements().await.unwrap(),
+        store.world_rows().await.unwrap().agreements,
         vec![("coh-2016".to_owned(), "{\"id\":\"coh-2016\"}".to_owned())]
     );
     assert!(store.is_seeded().await.unwrap());
@@ -201,8 +208,12 @@ conformance!(agreements_and_areas_round_trip, |store| {
     };
     let mut tx = store.begin_write().await.unwrap();
     tx.insert_areas(std::slice::from_ref(&area)).await.unwrap();
+    tx.append_changes(&[change("test")]).await.unwrap();
     tx.commit().await.unwrap();
-    assert_eq!(store.area_layers().await.unwrap(), vec![area.layer.clone()]);
+    assert_eq!(
+        store.world_rows().await.unwrap().area_layers,
+        vec![area.layer.clone()]
+    );
     let mut tx = store.begin_write().await.unwrap();
     assert!(tx.insert_areas(&[area]).await.is_err());
 });
@@ -223,11 +234,25 @@ conformance!(
     }
 );
 
+conformance!(a_change_without_its_log_entry_is_refused, |store| {
+    let mut tx = store.begin_write().await.unwrap();
+    tx.insert_incidents(&[incident("unlogged", 1, 36.0, &["covered"])])
+        .await
+        .unwrap();
+    assert!(matches!(tx.commit().await, Err(StoreError::Unlogged)));
+    assert_eq!(store.count_incidents(false).await.unwrap(), 0);
+    // A transaction that only read commits.
+    let mut tx = store.begin_write().await.unwrap();
+    tx.world_generation().await.unwrap();
+    tx.commit().await.unwrap();
+});
+
 conformance!(the_world_generation_counts_changes_of_the_world, |store| {
     assert_eq!(store.world_generation().await.unwrap(), 0);
     for expected in 1..=3 {
         let mut tx = store.begin_write().await.unwrap();
         assert_eq!(tx.lock_world().await.unwrap(), expected);
+        tx.append_changes(&[change("test")]).await.unwrap();
         tx.commit().await.unwrap();
     }
     let mut tx = store.begin_write().await.unwrap();
@@ -428,6 +453,7 @@ conformance!(
         tx.record_replies(&[(&on_a, reply("report on A"))])
             .await
             .unwrap();
+        tx.append_changes(&[change("test")]).await.unwrap();
         tx.commit().await.unwrap();
         let mut tx = store.begin_write().await.unwrap();
         let found = tx.replies(&[&on_a, &on_b, &by_other]).await.unwrap();
@@ -488,6 +514,7 @@ conformance!(
         }])
         .await
         .unwrap();
+        tx.append_changes(&[change("test")]).await.unwrap();
         tx.commit().await.unwrap();
         let detail = store.incident("r").await.unwrap().unwrap();
         assert_eq!(detail.history.len(), 2);
@@ -555,16 +582,14 @@ conformance!(reports_attach_to_incidents_with_their_grades, |store| {
     };
     let mut tx = store.begin_write().await.unwrap();
     tx.insert_report(&report).await.unwrap();
-    let (found_seq, _, reports) = tx.incident_for_update("p").await.unwrap().unwrap();
+    let (found_seq, _, reports) = tx.lock_incident("p").await.unwrap().unwrap();
     assert_eq!((found_seq, reports.len()), (seq, 1));
-    assert!(tx.incident_for_update("missing").await.unwrap().is_none());
+    assert!(tx.lock_incident("missing").await.unwrap().is_none());
+    tx.append_changes(&[change("test")]).await.unwrap();
     tx.commit().await.unwrap();
     let detail = store.incident("p").await.unwrap().unwrap();
     assert_eq!(detail.reports.len(), 1);
-    assert_eq!(
-        store.report_bodies(seq).await.unwrap(),
-        vec!["{\"text\":\"seen\"}".to_owned()]
-    );
+    assert_eq!(detail.reports[0].body, "{\"text\":\"seen\"}");
     let mut bad = report.clone();
     bad.id = "rep-2".to_owned();
     bad.reliability = 'Z';

@@ -135,6 +135,7 @@ impl From<truce_service::ServiceError> for ApiError {
             ServiceError::KeyReused => ApiError::IdempotencyKeyReused,
             ServiceError::Invalid { code, message } => ApiError::Invalid { code, message },
             ServiceError::Store(error) => ApiError::from(error),
+            ServiceError::Unavailable(detail) => ApiError::Unavailable(detail),
             ServiceError::Internal(detail) => ApiError::Internal(detail),
         }
     }

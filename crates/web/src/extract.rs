@@ -129,7 +129,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
         Ok(Caller {
             principal: Principal::anonymous(),
             key,
-            scope: format!("{} {}", parts.method, parts.uri.path()),
+            // The whole path (a nested router sees it without its prefix).
+            scope: format!(
+                "{} {}",
+                parts.method,
+                parts
+                    .extensions
+                    .get::<axum::extract::OriginalUri>()
+                    .map_or(parts.uri.path(), |original| original.0.path())
+            ),
             reason,
         })
     }

@@ -470,3 +470,42 @@ async fn agree(one: &App, two: &App) {
         on_one["assessment"]["labels"]
     );
 }
+
+#[tokio::test]
+async fn reports_arriving_together_on_two_postgres_servers_are_both_counted() {
+    let Some(url) = postgres_url("door_two_reports").await else {
+        return;
+    };
+    let (one, two) = (
+        app_on(&url, truce_web::DEFAULT_BODY_LIMIT).await,
+        app_on(&url, truce_web::DEFAULT_BODY_LIMIT).await,
+    );
+    for _ in 0..5 {
+        let (_, incident) = one.post("/api/v1/incidents", &strike()).await;
+        let uri = format!(
+            "/api/v1/incidents/{}/reports",
+            incident["id"].as_str().unwrap()
+        );
+        let mut first = report();
+        first["affiliation"] = json!("sohr");
+        let mut second = report();
+        second["source_name"] = json!("UN OSE");
+        second["affiliation"] = json!("un");
+        let (a, b) = tokio::join!(one.post(&uri, &first), two.post(&uri, &second));
+        assert_eq!((a.0, b.0), (StatusCode::CREATED, StatusCode::CREATED));
+        let (_, detail) = one
+            .get(&format!(
+                "/api/v1/incidents/{}",
+                incident["id"].as_str().unwrap()
+            ))
+            .await;
+        assert_eq!(detail["assessment"]["verification"], "verified", "{detail}");
+        let current = detail["assessment_history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|entry| entry["replaced_at"].is_null())
+            .count();
+        assert_eq!(current, 1, "one current assessment");
+    }
+}

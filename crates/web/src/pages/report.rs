@@ -438,7 +438,21 @@ pub async fn submit(
                 StatusCode::UNPROCESSABLE_ENTITY,
             ))
         }
-        Err(other) => Err(other.into()),
+        // Anything else is said on the form too, with what was typed kept.
+        Err(other) => {
+            let error = ApiError::from(other);
+            let status = error.status();
+            let message = if status.is_server_error() {
+                lang.t("report.err.failed")
+            } else {
+                error.to_string()
+            };
+            if status.is_server_error() {
+                tracing::error!(%error, "the report form could not be saved");
+            }
+            errors.insert("form", message);
+            Ok(form_again(&state, lang, &form, &errors, status))
+        }
     }
 }
 
