@@ -13,8 +13,8 @@ use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot};
 use truce_core::classify;
 use truce_store::{
-    AssessmentBody, IncidentBody, NewIncident, NewReport, Reassessment, ReportBody, RequestKey,
-    StoreError, StoredReply,
+    AssessmentBody, IncidentBody, NewChange, NewIncident, NewReport, Reassessment, ReportBody,
+    RequestKey, StoreError, StoredReply,
 };
 
 use crate::world::{World, core_incident, source_grade};
@@ -167,7 +167,53 @@ struct Pending {
     incident: IncidentBody,
     report: Option<ReportBody>,
     render: Render,
+    /// Classified, rendered and encoded by the caller against the world it had, so that the
+    /// writer task (one per server) only writes; redone in the writer if the world changed.
+    prepared: Prepared,
     answer: oneshot::Sender<Result<Outcome, ServiceError>>,
+}
+
+/// An incident ready to write: its row, its reply and its change-log entry, for one world.
+struct Prepared {
+    generation: i64,
+    row: NewIncident,
+    reply: Reply,
+    change: NewChange,
+}
+
+/// Classifies an incident against `world`, renders its reply and encodes its entry.
+fn prepare(
+    request: &Request,
+    incident: &IncidentBody,
+    report: &Option<ReportBody>,
+    render: &Render,
+    world: &World,
+) -> Result<Prepared, ServiceError> {
+    let first_reports: Vec<&ReportBody> = report.iter().collect();
+    let assessment = assess(incident, &first_reports, world)?;
+    let row = incident_row(incident, &assessment)?;
+    let command = Command::RecordIncident {
+        incident: incident.clone(),
+        report: report.clone(),
+    };
+    let change = change_entry(request, &command)?;
+    let Command::RecordIncident { incident, report } = command else {
+        return Err(ServiceError::Internal("an incident command".to_owned()));
+    };
+    let reply = render(
+        &Applied::Incident {
+            incident,
+            assessment,
+            report,
+        },
+        world,
+    )?;
+    Ok(Prepared {
+        generation: world.generation,
+        row,
+        reply,
+        change,
+    })
 }
 
 /// A handle to the writer task.
@@ -184,14 +230,18 @@ impl Writer {
         Writer { sender }
     }
 
-    /// Records one incident durably; returns once its transaction has committed.
+    /// Records one incident durably; returns once its transaction has committed. It is
+    /// classified here against `world` (the caller's), and again in the writer's transaction
+    /// only if the world has changed since.
     pub(crate) async fn record(
         &self,
+        world: &World,
         request: Request,
         incident: IncidentBody,
         report: Option<ReportBody>,
         render: Render,
     ) -> Result<Outcome, ServiceError> {
+        let prepared = prepare(&request, &incident, &report, &render, world)?;
         let (answer, answered) = oneshot::channel();
         let stopped = || ServiceError::Internal("the incident writer has stopped".to_owned());
         self.sender
@@ -200,6 +250,7 @@ impl Writer {
                 incident,
                 report,
                 render,
+                prepared,
                 answer,
             })
             .await
@@ -288,24 +339,26 @@ async fn write_batch(
             outcomes.push(replay(first.clone(), &item.request));
             continue;
         }
-        let written = (|| {
-            let first_reports: Vec<&ReportBody> = item.report.iter().collect();
-            let assessment = assess(&item.incident, &first_reports, &world)?;
-            let row = incident_row(&item.incident, &assessment)?;
-            let applied = Applied::Incident {
-                incident: item.incident.clone(),
-                assessment,
-                report: item.report.clone(),
-            };
-            let reply = (item.render)(&applied, &world)?;
-            let command = Command::RecordIncident {
-                incident: item.incident.clone(),
-                report: item.report.clone(),
-            };
-            Ok::<_, ServiceError>((row, reply, change_entry(&item.request, &command)?))
-        })();
+        let written = if item.prepared.generation == world.generation {
+            Ok(Prepared {
+                generation: item.prepared.generation,
+                row: item.prepared.row.clone(),
+                reply: item.prepared.reply.clone(),
+                change: item.prepared.change.clone(),
+            })
+        } else {
+            prepare(
+                &item.request,
+                &item.incident,
+                &item.report,
+                &item.render,
+                &world,
+            )
+        };
         match written {
-            Ok((row, reply, change)) => {
+            Ok(Prepared {
+                row, reply, change, ..
+            }) => {
                 if let Some(report) = &item.report {
                     reports.push((rows.len(), report));
                 }

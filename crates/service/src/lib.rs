@@ -402,9 +402,10 @@ impl Service {
     ) -> Result<Outcome, ServiceError> {
         match command {
             Command::RecordIncident { incident, report } => {
+                let world = self.cached_world();
                 self.inner
                     .writer
-                    .record(request, incident, report, render)
+                    .record(&world, request, incident, report, render)
                     .await
             }
             Command::AddReport { report } => {

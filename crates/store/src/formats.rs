@@ -1,6 +1,10 @@
 //! The store's own formats: how incidents, reports and assessments are kept as JSON in their
 //! `body` columns. The API has its own shapes (in `truce-web`); these change only with a
 //! migration, so that a change to the API never rewrites what is stored.
+//!
+//! The fields of the formats that travel in change-log entries (incidents, reports and what
+//! they hold) are declared in the order of their names, so that serialising them gives the
+//! canonical encoding directly (`truce-service` tests that it does).
 
 use serde::{Deserialize, Serialize};
 use truce_core::Assessment;
@@ -19,24 +23,24 @@ pub struct Point {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Range {
-    /// Lowest figure reported.
-    pub min: u32,
     /// Highest figure reported.
     pub max: u32,
+    /// Lowest figure reported.
+    pub min: u32,
 }
 
 /// Casualties by status, as ranges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Casualties {
-    /// Civilians killed.
-    pub killed_civilian: Range,
-    /// Combatants killed.
-    pub killed_combatant: Range,
     /// Civilians injured.
     pub injured_civilian: Range,
     /// Combatants injured.
     pub injured_combatant: Range,
+    /// Civilians killed.
+    pub killed_civilian: Range,
+    /// Combatants killed.
+    pub killed_combatant: Range,
 }
 
 /// An actor as named in an incident: a registry id when known, and the name.
@@ -51,42 +55,42 @@ pub struct ActorName {
 /// An incident as stored and returned (without its assessment).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IncidentBody {
-    /// Identifier.
-    pub id: String,
-    /// When it happened, RFC 3339 UTC.
-    pub occurred_at: String,
-    /// ACLED time precision.
-    pub time_precision: u8,
-    /// Latitude.
-    pub lat: f64,
-    /// Longitude.
-    pub lon: f64,
-    /// ACLED geo precision.
-    pub geo_precision: u8,
-    /// Launch point, if reported.
-    pub origin: Option<Point>,
     /// Governorate P-code.
     pub admin1_pcode: Option<String>,
     /// Sub-district P-code.
     pub admin3_pcode: Option<String>,
-    /// Alleged perpetrator.
-    pub perpetrator: Option<ActorName>,
-    /// Target.
-    pub target: Option<ActorName>,
-    /// ACLED event type.
-    pub event_type: Option<String>,
-    /// ACLED sub-event type.
-    pub sub_event_type: Option<String>,
-    /// Weapon.
-    pub weapon: Option<String>,
-    /// Whether self-defence is claimed.
-    pub self_defence_claimed: bool,
     /// Casualties.
     pub casualties: Casualties,
+    /// ACLED event type.
+    pub event_type: Option<String>,
+    /// ACLED geo precision.
+    pub geo_precision: u8,
+    /// Identifier.
+    pub id: String,
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
     /// Free text.
     pub notes: String,
+    /// When it happened, RFC 3339 UTC.
+    pub occurred_at: String,
+    /// Launch point, if reported.
+    pub origin: Option<Point>,
+    /// Alleged perpetrator.
+    pub perpetrator: Option<ActorName>,
+    /// Whether self-defence is claimed.
+    pub self_defence_claimed: bool,
+    /// ACLED sub-event type.
+    pub sub_event_type: Option<String>,
     /// True for generated demonstration data.
     pub synthetic: bool,
+    /// Target.
+    pub target: Option<ActorName>,
+    /// ACLED time precision.
+    pub time_precision: u8,
+    /// Weapon.
+    pub weapon: Option<String>,
 }
 
 /// The area an incident fell in.
@@ -158,28 +162,28 @@ impl From<&Assessment> for AssessmentBody {
 /// A stored report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportBody {
-    /// Identifier.
-    pub id: String,
-    /// The incident it is about.
-    pub incident_id: String,
-    /// Who reported.
-    pub source_name: String,
-    /// Source type.
-    pub source_type: String,
     /// Affiliation.
     pub affiliation: String,
-    /// Source reliability A–F.
-    pub reliability: String,
     /// Information credibility 1–6.
     pub credibility: u8,
     /// Direct observation by a monitor.
     pub direct_observation: bool,
-    /// The reporter's words.
-    pub text: String,
-    /// When received, RFC 3339.
-    pub received_at: Option<String>,
+    /// Identifier.
+    pub id: String,
+    /// The incident it is about.
+    pub incident_id: String,
     /// Language.
     pub language: Option<String>,
+    /// When received, RFC 3339.
+    pub received_at: Option<String>,
+    /// Source reliability A–F.
+    pub reliability: String,
+    /// Who reported.
+    pub source_name: String,
+    /// Source type.
+    pub source_type: String,
+    /// The reporter's words.
+    pub text: String,
     /// Link.
     pub url: Option<String>,
 }

@@ -53,8 +53,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                     }
                     other => ApiError::BadRequest(format!("could not read the body: {other}")),
                 })?;
-        let value = serde_json::from_slice(&bytes)
-            .map_err(|error| ApiError::BadRequest(format!("malformed JSON body: {error}")))?;
+        // Text that is not JSON is a 400; JSON of the wrong shape (a field missing or of the
+        // wrong type) is a 422, like any other value the API refuses.
+        let value = serde_json::from_slice(&bytes).map_err(|error| match error.classify() {
+            serde_json::error::Category::Data => {
+                ApiError::invalid(format!("the body does not fit: {error}"))
+            }
+            _ => ApiError::BadRequest(format!("malformed JSON body: {error}")),
+        })?;
         let hash = Sha256::digest(&bytes)
             .iter()
             .map(|byte| format!("{byte:02x}"))

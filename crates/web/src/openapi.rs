@@ -2,7 +2,11 @@
 //! `docs/openapi.json`, and a test fails when the two drift apart.
 
 use axum::Json;
-use utoipa::OpenApi;
+use serde_json::Value;
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{Object, ObjectBuilder, Schema, Type};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
 
 /// The API's OpenAPI document.
 #[derive(OpenApi)]
@@ -20,6 +24,7 @@ use utoipa::OpenApi;
         crate::api::list_changes,
     ),
     components(schemas(crate::error::ErrorBody)),
+    modifiers(&WhatEveryRouteAnswers, &ClosedLists),
     tags(
         (name = "meta", description = "Health, version and the change log"),
         (name = "agreements", description = "The terms as data"),
@@ -30,6 +35,157 @@ use utoipa::OpenApi;
     )
 )]
 pub struct ApiDoc;
+
+/// The statuses and headers every route shares, added to each operation in one place: every
+/// write can answer 400 (not JSON, a bad header), 409, 413, 415, 422 and 503 and takes the
+/// `Idempotency-Key` and `Truce-Reason` headers; every read with parameters can answer 400; every
+/// route can answer 503 when the database does not.
+struct WhatEveryRouteAnswers;
+
+impl Modify for WhatEveryRouteAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if let Some(write) = item.post.as_mut() {
+                answers(
+                    write,
+                    "400",
+                    "The body is not JSON, or a header is malformed",
+                );
+                answers(write, "413", "The body is larger than the limit");
+                answers(
+                    write,
+                    "409",
+                    "What the body creates exists already, or the Idempotency-Key was used with another request",
+                );
+                answers(write, "415", "The body is not sent as application/json");
+                answers(
+                    write,
+                    "422",
+                    "Well-formed, but a value is refused (the message says which)",
+                );
+                // Drafting from text stores nothing: it takes no retry key and no reason.
+                if path != "/api/v1/extract" {
+                    write_headers(write);
+                }
+            }
+            if let Some(read) = item.get.as_mut()
+                && read.parameters.as_ref().is_some_and(|p| !p.is_empty())
+            {
+                answers(read, "400", "A parameter is malformed");
+            }
+            for operation in [item.get.as_mut(), item.post.as_mut()]
+                .into_iter()
+                .flatten()
+            {
+                answers(
+                    operation,
+                    "503",
+                    "The database does not answer or is busy: retry",
+                );
+            }
+        }
+    }
+}
+
+/// Adds a JSON error response unless the operation documents this status already.
+fn answers(operation: &mut Operation, status: &str, description: &str) {
+    operation
+        .responses
+        .responses
+        .entry(status.to_owned())
+        .or_insert_with(|| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("ErrorBody")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        });
+}
+
+/// The two request headers of a write, with their limits.
+fn write_headers(operation: &mut Operation) {
+    let parameters = operation.parameters.get_or_insert_with(Vec::new);
+    parameters.retain(|p| p.name != "Idempotency-Key" && p.name != "Truce-Reason");
+    let header = |name: &str, description: &str, min: usize, max: usize| {
+        ParameterBuilder::new()
+            .name(name)
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(description))
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(min))
+                    .max_length(Some(max))
+                    .pattern(Some("^[ -~]*$")),
+            ))
+            .build()
+    };
+    parameters.push(header(
+        "Idempotency-Key",
+        "Retry key: the same key and body on the same address gets the first reply and creates nothing",
+        1,
+        200,
+    ));
+    parameters.push(header(
+        "Truce-Reason",
+        "Why the change is made, kept in the change log (printable ASCII)",
+        0,
+        1_000,
+    ));
+}
+
+/// The closed lists the server checks, from the lists it checks them against.
+struct ClosedLists;
+
+impl Modify for ClosedLists {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let labels: Vec<&str> = truce_core::Label::ALL.iter().map(|l| l.as_str()).collect();
+        let grades = ["A", "B", "C", "D", "E", "F"];
+        let body_fields: [(&str, &str, &[&str]); 4] = [
+            ("NewReportBody", "source_type", &crate::api::SOURCE_TYPES),
+            ("NewReportBody", "reliability", &grades),
+            (
+                "NewDesignation",
+                "status",
+                &["listed", "proposed", "blocked"],
+            ),
+            ("NewCommitment", "channel", &["US", "RU"]),
+        ];
+        if let Some(components) = openapi.components.as_mut() {
+            for (schema, field, values) in body_fields {
+                if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(schema)
+                    && let Some(RefOr::T(Schema::Object(property))) =
+                        object.properties.get_mut(field)
+                {
+                    closed(property, values);
+                }
+            }
+        }
+        for item in openapi.paths.paths.values_mut() {
+            let Some(read) = item.get.as_mut() else {
+                continue;
+            };
+            for parameter in read.parameters.iter_mut().flatten() {
+                if parameter.name == "label"
+                    && let Some(RefOr::T(Schema::Object(property))) = parameter.schema.as_mut()
+                {
+                    closed(property, &labels);
+                }
+            }
+        }
+    }
+}
+
+fn closed(property: &mut Object, values: &[&str]) {
+    property.enum_values = Some(values.iter().map(|v| Value::from(*v)).collect());
+}
 
 /// The document as pretty JSON, as committed in docs/openapi.json.
 pub fn document() -> String {

@@ -9,8 +9,10 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct Point {
     /// Latitude, degrees north (−90 to 90).
+    #[schema(minimum = -90, maximum = 90)]
     pub lat: f64,
     /// Longitude, degrees east (−180 to 180).
+    #[schema(minimum = -180, maximum = 180)]
     pub lon: f64,
 }
 
@@ -43,14 +45,19 @@ pub struct Casualties {
 #[serde(deny_unknown_fields)]
 pub struct NewIncidentBody {
     /// When it happened, RFC 3339 (e.g. `2016-02-28T16:20:00+02:00`).
+    #[schema(format = DateTime)]
     pub occurred_at: String,
     /// Latitude.
+    #[schema(minimum = -90, maximum = 90)]
     pub lat: f64,
     /// Longitude.
+    #[schema(minimum = -180, maximum = 180)]
     pub lon: f64,
     /// ACLED time precision: 1 day (default), 2 week, 3 month.
+    #[schema(minimum = 1, maximum = 3)]
     pub time_precision: Option<u8>,
     /// ACLED geo precision: 1 town (default), 2 near a town, 3 region.
+    #[schema(minimum = 1, maximum = 3)]
     pub geo_precision: Option<u8>,
     /// Alleged perpetrator: actor id, name or alias (English or Arabic).
     pub perpetrator: Option<String>,
@@ -205,6 +212,7 @@ pub struct IncidentPage {
 #[serde(deny_unknown_fields)]
 pub struct NewReportBody {
     /// Who reported, e.g. "Hmeimim reconciliation centre".
+    #[schema(min_length = 1)]
     pub source_name: String,
     /// party_centre, co_chair_centre, UN, NGO_monitor, media, social_media, eyewitness or sensor.
     pub source_type: String,
@@ -213,12 +221,15 @@ pub struct NewReportBody {
     /// Source reliability, A (completely reliable) to F (cannot be judged).
     pub reliability: String,
     /// Information credibility, 1 (confirmed) to 6 (cannot be judged).
+    #[schema(minimum = 1, maximum = 6)]
     pub credibility: u8,
     /// Whether a monitor observed the event directly.
     pub direct_observation: Option<bool>,
     /// The reporter's own words.
+    #[schema(min_length = 1)]
     pub text: String,
     /// When the report was received, RFC 3339.
+    #[schema(format = DateTime)]
     pub received_at: Option<String>,
     /// Language of the text (e.g. `en`, `ar`).
     pub language: Option<String>,

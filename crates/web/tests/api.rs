@@ -125,8 +125,8 @@ async fn incidents_are_filtered_and_paginated_with_an_opaque_cursor() {
 
     assert_error(
         &app.get("/api/v1/incidents?cursor=bogus").await,
-        StatusCode::BAD_REQUEST,
-        "bad_request",
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_value",
     );
     assert_error(
         &app.get("/api/v1/incidents?label=violation").await,
@@ -256,8 +256,8 @@ async fn bad_incidents_get_clear_errors_and_nothing_is_stored() {
             b"[1,2,3]".to_vec(),
         )
         .await,
-        StatusCode::BAD_REQUEST,
-        "bad_request",
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_value",
     );
     assert_error(
         &app.raw("POST", "/api/v1/incidents", "text/plain", b"hello".to_vec())
@@ -929,8 +929,9 @@ async fn extract_turns_prose_into_a_draft_with_evidence_and_refuses_bad_input() 
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(error["message"].as_str().unwrap().contains("ref_date"));
+    // JSON of the wrong shape is refused as a value; text that is not JSON is malformed.
     let (status, _) = app.post("/api/v1/extract", &json!({"txt": "x"})).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, _) = app
         .raw("POST", "/api/v1/extract", "application/json", b"{".to_vec())
         .await;

@@ -23,7 +23,7 @@ INSERT INTO change_head (id, seq) VALUES (1, 0);
 -- `payload` is the command as applied, in canonical JSON (docs/architecture.md, "The change
 -- log"); `payload_sha256` is the hex SHA-256 of those bytes.
 CREATE TABLE change_log (
-    seq             BIGINT PRIMARY KEY,
+    seq             INTEGER PRIMARY KEY,  -- the rowid itself: no second index
     at              BIGINT NOT NULL,
     principal       TEXT NOT NULL,
     action          TEXT NOT NULL,

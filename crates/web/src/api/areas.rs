@@ -83,8 +83,10 @@ pub async fn list_areas(
 #[serde(deny_unknown_fields)]
 pub struct AreaAtQuery {
     /// Latitude.
+    #[param(minimum = -90, maximum = 90)]
     pub lat: f64,
     /// Longitude.
+    #[param(minimum = -180, maximum = 180)]
     pub lon: f64,
     /// Instant, RFC 3339 (default: now).
     pub t: Option<DateTime<Utc>>,
@@ -152,19 +154,15 @@ pub async fn create_area(
 /// Turns a submitted Feature into a one-feature control layer.
 fn as_layer(feature: Value) -> Result<Value, ApiError> {
     let Value::Object(mut feature) = feature else {
-        return Err(ApiError::BadRequest(
-            "the body must be a GeoJSON Feature".to_owned(),
-        ));
+        return Err(ApiError::invalid("the body must be a GeoJSON Feature"));
     };
     if feature.get("type").and_then(Value::as_str) != Some("Feature") {
-        return Err(ApiError::BadRequest(
-            "the body must be a GeoJSON Feature (\"type\": \"Feature\")".to_owned(),
+        return Err(ApiError::invalid(
+            "the body must be a GeoJSON Feature (\"type\": \"Feature\")",
         ));
     }
     let Some(Value::Object(mut properties)) = feature.remove("properties") else {
-        return Err(ApiError::BadRequest(
-            "the Feature needs properties".to_owned(),
-        ));
+        return Err(ApiError::invalid("the Feature needs properties"));
     };
     let mut meta = serde_json::Map::new();
     for key in [

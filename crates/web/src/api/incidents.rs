@@ -157,11 +157,10 @@ pub async fn create_incident(
             incident,
             assessment,
             ..
-        } => serde_json::to_value(IncidentResponse {
+        } => Some(IncidentResponse {
             incident: incident.into(),
             assessment: assessment.into(),
-        })
-        .ok(),
+        }),
         _ => None,
     });
     let command = Command::RecordIncident {
@@ -187,10 +186,13 @@ async fn find_incident(
 #[serde(deny_unknown_fields)]
 pub struct IncidentQuery {
     /// Occurred at or after (RFC 3339).
+    #[param(format = DateTime)]
     pub from: Option<String>,
     /// Occurred before (RFC 3339).
+    #[param(format = DateTime)]
     pub to: Option<String>,
     /// `min_lon,min_lat,max_lon,max_lat`.
+    #[param(pattern = r"^-?[0-9]+(\.[0-9]+)?(,-?[0-9]+(\.[0-9]+)?){3}$")]
     pub bbox: Option<String>,
     /// A label, e.g. `covered`.
     pub label: Option<String>,
@@ -205,6 +207,7 @@ pub struct IncidentQuery {
     /// The `next` cursor of the previous page.
     pub cursor: Option<String>,
     /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
 }
 
@@ -316,9 +319,7 @@ pub async fn incident_page(
                 .ok()
                 .and_then(|bytes| String::from_utf8(bytes).ok())
                 .and_then(|text| text.parse::<Cursor>().ok())
-                .ok_or_else(|| {
-                    ApiError::BadRequest("the cursor is not one this server issued".to_owned())
-                })?,
+                .ok_or_else(|| ApiError::invalid("the cursor is not one this server issued"))?,
         ),
         None => None,
     };
@@ -443,11 +444,10 @@ pub async fn create_report(
 ) -> Result<Response, ApiError> {
     let report = report_body(body.value, id)?;
     let render = render_json(StatusCode::CREATED, |applied, _| match applied {
-        Applied::Report { report, assessment } => serde_json::to_value(ReportCreated {
+        Applied::Report { report, assessment } => Some(ReportCreated {
             report: report.into(),
             assessment: assessment.into(),
-        })
-        .ok(),
+        }),
         _ => None,
     });
     let command = Command::AddReport { report };

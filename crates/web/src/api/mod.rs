@@ -12,7 +12,6 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde_json::Value;
 use truce_service::world::World;
 use truce_service::{Applied, Command, Render, Reply, Request, ServiceError};
 
@@ -96,9 +95,10 @@ pub(crate) async fn execute(
 }
 
 /// A renderer answering `status` with the JSON `body` makes of what was applied.
-pub(crate) fn render_json<F>(status: StatusCode, body: F) -> Render
+pub(crate) fn render_json<F, T>(status: StatusCode, body: F) -> Render
 where
-    F: Fn(&Applied, &World) -> Option<Value> + Send + Sync + 'static,
+    F: Fn(&Applied, &World) -> Option<T> + Send + Sync + 'static,
+    T: serde::Serialize,
 {
     std::sync::Arc::new(move |applied: &Applied, world: &World| {
         let value = body(applied, world).ok_or_else(|| {
