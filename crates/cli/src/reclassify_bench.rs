@@ -47,6 +47,9 @@ struct Report {
     incidents: i64,
     rss_before_mb: f64,
     changes: Vec<Measure>,
+    /// Resident memory 15 s after the last change, when the allocator has given back what it
+    /// no longer uses.
+    rss_settled_mb: f64,
 }
 
 /// Writes in flight at once while filling: enough for the writer's batches.
@@ -70,14 +73,14 @@ pub fn run(args: ReclassifyBench) -> Result<ExitCode> {
         let run = std::process::id() as u64 ^ (Instant::now().elapsed().as_nanos() as u64);
         let area = Command::AddAreaVersion {
             layer: json!({"type": "FeatureCollection",
-                "truce_layer": {"id": format!("bench-{run}"), "contributor": "RU", "agreed_by": "ru",
+                "truce_layer": {"id": format!("bench-{run}"), "contributor": format!("bench-{run}"), "agreed_by": "ru",
                                 "valid_from": "2016-03-01T00:00:00Z", "approximate": false},
                 "features": [{"type": "Feature", "geometry": null, "properties": {
                     "id": "tadmor-claim", "admin3_pcode": "SY040500", "controller": "gos"}}]}),
         };
         let designation = Command::AddDesignation {
             designation: serde_json::from_value(json!({
-                "actor": "ahrar_al_sham", "list": format!("bench list {run}"),
+                "actor": "ahrar_al_sham", "list": "UNSC 1267", "source": format!("benchmark {run}"),
                 "listed_from": "2016-03-10T00:00:00Z", "status": "listed"
             }))?,
         };
@@ -109,10 +112,12 @@ pub fn run(args: ReclassifyBench) -> Result<ExitCode> {
                 rss_after_mb: memory("VmRSS"),
             });
         }
+        tokio::time::sleep(std::time::Duration::from_secs(15)).await;
         let report = Report {
             incidents,
             rss_before_mb,
             changes,
+            rss_settled_mb: memory("VmRSS"),
         };
         if args.json {
             println!("{}", serde_json::to_string(&report)?);
@@ -131,6 +136,10 @@ pub fn run(args: ReclassifyBench) -> Result<ExitCode> {
                     change.rss_after_mb
                 );
             }
+            println!(
+                "resident memory 15 s after the last change: {:.0} MB",
+                report.rss_settled_mb
+            );
         }
         store.close().await;
         Ok(ExitCode::SUCCESS)

@@ -52,6 +52,7 @@ pub(crate) async fn reclassify(
             tracing::info!(seen, changed, cause, "re-classifying");
         }
     }
+    tx.shrink_memory().await?;
     tracing::info!(
         seen,
         changed,

@@ -494,6 +494,18 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Gives back the memory the connection's page cache took for a long scan (SQLite keeps up
+    /// to 64 MiB a connection otherwise); nothing to do on PostgreSQL.
+    pub async fn shrink_memory(&mut self) -> StoreResult<()> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA shrink_memory")
+                .execute(&mut *self.tx)
+                .await
+                .doing("shrinking the page cache")?;
+        }
+        Ok(())
+    }
+
     /// The next page of incidents to re-classify: those after `after` (a sequence number) in
     /// sequence order, within `bbox` when given, each with its current assessment and its
     /// reports. Paging keeps memory constant however many incidents are stored.
