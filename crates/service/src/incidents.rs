@@ -273,7 +273,18 @@ async fn run(service: Weak<Inner>, mut receiver: mpsc::Receiver<Pending>) {
             break;
         };
         let service = Service { inner };
-        match write_batch(&service, &batch).await {
+        let mut written = write_batch(&service, &batch).await;
+        // The world changed since this server last looked: load it and write again.
+        for _ in 0..3 {
+            let Err(ServiceError::Stale(generation)) = written else {
+                break;
+            };
+            written = match service.world_at(generation).await {
+                Ok(_) => write_batch(&service, &batch).await,
+                Err(error) => Err(error),
+            };
+        }
+        match written {
             Ok(outcomes) => {
                 for (item, outcome) in batch.drain(..).zip(outcomes) {
                     let _ = item.answer.send(outcome);
@@ -312,8 +323,11 @@ async fn write_batch(
     batch: &[Pending],
 ) -> Result<Vec<Result<Outcome, ServiceError>>, ServiceError> {
     let mut tx = service.store().begin_write().await?;
-    let generation = tx.world_generation().await?;
-    let world = service.world_in(&mut tx, generation).await?;
+    // The world cannot change while this transaction lasts; which generation it is comes back
+    // with the change log's head, at the end (one statement fewer per batch). Should it not be
+    // the one the incidents were classified with, the batch is classified again.
+    tx.share_world().await?;
+    let world = service.cached_world();
     let keys: Vec<Option<RequestKey>> = batch.iter().map(|item| item.request.store_key()).collect();
     let known = tx
         .replies(&keys.iter().flatten().collect::<Vec<_>>())
@@ -386,7 +400,11 @@ async fn write_batch(
         })?;
         tx.insert_report(&report_row(report, seq)?).await?;
     }
-    tx.append_changes(&changes).await?;
+    let (_, generation) = tx.append_changes(&changes).await?;
+    if !changes.is_empty() && generation != world.generation {
+        drop(tx);
+        return Err(ServiceError::Stale(generation));
+    }
     let replies: Vec<(&RequestKey, StoredReply)> = replies
         .iter()
         .map(|(key, reply)| (key, reply.clone()))

@@ -64,6 +64,10 @@ pub enum ServiceError {
     /// The database failed or is busy.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The world changed since this server classified the command (the database holds this
+    /// generation): classify again and retry. Never returned to a caller.
+    #[error("the world changed meanwhile (generation {0})")]
+    Stale(i64),
     /// The database failed for a batch this command was part of.
     #[error("the database failed: {0}")]
     Unavailable(String),

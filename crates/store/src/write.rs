@@ -77,10 +77,11 @@ impl WriteTx {
         Ok(generation)
     }
 
-    /// The world's generation, held until this transaction ends: a change of the world waits
-    /// for it (the world's advisory lock, shared, on PostgreSQL; SQLite's write lock already
-    /// excludes it).
-    pub async fn world_generation(&mut self) -> StoreResult<i64> {
+    /// Holds the world as it is until this transaction ends: a change of the world waits for
+    /// it (the world's advisory lock, shared, on PostgreSQL; SQLite's write lock, taken when
+    /// the transaction began, already excludes it). [`WriteTx::append_changes`] then says which
+    /// generation it is.
+    pub async fn share_world(&mut self) -> StoreResult<()> {
         if self.backend == Backend::Postgres {
             sqlx::query(&format!(
                 "SELECT pg_advisory_xact_lock_shared({WORLD_LOCK})"
@@ -89,6 +90,13 @@ impl WriteTx {
             .await
             .doing("sharing the world")?;
         }
+        Ok(())
+    }
+
+    /// The world's generation, held until this transaction ends (see
+    /// [`WriteTx::share_world`]).
+    pub async fn world_generation(&mut self) -> StoreResult<i64> {
+        self.share_world().await?;
         let row = sqlx::query("SELECT generation FROM world_state WHERE id = 1")
             .fetch_one(&mut *self.tx)
             .await
@@ -191,20 +199,24 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Appends entries to the change log and returns them with their sequence numbers. The
-    /// head row is taken here, so numbers are gap-free and follow the order of commits; take
-    /// it late in a transaction to hold it briefly.
-    pub async fn append_changes(&mut self, changes: &[NewChange]) -> StoreResult<Vec<ChangeEntry>> {
-        if changes.is_empty() {
-            return Ok(Vec::new());
-        }
-        self.logged = true;
-        let row = sqlx::query("UPDATE change_head SET seq = seq + $1 WHERE id = 1 RETURNING seq")
-            .bind(changes.len() as i64)
-            .fetch_one(&mut *self.tx)
-            .await
-            .doing("taking the change log's head")?;
-        let last = int(&row, "seq")?;
+    /// Appends entries to the change log and returns them with their sequence numbers and the
+    /// world's generation (read in the same statement). The head row is taken here, so
+    /// numbers are gap-free and follow the order of commits; take it late in a transaction to
+    /// hold it briefly.
+    pub async fn append_changes(
+        &mut self,
+        changes: &[NewChange],
+    ) -> StoreResult<(Vec<ChangeEntry>, i64)> {
+        self.logged |= !changes.is_empty();
+        let row = sqlx::query(
+            "UPDATE change_head SET seq = seq + $1 WHERE id = 1 \
+             RETURNING seq, (SELECT generation FROM world_state WHERE id = 1) AS generation",
+        )
+        .bind(changes.len() as i64)
+        .fetch_one(&mut *self.tx)
+        .await
+        .doing("taking the change log's head")?;
+        let (last, generation) = (int(&row, "seq")?, int(&row, "generation")?);
         let first = last - changes.len() as i64 + 1;
         let at = now_ms();
         let entries: Vec<ChangeEntry> = changes
@@ -245,7 +257,7 @@ impl WriteTx {
                 .await
                 .doing("appending to the change log")?;
         }
-        Ok(entries)
+        Ok((entries, generation))
     }
 
     // -----------------------------------------------------------------------------------------

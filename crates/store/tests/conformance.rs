@@ -265,7 +265,7 @@ conformance!(
     the_change_log_is_one_gap_free_sequence_in_commit_order,
     |store| {
         let mut tx = store.begin_write().await.unwrap();
-        let first = tx
+        let (first, _) = tx
             .append_changes(&[change("a"), change("b")])
             .await
             .unwrap();
@@ -276,7 +276,8 @@ conformance!(
         tx.append_changes(&[change("lost")]).await.unwrap();
         drop(tx);
         let mut tx = store.begin_write().await.unwrap();
-        let next = tx.append_changes(&[change("c")]).await.unwrap();
+        let (next, generation) = tx.append_changes(&[change("c")]).await.unwrap();
+        assert_eq!(generation, 0, "the world's generation comes with the head");
         tx.commit().await.unwrap();
         assert_eq!(next[0].seq, 3);
         let all = store.changes(0, 10).await.unwrap();

@@ -136,6 +136,9 @@ impl From<truce_service::ServiceError> for ApiError {
             ServiceError::Invalid { code, message } => ApiError::Invalid { code, message },
             ServiceError::Store(error) => ApiError::from(error),
             ServiceError::Unavailable(detail) => ApiError::Unavailable(detail),
+            ServiceError::Stale(_) => {
+                ApiError::Unavailable("the terms changed meanwhile: send it again".to_owned())
+            }
             ServiceError::Internal(detail) => ApiError::Internal(detail),
         }
     }
