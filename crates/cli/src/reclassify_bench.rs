@@ -1,7 +1,7 @@
 //! `truce bench reclassify`: the time and memory of re-classifying stored incidents after a
 //! change of the world. It fills the database through the door up to `--incidents`, then adds
 //! one control-map version over Tadmor, the largest sub-district (which re-classifies
-//! the incidents within its box, about a tenth of them) and one
+//! the incidents within its box, about a twentieth of them) and one
 //! designation (which re-classifies every incident), and reports each change's time, the peak
 //! resident memory during it and the resident memory after it.
 
