@@ -89,24 +89,24 @@ pub fn run(args: ReclassifyBench) -> Result<ExitCode> {
             let (name, _, id) = command.describe();
             reset_peak();
             let started = Instant::now();
-            let reclassified = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-            let counted = std::sync::Arc::clone(&reclassified);
-            let render: truce_service::Render = std::sync::Arc::new(move |applied, _| {
-                if let Applied::World { reclassified, .. } = applied {
-                    counted.store(*reclassified, std::sync::atomic::Ordering::Relaxed);
-                }
+            // The reply carries the count, so that nothing else has to.
+            let render: truce_service::Render = std::sync::Arc::new(|applied, _| {
+                let reclassified = match applied {
+                    Applied::World { reclassified, .. } => *reclassified,
+                    _ => 0,
+                };
                 Ok(truce_service::Reply {
                     status: 201,
-                    body: String::new(),
+                    body: reclassified.to_string(),
                 })
             });
-            service
+            let outcome = service
                 .execute(Request::by(Principal::cli("bench")), command, render)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             changes.push(Measure {
                 change: format!("{name} {id}"),
-                reclassified: reclassified.load(std::sync::atomic::Ordering::Relaxed),
+                reclassified: outcome.reply.body.parse().unwrap_or(0),
                 seconds: started.elapsed().as_secs_f64(),
                 peak_rss_mb: memory("VmHWM"),
                 rss_after_mb: memory("VmRSS"),

@@ -138,10 +138,6 @@ pub(crate) async fn add_report(
         assessment: to_json(&assessment)?,
     }])
     .await?;
-    let command = Command::AddReport { report };
-    let Command::AddReport { report } = &command else {
-        return Err(ServiceError::Internal("a report command".to_owned()));
-    };
     let reply = render(
         &Applied::Report {
             report: report.clone(),
@@ -149,6 +145,7 @@ pub(crate) async fn add_report(
         },
         &world,
     )?;
+    let command = Command::AddReport { report };
     tx.append_changes(&[change_entry(request, &command)?])
         .await?;
     if let Some((key, stored)) = request.stored_reply(&reply) {
@@ -174,6 +171,7 @@ struct Pending {
 }
 
 /// An incident ready to write: its row, its reply and its change-log entry, for one world.
+#[derive(Clone)]
 struct Prepared {
     generation: i64,
     row: NewIncident,
@@ -354,12 +352,7 @@ async fn write_batch(
             continue;
         }
         let written = if item.prepared.generation == world.generation {
-            Ok(Prepared {
-                generation: item.prepared.generation,
-                row: item.prepared.row.clone(),
-                reply: item.prepared.reply.clone(),
-                change: item.prepared.change.clone(),
-            })
+            Ok(item.prepared.clone())
         } else {
             prepare(
                 &item.request,

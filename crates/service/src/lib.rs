@@ -429,13 +429,13 @@ impl Service {
         &self,
         entry: &truce_store::ChangeEntry,
     ) -> Result<Outcome, ServiceError> {
-        let command: Command = serde_json::from_str(&entry.payload).map_err(|e| {
+        let command: Command = serde_json::from_str(&entry.change.payload).map_err(|e| {
             ServiceError::Internal(format!("change {} does not parse: {e}", entry.seq))
         })?;
         let request = Request {
-            principal: Principal::recorded(&entry.principal),
+            principal: Principal::recorded(&entry.change.principal),
             key: None,
-            reason: entry.reason.clone(),
+            reason: entry.change.reason.clone(),
         };
         self.execute(request, command, silent()).await
     }
@@ -495,14 +495,14 @@ impl Service {
             agreements,
             generation,
         });
-        let reclassified = match change.affects() {
-            Affected::Nothing => 0,
-            Affected::Within(bbox) => {
-                reclassify::reclassify(&mut tx, &after, Some(bbox), &cause(&change)).await?
-            }
-            Affected::Everything => {
-                reclassify::reclassify(&mut tx, &after, None, &cause(&change)).await?
-            }
+        let bbox = match change.affects() {
+            Affected::Nothing => None,
+            Affected::Within(bbox) => Some(Some(bbox)),
+            Affected::Everything => Some(None),
+        };
+        let reclassified = match bbox {
+            Some(bbox) => reclassify::reclassify(&mut tx, &after, bbox, &cause(&change)).await?,
+            None => 0,
         };
         let reply = render(
             &Applied::World {

@@ -250,8 +250,8 @@ async fn replay_reproduces(steps: Vec<Step>) {
     assert_eq!(copy_seed.len(), seeded);
     for (a, b) in log.iter().zip(&copy_seed) {
         assert_eq!(
-            (&a.action, &a.payload_sha256),
-            (&b.action, &b.payload_sha256)
+            (&a.change.action, &a.change.payload_sha256),
+            (&b.change.action, &b.change.payload_sha256)
         );
     }
     for entry in &log[seeded..] {
@@ -261,10 +261,10 @@ async fn replay_reproduces(steps: Vec<Step>) {
     assert_eq!(
         replayed
             .iter()
-            .map(|e| (&e.principal, &e.payload_sha256))
+            .map(|e| (&e.change.principal, &e.change.payload_sha256))
             .collect::<Vec<_>>(),
         log.iter()
-            .map(|e| (&e.principal, &e.payload_sha256))
+            .map(|e| (&e.change.principal, &e.change.payload_sha256))
             .collect::<Vec<_>>()
     );
     assert_eq!(state_of(&copy).await, state_of(&original).await);

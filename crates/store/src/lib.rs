@@ -344,13 +344,15 @@ impl Store {
             Ok(ChangeEntry {
                 seq: int(row, "seq")?,
                 at: int(row, "at")?,
-                principal: text(row, "principal")?,
-                action: text(row, "action")?,
-                entity: text(row, "entity")?,
-                entity_id: text(row, "entity_id")?,
-                reason: text(row, "reason")?,
-                payload: text(row, "payload")?,
-                payload_sha256: text(row, "payload_sha256")?,
+                change: NewChange {
+                    principal: text(row, "principal")?,
+                    action: text(row, "action")?,
+                    entity: text(row, "entity")?,
+                    entity_id: text(row, "entity_id")?,
+                    reason: text(row, "reason")?,
+                    payload: text(row, "payload")?,
+                    payload_sha256: text(row, "payload_sha256")?,
+                },
             })
         })
         .collect()

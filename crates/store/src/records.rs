@@ -248,27 +248,15 @@ pub struct NewChange {
     pub payload_sha256: String,
 }
 
-/// An entry of the change log.
+/// An entry of the change log: a change with its place in the sequence and its time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangeEntry {
     /// Position in the one linear sequence, from 1, without gaps.
     pub seq: i64,
     /// When it was written (ms since the epoch).
     pub at: i64,
-    /// Who made it.
-    pub principal: String,
-    /// The command.
-    pub action: String,
-    /// The kind of thing changed.
-    pub entity: String,
-    /// Its id.
-    pub entity_id: String,
-    /// Why.
-    pub reason: String,
-    /// The command as applied, canonical JSON.
-    pub payload: String,
-    /// Hex SHA-256 of `payload`.
-    pub payload_sha256: String,
+    /// The change as it was appended.
+    pub change: NewChange,
 }
 
 /// A stored incident to re-classify, with its reports' bodies (oldest first).

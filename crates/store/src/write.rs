@@ -225,13 +225,7 @@ impl WriteTx {
             .map(|(change, seq)| ChangeEntry {
                 seq,
                 at,
-                principal: change.principal.clone(),
-                action: change.action.clone(),
-                entity: change.entity.clone(),
-                entity_id: change.entity_id.clone(),
-                reason: change.reason.clone(),
-                payload: change.payload.clone(),
-                payload_sha256: change.payload_sha256.clone(),
+                change: change.clone(),
             })
             .collect();
         for chunk in entries.chunks(CHANGES_PER_STATEMENT) {
@@ -244,13 +238,13 @@ impl WriteTx {
                 query = query
                     .bind(entry.seq)
                     .bind(entry.at)
-                    .bind(&entry.principal)
-                    .bind(&entry.action)
-                    .bind(&entry.entity)
-                    .bind(&entry.entity_id)
-                    .bind(&entry.reason)
-                    .bind(&entry.payload)
-                    .bind(&entry.payload_sha256);
+                    .bind(&entry.change.principal)
+                    .bind(&entry.change.action)
+                    .bind(&entry.change.entity)
+                    .bind(&entry.change.entity_id)
+                    .bind(&entry.change.reason)
+                    .bind(&entry.change.payload)
+                    .bind(&entry.change.payload_sha256);
             }
             query
                 .execute(&mut *self.tx)

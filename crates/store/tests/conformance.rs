@@ -282,11 +282,13 @@ conformance!(
         assert_eq!(next[0].seq, 3);
         let all = store.changes(0, 10).await.unwrap();
         assert_eq!(
-            all.iter().map(|c| c.entity_id.as_str()).collect::<Vec<_>>(),
+            all.iter()
+                .map(|c| c.change.entity_id.as_str())
+                .collect::<Vec<_>>(),
             ["a", "b", "c"]
         );
         assert_eq!(all[2], next[0]);
-        assert_eq!(store.changes(1, 1).await.unwrap()[0].entity_id, "b");
+        assert_eq!(store.changes(1, 1).await.unwrap()[0].change.entity_id, "b");
         assert!(store.changes(3, 10).await.unwrap().is_empty());
     }
 );

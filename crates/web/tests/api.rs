@@ -619,16 +619,7 @@ async fn the_map_page_renders_in_english_and_arabic_without_javascript() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    let html = String::from_utf8(
-        response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec(),
-    )
-    .unwrap();
+    let html = text_of(response).await;
     assert!(
         html.starts_with("<!DOCTYPE html><html lang=\"en\" dir=\"ltr\">"),
         "{}",
@@ -664,16 +655,7 @@ async fn the_map_page_renders_in_english_and_arabic_without_javascript() {
             .unwrap()
             .starts_with("lang=ar")
     );
-    let html = String::from_utf8(
-        response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec(),
-    )
-    .unwrap();
+    let html = text_of(response).await;
     assert!(html.contains("<html lang=\"ar\" dir=\"rtl\">"));
     assert!(html.contains("حلب"), "Arabic place names");
     assert!(

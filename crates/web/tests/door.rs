@@ -116,7 +116,11 @@ async fn every_write_route_leaves_one_entry_per_change_and_none_on_failure() {
     let app = app().await;
     let seeded = log(&app).await;
     assert!(seeded.len() > 300, "the seeding is in the log");
-    assert!(seeded.iter().all(|entry| entry.principal == "system"));
+    assert!(
+        seeded
+            .iter()
+            .all(|entry| entry.change.principal == "system")
+    );
     for route in routes(&app).await {
         let before = log(&app).await.len();
         let refused = app.post(&route.uri, &route.bad).await;
@@ -145,12 +149,12 @@ async fn every_write_route_leaves_one_entry_per_change_and_none_on_failure() {
             route.uri
         );
         let entry = after.last().unwrap();
-        assert_eq!(entry.action, route.action);
-        assert_eq!(entry.principal, "anonymous");
-        assert_eq!(entry.reason, "checked by the test");
+        assert_eq!(entry.change.action, route.action);
+        assert_eq!(entry.change.principal, "anonymous");
+        assert_eq!(entry.change.reason, "checked by the test");
         assert_eq!(
-            entry.payload_sha256,
-            truce_service::canonical::sha256_hex(entry.payload.as_bytes())
+            entry.change.payload_sha256,
+            truce_service::canonical::sha256_hex(entry.change.payload.as_bytes())
         );
     }
     // The log reads back in pages, in order, with no gaps.
@@ -190,12 +194,7 @@ async fn same_key_at_once(apps: &[&App], route: &Route, clients: usize) {
                 .body(axum::body::Body::from(body.to_string()))
                 .unwrap();
             let response = tower::ServiceExt::oneshot(router, request).await.unwrap();
-            let status = response.status();
-            let bytes = http_body_util::BodyExt::collect(response.into_body())
-                .await
-                .unwrap()
-                .to_bytes();
-            (status, String::from_utf8(bytes.to_vec()).unwrap())
+            (response.status(), text_of(response).await)
         });
     }
     let mut replies = Vec::new();
@@ -216,7 +215,7 @@ async fn same_key_at_once(apps: &[&App], route: &Route, clients: usize) {
     );
     let after = log(apps[0]).await;
     assert_eq!(after.len(), before + 1, "{}: one record", route.uri);
-    assert_eq!(after.last().unwrap().action, route.action);
+    assert_eq!(after.last().unwrap().change.action, route.action);
 }
 
 #[tokio::test]
@@ -316,9 +315,14 @@ async fn the_report_form_writes_its_incident_and_report_together_or_not_at_all()
     assert_eq!(status, StatusCode::SEE_OTHER);
     let location = location.unwrap();
     let entries = log(&app).await;
-    assert_eq!(entries.last().unwrap().action, "record_incident");
+    assert_eq!(entries.last().unwrap().change.action, "record_incident");
     assert!(
-        entries.last().unwrap().payload.contains("\"report\":{"),
+        entries
+            .last()
+            .unwrap()
+            .change
+            .payload
+            .contains("\"report\":{"),
         "one command for both"
     );
     let (status, page) = html(&app, &location).await;

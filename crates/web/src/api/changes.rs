@@ -83,12 +83,12 @@ pub(crate) async fn change_page(
         .map(|entry| ChangeView {
             seq: entry.seq,
             at: rfc3339(entry.at),
-            principal: entry.principal,
-            action: entry.action,
-            entity: entry.entity,
-            entity_id: entry.entity_id,
-            reason: entry.reason,
-            payload_sha256: entry.payload_sha256,
+            principal: entry.change.principal,
+            action: entry.change.action,
+            entity: entry.change.entity,
+            entity_id: entry.change.entity_id,
+            reason: entry.change.reason,
+            payload_sha256: entry.change.payload_sha256,
         })
         .collect();
     Ok(ChangePage { items, next })

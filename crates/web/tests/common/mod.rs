@@ -151,20 +151,13 @@ pub async fn html(app: &App, uri: &str) -> (StatusCode, String) {
         .oneshot(Request::get(uri).body(Body::empty()).unwrap())
         .await
         .unwrap();
-    let status = response.status();
-    (
-        status,
-        String::from_utf8(
-            response
-                .into_body()
-                .collect()
-                .await
-                .unwrap()
-                .to_bytes()
-                .to_vec(),
-        )
-        .unwrap(),
-    )
+    (response.status(), text_of(response).await)
+}
+
+/// A response's body as text.
+pub async fn text_of(response: axum::response::Response) -> String {
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8(bytes.to_vec()).unwrap()
 }
 
 pub async fn post_form(
@@ -198,15 +191,5 @@ pub async fn post_form(
         .headers()
         .get("location")
         .map(|v| v.to_str().unwrap().to_owned());
-    let text = String::from_utf8(
-        response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec(),
-    )
-    .unwrap();
-    (status, location, text)
+    (status, location, text_of(response).await)
 }
