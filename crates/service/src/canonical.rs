@@ -51,12 +51,7 @@ fn write(value: &Value, out: &mut String) {
 
 /// The lower-case hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(64);
-    for byte in digest {
-        out.push_str(&format!("{byte:02x}"));
-    }
-    out
+    hex::encode(Sha256::digest(bytes))
 }
 
 #[cfg(test)]

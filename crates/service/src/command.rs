@@ -249,6 +249,15 @@ mod tests {
             notes: "x".to_owned(),
             synthetic: false,
         };
+        // The change log keeps an incident recorded without a report as its stored body.
+        let alone = Command::RecordIncident {
+            incident: incident.clone(),
+            report: None,
+        };
+        assert_eq!(
+            truce_store::recorded_incident_payload(&serde_json::to_string(&incident).unwrap()),
+            to_canonical(&alone).unwrap()
+        );
         for command in [
             Command::RecordIncident {
                 incident: incident.clone(),

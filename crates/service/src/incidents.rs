@@ -20,7 +20,7 @@ use truce_store::{
 use crate::world::{World, core_incident, source_grade};
 use crate::{
     Applied, Command, Inner, Outcome, Render, Reply, Request, Service, ServiceError, change_entry,
-    replay,
+    change_entry_of, replay,
 };
 
 /// The most incidents written in one transaction.
@@ -194,7 +194,17 @@ fn prepare(
         incident: incident.clone(),
         report: report.clone(),
     };
-    let change = change_entry(request, &command)?;
+    // Without a report, the payload is the incident's stored body in its command, and the
+    // change log keeps it as that row rather than as a second copy.
+    let change = match report {
+        None => change_entry_of(
+            request,
+            &command,
+            truce_store::recorded_incident_payload(&row.body),
+            true,
+        ),
+        Some(_) => change_entry(request, &command)?,
+    };
     let Command::RecordIncident { incident, report } = command else {
         return Err(ServiceError::Internal("an incident command".to_owned()));
     };

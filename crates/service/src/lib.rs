@@ -222,9 +222,23 @@ fn replay(stored: StoredReply, request: &Request) -> Result<Outcome, ServiceErro
 
 /// The change-log entry of a command.
 fn change_entry(request: &Request, command: &Command) -> Result<NewChange, ServiceError> {
+    Ok(change_entry_of(
+        request,
+        command,
+        command.canonical()?,
+        false,
+    ))
+}
+
+/// The change-log entry of `command`, whose canonical bytes are `payload`.
+fn change_entry_of(
+    request: &Request,
+    command: &Command,
+    payload: String,
+    payload_in_incident: bool,
+) -> NewChange {
     let (action, entity, entity_id) = command.describe();
-    let payload = command.canonical()?;
-    Ok(NewChange {
+    NewChange {
         principal: request.principal.as_str().to_owned(),
         action: action.to_owned(),
         entity: entity.to_owned(),
@@ -232,7 +246,8 @@ fn change_entry(request: &Request, command: &Command) -> Result<NewChange, Servi
         reason: request.reason.clone(),
         payload_sha256: canonical::sha256_hex(payload.as_bytes()),
         payload,
-    })
+        payload_in_incident,
+    }
 }
 
 /// The door. Cheap to clone; every clone shares the world and the incident writer.

@@ -187,3 +187,22 @@ pub struct ReportBody {
     /// Link.
     pub url: Option<String>,
 }
+
+/// What comes before an incident's stored body in [`recorded_incident_payload`].
+pub(crate) const RECORDED_INCIDENT_BEFORE: &str = r#"{"command":"record_incident","incident":"#;
+/// What comes after it.
+pub(crate) const RECORDED_INCIDENT_AFTER: &str = r#","report":null}"#;
+
+/// The change-log payload of an incident recorded without a report: the `record_incident`
+/// command around the incident's body as stored (which is canonical: [`IncidentBody`] declares
+/// its fields in the order of their names). The busiest entries of the log are these; the log
+/// keeps them as the incident's row, not as a second copy of its bytes.
+pub fn recorded_incident_payload(body: &str) -> String {
+    let mut payload = String::with_capacity(
+        RECORDED_INCIDENT_BEFORE.len() + body.len() + RECORDED_INCIDENT_AFTER.len(),
+    );
+    payload.push_str(RECORDED_INCIDENT_BEFORE);
+    payload.push_str(body);
+    payload.push_str(RECORDED_INCIDENT_AFTER);
+    payload
+}

@@ -331,18 +331,33 @@ impl Store {
     /// Change-log entries after `after`, in sequence order, at most `limit`.
     pub async fn changes(&self, after: i64, limit: usize) -> StoreResult<Vec<ChangeEntry>> {
         const DOING: &str = "reading the change log";
+        // An empty payload is an incident's record: its bytes are rebuilt from the incident's
+        // stored body (see `recorded_incident_payload`).
         sqlx::query(&format!(
-            "SELECT seq, at, principal, action, entity, entity_id, reason, payload, payload_sha256 \
-             FROM change_log WHERE seq > $1 ORDER BY seq LIMIT {limit}"
+            "SELECT c.seq, c.at, c.principal, c.action, c.entity, c.entity_id, c.reason, \
+             CASE WHEN c.payload = '' THEN $2 || i.body || $3 ELSE c.payload END AS payload, \
+             CASE WHEN c.payload = '' THEN 1 ELSE 0 END AS payload_in_incident, c.payload_sha256 \
+             FROM change_log c LEFT JOIN incident i ON c.payload = '' AND i.id = c.entity_id \
+             WHERE c.seq > $1 ORDER BY c.seq LIMIT {limit}"
         ))
         .bind(after)
+        .bind(formats::RECORDED_INCIDENT_BEFORE)
+        .bind(formats::RECORDED_INCIDENT_AFTER)
         .fetch_all(&self.pool)
         .await
         .doing(DOING)?
         .iter()
         .map(|row| {
+            let seq = int(row, "seq")?;
+            let payload = row
+                .try_get::<Option<String>, _>("payload")
+                .doing(DOING)?
+                .ok_or_else(|| StoreError::Corrupt {
+                    what: "change log",
+                    reason: format!("entry {seq} records an incident that is not stored"),
+                })?;
             Ok(ChangeEntry {
-                seq: int(row, "seq")?,
+                seq,
                 at: int(row, "at")?,
                 change: NewChange {
                     principal: text(row, "principal")?,
@@ -350,8 +365,9 @@ impl Store {
                     entity: text(row, "entity")?,
                     entity_id: text(row, "entity_id")?,
                     reason: text(row, "reason")?,
-                    payload: text(row, "payload")?,
+                    payload,
                     payload_sha256: text(row, "payload_sha256")?,
+                    payload_in_incident: int(row, "payload_in_incident")? == 1,
                 },
             })
         })

@@ -246,6 +246,9 @@ pub struct NewChange {
     pub payload: String,
     /// Hex SHA-256 of `payload`.
     pub payload_sha256: String,
+    /// The payload is [`crate::recorded_incident_payload`] of the incident's stored body, so
+    /// the log does not store it a second time: it is read back from the incident's row.
+    pub payload_in_incident: bool,
 }
 
 /// An entry of the change log: a change with its place in the sequence and its time.

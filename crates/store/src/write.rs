@@ -12,8 +12,13 @@ use crate::{
 
 /// Incidents per multi-row INSERT (14 parameters each; SQLite allows 32,766 per statement).
 const INCIDENTS_PER_STATEMENT: usize = 200;
+/// Why an incident's first assessment was made.
+const FIRST_CAUSE: &str = "classified when reported";
 /// Change-log entries per multi-row INSERT (9 parameters each).
 const CHANGES_PER_STATEMENT: usize = 500;
+
+/// A query being built on the `Any` driver.
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
 /// One write transaction. Dropping it without [`WriteTx::commit`] rolls everything back.
 pub struct WriteTx {
@@ -207,50 +212,84 @@ impl WriteTx {
         &mut self,
         changes: &[NewChange],
     ) -> StoreResult<(Vec<ChangeEntry>, i64)> {
+        const DOING: &str = "appending to the change log";
         self.logged |= !changes.is_empty();
-        let row = sqlx::query(
-            "UPDATE change_head SET seq = seq + $1 WHERE id = 1 \
-             RETURNING seq, (SELECT generation FROM world_state WHERE id = 1) AS generation",
-        )
-        .bind(changes.len() as i64)
-        .fetch_one(&mut *self.tx)
-        .await
-        .doing("taking the change log's head")?;
-        let (last, generation) = (int(&row, "seq")?, int(&row, "generation")?);
-        let first = last - changes.len() as i64 + 1;
+        let count = changes.len() as i64;
         let at = now_ms();
-        let entries: Vec<ChangeEntry> = changes
+        let take_head = "UPDATE change_head SET seq = seq + $1 WHERE id = 1 \
+             RETURNING seq, (SELECT generation FROM world_state WHERE id = 1) AS generation";
+        let (last, generation) = match self.backend {
+            Backend::Postgres => {
+                let head = sqlx::query(take_head)
+                    .bind(count)
+                    .fetch_one(&mut *self.tx)
+                    .await
+                    .doing(DOING)?;
+                let (last, generation) = (int(&head, "seq")?, int(&head, "generation")?);
+                for (chunk, first) in changes
+                    .chunks(CHANGES_PER_STATEMENT)
+                    .zip((last - count + 1..).step_by(CHANGES_PER_STATEMENT))
+                {
+                    let values = value_rows(self.backend, chunk.len(), 9);
+                    let sql = format!(
+                        "INSERT INTO change_log (seq, at, principal, action, entity, entity_id, reason, payload, payload_sha256) VALUES {values}"
+                    );
+                    let mut query = sqlx::query(&sql);
+                    for (change, seq) in chunk.iter().zip(first..) {
+                        query = bind_change(query.bind(seq), change, at);
+                    }
+                    query.execute(&mut *self.tx).await.doing(DOING)?;
+                }
+                (last, generation)
+            }
+            // One writer at a time holds SQLite, so the log's rowid (its `seq`) is the head's
+            // number too: the head and the entries go in one round trip, and the numbers the
+            // entries got are checked against the head.
+            Backend::Sqlite => {
+                let mut sql = take_head.replace("$1", "?");
+                for chunk in changes.chunks(CHANGES_PER_STATEMENT) {
+                    let values = value_rows(self.backend, chunk.len(), 8);
+                    sql.push_str(&format!(
+                        "; INSERT INTO change_log (at, principal, action, entity, entity_id, reason, payload, payload_sha256) VALUES {values} RETURNING seq"
+                    ));
+                }
+                let mut query = sqlx::query(&sql).bind(count);
+                for change in changes {
+                    query = bind_change(query, change, at);
+                }
+                let rows = query.fetch_all(&mut *self.tx).await.doing(DOING)?;
+                let Some(head) = rows.first() else {
+                    return Err(StoreError::Corrupt {
+                        what: "change log",
+                        reason: "the head row is missing".to_owned(),
+                    });
+                };
+                let (last, generation) = (int(head, "seq")?, int(head, "generation")?);
+                let mut numbers = rows[1..]
+                    .iter()
+                    .map(|row| int(row, "seq"))
+                    .collect::<StoreResult<Vec<_>>>()?;
+                numbers.sort_unstable();
+                if !numbers.iter().copied().eq(last - count + 1..=last) {
+                    return Err(StoreError::Corrupt {
+                        what: "change log",
+                        reason: format!(
+                            "entries numbered {numbers:?} where the head says up to {last}"
+                        ),
+                    });
+                }
+                (last, generation)
+            }
+        };
+        let entries = changes
             .iter()
-            .zip(first..)
+            .zip(last - count + 1..)
             .map(|(change, seq)| ChangeEntry {
                 seq,
                 at,
                 change: change.clone(),
             })
             .collect();
-        for chunk in entries.chunks(CHANGES_PER_STATEMENT) {
-            let rows = value_rows(self.backend, chunk.len(), 9);
-            let sql = format!(
-                "INSERT INTO change_log (seq, at, principal, action, entity, entity_id, reason, payload, payload_sha256) VALUES {rows}"
-            );
-            let mut query = sqlx::query(&sql);
-            for entry in chunk {
-                query = query
-                    .bind(entry.seq)
-                    .bind(entry.at)
-                    .bind(&entry.change.principal)
-                    .bind(&entry.change.action)
-                    .bind(&entry.change.entity)
-                    .bind(&entry.change.entity_id)
-                    .bind(&entry.change.reason)
-                    .bind(&entry.change.payload)
-                    .bind(&entry.change.payload_sha256);
-            }
-            query
-                .execute(&mut *self.tx)
-                .await
-                .doing("appending to the change log")?;
-        }
         Ok((entries, generation))
     }
 
@@ -351,67 +390,69 @@ impl WriteTx {
 
     /// Inserts incidents with their first assessments; returns their sequence numbers in order.
     pub async fn insert_incidents(&mut self, batch: &[NewIncident]) -> StoreResult<Vec<i64>> {
+        const DOING: &str = "inserting incidents";
         self.wrote |= !batch.is_empty();
-        // A few multi-row statements per batch, not a few per incident: with SQLite every
-        // statement is a round trip to the connection's thread.
+        // A few multi-row statements per batch, not a few per incident, and on SQLite the
+        // incidents and their assessments in one round trip to the connection's thread.
         let now = now_ms();
         let mut seqs = Vec::with_capacity(batch.len());
         for chunk in batch.chunks(INCIDENTS_PER_STATEMENT) {
-            let rows = value_rows(self.backend, chunk.len(), 14);
-            let sql = format!(
+            let values = value_rows(self.backend, chunk.len(), 14);
+            let insert_incidents = format!(
                 "INSERT INTO incident (id, occurred_at, lat, lon, admin1_pcode, admin3_pcode, perpetrator, target, labels, notes, notes_folded, synthetic, body, created_at) \
-                 VALUES {rows} RETURNING seq, id"
+                 VALUES {values} RETURNING seq, id"
             );
-            let mut query = sqlx::query(&sql);
-            for item in chunk {
-                query = query
-                    .bind(&item.id)
-                    .bind(item.occurred_at)
-                    .bind(item.lat)
-                    .bind(item.lon)
-                    .bind(item.admin1_pcode.as_deref())
-                    .bind(item.admin3_pcode.as_deref())
-                    .bind(item.perpetrator.as_deref())
-                    .bind(item.target.as_deref())
-                    .bind(crate::label_column(&item.labels))
-                    .bind(&item.notes)
-                    .bind(crate::fold_case(&item.notes))
-                    .bind(i64::from(item.synthetic))
-                    .bind(&item.body)
-                    .bind(now);
-            }
-            let returned = query
-                .fetch_all(&mut *self.tx)
-                .await
-                .doing("inserting incident")?;
+            let returned = match self.backend {
+                // The assessments find their incidents by id (one join), so that the incidents
+                // and their assessments go in one round trip to the connection's thread.
+                Backend::Sqlite => {
+                    let pairs = value_rows(self.backend, chunk.len(), 2);
+                    let sql = format!(
+                        "{insert_incidents}; INSERT INTO assessment (incident_seq, cause, body, created_at) \
+                         SELECT i.seq, ?, v.column2, ? FROM (VALUES {pairs}) AS v JOIN incident i ON i.id = v.column1"
+                    );
+                    let mut query = bind_incidents(sqlx::query(&sql), chunk, now)
+                        .bind(FIRST_CAUSE)
+                        .bind(now);
+                    for item in chunk {
+                        query = query.bind(&item.id).bind(&item.assessment);
+                    }
+                    query.fetch_all(&mut *self.tx).await.doing(DOING)?
+                }
+                Backend::Postgres => bind_incidents(sqlx::query(&insert_incidents), chunk, now)
+                    .fetch_all(&mut *self.tx)
+                    .await
+                    .doing(DOING)?,
+            };
             let mut seq_of = HashMap::with_capacity(returned.len());
             for row in &returned {
                 seq_of.insert(text(row, "id")?, int(row, "seq")?);
             }
-            let rows = value_rows(self.backend, chunk.len(), 4);
-            let sql = format!(
-                "INSERT INTO assessment (incident_seq, cause, body, created_at) VALUES {rows}"
-            );
-            let mut query = sqlx::query(&sql);
+            let mut chunk_seqs = Vec::with_capacity(chunk.len());
             for item in chunk {
-                let seq = seq_of
-                    .get(&item.id)
-                    .copied()
-                    .ok_or_else(|| StoreError::Corrupt {
+                chunk_seqs.push(seq_of.get(&item.id).copied().ok_or_else(|| {
+                    StoreError::Corrupt {
                         what: "incident insert",
                         reason: format!("no sequence number returned for {}", item.id),
-                    })?;
-                seqs.push(seq);
-                query = query
-                    .bind(seq)
-                    .bind("classified when reported")
-                    .bind(&item.assessment)
-                    .bind(now);
+                    }
+                })?);
             }
-            query
-                .execute(&mut *self.tx)
-                .await
-                .doing("inserting assessment")?;
+            if self.backend == Backend::Postgres {
+                let values = value_rows(self.backend, chunk.len(), 4);
+                let sql = format!(
+                    "INSERT INTO assessment (incident_seq, cause, body, created_at) VALUES {values}"
+                );
+                let mut query = sqlx::query(&sql);
+                for (item, seq) in chunk.iter().zip(&chunk_seqs) {
+                    query = query
+                        .bind(*seq)
+                        .bind(FIRST_CAUSE)
+                        .bind(&item.assessment)
+                        .bind(now);
+                }
+                query.execute(&mut *self.tx).await.doing(DOING)?;
+            }
+            seqs.extend(chunk_seqs);
         }
         Ok(seqs)
     }
@@ -578,4 +619,44 @@ impl WriteTx {
         }
         Ok(items)
     }
+}
+
+/// Binds a change-log entry's columns after `seq`.
+fn bind_change<'q>(query: AnyQuery<'q>, change: &'q NewChange, at: i64) -> AnyQuery<'q> {
+    query
+        .bind(at)
+        .bind(&change.principal)
+        .bind(&change.action)
+        .bind(&change.entity)
+        .bind(&change.entity_id)
+        .bind(&change.reason)
+        // An incident's record is read back from its row (`recorded_incident_payload`).
+        .bind(if change.payload_in_incident {
+            ""
+        } else {
+            change.payload.as_str()
+        })
+        .bind(&change.payload_sha256)
+}
+
+/// Binds incidents' rows.
+fn bind_incidents<'q>(mut query: AnyQuery<'q>, chunk: &'q [NewIncident], now: i64) -> AnyQuery<'q> {
+    for item in chunk {
+        query = query
+            .bind(&item.id)
+            .bind(item.occurred_at)
+            .bind(item.lat)
+            .bind(item.lon)
+            .bind(item.admin1_pcode.as_deref())
+            .bind(item.admin3_pcode.as_deref())
+            .bind(item.perpetrator.as_deref())
+            .bind(item.target.as_deref())
+            .bind(crate::label_column(&item.labels))
+            .bind(&item.notes)
+            .bind(crate::fold_case(&item.notes))
+            .bind(i64::from(item.synthetic))
+            .bind(&item.body)
+            .bind(now);
+    }
+    query
 }

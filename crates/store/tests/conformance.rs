@@ -128,6 +128,7 @@ fn change(entity_id: &str) -> NewChange {
         entity_id: entity_id.to_owned(),
         reason: String::new(),
         payload: format!("{{\"id\":\"{entity_id}\"}}"),
+        payload_in_incident: false,
         payload_sha256: "0".repeat(64),
     }
 }
@@ -692,3 +693,59 @@ conformance!(
         );
     }
 );
+
+conformance!(
+    batches_longer_than_one_statement_keep_every_row_with_its_own,
+    |store| {
+        // 450 incidents take three INSERTs and 1,100 entries three: every incident gets its
+        // own assessment, and every entry its number, in order.
+        let incidents: Vec<NewIncident> = (0..450)
+            .map(|n| {
+                let mut incident = incident(&format!("i{n}"), n, 36.0, &["covered"]);
+                incident.assessment = format!(r#"{{"labels":["covered"],"n":{n}}}"#);
+                incident
+            })
+            .collect();
+        let changes: Vec<NewChange> = (0..1100).map(|n| change(&format!("c{n}"))).collect();
+        let mut tx = store.begin_write().await.unwrap();
+        tx.append_changes(&[change("before")]).await.unwrap();
+        let seqs = tx.insert_incidents(&incidents).await.unwrap();
+        let (entries, _) = tx.append_changes(&changes).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(seqs.len(), 450);
+        assert_eq!(
+            entries.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            (2..=1101).collect::<Vec<_>>()
+        );
+        let stored = store.changes(0, 2000).await.unwrap();
+        assert_eq!(stored.len(), 1101);
+        assert_eq!(stored[1..], entries[..]);
+        for n in [0, 199, 200, 449] {
+            let detail = store.incident(&format!("i{n}")).await.unwrap().unwrap();
+            assert_eq!(detail.record.seq, seqs[n as usize]);
+            assert_eq!(detail.history.len(), 1);
+            assert_eq!(
+                detail.history[0].body,
+                format!(r#"{{"labels":["covered"],"n":{n}}}"#)
+            );
+        }
+    }
+);
+
+conformance!(an_incident_record_is_read_back_from_the_incident, |store| {
+    // The log keeps an incident recorded without a report as the incident's row; reading it
+    // gives the whole payload back.
+    let stored = incident("kept-once", 1, 36.0, &["covered"]);
+    let payload = truce_store::recorded_incident_payload(&stored.body);
+    let mut entry = change("kept-once");
+    entry.payload = payload.clone();
+    entry.payload_in_incident = true;
+    let mut tx = store.begin_write().await.unwrap();
+    tx.insert_incidents(&[stored]).await.unwrap();
+    let (written, _) = tx.append_changes(&[entry, change("other")]).await.unwrap();
+    tx.commit().await.unwrap();
+    let read = store.changes(0, 10).await.unwrap();
+    assert_eq!(read, written);
+    assert_eq!(read[0].change.payload, payload);
+    assert!(payload.starts_with(r#"{"command":"record_incident","incident":{"id":"kept-once"}"#));
+});

@@ -6,7 +6,6 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
 use truce_service::Principal;
 
 use crate::error::ApiError;
@@ -61,10 +60,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             }
             _ => ApiError::BadRequest(format!("malformed JSON body: {error}")),
         })?;
-        let hash = Sha256::digest(&bytes)
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect();
+        let hash = truce_service::canonical::sha256_hex(&bytes);
         Ok(JsonBody { value, hash })
     }
 }
