@@ -4,7 +4,7 @@
 //! Damascus observed daylight-saving time in 2016 (UTC+2 in winter, UTC+3 from 25 March). A fixed
 //! offset would move every later instant by an hour, so conversions always go through `chrono-tz`.
 
-use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, LocalResult, NaiveDateTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 
 /// Why a local time could not be turned into one UTC instant.
@@ -50,15 +50,27 @@ pub fn local_to_utc(local: NaiveDateTime, zone: Tz) -> Result<DateTime<Utc>, Loc
 
 /// Formats an instant as `YYYY-MM-DD HH:MM <abbreviation>` in `zone`, for reasons and reports.
 pub fn format_local(instant: DateTime<Utc>, zone: Tz) -> String {
-    instant
-        .with_timezone(&zone)
-        .format("%Y-%m-%d %H:%M %Z")
-        .to_string()
+    let local = instant.with_timezone(&zone);
+    // Written field by field: every classification explains itself with a few of these, and
+    // chrono's `format` parses its pattern each time (the offset prints as `%Z` would).
+    format!("{} {}", minutes(&local), local.offset())
 }
 
 /// Formats an instant as `YYYY-MM-DD HH:MM UTC`.
 pub fn format_utc(instant: DateTime<Utc>) -> String {
-    instant.format("%Y-%m-%d %H:%M UTC").to_string()
+    format!("{} UTC", minutes(&instant))
+}
+
+/// `YYYY-MM-DD HH:MM` of a local or UTC time.
+fn minutes<T: Datelike + Timelike>(time: &T) -> String {
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        time.year(),
+        time.month(),
+        time.day(),
+        time.hour(),
+        time.minute()
+    )
 }
 
 #[cfg(test)]
@@ -117,5 +129,30 @@ mod tests {
     fn malformed_times_and_zones_are_errors() {
         assert!(parse_local("27 Feb 2016").is_err());
         assert!(parse_zone("Damascus").is_err());
+    }
+
+    #[test]
+    fn times_are_written_as_chrono_writes_them() {
+        for (zone, text) in [
+            ("Asia/Damascus", "2016-03-30T21:59:00Z"),
+            ("Asia/Damascus", "2016-02-26T22:00:00Z"),
+            ("Europe/Moscow", "2016-02-12T09:05:00Z"),
+            ("America/Sao_Paulo", "2016-01-01T00:00:00Z"),
+            ("UTC", "0999-12-31T23:59:00Z"),
+        ] {
+            let zone = parse_zone(zone).unwrap();
+            let instant: DateTime<Utc> = text.parse().unwrap();
+            assert_eq!(
+                format_local(instant, zone),
+                instant
+                    .with_timezone(&zone)
+                    .format("%Y-%m-%d %H:%M %Z")
+                    .to_string()
+            );
+            assert_eq!(
+                format_utc(instant),
+                instant.format("%Y-%m-%d %H:%M UTC").to_string()
+            );
+        }
     }
 }

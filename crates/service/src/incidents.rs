@@ -165,13 +165,13 @@ struct Pending {
     report: Option<ReportBody>,
     render: Render,
     /// Classified, rendered and encoded by the caller against the world it had, so that the
-    /// writer task (one per server) only writes; redone in the writer if the world changed.
-    prepared: Prepared,
+    /// writer task (one per server) only writes; redone in the writer if the world changed,
+    /// or if a failed batch took it and the incident is written again.
+    prepared: Option<Prepared>,
     answer: oneshot::Sender<Result<Outcome, ServiceError>>,
 }
 
 /// An incident ready to write: its row, its reply and its change-log entry, for one world.
-#[derive(Clone)]
 struct Prepared {
     generation: i64,
     row: NewIncident,
@@ -258,7 +258,7 @@ impl Writer {
                 incident,
                 report,
                 render,
-                prepared,
+                prepared: Some(prepared),
                 answer,
             })
             .await
@@ -281,14 +281,14 @@ async fn run(service: Weak<Inner>, mut receiver: mpsc::Receiver<Pending>) {
             break;
         };
         let service = Service { inner };
-        let mut written = write_batch(&service, &batch).await;
+        let mut written = write_batch(&service, &mut batch).await;
         // The world changed since this server last looked: load it and write again.
         for _ in 0..3 {
             let Err(ServiceError::Stale(generation)) = written else {
                 break;
             };
             written = match service.world_at(generation).await {
-                Ok(_) => write_batch(&service, &batch).await,
+                Ok(_) => write_batch(&service, &mut batch).await,
                 Err(error) => Err(error),
             };
         }
@@ -301,8 +301,9 @@ async fn run(service: Weak<Inner>, mut receiver: mpsc::Receiver<Pending>) {
             // An item that conflicts with what is stored (an id or a key taken meanwhile by
             // another server) must not fail the others: write each on its own.
             Err(ServiceError::Store(StoreError::Conflict(_))) if batch.len() > 1 => {
-                for item in batch.drain(..) {
-                    let outcome = match write_batch(&service, std::slice::from_ref(&item)).await {
+                for mut item in batch.drain(..) {
+                    let outcome = match write_batch(&service, std::slice::from_mut(&mut item)).await
+                    {
                         Ok(mut outcomes) => outcomes.pop().unwrap_or_else(|| {
                             Err(ServiceError::Internal(
                                 "no outcome for an incident".to_owned(),
@@ -328,7 +329,7 @@ async fn run(service: Weak<Inner>, mut receiver: mpsc::Receiver<Pending>) {
 /// are its outcome; errors of the database fail the batch.
 async fn write_batch(
     service: &Service,
-    batch: &[Pending],
+    batch: &mut [Pending],
 ) -> Result<Vec<Result<Outcome, ServiceError>>, ServiceError> {
     let mut tx = service.store().begin_write().await?;
     // The world cannot change while this transaction lasts; which generation it is comes back
@@ -353,7 +354,7 @@ async fn write_batch(
     let mut reports: Vec<(usize, &ReportBody)> = Vec::new();
     let mut changes = Vec::with_capacity(batch.len());
     let mut replies: Vec<(RequestKey, StoredReply)> = Vec::new();
-    for (item, key) in batch.iter().zip(&keys) {
+    for (item, key) in batch.iter_mut().zip(&keys) {
         // A key stored before, or earlier in this batch, gets its first reply.
         if let Some(key) = key
             && let Some(first) = stored.get(key)
@@ -361,16 +362,15 @@ async fn write_batch(
             outcomes.push(replay(first.clone(), &item.request));
             continue;
         }
-        let written = if item.prepared.generation == world.generation {
-            Ok(item.prepared.clone())
-        } else {
-            prepare(
+        let written = match item.prepared.take() {
+            Some(prepared) if prepared.generation == world.generation => Ok(prepared),
+            _ => prepare(
                 &item.request,
                 &item.incident,
                 &item.report,
                 &item.render,
                 &world,
-            )
+            ),
         };
         match written {
             Ok(Prepared {
