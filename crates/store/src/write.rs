@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use sqlx::Row;
+
 use crate::{
     Backend, ChangeEntry, Context, NewArea, NewChange, NewIncident, NewReport, Reassessment,
     RequestKey, ReviewItem, StoreError, StoreResult, StoredReply, incident_record, int, now_ms,
@@ -14,7 +16,7 @@ use crate::{
 const INCIDENTS_PER_STATEMENT: usize = 200;
 /// Why an incident's first assessment was made.
 const FIRST_CAUSE: &str = "classified when reported";
-/// Change-log entries per multi-row INSERT (9 parameters each).
+/// Change-log entries per multi-row INSERT (9 parameters each on PostgreSQL, 8 on SQLite).
 const CHANGES_PER_STATEMENT: usize = 500;
 
 /// A query being built on the `Any` driver.
@@ -258,12 +260,14 @@ impl WriteTx {
                     query = bind_change(query, change, at);
                 }
                 let rows = query.fetch_all(&mut *self.tx).await.doing(DOING)?;
-                let Some(head) = rows.first() else {
-                    return Err(StoreError::Corrupt {
+                // The head's row comes first; it alone has a `generation`.
+                let head = rows
+                    .first()
+                    .filter(|row| row.try_get::<i64, _>("generation").is_ok())
+                    .ok_or_else(|| StoreError::Corrupt {
                         what: "change log",
                         reason: "the head row is missing".to_owned(),
-                    });
-                };
+                    })?;
                 let (last, generation) = (int(head, "seq")?, int(head, "generation")?);
                 let mut numbers = rows[1..]
                     .iter()
@@ -390,7 +394,7 @@ impl WriteTx {
 
     /// Inserts incidents with their first assessments; returns their sequence numbers in order.
     pub async fn insert_incidents(&mut self, batch: &[NewIncident]) -> StoreResult<Vec<i64>> {
-        const DOING: &str = "inserting incidents";
+        const DOING: &str = "inserting incident";
         self.wrote |= !batch.is_empty();
         // A few multi-row statements per batch, not a few per incident, and on SQLite the
         // incidents and their assessments in one round trip to the connection's thread.
