@@ -14,9 +14,13 @@ use crate::error::ApiError;
 pub struct JsonBody<T> {
     /// The parsed body.
     pub value: T,
-    /// SHA-256 of the body, hex.
+    /// SHA-256 of the body, hex; empty when the request has no `Idempotency-Key` (nothing
+    /// compares it then, and most writes come without one).
     pub hash: String,
 }
+
+/// The header naming a retry of a write.
+const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 
 /// The limit on request bodies, put in the request extensions by the router.
 #[derive(Debug, Clone, Copy)]
@@ -30,6 +34,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             .extensions()
             .get::<BodyLimit>()
             .map_or(0, |limit| limit.0);
+        let keyed = request.headers().contains_key(IDEMPOTENCY_KEY);
         let is_json = request
             .headers()
             .get(CONTENT_TYPE)
@@ -60,7 +65,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             }
             _ => ApiError::BadRequest(format!("malformed JSON body: {error}")),
         })?;
-        let hash = truce_service::canonical::sha256_hex(&bytes);
+        let hash = if keyed {
+            truce_service::canonical::sha256_hex(&bytes)
+        } else {
+            String::new()
+        };
         Ok(JsonBody { value, hash })
     }
 }
@@ -114,7 +123,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
                 })
                 .transpose()
         };
-        let key = header("Idempotency-Key")?;
+        let key = header(IDEMPOTENCY_KEY)?;
         if let Some(key) = &key
             && (key.is_empty() || key.len() > 200)
         {
