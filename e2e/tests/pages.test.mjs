@@ -52,6 +52,18 @@ before(async () => {
   });
 });
 
+// A page signed in as one of the demonstration's users (their password is printed by
+// `truce demo`: "truce-demo-" and the name).
+const signedIn = async (name) => {
+  const page = await browser.newPage();
+  await page.goto(`${base}/login`);
+  await page.fill("#name", name);
+  await page.fill("#password", `truce-demo-${name}`);
+  await Promise.all([page.waitForNavigation(), page.click("form.login button[type=submit]")]);
+  assert.match(await page.textContent("header .who"), new RegExp(name));
+  return page;
+};
+
 after(async () => {
   await browser?.close();
   server?.kill("SIGTERM");
@@ -69,7 +81,7 @@ check("the dashboard shows the agreement, the counts and the map", async () => {
 });
 
 check("incidents can be filtered and one opened with its explanation", async () => {
-  const page = await browser.newPage();
+  const page = await signedIn("demo-task-force");
   await page.goto(`${base}/incidents`);
   await page.selectOption("select[name=label]", "coverage_disputed");
   await page.selectOption("select[name=admin1]", "SY07");
@@ -90,7 +102,7 @@ check("incidents can be filtered and one opened with its explanation", async () 
 });
 
 check("a report submitted through the form is in the list and on the map", async () => {
-  const page = await browser.newPage();
+  const page = await signedIn("demo-monitor");
   await page.goto(`${base}/report`);
   await page.click("#pick-map svg", { position: { x: 120, y: 100 } });
   assert.notEqual(await page.inputValue("#lat"), "", "a click on the map fills the latitude");
@@ -111,14 +123,17 @@ check("a report submitted through the form is in the list and on the map", async
   assert.match(await page.textContent("body"), /e2e monitor/);
   await page.goto(`${base}/incidents?q=Browser+test`);
   assert.equal(await page.locator(`table.incidents a[href="${incidentPath}"]`).count(), 1);
-  await page.goto(`${base}/map?lon=36.1&lat=33.7&zoom=32`);
-  assert.ok(await page.locator(`#layer-incidents a[href="${incidentPath}"]`).count() === 1, "the new incident is a marker on the zoomed map");
-  await page.screenshot({ path: join(shots, "report-on-map.png") });
   await page.close();
+  // A co-chair sees it at its exact place.
+  const chair = await signedIn("demo-us");
+  await chair.goto(`${base}/map?lon=36.1&lat=33.7&zoom=32`);
+  assert.ok(await chair.locator(`#layer-incidents a[href="${incidentPath}"]`).count() === 1, "the new incident is a marker on the zoomed map");
+  await chair.screenshot({ path: join(shots, "report-on-map.png") });
+  await chair.close();
 });
 
 check("a pasted report drafts the form, and the reviewer's corrections are what is saved", async () => {
-  const page = await browser.newPage();
+  const page = await signedIn("demo-monitor");
   await page.goto(`${base}/report`);
   await page.click(".paste summary");
   await page.fill("#draft_text", "Yesterday regime forces shelled Douma in Eastern Ghouta, killing 3 civilians.");
@@ -144,7 +159,7 @@ check("a pasted report drafts the form, and the reviewer's corrections are what 
 });
 
 check("a pasted attack names the attacker as perpetrator; a clash says it names none", async () => {
-  const page = await browser.newPage();
+  const page = await signedIn("demo-monitor");
   const draft = async (text) => {
     await page.goto(`${base}/report`);
     await page.click(".paste summary");
@@ -188,4 +203,43 @@ check("the pages work with JavaScript disabled", async () => {
   assert.match(page.url(), /zoom=2/);
   await page.screenshot({ path: join(shots, "map-no-js.png") });
   await context.close();
+});
+
+check("a liaison sees its party's incidents and gets a 403 page for another party's", async () => {
+  const page = await signedIn("demo-liaison-fsa");
+  await page.goto(`${base}/incidents`);
+  const rows = page.locator("table.incidents tbody tr");
+  assert.ok((await rows.count()) > 0, "the FSA's incidents are listed");
+  for (const row of await rows.allTextContents()) {
+    assert.match(row, /Free Syrian Army/, "every incident names the FSA");
+  }
+  await page.screenshot({ path: join(shots, "liaison-incidents.png"), fullPage: true });
+  // Another party's incident, found by a co-chair, opened by editing the address.
+  const chair = await signedIn("demo-us");
+  await chair.goto(`${base}/incidents?actor=isil`);
+  const chairRows = chair.locator("table.incidents tbody tr");
+  let other;
+  for (let i = 0; i < (await chairRows.count()) && !other; i++) {
+    if (!/Free Syrian Army/.test(await chairRows.nth(i).textContent())) {
+      other = await chairRows.nth(i).locator("a").first().getAttribute("href");
+    }
+  }
+  assert.ok(other, "an incident that does not name the FSA");
+  await chair.close();
+  const response = await page.goto(`${base}${other}`);
+  assert.equal(response.status(), 403);
+  assert.equal(await page.title(), "Not for your role · Truce", "an error on a page is a page");
+  await page.screenshot({ path: join(shots, "liaison-403.png") });
+  await page.close();
+});
+
+check("the public map shows incidents by their day and district only", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${base}/map`);
+  const markers = await page.locator("#layer-incidents").innerHTML();
+  assert.ok(markers.length > 0, "incidents are shown");
+  assert.doesNotMatch(markers, /\d{4}-\d\d-\d\dT\d\d:/, "no marker says the time");
+  await page.goto(`${base}/report`);
+  assert.match(new URL(page.url()).pathname, /^\/login$/, "submitting needs someone signed in");
+  await page.close();
 });

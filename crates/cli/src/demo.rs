@@ -13,6 +13,9 @@ use truce_core::control::Controller;
 use truce_service::{Command, Key, Principal, Request, Service, silent};
 use truce_store::{ActorName, Casualties, IncidentBody, Point, Range};
 
+/// The end of the demonstration period (1 April 2016, 00:00 UTC): the demo's "now".
+pub const PERIOD_END_MS: i64 = 1_459_468_800_000;
+
 /// The seed used when none is given.
 pub const DEFAULT_SEED: u64 = 2016;
 
@@ -38,6 +41,42 @@ struct Draft {
     target: Option<&'static str>,
     event: &'static str,
     origin: Option<Point>,
+}
+
+/// The demonstration's users, one per role: name, role, party. Their passwords are
+/// `truce-demo-` and the name, printed at every start (a demonstration only: the pages say so).
+const DEMO_USERS: [(&str, &str, Option<&str>); 7] = [
+    ("demo-admin", "admin", None),
+    ("demo-us", "co_chair", Some("US")),
+    ("demo-ru", "co_chair", Some("RU")),
+    ("demo-task-force", "task_force", None),
+    ("demo-monitor", "monitor", None),
+    ("demo-liaison-fsa", "party_liaison", Some("fsa")),
+    ("demo-humanitarian", "humanitarian", None),
+];
+
+/// Adds the demonstration's users (those missing) and prints how to sign in as each.
+pub async fn add_demo_users(service: &Service) -> Result<()> {
+    let existing: Vec<String> = service
+        .store()
+        .users()
+        .await?
+        .into_iter()
+        .map(|user| user.name)
+        .collect();
+    println!("Demonstration users (demo only; sign in at /login):");
+    for (name, role, party) in DEMO_USERS {
+        let password = format!("truce-demo-{name}");
+        if !existing.iter().any(|user| user == name) {
+            crate::accounts_cmd::add_user(service, "demo", name, role, party, &password).await?;
+        }
+        let role = match party {
+            Some(party) => format!("{role} ({party})"),
+            None => role.to_owned(),
+        };
+        println!("  {name:<18} {role:<22} password {password}");
+    }
+    Ok(())
 }
 
 /// Adds the stream unless the database already holds another seed's. Returns how many were
@@ -102,6 +141,12 @@ pub fn generate(scenario: &Scenario, seed: u64) -> Vec<IncidentBody> {
     let mut out = Vec::new();
     let mut day = NaiveDate::from_ymd_opt(2016, 2, 20).unwrap_or_default();
     let last = NaiveDate::from_ymd_opt(2016, 3, 31).unwrap_or_default();
+    debug_assert_eq!(
+        last.succ_opt()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc().timestamp_millis()),
+        Some(PERIOD_END_MS)
+    );
     let mut number = 0;
     while day <= last {
         // Damascus midnight of that day (UTC+2 before 25 March, UTC+3 after): close enough for

@@ -37,6 +37,10 @@ pub struct LoadArgs {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+    /// An API token of a user who may record incidents (`truce token create`), sent as
+    /// `Authorization: Bearer`.
+    #[arg(long, env = "TRUCE_TOKEN")]
+    token: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -88,10 +92,20 @@ fn bodies(seed: u64, count: usize) -> Vec<Bytes> {
         .collect()
 }
 
-async fn post(client: &HttpClient, uri: &hyper::Uri, body: Bytes) -> bool {
-    let request = hyper::Request::post(uri.clone())
-        .header("content-type", "application/json")
-        .body(Full::new(body));
+/// Where the incidents go, and as whom.
+#[derive(Clone)]
+struct Target {
+    uri: hyper::Uri,
+    authorization: Option<hyper::header::HeaderValue>,
+}
+
+async fn post(client: &HttpClient, target: &Target, body: Bytes) -> bool {
+    let mut request =
+        hyper::Request::post(target.uri.clone()).header("content-type", "application/json");
+    if let Some(authorization) = &target.authorization {
+        request = request.header(hyper::header::AUTHORIZATION, authorization.clone());
+    }
+    let request = request.body(Full::new(body));
     let Ok(request) = request else { return false };
     match client.request(request).await {
         Ok(response) => {
@@ -134,6 +148,13 @@ async fn load(args: &LoadArgs) -> Result<Report> {
     let uri: hyper::Uri = format!("{}/api/v1/incidents", args.url.trim_end_matches('/'))
         .parse()
         .context("--url")?;
+    let authorization = args
+        .token
+        .as_ref()
+        .map(|token| format!("Bearer {}", token.trim()).parse())
+        .transpose()
+        .context("--token")?;
+    let uri = Target { uri, authorization };
     let client: HttpClient = Client::builder(TokioExecutor::new())
         .pool_max_idle_per_host(args.concurrency)
         .build_http();

@@ -1,5 +1,6 @@
 //! The `truce` command line.
 
+mod accounts_cmd;
 mod bench;
 mod classify_cmd;
 mod demo;
@@ -45,6 +46,12 @@ enum Command {
     Bench(bench::BenchCommand),
     /// Turn a free-text report (standard input) into a structured draft.
     Extract(extract_cmd::ExtractArgs),
+    /// Manage users (add, list, disable).
+    #[command(subcommand)]
+    User(accounts_cmd::UserCommand),
+    /// Manage API tokens (create, revoke, list).
+    #[command(subcommand)]
+    Token(accounts_cmd::TokenCommand),
     /// Measure quality against labelled data.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -85,6 +92,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(command) => bench::run(command),
         Command::Extract(args) => extract_cmd::run(args),
         Command::Eval(EvalCommand::Extract(args)) => extract_cmd::eval(args),
+        Command::User(command) => accounts_cmd::user(command),
+        Command::Token(command) => accounts_cmd::token(command),
     }
 }
 

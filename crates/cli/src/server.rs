@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use truce_scenario::{EmbeddedCoh2016, FolderFiles};
+use truce_service::Service;
 use truce_store::Store;
-use truce_web::{AppState, DEFAULT_BODY_LIMIT, router};
+use truce_web::{AppState, DEFAULT_BODY_LIMIT, Security, router};
 
 use crate::demo;
 
@@ -38,6 +39,52 @@ pub struct ServeArgs {
     /// Log format.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
+    /// On a database with no admin, create this admin (password from TRUCE_PASSWORD, or
+    /// generated and printed once). Ignored, with a log line, when an admin exists.
+    #[arg(long, env = "TRUCE_INIT_ADMIN")]
+    init_admin: Option<String>,
+    #[command(flatten)]
+    security: SecurityArgs,
+}
+
+/// How the server guards itself (docs/security.md).
+#[derive(Debug, Args)]
+pub struct SecurityArgs {
+    /// What the public (nobody signed in) sees of incidents: coarse (day, admin2, labels) or none.
+    #[arg(long, env = "TRUCE_PUBLIC", default_value = "coarse")]
+    public: truce_core::access::PublicIncidents,
+    /// Mark cookies Secure (set this behind TLS; a proxy's X-Forwarded-Proto: https does too).
+    #[arg(long, env = "TRUCE_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Admins and co-chairs must enrol and give a second factor (TOTP).
+    #[arg(long = "require-2fa", env = "TRUCE_REQUIRE_2FA")]
+    require_second_factor: bool,
+    /// A name this server answers to (repeat for several). Without any: localhost and IP
+    /// addresses only.
+    #[arg(
+        long = "allowed-host",
+        env = "TRUCE_ALLOWED_HOSTS",
+        value_delimiter = ','
+    )]
+    allowed_hosts: Vec<String>,
+    /// Writes a second per principal (bursts of as many again); 0 for no limit.
+    #[arg(long, env = "TRUCE_WRITE_RATE", default_value_t = truce_web::DEFAULT_WRITE_RATE)]
+    write_rate: u32,
+}
+
+impl SecurityArgs {
+    fn security(&self, demo: bool) -> Security {
+        Security {
+            public: self.public,
+            secure_cookies: self.secure_cookies,
+            require_second_factor: self.require_second_factor,
+            allowed_hosts: self.allowed_hosts.clone(),
+            write_rate: self.write_rate,
+            demo,
+            fixed_now: demo.then_some(demo::PERIOD_END_MS),
+            ..Security::default()
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -58,6 +105,8 @@ pub struct DemoArgs {
     /// Log format.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
+    #[command(flatten)]
+    security: SecurityArgs,
 }
 
 fn init_logging(format: LogFormat) {
@@ -85,11 +134,13 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
         let store = Store::open(&args.database_url)
             .await
             .with_context(|| format!("opening {}", args.database_url))?;
-        let state = match &args.scenario {
-            Some(folder) => AppState::new(store, &FolderFiles::new(folder), args.body_limit).await,
-            None => AppState::new(store, &EmbeddedCoh2016, args.body_limit).await,
+        let service = match &args.scenario {
+            Some(folder) => Service::start(store, &FolderFiles::new(folder)).await,
+            None => Service::start(store, &EmbeddedCoh2016).await,
         }
         .context("loading the scenario")?;
+        ensure_admin(&service, args.init_admin.as_deref()).await?;
+        let state = AppState::configured(service, args.body_limit, args.security.security(false));
         run(state, args.listen).await
     })
 }
@@ -98,7 +149,8 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode> {
     init_logging(args.log_format);
     runtime()?.block_on(async {
         let store = Store::open(&args.database_url).await.with_context(|| format!("opening {}", args.database_url))?;
-        let state = AppState::new(store.clone(), &EmbeddedCoh2016, DEFAULT_BODY_LIMIT).await.context("loading the scenario")?;
+        let service = Service::start(store.clone(), &EmbeddedCoh2016).await.context("loading the scenario")?;
+        let state = AppState::configured(service, DEFAULT_BODY_LIMIT, args.security.security(true));
         let added = demo::add_synthetic_stream(state.service(), args.seed).await?;
         let total = store.count_incidents(true).await?;
         if added > 0 {
@@ -107,6 +159,7 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode> {
             println!("{} already holds {total} SYNTHETIC incidents; none added.", args.database_url);
         }
         println!("The control map is APPROXIMATE and the incidents are SYNTHETIC: a demonstration, not a record.");
+        demo::add_demo_users(state.service()).await?;
         run(state, args.listen).await
     })
 }
@@ -125,13 +178,59 @@ async fn run(state: AppState, listen: SocketAddr) -> Result<ExitCode> {
     );
     tracing::info!(%address, backend, "serving");
     let store = state.store().clone();
-    axum::serve(listener, router(state))
+    // The client's address is kept for throttling failed sign-ins per address.
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
         .context("serving")?;
     store.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// A database without an admin cannot be administered: create the one `--init-admin` names,
+/// or refuse to start. Several servers started at once with the same option make one admin.
+async fn ensure_admin(service: &Service, init_admin: Option<&str>) -> Result<()> {
+    let has_admin = service.store().has_admin().await?;
+    match (has_admin, init_admin) {
+        (true, Some(name)) => {
+            tracing::info!(
+                name,
+                "--init-admin ignored: the database has an admin already"
+            );
+            Ok(())
+        }
+        (true, None) => Ok(()),
+        (false, None) => Err(anyhow::anyhow!(
+            "the database has no admin: start once with --init-admin NAME (the password comes from TRUCE_PASSWORD, or is generated and printed once)"
+        )),
+        (false, Some(name)) => {
+            let (password, generated) = crate::accounts_cmd::password_from_env();
+            match crate::accounts_cmd::add_user(
+                service,
+                "serve --init-admin",
+                name,
+                "admin",
+                None,
+                &password,
+            )
+            .await
+            {
+                Ok(()) if generated => {
+                    println!("Created the admin {name}. Password, shown this once: {password}");
+                    Ok(())
+                }
+                Ok(()) => {
+                    println!("Created the admin {name} with the password from TRUCE_PASSWORD.");
+                    Ok(())
+                }
+                // Another server starting at the same moment made it first.
+                Err(_) if service.store().has_admin().await? => Ok(()),
+                Err(error) => Err(error),
+            }
+        }
+    }
 }
 
 /// A future that resolves on Ctrl-C or SIGTERM, so that requests in flight finish and the

@@ -21,7 +21,15 @@ use rand_chacha::ChaCha8Rng;
 const CRASHES: usize = 20;
 
 fn serve_args(url: &str) -> Vec<&str> {
-    vec!["serve", "--database-url", url, "--listen", "127.0.0.1:0"]
+    vec![
+        "serve",
+        "--database-url",
+        url,
+        "--listen",
+        "127.0.0.1:0",
+        "--init-admin",
+        "admin",
+    ]
 }
 
 /// Checks that the server answers healthy on a complete database and returns its change log's
@@ -89,7 +97,7 @@ fn a_kill_during_the_first_start_leaves_an_empty_or_a_complete_database() {
         std::thread::sleep(Duration::from_millis(rng.random_range(0..600)));
         child.kill().unwrap();
         child.wait().unwrap();
-        let server = Server::start(&serve_args(&url));
+        let server = Server::start(&serve_args(&url)).sign_in(&url);
         let entries = complete(&server);
         assert_eq!(
             *seeded_entries.get_or_insert(entries),
@@ -112,6 +120,10 @@ fn two_servers_starting_at_once_on_an_empty_database_both_come_up_with_one_scena
             let two = scope.spawn(|| Server::start(&serve_args(&url)));
             (one.join().unwrap(), two.join().unwrap())
         });
+        // One admin, whichever server made it.
+        let (_, users, _) = common::cli(&["user", "list", "--json", "--database-url", &url]);
+        assert_eq!(users.matches("\"admin\"").count(), 2, "{users}");
+        let (one, two) = (one.sign_in(&url), two.sign_in(&url));
         let entries = complete(&one);
         assert_eq!(complete(&two), entries, "{url}");
         let (_, agreements) = one.request("GET", "/api/v1/agreements", None);
@@ -128,7 +140,7 @@ fn a_kill_during_a_write_load_loses_no_acknowledged_write() {
     let url = format!("sqlite://{}", dir.path().join("load.db").display());
     let acknowledged: Arc<Mutex<Vec<String>>> = Arc::default();
     for attempt in 0..CRASHES {
-        let server = Server::start(&serve_args(&url));
+        let server = Server::start(&serve_args(&url)).sign_in(&url);
         let stop_at = Instant::now() + Duration::from_millis(rng.random_range(50..400));
         std::thread::scope(|scope| {
             for client in 0..4 {
@@ -161,7 +173,7 @@ fn a_kill_during_a_write_load_loses_no_acknowledged_write() {
         });
         drop(server);
     }
-    let server = Server::start(&serve_args(&url));
+    let server = Server::start(&serve_args(&url)).sign_in(&url);
     complete(&server);
     let acknowledged = acknowledged.lock().unwrap();
     assert!(

@@ -31,15 +31,57 @@ fn post_and_read_back(server: &Server) {
     assert_eq!(json(&list)["items"].as_array().unwrap().len(), 1);
 }
 
+/// `truce serve` on `url` on a free port, making the admin `admin` if there is none.
+fn serve(url: &str) -> Vec<&str> {
+    vec![
+        "serve",
+        "--database-url",
+        url,
+        "--listen",
+        "127.0.0.1:0",
+        "--init-admin",
+        "admin",
+    ]
+}
+
 #[test]
 fn serve_on_sqlite_accepts_incidents_and_shuts_down_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("e2e.db").display());
-    let server = Server::start(&["serve", "--database-url", &url, "--listen", "127.0.0.1:0"]);
+    // A database without an admin is refused, and says how to make one.
+    let (started, _, error) =
+        common::cli(&["serve", "--database-url", &url, "--listen", "127.0.0.1:0"]);
+    assert!(!started && error.contains("--init-admin"), "{error}");
+    let mut server = Server::start(&serve(&url));
+    assert!(
+        server.banner.contains("Created the admin admin"),
+        "{}",
+        server.banner
+    );
+    // Nobody writes anonymously.
+    let body = r#"{"occurred_at":"2016-03-05T09:00:00+02:00","lat":33.5643,"lon":36.3712}"#;
+    let (status, refused) = server.request("POST", "/api/v1/incidents", Some(body));
+    assert_eq!(status, 401, "{refused}");
+    // A user and a token made by the command line while the server runs work at once.
+    server.token = Some(common::co_chair_token(&url));
     post_and_read_back(&server);
+    // A revoked token is refused at once, by the running server.
+    let token = server.token.clone().unwrap();
+    let (_, tokens, _) =
+        common::cli(&["token", "list", "--user", "tester", "--database-url", &url]);
+    for id in tokens.lines().filter_map(|line| line.split('\t').next()) {
+        assert!(common::cli(&["token", "revoke", id, "--database-url", &url]).0);
+    }
+    let (status, _) = server.request("GET", "/api/v1/incidents?q=end-to-end", None);
+    assert_eq!(status, 401, "the token {token} was revoked");
     server.stop();
-    // The data survived the restart.
-    let server = Server::start(&["serve", "--database-url", &url, "--listen", "127.0.0.1:0"]);
+    // The data survived the restart; the admin exists, so --init-admin is ignored.
+    let server = Server::start(&serve(&url)).sign_in(&url);
+    assert!(
+        !server.banner.contains("Created the admin"),
+        "{}",
+        server.banner
+    );
     let (_, list) = server.request("GET", "/api/v1/incidents", None);
     assert_eq!(json(&list)["items"].as_array().unwrap().len(), 1);
     server.stop();
@@ -51,7 +93,7 @@ fn demo_loads_a_synthetic_stream_once_and_serves_it() {
     let url = format!("sqlite://{}", dir.path().join("demo.db").display());
     let server = Server::start(&["demo", "--database-url", &url, "--listen", "127.0.0.1:0"]);
     assert!(
-        server.banner.contains("SYNTHETIC incidents"),
+        server.banner.contains("SYNTHETIC incidents") && server.banner.contains("demo-liaison-fsa"),
         "{}",
         server.banner
     );
@@ -95,7 +137,7 @@ fn serve_on_postgres_when_configured() {
     );
     let separator = if base.contains('?') { '&' } else { '?' };
     let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
-    let server = Server::start(&["serve", "--database-url", &url, "--listen", "127.0.0.1:0"]);
+    let server = Server::start(&serve(&url)).sign_in(&url);
     assert!(
         server.banner.contains("database: postgres"),
         "{}",

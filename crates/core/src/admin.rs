@@ -1,8 +1,9 @@
 //! Administrative boundaries (OCHA P-codes) and the lookup of the unit holding a point.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use geo::MultiPolygon;
+use geo::{Centroid, MultiPolygon, Polygon};
 
 use crate::geometry::{AreaIndex, IndexedArea};
 
@@ -52,6 +53,29 @@ impl AdminLevel {
     /// The unit with this P-code.
     pub fn get(&self, pcode: &str) -> Option<&AdminUnit> {
         self.units.iter().find(|unit| &*unit.pcode == pcode)
+    }
+
+    /// The area-weighted centre of each district (admin2), from the sub-districts of this
+    /// level (with `admin2_pcode` set): where a coarsened incident is shown. Keys are the
+    /// district's P-code; values `(lon, lat)`.
+    pub fn district_centres(&self) -> HashMap<String, (f64, f64)> {
+        let mut districts: HashMap<String, Vec<Polygon<f64>>> = HashMap::new();
+        for unit in &self.units {
+            if let Some(district) = &unit.admin2_pcode {
+                districts
+                    .entry(district.to_string())
+                    .or_default()
+                    .extend(unit.shape.0.iter().cloned());
+            }
+        }
+        districts
+            .into_iter()
+            .filter_map(|(pcode, polygons)| {
+                MultiPolygon(polygons)
+                    .centroid()
+                    .map(|centre| (pcode, (centre.x(), centre.y())))
+            })
+            .collect()
     }
 
     /// The unit holding the point. On a shared border, the unit first in file order wins, so

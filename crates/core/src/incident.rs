@@ -568,8 +568,94 @@ impl Incident {
     }
 }
 
+/// How far past the server's clock an incident may be dated (clocks drift; a monitor's phone
+/// may be a few minutes ahead).
+pub const FUTURE_TOLERANCE_MS: i64 = 10 * 60 * 1000;
+/// How far outside the country's outline, in degrees (about 50 km), an incident may be placed:
+/// cross-border fire lands, or is launched, just outside.
+pub const BORDER_MARGIN_DEGREES: f64 = 0.5;
+/// The earliest year an incident may be dated in.
+pub const EARLIEST_YEAR: i32 = 1900;
+
+/// Why an incident is implausible, by field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Implausible {
+    /// Dated after the server's clock (beyond the tolerance).
+    #[error("occurred_at is in the future (after the server's clock)")]
+    Future,
+    /// Dated before 1900.
+    #[error("occurred_at is before {EARLIEST_YEAR}")]
+    TooOld,
+    /// Placed outside the country and its margin.
+    #[error(
+        "({lat}, {lon}) is outside the country (and its {BORDER_MARGIN_DEGREES}° margin for cross-border fire)"
+    )]
+    Outside {
+        /// Latitude.
+        lat: String,
+        /// Longitude.
+        lon: String,
+    },
+}
+
+/// Whether an incident at `occurred_ms` and (`lon`, `lat`) is plausible now (`now_ms`), in a
+/// country whose outline has the bounding box `bounds` (min lon, min lat, max lon, max lat).
+/// Incidents far from any agreement version are plausible: imports of other years are real.
+pub fn check_plausible(
+    occurred_ms: i64,
+    lon: f64,
+    lat: f64,
+    now_ms: i64,
+    bounds: [f64; 4],
+) -> Result<(), Implausible> {
+    if occurred_ms > now_ms + FUTURE_TOLERANCE_MS {
+        return Err(Implausible::Future);
+    }
+    // 1 January 1900, 00:00 UTC.
+    if occurred_ms < -2_208_988_800_000 {
+        return Err(Implausible::TooOld);
+    }
+    let [min_lon, min_lat, max_lon, max_lat] = bounds;
+    let m = BORDER_MARGIN_DEGREES;
+    if !(min_lon - m..=max_lon + m).contains(&lon) || !(min_lat - m..=max_lat + m).contains(&lat) {
+        return Err(Implausible::Outside {
+            lat: lat.to_string(),
+            lon: lon.to_string(),
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn implausible_incidents_are_refused_by_field() {
+        let syria = [35.7, 32.3, 42.4, 37.3];
+        let now = 1_700_000_000_000;
+        assert_eq!(super::check_plausible(now, 36.8, 36.1, now, syria), Ok(()));
+        assert_eq!(
+            super::check_plausible(now + 5 * 60_000, 36.8, 36.1, now, syria),
+            Ok(()),
+            "a few minutes ahead is a clock"
+        );
+        assert_eq!(
+            super::check_plausible(now + 86_400_000, 36.8, 36.1, now, syria),
+            Err(super::Implausible::Future)
+        );
+        assert_eq!(
+            super::check_plausible(-2_300_000_000_000, 36.8, 36.1, now, syria),
+            Err(super::Implausible::TooOld)
+        );
+        assert!(
+            super::check_plausible(now, 35.5, 33.9, now, syria).is_ok(),
+            "just over the border"
+        );
+        assert!(matches!(
+            super::check_plausible(now, 2.35, 48.85, now, syria),
+            Err(super::Implausible::Outside { .. })
+        ));
+    }
     use super::*;
 
     #[test]

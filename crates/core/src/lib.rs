@@ -1,6 +1,7 @@
 //! Truce core: the domain of ceasefire monitoring as pure types and functions.
 //!
 //! - [`agreement`]: the terms as data, with versions, exclusions and obligations.
+//! - [`access`]: roles, and what each may do and see.
 //! - [`actor`] and [`commitment`]: the registry of parties, their designations and their
 //!   acceptance of the terms as a state machine.
 //! - [`control`] and [`geometry`]: the time-versioned control map with its spatial index.
@@ -11,6 +12,7 @@
 //! Nothing here does I/O, spawns tasks or touches a database: the same input always gives the
 //! same output, on every backend.
 
+pub mod access;
 pub mod actor;
 pub mod admin;
 pub mod agreement;

@@ -60,6 +60,72 @@ pub enum Command {
         /// The report, naming its incident.
         report: ReportBody,
     },
+    /// Add a user. The password's hash is written but never recorded in the change log.
+    AddUser {
+        /// The sign-in name.
+        name: String,
+        /// The role's name.
+        role: String,
+        /// The role's party (`US`/`RU` for a co-chair, an actor id for a liaison).
+        party: Option<String>,
+        /// The argon2id hash of the password.
+        #[serde(skip)]
+        password_hash: Secret,
+    },
+    /// Disable a user: their sessions end and their tokens stop working.
+    DisableUser {
+        /// The user.
+        name: String,
+    },
+    /// Set a user's password.
+    SetPassword {
+        /// The user.
+        name: String,
+        /// The argon2id hash of the new password.
+        #[serde(skip)]
+        password_hash: Secret,
+    },
+    /// Enrol a user's second factor (TOTP) or remove it.
+    SetSecondFactor {
+        /// The user.
+        name: String,
+        /// Whether a second factor is enrolled after this.
+        enrolled: bool,
+        /// The TOTP secret (base32).
+        #[serde(skip)]
+        secret: Secret,
+        /// SHA-256 hex of each recovery code.
+        #[serde(skip)]
+        recovery_hashes: Vec<String>,
+    },
+    /// Create an API token for a user.
+    CreateToken {
+        /// The token's public handle.
+        id: String,
+        /// The user it acts for.
+        user: String,
+        /// What it is for.
+        label: String,
+        /// SHA-256 hex of the token.
+        #[serde(skip)]
+        token_hash: Secret,
+    },
+    /// Revoke an API token.
+    RevokeToken {
+        /// The token's public handle.
+        id: String,
+    },
+}
+
+/// A secret a command writes but the change log never records (it is skipped when the command
+/// is serialised, and is empty when a command is read back from the log).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
 }
 
 impl Command {
@@ -95,6 +161,12 @@ impl Command {
                 ("record_incident", "incident", incident.id.clone())
             }
             Command::AddReport { report } => ("add_report", "incident", report.incident_id.clone()),
+            Command::AddUser { name, .. } => ("add_user", "user", name.clone()),
+            Command::DisableUser { name } => ("disable_user", "user", name.clone()),
+            Command::SetPassword { name, .. } => ("set_password", "user", name.clone()),
+            Command::SetSecondFactor { name, .. } => ("set_second_factor", "user", name.clone()),
+            Command::CreateToken { id, .. } => ("create_token", "token", id.clone()),
+            Command::RevokeToken { id } => ("revoke_token", "token", id.clone()),
         }
     }
 
@@ -136,7 +208,7 @@ impl Command {
                 };
                 WorldChange::Area(version)
             }
-            Command::RecordIncident { .. } | Command::AddReport { .. } => return Ok(None),
+            _ => return Ok(None),
         }))
     }
 }
@@ -175,6 +247,13 @@ pub enum Applied {
         report: ReportBody,
         /// The incident's new assessment.
         assessment: AssessmentBody,
+    },
+    /// A user or a token was added or changed.
+    Account {
+        /// `user` or `token`.
+        entity: &'static str,
+        /// The user's name or the token's id.
+        id: String,
     },
 }
 

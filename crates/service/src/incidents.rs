@@ -58,6 +58,12 @@ pub(crate) fn assess_stored(
     })
 }
 
+/// The name of the user a request comes from, for "submitted by" (empty for the server and
+/// the command line).
+fn submitted_by(request: &Request) -> &str {
+    request.principal.user_name().unwrap_or_default()
+}
+
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ServiceError> {
     serde_json::to_string(value).map_err(|e| ServiceError::Internal(e.to_string()))
 }
@@ -66,6 +72,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ServiceError> {
 fn incident_row(
     incident: &IncidentBody,
     assessment: &AssessmentBody,
+    submitted_by: &str,
 ) -> Result<NewIncident, ServiceError> {
     let occurred_at = DateTime::parse_from_rfc3339(&incident.occurred_at)
         .map_err(|e| ServiceError::invalid(format!("occurred_at: {e}")))?
@@ -90,11 +97,16 @@ fn incident_row(
         synthetic: incident.synthetic,
         body: to_json(incident)?,
         assessment: to_json(assessment)?,
+        submitted_by: submitted_by.to_owned(),
     })
 }
 
 /// The store row of a report.
-fn report_row(report: &ReportBody, incident_seq: i64) -> Result<NewReport, ServiceError> {
+fn report_row(
+    report: &ReportBody,
+    incident_seq: i64,
+    submitted_by: &str,
+) -> Result<NewReport, ServiceError> {
     Ok(NewReport {
         id: report.id.clone(),
         incident_seq,
@@ -103,6 +115,7 @@ fn report_row(report: &ReportBody, incident_seq: i64) -> Result<NewReport, Servi
         reliability: report.reliability.chars().next().unwrap_or('F'),
         credibility: report.credibility,
         body: to_json(report)?,
+        submitted_by: submitted_by.to_owned(),
     })
 }
 
@@ -130,7 +143,8 @@ pub(crate) async fn add_report(
     let mut reports = reports;
     reports.push(to_json(&report)?);
     let assessment = assess_stored(&body, &reports, &world)?;
-    tx.insert_report(&report_row(&report, seq)?).await?;
+    tx.insert_report(&report_row(&report, seq, submitted_by(request))?)
+        .await?;
     tx.replace_assessments(&[Reassessment {
         incident_seq: seq,
         cause: format!("report {} added", report.id),
@@ -189,7 +203,7 @@ fn prepare(
 ) -> Result<Prepared, ServiceError> {
     let first_reports: Vec<&ReportBody> = report.iter().collect();
     let assessment = assess(incident, &first_reports, world)?;
-    let row = incident_row(incident, &assessment)?;
+    let row = incident_row(incident, &assessment, submitted_by(request))?;
     let command = Command::RecordIncident {
         incident: incident.clone(),
         report: report.clone(),
@@ -401,7 +415,8 @@ async fn write_batch(
                 reason: "fewer sequence numbers than incidents".to_owned(),
             })
         })?;
-        tx.insert_report(&report_row(report, seq)?).await?;
+        let by = rows.get(row).map_or("", |row| row.submitted_by.as_str());
+        tx.insert_report(&report_row(report, seq, by)?).await?;
     }
     let (_, generation) = tx.append_changes(&changes).await?;
     if !changes.is_empty() && generation != world.generation {

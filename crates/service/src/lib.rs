@@ -13,12 +13,15 @@
 //! The service also keeps the world (the scenario the classifier uses) in step with the
 //! database, so that several servers on one database agree: see [`Service::world`].
 
+mod accounts;
 pub mod canonical;
 mod command;
 mod incidents;
 mod principal;
 mod reclassify;
+pub mod secrets;
 mod seed;
+pub mod sessions;
 pub mod world;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,7 +33,8 @@ use truce_core::change::{Affected, ChangeError};
 use truce_core::scenario::ScenarioParts;
 use truce_store::{NewArea, NewChange, RequestKey, Store, StoreError, StoredReply};
 
-pub use crate::command::{Applied, Command, Render, Reply};
+pub use crate::accounts::check_user_name;
+pub use crate::command::{Applied, Command, Render, Reply, Secret};
 pub use crate::incidents::silent;
 pub use crate::principal::Principal;
 use crate::world::{World, WorldError, build_world, load_world, new_area};
@@ -50,6 +54,14 @@ pub enum ServiceError {
     /// What the command creates exists already.
     #[error("{0}")]
     Conflict(String),
+    /// The principal may not execute the command (`signed_in` false: nobody is signed in).
+    #[error("{message}")]
+    Forbidden {
+        /// Whether a user is signed in (otherwise signing in may help).
+        signed_in: bool,
+        /// Why not.
+        message: String,
+    },
     /// The idempotency key was used before with another request.
     #[error("the Idempotency-Key was already used with a different request")]
     KeyReused,
@@ -419,6 +431,7 @@ impl Service {
         command: Command,
         render: Render,
     ) -> Result<Outcome, ServiceError> {
+        accounts::authorize(&request, &command)?;
         match command {
             Command::RecordIncident { incident, report } => {
                 let world = self.cached_world();
@@ -429,6 +442,15 @@ impl Service {
             }
             Command::AddReport { report } => {
                 let outcome = incidents::add_report(self, &request, report, &render).await;
+                self.replay_on_conflict(&request, outcome).await
+            }
+            Command::AddUser { .. }
+            | Command::DisableUser { .. }
+            | Command::SetPassword { .. }
+            | Command::SetSecondFactor { .. }
+            | Command::CreateToken { .. }
+            | Command::RevokeToken { .. } => {
+                let outcome = accounts::execute(self, &request, &command, &render).await;
                 self.replay_on_conflict(&request, outcome).await
             }
             world_command => {

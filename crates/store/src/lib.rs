@@ -12,6 +12,7 @@
 //! transaction, and so one disk sync, for every request waiting at that moment. That is what
 //! lets a field deployment accept thousands of durable writes a second on a small machine.
 
+mod accounts;
 mod formats;
 mod records;
 mod write;
@@ -22,6 +23,7 @@ use std::time::Duration;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
+pub use accounts::*;
 pub use formats::*;
 pub use records::*;
 /// The database driver's error, for callers that tell outages from other failures.
@@ -432,7 +434,7 @@ impl Store {
     }
 
     async fn reports_of(&self, seq: i64) -> StoreResult<Vec<ReportRecord>> {
-        sqlx::query("SELECT id, body, created_at FROM report WHERE incident_seq = $1 ORDER BY seq")
+        sqlx::query("SELECT id, body, created_at, submitted_by FROM report WHERE incident_seq = $1 ORDER BY seq")
             .bind(seq)
             .fetch_all(&self.pool)
             .await
@@ -443,6 +445,7 @@ impl Store {
                     id: text(row, "id")?,
                     body: text(row, "body")?,
                     created_at: int(row, "created_at")?,
+                    submitted_by: text(row, "submitted_by")?,
                 })
             })
             .collect()
@@ -477,6 +480,12 @@ impl Store {
             conditions.add("i.labels LIKE ?", [Bind::Text(format!("%,{label},%"))]);
         }
         if let Some(actor) = &filter.actor {
+            conditions.add(
+                "(i.perpetrator = ? OR i.target = ?)",
+                [Bind::Text(actor.clone()), Bind::Text(actor.clone())],
+            );
+        }
+        if let Some(actor) = &filter.naming {
             conditions.add(
                 "(i.perpetrator = ? OR i.target = ?)",
                 [Bind::Text(actor.clone()), Bind::Text(actor.clone())],
@@ -587,40 +596,38 @@ impl Store {
         .collect()
     }
 
-    /// The most recent incidents' id, time (ms), position and labels, for drawing markers.
-    pub async fn incident_markers(
-        &self,
-        limit: usize,
-    ) -> StoreResult<Vec<(String, i64, f64, f64, Vec<String>)>> {
+    /// The most recent incidents, for drawing markers.
+    pub async fn incident_markers(&self, limit: usize) -> StoreResult<Vec<IncidentMarker>> {
+        const DOING: &str = "reading incident markers";
         let sql = format!(
-            "SELECT id, occurred_at, lat, lon, labels FROM incident WHERE lat IS NOT NULL AND lon IS NOT NULL \
-             ORDER BY occurred_at DESC, seq DESC LIMIT {limit}"
+            "SELECT id, occurred_at, lat, lon, labels, perpetrator, target, admin3_pcode FROM incident \
+             WHERE lat IS NOT NULL AND lon IS NOT NULL ORDER BY occurred_at DESC, seq DESC LIMIT {limit}"
         );
         sqlx::query(&sql)
             .fetch_all(&self.pool)
             .await
-            .doing("reading incident markers")?
+            .doing(DOING)?
             .iter()
             .map(|row| {
                 let labels = text(row, "labels")?;
-                Ok((
-                    text(row, "id")?,
-                    int(row, "occurred_at")?,
-                    row.try_get::<f64, _>("lat")
-                        .doing("reading incident markers")?,
-                    row.try_get::<f64, _>("lon")
-                        .doing("reading incident markers")?,
-                    labels
+                Ok(IncidentMarker {
+                    id: text(row, "id")?,
+                    occurred_at: int(row, "occurred_at")?,
+                    lat: row.try_get::<f64, _>("lat").doing(DOING)?,
+                    lon: row.try_get::<f64, _>("lon").doing(DOING)?,
+                    labels: labels
                         .split(',')
                         .filter(|l| !l.is_empty())
                         .map(str::to_owned)
                         .collect(),
-                ))
+                    perpetrator: row.try_get("perpetrator").doing(DOING)?,
+                    target: row.try_get("target").doing(DOING)?,
+                    admin3_pcode: row.try_get("admin3_pcode").doing(DOING)?,
+                })
             })
             .collect()
     }
 
-    /// A number that grows with every write of an incident or assessment (the latest
     /// assessment's sequence number), for caches of what is drawn from them.
     pub async fn data_version(&self) -> StoreResult<i64> {
         let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS version FROM assessment")
@@ -628,16 +635,6 @@ impl Store {
             .await
             .doing("reading the data version")?;
         int(&row, "version")
-    }
-
-    /// The time of the latest incident, if any.
-    pub async fn latest_incident_at(&self) -> StoreResult<Option<i64>> {
-        let row = sqlx::query("SELECT MAX(occurred_at) AS latest FROM incident")
-            .fetch_one(&self.pool)
-            .await
-            .doing("finding the latest incident")?;
-        row.try_get::<Option<i64>, _>("latest")
-            .doing("finding the latest incident")
     }
 
     /// Counts incidents (all, or synthetic only).
@@ -683,7 +680,7 @@ impl Conditions {
     }
 }
 
-const INCIDENT_COLUMNS: &str = "i.seq, i.id, i.occurred_at, i.lat, i.lon, i.admin1_pcode, i.admin3_pcode, i.perpetrator, i.target, i.labels, i.notes, i.synthetic, i.body, i.created_at, \
+const INCIDENT_COLUMNS: &str = "i.seq, i.id, i.occurred_at, i.lat, i.lon, i.admin1_pcode, i.admin3_pcode, i.perpetrator, i.target, i.labels, i.notes, i.synthetic, i.body, i.created_at, i.submitted_by, \
      (SELECT a.body FROM assessment a WHERE a.incident_seq = i.seq AND a.replaced_at IS NULL ORDER BY a.seq DESC LIMIT 1) AS assessment";
 
 /// Reads what the world is built from on one connection (a pool's or a transaction's).
@@ -812,6 +809,7 @@ fn incident_record(row: &AnyRow) -> StoreResult<IncidentRecord> {
             .doing("reading incident")?
             .unwrap_or_default(),
         created_at: int(row, "created_at")?,
+        submitted_by: text(row, "submitted_by")?,
     })
 }
 

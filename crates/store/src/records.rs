@@ -70,6 +70,8 @@ pub struct NewIncident {
     pub body: String,
     /// The first assessment as JSON.
     pub assessment: String,
+    /// The user who recorded it (empty for the server and the command line).
+    pub submitted_by: String,
 }
 
 /// A stored incident.
@@ -105,6 +107,8 @@ pub struct IncidentRecord {
     pub assessment: String,
     /// When it was stored (ms).
     pub created_at: i64,
+    /// The user who recorded it (empty when no user did).
+    pub submitted_by: String,
 }
 
 /// One assessment in an incident's history.
@@ -129,6 +133,8 @@ pub struct ReportRecord {
     pub body: String,
     /// When it was stored (ms).
     pub created_at: i64,
+    /// The user who filed it (empty when no user did).
+    pub submitted_by: String,
 }
 
 /// An incident with everything known about it.
@@ -155,6 +161,9 @@ pub struct IncidentFilter {
     pub label: Option<String>,
     /// Names this actor id as perpetrator or target.
     pub actor: Option<String>,
+    /// Only incidents naming this actor as perpetrator or target (what a party liaison may
+    /// see), whatever `actor` asks for besides.
+    pub naming: Option<String>,
     /// In this governorate.
     pub admin1: Option<String>,
     /// Notes contain this text (case-insensitive).
@@ -209,6 +218,8 @@ pub struct NewReport {
     pub credibility: u8,
     /// The report as JSON.
     pub body: String,
+    /// The user who recorded it (empty for the server and the command line).
+    pub submitted_by: String,
 }
 
 /// How many incidents share a UTC day, a label set and a governorate (see
@@ -286,4 +297,25 @@ pub struct WorldRows {
     pub commitments: Vec<truce_core::commitment::Commitment>,
     /// Every control-map version as its one-feature layer, in the order they were added.
     pub area_layers: Vec<String>,
+}
+
+/// An incident as a map marker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentMarker {
+    /// Public id.
+    pub id: String,
+    /// When (ms).
+    pub occurred_at: i64,
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+    /// Current labels.
+    pub labels: Vec<String>,
+    /// Perpetrator's actor id.
+    pub perpetrator: Option<String>,
+    /// Target's actor id.
+    pub target: Option<String>,
+    /// Sub-district P-code.
+    pub admin3_pcode: Option<String>,
 }

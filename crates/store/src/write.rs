@@ -12,7 +12,7 @@ use crate::{
     text, to_json, value_rows,
 };
 
-/// Incidents per multi-row INSERT (14 parameters each; SQLite allows 32,766 per statement).
+/// Incidents per multi-row INSERT (15 parameters each; SQLite allows 32,766 per statement).
 const INCIDENTS_PER_STATEMENT: usize = 200;
 /// Why an incident's first assessment was made.
 const FIRST_CAUSE: &str = "classified when reported";
@@ -401,9 +401,9 @@ impl WriteTx {
         let now = now_ms();
         let mut seqs = Vec::with_capacity(batch.len());
         for chunk in batch.chunks(INCIDENTS_PER_STATEMENT) {
-            let values = value_rows(self.backend, chunk.len(), 14);
+            let values = value_rows(self.backend, chunk.len(), 15);
             let insert_incidents = format!(
-                "INSERT INTO incident (id, occurred_at, lat, lon, admin1_pcode, admin3_pcode, perpetrator, target, labels, notes, notes_folded, synthetic, body, created_at) \
+                "INSERT INTO incident (id, occurred_at, lat, lon, admin1_pcode, admin3_pcode, perpetrator, target, labels, notes, notes_folded, synthetic, body, created_at, submitted_by) \
                  VALUES {values} RETURNING seq, id"
             );
             let returned = match self.backend {
@@ -498,8 +498,8 @@ impl WriteTx {
     pub async fn insert_report(&mut self, report: &NewReport) -> StoreResult<()> {
         self.wrote = true;
         sqlx::query(
-            "INSERT INTO report (id, incident_seq, source_name, source_type, reliability, credibility, body, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO report (id, incident_seq, source_name, source_type, reliability, credibility, body, created_at, submitted_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&report.id)
         .bind(report.incident_seq)
@@ -509,6 +509,7 @@ impl WriteTx {
         .bind(i64::from(report.credibility))
         .bind(&report.body)
         .bind(now_ms())
+        .bind(&report.submitted_by)
         .execute(&mut *self.tx)
         .await
         .doing("inserting report")?;
@@ -660,7 +661,8 @@ fn bind_incidents<'q>(mut query: AnyQuery<'q>, chunk: &'q [NewIncident], now: i6
             .bind(crate::fold_case(&item.notes))
             .bind(i64::from(item.synthetic))
             .bind(&item.body)
-            .bind(now);
+            .bind(now)
+            .bind(&item.submitted_by);
     }
     query
 }

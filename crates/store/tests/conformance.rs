@@ -8,7 +8,7 @@
 )]
 
 use truce_store::{
-    Cursor, IncidentCount, IncidentFilter, NewArea, NewChange, NewIncident, NewReport,
+    Cursor, IncidentCount, IncidentFilter, NewArea, NewChange, NewIncident, NewReport, NewUser,
     Reassessment, RequestKey, Store, StoreError, StoredReply,
 };
 
@@ -92,6 +92,7 @@ fn incident(id: &str, occurred_at: i64, lon: f64, labels: &[&str]) -> NewInciden
         synthetic: false,
         body: format!("{{\"id\":\"{id}\"}}"),
         assessment: format!("{{\"labels\":{labels:?}}}"),
+        submitted_by: "monitor-1".to_owned(),
     }
 }
 
@@ -550,6 +551,7 @@ conformance!(
                 reliability: 'B',
                 credibility: 2,
                 body: format!("{{\"n\":{n}}}"),
+                submitted_by: String::new(),
             })
             .await
             .unwrap();
@@ -583,6 +585,7 @@ conformance!(reports_attach_to_incidents_with_their_grades, |store| {
         reliability: 'B',
         credibility: 2,
         body: "{\"text\":\"seen\"}".to_owned(),
+        submitted_by: "monitor-1".to_owned(),
     };
     let mut tx = store.begin_write().await.unwrap();
     tx.insert_report(&report).await.unwrap();
@@ -748,4 +751,92 @@ conformance!(an_incident_record_is_read_back_from_the_incident, |store| {
     assert_eq!(read, written);
     assert_eq!(read[0].change.payload, payload);
     assert!(payload.starts_with(r#"{"command":"record_incident","incident":{"id":"kept-once"}"#));
+});
+
+conformance!(users_tokens_and_sessions_follow_the_database, |store| {
+    let mut tx = store.begin_write().await.unwrap();
+    tx.insert_user(&NewUser {
+        name: "amal",
+        role: "party_liaison",
+        party: Some("fsa"),
+        password_hash: "$argon2id$stand-in",
+    })
+    .await
+    .unwrap();
+    tx.insert_token("tok_1", "hash-1", "amal", "field app")
+        .await
+        .unwrap();
+    tx.append_changes(&[change("amal")]).await.unwrap();
+    tx.commit().await.unwrap();
+    // A second user of the same name is a conflict, and nothing of it is kept.
+    let mut tx = store.begin_write().await.unwrap();
+    let taken = tx
+        .insert_user(&NewUser {
+            name: "amal",
+            role: "admin",
+            party: None,
+            password_hash: "",
+        })
+        .await;
+    assert!(matches!(taken, Err(StoreError::Conflict(_))), "{taken:?}");
+    drop(tx);
+    let users = store.users().await.unwrap();
+    assert_eq!(users.len(), 1);
+    assert_eq!(
+        (users[0].role.as_str(), users[0].party.as_deref()),
+        ("party_liaison", Some("fsa"))
+    );
+    assert!(!store.has_admin().await.unwrap());
+    assert_eq!(
+        store.token_user("hash-1").await.unwrap().unwrap().name,
+        "amal"
+    );
+    assert!(store.token_user("hash-2").await.unwrap().is_none());
+
+    store
+        .insert_session("session-1", "amal", "csrf-1", false, 60_000)
+        .await
+        .unwrap();
+    store
+        .insert_session("expired", "amal", "csrf-2", false, -1)
+        .await
+        .unwrap();
+    let session = store.session("session-1").await.unwrap().unwrap();
+    assert_eq!(
+        (session.csrf.as_str(), session.pending_second_factor),
+        ("csrf-1", false)
+    );
+    assert!(store.session("expired").await.unwrap().is_none());
+
+    // Revoking a token and disabling a user take effect on the next read.
+    let mut tx = store.begin_write().await.unwrap();
+    tx.revoke_token("tok_1").await.unwrap();
+    tx.disable_user("amal").await.unwrap();
+    tx.append_changes(&[change("amal")]).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(store.token_user("hash-1").await.unwrap().is_none());
+    assert!(store.session("session-1").await.unwrap().is_none());
+    assert!(
+        store.tokens(Some("amal")).await.unwrap()[0]
+            .revoked_at
+            .is_some()
+    );
+
+    // Failed sign-ins are counted per subject within the window.
+    let subjects = ["user:amal".to_owned(), "addr:10.0.0.1".to_owned()];
+    for _ in 0..3 {
+        store.record_login_failure(&subjects, 60_000).await.unwrap();
+    }
+    store
+        .record_login_failure(&["addr:10.0.0.1".to_owned()], 60_000)
+        .await
+        .unwrap();
+    assert_eq!(store.login_failures(&subjects, 60_000).await.unwrap(), 4);
+    assert_eq!(
+        store
+            .login_failures(&["user:amal".to_owned()], 60_000)
+            .await
+            .unwrap(),
+        3
+    );
 });

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// An API failure.
 #[derive(Debug, thiserror::Error)]
@@ -12,6 +12,15 @@ pub enum ApiError {
     /// 400: the request is not well-formed (bad JSON, wrong types, bad query parameters).
     #[error("{0}")]
     BadRequest(String),
+    /// 401: nobody is signed in (or the token is unknown or revoked), and this needs someone.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// 403: the signed-in principal may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 429: too many attempts; try again later.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// 404: nothing at this address.
     #[error("{0}")]
     NotFound(String),
@@ -59,6 +68,9 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) | ApiError::IdempotencyKeyReused => StatusCode::CONFLICT,
@@ -74,6 +86,9 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::BadRequest(_) => "bad_request",
+            ApiError::Unauthenticated(_) => "unauthenticated",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::TooManyRequests(_) => "too_many_requests",
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Conflict(_) => "conflict",
@@ -88,7 +103,7 @@ impl ApiError {
 }
 
 /// The JSON body of every error.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     /// Snake-case code.
     pub error: String,
@@ -133,6 +148,11 @@ impl From<truce_service::ServiceError> for ApiError {
             ServiceError::NotFound(message) => ApiError::NotFound(message),
             ServiceError::Conflict(message) => ApiError::Conflict(message),
             ServiceError::KeyReused => ApiError::IdempotencyKeyReused,
+            ServiceError::Forbidden {
+                signed_in: false,
+                message,
+            } => ApiError::Unauthenticated(message),
+            ServiceError::Forbidden { message, .. } => ApiError::Forbidden(message),
             ServiceError::Invalid { code, message } => ApiError::Invalid { code, message },
             ServiceError::Store(error) => ApiError::from(error),
             ServiceError::Unavailable(detail) => ApiError::Unavailable(detail),
@@ -182,6 +202,17 @@ mod tests {
     async fn every_error_has_its_status_and_a_snake_case_code() {
         let cases = [
             (ApiError::BadRequest("x".into()), 400, "bad_request"),
+            (
+                ApiError::Unauthenticated("x".into()),
+                401,
+                "unauthenticated",
+            ),
+            (ApiError::Forbidden("x".into()), 403, "forbidden"),
+            (
+                ApiError::TooManyRequests("x".into()),
+                429,
+                "too_many_requests",
+            ),
             (ApiError::NotFound("x".into()), 404, "not_found"),
             (ApiError::MethodNotAllowed, 405, "method_not_allowed"),
             (ApiError::Conflict("x".into()), 409, "conflict"),

@@ -74,7 +74,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
-/// Who is writing, as a command needs it: the principal (anonymous until accounts exist), the
+/// Who is writing, as a command needs it: the principal (as `auth` found it), the
 /// optional `Idempotency-Key` scoped to the method and path (so that a key sent to another
 /// resource never returns this one's reply), and the optional `Truce-Reason` header for the
 /// change log.
@@ -137,8 +137,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
                 "the Truce-Reason header is longer than {MAX_REASON} bytes"
             )));
         }
+        let principal = parts
+            .extensions
+            .get::<crate::auth::Authenticated>()
+            .map_or_else(Principal::anonymous, |auth| auth.principal.clone());
         Ok(Caller {
-            principal: Principal::anonymous(),
+            principal,
             key,
             // The whole path (a nested router sees it without its prefix).
             scope: format!(

@@ -2,9 +2,11 @@
 //! `docs/openapi.json`, and a test fails when the two drift apart.
 
 use axum::Json;
+use axum::http::Method;
 use serde_json::Value;
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{Object, ObjectBuilder, Schema, Type};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
@@ -22,6 +24,8 @@ use utoipa::{Modify, OpenApi};
         crate::api::create_incident, crate::api::list_incidents, crate::api::get_incident,
         crate::api::list_reports, crate::api::create_report, crate::api::extract_draft,
         crate::api::list_changes,
+        crate::api::me, crate::api::list_users, crate::api::add_user, crate::api::disable_user,
+        crate::api::list_tokens, crate::api::create_token, crate::api::revoke_token,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&WhatEveryRouteAnswers, &ClosedLists),
@@ -32,6 +36,7 @@ use utoipa::{Modify, OpenApi};
         (name = "areas", description = "The time-versioned control map"),
         (name = "incidents", description = "Incidents, reports and assessments"),
         (name = "humanitarian", description = "Besieged locations"),
+        (name = "accounts", description = "Who am I, users and API tokens"),
     )
 )]
 pub struct ApiDoc;
@@ -44,6 +49,20 @@ struct WhatEveryRouteAnswers;
 
 impl Modify for WhatEveryRouteAnswers {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                "token",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .description(Some(
+                            "An API token (`truce token create`, or the account page)",
+                        ))
+                        .build(),
+                ),
+            );
         for (path, item) in openapi.paths.paths.iter_mut() {
             if let Some(write) = item.post.as_mut() {
                 answers(
@@ -73,15 +92,46 @@ impl Modify for WhatEveryRouteAnswers {
             {
                 answers(read, "400", "A parameter is malformed");
             }
-            for operation in [item.get.as_mut(), item.post.as_mut()]
-                .into_iter()
-                .flatten()
-            {
+            for (method, operation) in [
+                (Method::GET, item.get.as_mut()),
+                (Method::POST, item.post.as_mut()),
+                (Method::DELETE, item.delete.as_mut()),
+            ] {
+                let Some(operation) = operation else {
+                    continue;
+                };
                 answers(
                     operation,
                     "503",
                     "The database does not answer or is busy: retry",
                 );
+                // A token that is unknown or revoked is refused on any route.
+                answers(
+                    operation,
+                    "401",
+                    "Nobody is signed in where someone must be, or the API token is unknown or revoked",
+                );
+                // What the access table says of the route (docs/security.md): a token is
+                // required, or optional where the public is admitted too (and sees less).
+                let rule = crate::access::rule_of(&method, path);
+                if rule != Some(crate::access::Rule::Anyone) {
+                    answers(operation, "403", "The caller's role may not do this");
+                    let token = SecurityRequirement::new("token", Vec::<String>::new());
+                    let public =
+                        crate::access::Rule::May(truce_core::access::Permission::ReadIncidents);
+                    operation.security = Some(if rule == Some(public) {
+                        vec![SecurityRequirement::default(), token]
+                    } else {
+                        vec![token]
+                    });
+                }
+                if method != Method::GET {
+                    answers(
+                        operation,
+                        "429",
+                        "Too many writes from this principal: retry after a second",
+                    );
+                }
             }
         }
     }

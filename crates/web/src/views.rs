@@ -107,7 +107,10 @@ pub struct IncidentView {
     pub origin: Option<Point>,
     /// Governorate P-code.
     pub admin1_pcode: Option<String>,
-    /// Sub-district P-code.
+    /// District P-code (from the sub-district's).
+    #[serde(default)]
+    pub admin2_pcode: Option<String>,
+    /// Sub-district P-code (null when the viewer sees only the district).
     pub admin3_pcode: Option<String>,
     /// Alleged perpetrator.
     pub perpetrator: Option<ActorRefView>,
@@ -192,10 +195,13 @@ pub struct IncidentDetail {
     pub incident: IncidentView,
     /// Its current assessment.
     pub assessment: AssessmentView,
-    /// Its reports, oldest first.
+    /// Its reports, oldest first (as far as the caller may see them).
     pub reports: Vec<ReportView>,
     /// Every assessment, oldest first.
     pub assessment_history: Vec<HistoryEntry>,
+    /// The user who recorded it, where the caller may see it.
+    #[serde(default)]
+    pub submitted_by: Option<String>,
 }
 
 /// A page of incidents.
@@ -375,6 +381,10 @@ impl From<&IncidentBody> for IncidentView {
             geo_precision: incident.geo_precision,
             origin: incident.origin.map(Point::from),
             admin1_pcode: incident.admin1_pcode.clone(),
+            admin2_pcode: incident
+                .admin3_pcode
+                .as_deref()
+                .and_then(crate::visibility::district_of),
             admin3_pcode: incident.admin3_pcode.clone(),
             perpetrator: incident.perpetrator.as_ref().map(ActorRefView::from),
             target: incident.target.as_ref().map(ActorRefView::from),

@@ -280,18 +280,34 @@ async fn bad_incidents_get_clear_errors_and_nothing_is_stored() {
 }
 
 #[tokio::test]
-async fn unknown_routes_and_methods_are_json_errors() {
+async fn unknown_routes_and_methods_are_json_errors_under_the_api_and_pages_elsewhere() {
     let app = app().await;
     assert_error(
         &app.get("/api/v1/nothing").await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
-    assert_error(
-        &app.get("/elsewhere").await,
-        StatusCode::NOT_FOUND,
-        "not_found",
+    // Outside the API an error is a page, in the page's language.
+    let (status, page) = html(&app, "/elsewhere").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(page.starts_with("<!DOCTYPE html>") && page.contains("Not found"));
+    let (status, page) = html(&app, "/incidents/no-such-id?lang=ar").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        page.contains("dir=\"rtl\"") || page.contains("<!DOCTYPE html>"),
+        "{page}"
     );
+    // A page that needs someone signed in sends a browser to sign in and come back.
+    let response = tower::ServiceExt::oneshot(
+        app.router.clone(),
+        axum::http::Request::get("/report")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/login?next=%2Freport");
     assert_error(
         &app.get("/api/v1/incidents/no-such-id").await,
         StatusCode::NOT_FOUND,
@@ -488,7 +504,11 @@ async fn a_new_area_version_reclassifies_incidents_inside_it() {
     let claim = json!({"type": "Feature", "geometry": null, "properties": {
         "id": "atareb-claim", "layer": "ru-claims", "contributor": "RU", "agreed_by": "ru",
         "valid_from": "2016-03-01T00:00:00Z", "admin3_pcode": "SY020001", "controller": "nusra"}});
-    let (status, result) = app.post("/api/v1/areas", &claim).await;
+    // A co-chair adds versions only as itself: the US one may not add an RU claim.
+    let (status, refused) = app.post("/api/v1/areas", &claim).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    let ru = app.as_role("test-ru", "co_chair", Some("RU")).await;
+    let (status, result) = ru.post("/api/v1/areas", &claim).await;
     assert_eq!(status, StatusCode::CREATED, "{result}");
     assert_eq!(result["reclassified"], 1);
     assert_eq!(result["area"]["properties"]["id"], "ru-claims/atareb-claim");
@@ -509,7 +529,7 @@ async fn a_new_area_version_reclassifies_incidents_inside_it() {
     assert_eq!(light["features"].as_array().unwrap().len(), 277);
     assert_eq!(light["features"][0]["properties"]["approximate"], true);
     assert_error(
-        &app.post("/api/v1/areas", &claim).await,
+        &ru.post("/api/v1/areas", &claim).await,
         StatusCode::CONFLICT,
         "conflict",
     );
@@ -517,7 +537,7 @@ async fn a_new_area_version_reclassifies_incidents_inside_it() {
     unknown["properties"]["id"] = json!("x");
     unknown["properties"]["controller"] = json!("martians");
     assert_error(
-        &app.post("/api/v1/areas", &unknown).await,
+        &ru.post("/api/v1/areas", &unknown).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "unknown_actor",
     );
@@ -749,7 +769,15 @@ async fn the_dashboard_counts_by_assessment_and_governorate_with_a_trend() {
         body["occurred_at"] = json!(format!("2016-03-{day:02}T10:00:00Z"));
         app.post("/api/v1/incidents", &body).await;
     }
-    let (status, page) = html(&app, "/").await;
+    // A date in the future is refused: it cannot move anyone's "now".
+    let mut future = strike();
+    future["occurred_at"] = json!("2030-01-01T00:00:00Z");
+    assert_error(
+        &app.post("/api/v1/incidents", &future).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_value",
+    );
+    let (status, page) = html(&app, "/?at=2016-03-03T10:00:01Z").await;
     assert_eq!(status, StatusCode::OK);
     for needle in [
         "2016-02-27 00:00 EET",
@@ -769,7 +797,7 @@ async fn the_dashboard_counts_by_assessment_and_governorate_with_a_trend() {
     body["lon"] = json!(38.0);
     body["lat"] = json!(35.9);
     app.post("/api/v1/incidents", &body).await;
-    let (_, page) = html(&app, "/").await;
+    let (_, page) = html(&app, "/?at=2016-03-03T11:00:01Z").await;
     assert!(
         page.contains("<td>2</td><td>4</td>"),
         "counts after a new incident"

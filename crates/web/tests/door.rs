@@ -86,10 +86,10 @@ async fn routes(app: &App) -> Vec<Route> {
         Route {
             uri: "/api/v1/areas".to_owned(),
             good: json!({"type": "Feature", "geometry": null, "properties": {
-                "id": "atareb-claim", "layer": "ru-claims", "contributor": "RU", "agreed_by": "ru",
+                "id": "atareb-claim", "layer": "us-claims", "contributor": "US", "agreed_by": "us",
                 "valid_from": "2016-03-01T00:00:00Z", "admin3_pcode": "SY020001", "controller": "nusra"}}),
             bad: json!({"type": "Feature", "geometry": null, "properties": {
-                "id": "x", "layer": "ru-claims", "contributor": "RU", "agreed_by": "ru",
+                "id": "x", "layer": "us-claims", "contributor": "US", "agreed_by": "us",
                 "valid_from": "2016-03-01T00:00:00Z", "admin3_pcode": "SY020001", "controller": "martians"}}),
             bad_status: StatusCode::UNPROCESSABLE_ENTITY,
             action: "add_area_version",
@@ -116,9 +116,11 @@ async fn every_write_route_leaves_one_entry_per_change_and_none_on_failure() {
     let app = app().await;
     let seeded = log(&app).await;
     assert!(seeded.len() > 300, "the seeding is in the log");
+    // The seeding's entries are the system's; the test user's account is the command line's.
     assert!(
         seeded
             .iter()
+            .filter(|entry| !["user", "token"].contains(&entry.change.entity.as_str()))
             .all(|entry| entry.change.principal == "system")
     );
     for route in routes(&app).await {
@@ -131,6 +133,16 @@ async fn every_write_route_leaves_one_entry_per_change_and_none_on_failure() {
             "{}: a refusal is not logged",
             route.uri
         );
+        // Nobody changes the record anonymously, and a role without the right gets a 403.
+        let anonymous = app.anonymous().post(&route.uri, &route.good).await;
+        assert_error(&anonymous, StatusCode::UNAUTHORIZED, "unauthenticated");
+        let humanitarian = app
+            .as_role(&format!("aid-{}", before), "humanitarian", None)
+            .await;
+        let before = log(&app).await.len();
+        let refused = humanitarian.post(&route.uri, &route.good).await;
+        assert_error(&refused, StatusCode::FORBIDDEN, "forbidden");
+        assert_eq!(log(&app).await.len(), before, "{}", route.uri);
 
         let (status, body) = app
             .call(
@@ -150,7 +162,10 @@ async fn every_write_route_leaves_one_entry_per_change_and_none_on_failure() {
         );
         let entry = after.last().unwrap();
         assert_eq!(entry.change.action, route.action);
-        assert_eq!(entry.change.principal, "anonymous");
+        assert_eq!(
+            entry.change.principal, "user:test-chair",
+            "the real principal"
+        );
         assert_eq!(entry.change.reason, "checked by the test");
         assert_eq!(
             entry.change.payload_sha256,
@@ -185,10 +200,12 @@ async fn same_key_at_once(apps: &[&App], route: &Route, clients: usize) {
     let before = log(apps[0]).await.len();
     let mut sent = tokio::task::JoinSet::new();
     for client in 0..clients {
-        let router = apps[client % apps.len()].router.clone();
-        let (uri, body) = (route.uri.clone(), route.good.clone());
+        let app = apps[client % apps.len()];
+        let router = app.router.clone();
+        let signed = app.signed(axum::http::Request::post(&route.uri), false);
+        let body = route.good.clone();
         sent.spawn(async move {
-            let request = axum::http::Request::post(&uri)
+            let request = signed
                 .header("content-type", "application/json")
                 .header("idempotency-key", "one-key")
                 .body(axum::body::Body::from(body.to_string()))
@@ -434,7 +451,7 @@ async fn agree(one: &App, two: &App) {
         StatusCode::CREATED
     );
     let claim = json!({"type": "Feature", "geometry": null, "properties": {
-        "id": "atareb-claim", "layer": "ru-claims", "contributor": "RU", "agreed_by": "ru",
+        "id": "atareb-claim", "layer": "us-claims", "contributor": "US", "agreed_by": "us",
         "valid_from": "2016-03-01T00:00:00Z", "admin3_pcode": "SY020001", "controller": "nusra"}});
     assert_eq!(
         one.post("/api/v1/areas", &claim).await.0,

@@ -15,6 +15,50 @@ pub struct Server {
     pub child: Child,
     pub address: String,
     pub banner: String,
+    /// The API token requests carry, once [`Server::sign_in`] made one.
+    pub token: Option<String>,
+}
+
+/// The password of the admin `--init-admin` makes in the tests, and of every test user.
+pub const TEST_PASSWORD: &str = "test-password-2016";
+
+/// Runs the binary with `args`; returns whether it succeeded, its standard output and its
+/// standard error.
+pub fn cli(args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_truce"))
+        .args(args)
+        .env("TRUCE_LOG", "warn")
+        .env("TRUCE_PASSWORD", TEST_PASSWORD)
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// A new API token of the US co-chair `tester` on the database at `url` (the user is made
+/// on first use), through the command line, as an operator would.
+pub fn co_chair_token(url: &str) -> String {
+    let (_, users, _) = cli(&["user", "list", "--json", "--database-url", url]);
+    if !users.contains("\"tester\"") {
+        let (ok, out, err) = cli(&[
+            "user",
+            "add",
+            "tester",
+            "--role",
+            "co_chair",
+            "--party",
+            "US",
+            "--database-url",
+            url,
+        ]);
+        assert!(ok, "{out}{err}");
+    }
+    let (ok, token, err) = cli(&["token", "create", "--user", "tester", "--database-url", url]);
+    assert!(ok, "{err}");
+    token.trim().to_owned()
 }
 
 impl Drop for Server {
@@ -34,6 +78,7 @@ impl Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_truce"))
             .args(args)
             .env("TRUCE_LOG", "warn")
+            .env("TRUCE_PASSWORD", TEST_PASSWORD)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -53,9 +98,16 @@ impl Server {
                     child,
                     address,
                     banner,
+                    token: None,
                 };
             }
         }
+    }
+
+    /// Makes the following requests as the US co-chair `tester` of the database at `url`.
+    pub fn sign_in(mut self, url: &str) -> Server {
+        self.token = Some(co_chair_token(url));
+        self
     }
 
     pub fn request(&self, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
@@ -72,10 +124,13 @@ impl Server {
     ) -> Option<(u16, String)> {
         let mut stream = TcpStream::connect(&self.address).ok()?;
         let body = body.unwrap_or("");
-        let extra: String = headers
+        let mut extra: String = headers
             .iter()
             .map(|(name, value)| format!("{name}: {value}\r\n"))
             .collect();
+        if let Some(token) = &self.token {
+            extra.push_str(&format!("Authorization: Bearer {token}\r\n"));
+        }
         write!(
             stream,
             "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n{body}",

@@ -32,8 +32,9 @@ pub struct ChangeView {
     /// When, RFC 3339 UTC.
     #[schema(format = DateTime)]
     pub at: String,
-    /// Who made the change (`anonymous` for HTTP clients until accounts exist, `cli:…` for the
-    /// command line, `system` for the first seeding).
+    /// Who made the change (`user:NAME` for a signed-in user or an API token, `cli:…` for the
+    /// command line, `system` for the first seeding; `anonymous` for changes made before
+    /// accounts existed).
     pub principal: String,
     /// The command, e.g. `record_incident`, `add_designation`.
     pub action: String,

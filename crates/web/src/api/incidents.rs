@@ -17,12 +17,15 @@ use truce_store::{
 
 use super::{execute, render_json, reply};
 use crate::AppState;
+use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::extract::{Caller, JsonBody, Path, Query};
 use crate::views::{
     AssessmentView, HistoryEntry, IncidentDetail, IncidentPage, IncidentResponse, IncidentView,
     NewIncidentBody, NewReportBody, ReportCreated, ReportView,
 };
+use crate::visibility::{redact_detail, redact_response, visibility};
+use truce_core::access::{IncidentView as Visibility, Permission};
 
 fn unknown_actor(role: &str, name: &str) -> ApiError {
     ApiError::Invalid {
@@ -38,6 +41,7 @@ pub(crate) fn incident_body(
     body: NewIncidentBody,
     id: String,
     scenario: &Scenario,
+    bounds: [f64; 4],
 ) -> Result<IncidentBody, ApiError> {
     let occurred_at = DateTime::parse_from_rfc3339(body.occurred_at.trim())
         .map_err(|_| {
@@ -58,6 +62,14 @@ pub(crate) fn incident_body(
     {
         return Err(ApiError::invalid("origin is not a position"));
     }
+    truce_core::incident::check_plausible(
+        occurred_at.timestamp_millis(),
+        body.lon,
+        body.lat,
+        Utc::now().timestamp_millis(),
+        bounds,
+    )
+    .map_err(|error| ApiError::invalid(error.to_string()))?;
     let time_precision =
         TimePrecision::try_from(body.time_precision.unwrap_or(1)).map_err(ApiError::invalid)?;
     let geo_precision =
@@ -151,6 +163,7 @@ pub async fn create_incident(
         body.value,
         uuid::Uuid::now_v7().to_string(),
         &state.world().scenario,
+        state.geography().bounds(&state),
     )?;
     let render = render_json(StatusCode::CREATED, |applied, _| match applied {
         Applied::Incident {
@@ -237,22 +250,53 @@ fn response_of(record: &IncidentRecord) -> Result<IncidentResponse, ApiError> {
     responses((status = 200, body = IncidentPage), (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn list_incidents(
     State(state): State<AppState>,
+    auth: Authenticated,
     Query(query): Query<IncidentQuery>,
 ) -> Result<Response, ApiError> {
-    reply(StatusCode::OK, &incident_page(&state, &query).await?)
+    reply(StatusCode::OK, &incident_page(&state, &auth, &query).await?)
 }
 
 /// One page of incidents for the filters of `query` (shared by the API and the HTML list).
 pub async fn incident_page(
     state: &AppState,
+    auth: &Authenticated,
     query: &IncidentQuery,
 ) -> Result<IncidentPage, ApiError> {
-    let mut filter = IncidentFilter::default();
+    let viewer = auth.viewer();
+    let exact = viewer.sees_exact_places();
+    let mut filter = IncidentFilter {
+        naming: viewer.bound_actor().map(str::to_owned),
+        ..IncidentFilter::default()
+    };
+    // A viewer who sees incidents by the day cannot narrow them down by the hour either.
+    const DAY_MS: i64 = 24 * 60 * 60 * 1000;
     if let Some(from) = &query.from {
-        filter.from = Some(parse_time("from", from)?);
+        let from = parse_time("from", from)?;
+        filter.from = Some(if exact {
+            from
+        } else {
+            from.div_euclid(DAY_MS) * DAY_MS
+        });
     }
     if let Some(to) = &query.to {
-        filter.to = Some(parse_time("to", to)?);
+        let to = parse_time("to", to)?;
+        filter.to = Some(if exact || to.rem_euclid(DAY_MS) == 0 {
+            to
+        } else {
+            (to.div_euclid(DAY_MS) + 1) * DAY_MS
+        });
+    }
+    if query.bbox.is_some() && !exact {
+        return Err(ApiError::Forbidden(
+            "filtering by a box needs a role that sees exact places".to_owned(),
+        ));
+    }
+    if query.q.as_deref().is_some_and(|q| !q.is_empty())
+        && !viewer.may(Permission::SearchNotes, state.security().public)
+    {
+        return Err(ApiError::Forbidden(
+            "searching the notes needs a role that may read them".to_owned(),
+        ));
     }
     if let (Some(from), Some(to)) = (filter.from, filter.to)
         && to < from
@@ -330,11 +374,21 @@ pub async fn incident_page(
         ));
     }
     let page = state.store().incidents(&filter, cursor, limit).await?;
-    let items = page
-        .items
-        .iter()
-        .map(response_of)
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for record in &page.items {
+        let seen = visibility(
+            state,
+            auth,
+            record.perpetrator.as_deref(),
+            record.target.as_deref(),
+            &record.submitted_by,
+        );
+        if let Some(seen) = seen {
+            let mut item = response_of(record)?;
+            redact_response(state, &mut item, seen);
+            items.push(item);
+        }
+    }
     let next = page
         .next
         .map(|cursor| URL_SAFE_NO_PAD.encode(cursor.to_string()));
@@ -346,9 +400,13 @@ pub async fn incident_page(
     responses((status = 200, body = IncidentDetail), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get_incident(
     State(state): State<AppState>,
+    auth: Authenticated,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    reply(StatusCode::OK, &stored_incident(&state, &id).await?.detail)
+    reply(
+        StatusCode::OK,
+        &stored_incident(&state, &auth, &id).await?.detail,
+    )
 }
 
 /// An incident as the API shows it, with the stored forms it was read from.
@@ -359,15 +417,30 @@ pub(crate) struct StoredIncident {
     pub incident: IncidentBody,
     /// Its reports as stored, oldest first.
     pub reports: Vec<ReportBody>,
+    /// What the caller sees of it (`detail` is cut down to it already).
+    pub seen: Visibility,
 }
 
 /// Reads an incident with its reports and assessment history (shared by the API and the page).
 pub(crate) async fn stored_incident(
     state: &AppState,
+    auth: &Authenticated,
     id: &str,
 ) -> Result<StoredIncident, ApiError> {
     let found = find_incident(state, id).await?;
     let record = &found.record;
+    let seen = visibility(
+        state,
+        auth,
+        record.perpetrator.as_deref(),
+        record.target.as_deref(),
+        &record.submitted_by,
+    )
+    .ok_or_else(|| {
+        ApiError::Forbidden(format!(
+            "incident '{id}' does not name the party your role follows"
+        ))
+    })?;
     let incident: IncidentBody = serde_json::from_str(&record.body)
         .map_err(|e| ApiError::Internal(format!("stored incident {}: {e}", record.id)))?;
     let assessment: AssessmentBody = serde_json::from_str(&record.assessment)
@@ -392,15 +465,19 @@ pub(crate) async fn stored_incident(
             })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
+    let mut detail = IncidentDetail {
+        incident: IncidentView::from(&incident),
+        assessment: AssessmentView::from(&assessment),
+        reports: reports.iter().map(ReportView::from).collect(),
+        assessment_history,
+        submitted_by: Some(record.submitted_by.clone()).filter(|by| !by.is_empty()),
+    };
+    redact_detail(state, &mut detail, seen);
     Ok(StoredIncident {
-        detail: IncidentDetail {
-            incident: IncidentView::from(&incident),
-            assessment: AssessmentView::from(&assessment),
-            reports: reports.iter().map(ReportView::from).collect(),
-            assessment_history,
-        },
+        detail,
         incident,
         reports,
+        seen,
     })
 }
 
@@ -409,12 +486,16 @@ pub(crate) async fn stored_incident(
     responses((status = 200, body = Vec<ReportView>), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn list_reports(
     State(state): State<AppState>,
+    auth: Authenticated,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    reply(
-        StatusCode::OK,
-        &stored_incident(&state, &id).await?.detail.reports,
-    )
+    let stored = stored_incident(&state, &auth, &id).await?;
+    if stored.seen.reports == truce_core::access::ReportView::Hidden {
+        return Err(ApiError::Forbidden(
+            "the reports of this incident are not shown to your role".to_owned(),
+        ));
+    }
+    reply(StatusCode::OK, &stored.detail.reports)
 }
 
 /// The kinds of source a report may come from.

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`.
 
+mod accounts;
 mod actors;
 mod agreements;
 mod areas;
@@ -18,6 +19,7 @@ use truce_service::{Applied, Command, Render, Reply, Request, ServiceError};
 use crate::AppState;
 use crate::error::ApiError;
 
+pub use accounts::*;
 pub use actors::*;
 pub use agreements::*;
 pub use areas::*;
@@ -55,6 +57,11 @@ pub fn router() -> Router<AppState> {
         .route("/changes", get(list_changes))
         .route("/besieged", get(besieged))
         .route("/extract", axum::routing::post(extract_draft))
+        .route("/me", get(me))
+        .route("/users", get(list_users).post(add_user))
+        .route("/users/{name}/disable", axum::routing::post(disable_user))
+        .route("/tokens", get(list_tokens).post(create_token))
+        .route("/tokens/{id}", axum::routing::delete(revoke_token))
         .method_not_allowed_fallback(method_not_allowed)
 }
 

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use super::{Lang, layout, with_lang_cookie};
 use crate::AppState;
 use crate::api::{ChangesQuery, change_page};
+use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::extract::Query;
 
@@ -31,6 +32,7 @@ fn entity_link(entity: &str, id: &str) -> Option<String> {
 
 pub async fn page(
     State(state): State<AppState>,
+    auth: Authenticated,
     Query(query): Query<ChangesPageQuery>,
     headers: HeaderMap,
     uri: Uri,
@@ -78,6 +80,6 @@ pub async fn page(
     Ok(with_lang_cookie(
         lang,
         chosen,
-        layout(lang, &lang.t("changes.title"), path, body),
+        layout(&state, &auth, lang, &lang.t("changes.title"), path, body),
     ))
 }

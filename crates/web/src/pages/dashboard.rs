@@ -16,6 +16,7 @@ use truce_map::Viewport;
 use super::map::{COUNTRY, LABEL_ORDER, Shown, country_svg, primary_label};
 use super::{Lang, layout, with_lang_cookie};
 use crate::AppState;
+use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::extract::Query;
 
@@ -32,6 +33,7 @@ const TREND_DAYS: i64 = 60;
 
 pub async fn page(
     State(state): State<AppState>,
+    auth: Authenticated,
     Query(query): Query<DashboardQuery>,
     headers: HeaderMap,
     uri: Uri,
@@ -43,11 +45,12 @@ pub async fn page(
         Some(text) => DateTime::parse_from_rfc3339(text)
             .map_err(|_| ApiError::BadRequest(format!("at '{text}' is not an RFC 3339 time")))?
             .timestamp_millis(),
+        // The server's clock: an incident dated in the future cannot move "now" for everyone.
+        // A demonstration of 2016 says it is at the end of its period.
         None => state
-            .store()
-            .latest_incident_at()
-            .await?
-            .map_or_else(|| Utc::now().timestamp_millis(), |t| t + 1),
+            .security()
+            .fixed_now
+            .unwrap_or_else(|| Utc::now().timestamp_millis()),
     };
     let as_of = DateTime::<Utc>::from_timestamp_millis(as_of_ms).unwrap_or_else(Utc::now);
     let data_version = state.store().data_version().await?;
@@ -103,6 +106,7 @@ pub async fn page(
     };
     let map = country_svg(
         &state,
+        &auth,
         lang,
         &shown,
         &viewport,
@@ -125,7 +129,10 @@ pub async fn page(
                     dt { (lang.t("dash.start")) }
                     dd { (truce_core::time::format_local(version.effective_start, zone)) " · " (truce_core::time::format_utc(version.effective_start)) }
                     dt { (lang.t("dash.as_of")) }
-                    dd { (truce_core::time::format_local(as_of, zone)) }
+                    dd {
+                        (truce_core::time::format_local(as_of, zone))
+                        @if query.at.is_none() && state.security().fixed_now.is_some() { " (" (lang.t("dash.demo_now")) ")" }
+                    }
                     dt { (lang.t("dash.since")) }
                     dd { (duration_text(lang, since.unwrap_or_default())) }
                 }
@@ -172,7 +179,14 @@ pub async fn page(
     Ok(with_lang_cookie(
         lang,
         chosen,
-        layout(lang, &lang.t("dash.title"), path_and_query, body),
+        layout(
+            &state,
+            &auth,
+            lang,
+            &lang.t("dash.title"),
+            path_and_query,
+            body,
+        ),
     ))
 }
 

@@ -12,6 +12,7 @@ use truce_map::{Area, Layer, Marker, Viewport, render};
 use super::{Lang, layout, with_lang_cookie};
 use crate::AppState;
 use crate::api::{IncidentQuery, incident_page};
+use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::views::{ActorRefView, IncidentResponse};
@@ -174,6 +175,7 @@ fn badges(labels: &[String], lang: Lang) -> Markup {
 
 pub async fn list(
     State(state): State<AppState>,
+    auth: Authenticated,
     Query(query): Query<ListQuery>,
     headers: HeaderMap,
     uri: Uri,
@@ -190,7 +192,7 @@ pub async fn list(
         limit: Some(50),
         bbox: None,
     };
-    let page = incident_page(&state, &api_query).await?;
+    let page = incident_page(&state, &auth, &api_query).await?;
     let world = state.world();
     let zone = super::zone_of(&world.scenario);
     let path_and_query = uri.path_and_query().map_or("/incidents", |pq| pq.as_str());
@@ -282,7 +284,14 @@ pub async fn list(
     Ok(with_lang_cookie(
         lang,
         chosen,
-        layout(lang, &lang.t("incidents.title"), path_and_query, body),
+        layout(
+            &state,
+            &auth,
+            lang,
+            &lang.t("incidents.title"),
+            path_and_query,
+            body,
+        ),
     ))
 }
 
@@ -293,13 +302,14 @@ pub struct DetailQuery {
 
 pub async fn detail(
     State(state): State<AppState>,
+    auth: Authenticated,
     Path(id): Path<String>,
     Query(query): Query<DetailQuery>,
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let (lang, chosen) = Lang::choose(query.lang.as_deref(), &headers);
-    let stored = crate::api::stored_incident(&state, &id).await?;
+    let stored = crate::api::stored_incident(&state, &auth, &id).await?;
     let detail = &stored.detail;
     let world = state.world();
     let zone = super::zone_of(&world.scenario);
@@ -314,7 +324,12 @@ pub async fn detail(
     let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
     let precision = |n: u8| lang.t(&format!("detail.precision.{n}"));
     let name_of = |id: &str| super::actor_label(id, lang, &world.scenario);
-    let explained = structured_reasons(&stored, &world.scenario);
+    // The reasons name actors and areas: only for a viewer of the exact incident.
+    let explained = if stored.seen.exact {
+        structured_reasons(&stored, &world.scenario)
+    } else {
+        None
+    };
     let body = html! {
         h1 { (lang.t("detail.title")) " " code { (incident.id) } }
         @if incident.synthetic { p.notice role="note" { (lang.t("detail.synthetic")) } }
@@ -397,7 +412,14 @@ pub async fn detail(
     Ok(with_lang_cookie(
         lang,
         chosen,
-        layout(lang, &lang.t("detail.title"), path_and_query, body),
+        layout(
+            &state,
+            &auth,
+            lang,
+            &lang.t("detail.title"),
+            path_and_query,
+            body,
+        ),
     ))
 }
 

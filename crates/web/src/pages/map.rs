@@ -15,6 +15,7 @@ use truce_map::{Area, Layer, Marker, Viewport, render, render_layer};
 
 use super::{Lang, layout, with_lang_cookie};
 use crate::AppState;
+use crate::auth::Authenticated;
 use crate::cache::Cache;
 use crate::error::ApiError;
 use crate::extract::Query;
@@ -69,6 +70,7 @@ pub(crate) fn primary_label(labels: &[String]) -> &'static str {
 
 pub async fn page(
     State(state): State<AppState>,
+    auth: Authenticated,
     Query(query): Query<MapQuery>,
     headers: HeaderMap,
     uri: Uri,
@@ -112,7 +114,7 @@ pub async fn page(
         .clamp(COUNTRY[1], COUNTRY[3]);
     let viewport = Viewport::fit(COUNTRY, WIDTH).zoomed(centre_lon, centre_lat, zoom);
 
-    let svg = country_svg(&state, lang, &shown, &viewport, at).await?;
+    let svg = country_svg(&state, &auth, lang, &shown, &viewport, at).await?;
 
     let path_and_query = uri.path_and_query().map_or("/map", |pq| pq.as_str());
     let body = html! {
@@ -132,13 +134,21 @@ pub async fn page(
     Ok(with_lang_cookie(
         lang,
         chosen,
-        layout(lang, &lang.t("map.title"), path_and_query, body),
+        layout(
+            &state,
+            &auth,
+            lang,
+            &lang.t("map.title"),
+            path_and_query,
+            body,
+        ),
     ))
 }
 
 /// The country map's SVG with the chosen layers (shared by the map page and the dashboard).
 pub(crate) async fn country_svg(
     state: &AppState,
+    auth: &Authenticated,
     lang: Lang,
     shown: &Shown,
     viewport: &Viewport,
@@ -284,8 +294,21 @@ pub(crate) async fn country_svg(
     if shown.incidents {
         // The markers depend on the data, not on the world: keyed by the store's data version.
         let version = state.store().data_version().await?;
+        // What the viewer may see of the markers: exact ones, only its party's (a liaison),
+        // or each at its district's centre on its day (docs/security.md).
+        let viewer = auth.viewer();
+        let exact = viewer.sees_exact_places();
+        let naming = viewer.bound_actor().map(str::to_owned);
+        let public_none = matches!(viewer, truce_core::access::Viewer::Public)
+            && state.security().public == truce_core::access::PublicIncidents::None;
+        let mode = match (&naming, exact, public_none) {
+            (_, _, true) => "none".to_owned(),
+            (Some(actor), _, _) => format!("naming:{actor}"),
+            (None, true, _) => "exact".to_owned(),
+            (None, false, _) => "coarse".to_owned(),
+        };
         let incidents_key = format!(
-            "{version}|{:?}|{}|{}",
+            "{version}|{mode}|{:?}|{}|{}",
             viewport.bbox,
             viewport.width,
             lang.code()
@@ -296,18 +319,43 @@ pub(crate) async fn country_svg(
             None => {
                 let markers = state
                     .store()
-                    .incident_markers(MAX_INCIDENTS)
+                    .incident_markers(if public_none { 0 } else { MAX_INCIDENTS })
                     .await?
                     .into_iter()
-                    .map(|(id, occurred_at, lat, lon, labels)| {
-                        let label = primary_label(&labels);
+                    .filter(|marker| {
+                        naming.as_ref().is_none_or(|actor| {
+                            marker.perpetrator.as_ref() == Some(actor)
+                                || marker.target.as_ref() == Some(actor)
+                        })
+                    })
+                    .map(|marker| {
+                        let labels = &marker.labels;
+                        let label = primary_label(labels);
+                        let when = truce_service::world::rfc3339(marker.occurred_at);
+                        let (lon, lat, when) = if exact {
+                            (marker.lon, marker.lat, when)
+                        } else {
+                            let centre = marker
+                                .admin3_pcode
+                                .as_deref()
+                                .and_then(crate::visibility::district_of)
+                                .and_then(|district| {
+                                    state.geography().district_centre(state, &district)
+                                });
+                            let (lon, lat) = centre.unwrap_or((
+                                (marker.lon * 2.0).round() / 2.0,
+                                (marker.lat * 2.0).round() / 2.0,
+                            ));
+                            (lon, lat, when.get(..10).unwrap_or_default().to_owned())
+                        };
+                        let id = &marker.id;
                         Marker {
                             lon,
                             lat,
                             class: format!("inc lbl-{label}"),
                             title: format!(
                                 "{} — {}",
-                                truce_service::world::rfc3339(occurred_at),
+                                when,
                                 labels
                                     .iter()
                                     .map(|l| lang.t(&format!("label.{l}")))

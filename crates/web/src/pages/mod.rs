@@ -2,10 +2,14 @@
 //! URL); `static/map.js` only adds pan and zoom by mouse, touch and keyboard, and instant layer
 //! switching.
 
+mod account;
+mod admin;
 mod changes;
 mod dashboard;
+mod errors;
 mod i18n;
 mod incidents;
+mod login;
 mod map;
 mod reference;
 mod report;
@@ -13,12 +17,17 @@ mod report;
 use axum::Router;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use maud::{DOCTYPE, Markup, html};
 
+pub use errors::as_pages;
+pub(crate) use errors::error_page;
 pub use i18n::Lang;
 
+use truce_core::access::Viewer;
+
 use crate::AppState;
+use crate::auth::Authenticated;
 
 /// The page routes.
 pub fn router() -> Router<AppState> {
@@ -35,6 +44,23 @@ pub fn router() -> Router<AppState> {
         .route("/besieged.csv", get(reference::besieged_csv))
         .route("/incidents/{id}", get(incidents::detail))
         .route("/changes", get(changes::page))
+        .route("/login", get(login::form).post(login::submit))
+        .route(
+            "/login/second-factor",
+            get(login::second_factor_form).post(login::second_factor_submit),
+        )
+        .route("/logout", post(login::logout))
+        .route("/account", get(account::page))
+        .route("/account/password", post(account::password))
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/account/second-factor", post(account::enrol))
+        .route(
+            "/account/second-factor/remove",
+            post(account::remove_second_factor),
+        )
+        .route("/admin/users", get(admin::page).post(admin::add))
+        .route("/admin/users/{name}/disable", post(admin::disable))
         .route(
             "/static/truce.css",
             get(|| async {
@@ -95,9 +121,33 @@ pub(crate) fn zone_of(scenario: &truce_core::Scenario) -> chrono_tz::Tz {
         .map_or(chrono_tz::Tz::Asia__Damascus, |v| v.zone)
 }
 
-/// Wraps a page body in the common layout, in the chosen language and direction.
-pub(crate) fn layout(lang: Lang, title: &str, path_and_query: &str, body: Markup) -> Markup {
+/// Wraps a page body in the common layout, in the chosen language and direction, for the
+/// signed-in user (or nobody): the navigation offers only what the viewer may open.
+pub(crate) fn layout(
+    state: &AppState,
+    auth: &Authenticated,
+    lang: Lang,
+    title: &str,
+    path_and_query: &str,
+    body: Markup,
+) -> Markup {
     let switch = switch_link(path_and_query, lang.other());
+    let viewer = auth.viewer();
+    let open = |path: &str| {
+        crate::access::rule_of(&axum::http::Method::GET, path)
+            .is_some_and(|rule| crate::access::admits(rule, viewer, state))
+    };
+    let links = [
+        ("/", "nav.dashboard"),
+        ("/map", "nav.map"),
+        ("/incidents", "nav.incidents"),
+        ("/report", "nav.report"),
+        ("/actors", "nav.actors"),
+        ("/terms", "nav.terms"),
+        ("/besieged", "nav.besieged"),
+        ("/changes", "nav.changes"),
+        ("/admin/users", "nav.users"),
+    ];
     html! {
         (DOCTYPE)
         html lang=(lang.code()) dir=(lang.dir()) {
@@ -109,20 +159,30 @@ pub(crate) fn layout(lang: Lang, title: &str, path_and_query: &str, body: Markup
             }
             body {
                 a.skip href="#content" { (lang.t("skip")) }
+                @if state.security().demo {
+                    p.demo-banner role="note" { (lang.t("demo.banner")) }
+                }
                 header.top {
                     a.brand href="/" { (lang.t("app.name")) }
                     span.tagline { (lang.t("app.tagline")) }
                     nav aria-label=(lang.t("app.name")) {
-                        a href="/" { (lang.t("nav.dashboard")) }
-                        a href="/map" { (lang.t("nav.map")) }
-                        a href="/incidents" { (lang.t("nav.incidents")) }
-                        a href="/report" { (lang.t("nav.report")) }
-                        a href="/actors" { (lang.t("nav.actors")) }
-                        a href="/terms" { (lang.t("nav.terms")) }
-                        a href="/besieged" { (lang.t("nav.besieged")) }
-                        a href="/changes" { (lang.t("nav.changes")) }
+                        @for (href, key) in links {
+                            @if open(href) { a href=(href) { (lang.t(key)) } }
+                        }
                         a href="/api/v1/incidents" { (lang.t("nav.api")) }
                         a href=(switch) lang=(lang.other().code()) { (lang.t("lang.switch")) }
+                    }
+                    div.who {
+                        @match viewer {
+                            Viewer::User { name, role } => {
+                                a href="/account" { bdi dir="ltr" { (name) } " · " (lang.t(&format!("role.{}", role.name()))) }
+                                form.inline method="post" action="/logout" {
+                                    input type="hidden" name="csrf" value=(auth.csrf());
+                                    button type="submit" { (lang.t("nav.sign_out")) }
+                                }
+                            }
+                            _ => { a href=(format!("/login?next={}", encode_next(path_and_query))) { (lang.t("nav.sign_in")) } }
+                        }
                     }
                 }
                 main #content tabindex="-1" { (body) }
@@ -130,6 +190,16 @@ pub(crate) fn layout(lang: Lang, title: &str, path_and_query: &str, body: Markup
             }
         }
     }
+}
+
+/// A local path for the `next` parameter of the sign-in link.
+fn encode_next(path_and_query: &str) -> String {
+    form_urlencoded::byte_serialize(path_and_query.as_bytes()).collect()
+}
+
+/// The hidden CSRF field every form of a signed-in page carries.
+pub(crate) fn csrf_field(auth: &Authenticated) -> Markup {
+    html! { input type="hidden" name=(crate::auth::CSRF_FIELD) value=(auth.csrf()); }
 }
 
 /// The current URL with `lang` replaced.

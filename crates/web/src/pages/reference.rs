@@ -12,6 +12,7 @@ use truce_core::time::{format_local, format_utc};
 
 use super::{Lang, layout, with_lang_cookie};
 use crate::AppState;
+use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::extract::Query;
 
@@ -20,12 +21,21 @@ pub struct LangQuery {
     lang: Option<String>,
 }
 
-/// One CSV field, quoted when it needs to be.
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
+/// One CSV field, quoted when it needs to be. A field a spreadsheet would read as a formula
+/// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return, and not a plain number) gets
+/// a leading `'`, as OWASP recommends against formula injection.
+pub(crate) fn csv_field(text: &str) -> String {
+    let formula =
+        text.starts_with(['=', '+', '-', '@', '\t', '\r']) && text.parse::<f64>().is_err();
+    let text = if formula {
+        format!("'{text}")
     } else {
         text.to_owned()
+    };
+    if formula || text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
     }
 }
 
@@ -80,6 +90,7 @@ fn commitment_text(state: &AppState, id: &truce_core::actor::ActorId, lang: Lang
 
 pub async fn actors(
     State(state): State<AppState>,
+    auth: Authenticated,
     Query(query): Query<LangQuery>,
     headers: HeaderMap,
     uri: Uri,
@@ -118,7 +129,7 @@ pub async fn actors(
     Ok(with_lang_cookie(
         lang,
         chosen,
-        layout(lang, &lang.t("actors.title"), path, body),
+        layout(&state, &auth, lang, &lang.t("actors.title"), path, body),
     ))
 }
 
@@ -166,6 +177,7 @@ pub async fn actors_csv(State(state): State<AppState>) -> Response {
 
 pub async fn terms(
     State(state): State<AppState>,
+    auth: Authenticated,
     Query(query): Query<LangQuery>,
     headers: HeaderMap,
     uri: Uri,
@@ -208,12 +220,13 @@ pub async fn terms(
     Ok(with_lang_cookie(
         lang,
         chosen,
-        layout(lang, &lang.t("terms.title"), path, body),
+        layout(&state, &auth, lang, &lang.t("terms.title"), path, body),
     ))
 }
 
 pub async fn besieged(
     State(state): State<AppState>,
+    auth: Authenticated,
     Query(query): Query<LangQuery>,
     headers: HeaderMap,
     uri: Uri,
@@ -243,7 +256,7 @@ pub async fn besieged(
     Ok(with_lang_cookie(
         lang,
         chosen,
-        layout(lang, &lang.t("besieged.title"), path, body),
+        layout(&state, &auth, lang, &lang.t("besieged.title"), path, body),
     ))
 }
 
@@ -291,4 +304,22 @@ pub async fn besieged_csv(State(state): State<AppState>) -> Response {
         ],
         rows,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn formulas_are_defused_and_numbers_kept() {
+        assert_eq!(
+            csv_field("=HYPERLINK(\"http://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
+        );
+        assert_eq!(csv_field("@SUM(A1)"), "\"'@SUM(A1)\"");
+        assert_eq!(csv_field("+1 555"), "\"'+1 555\"");
+        assert_eq!(csv_field("-36.5"), "-36.5");
+        assert_eq!(csv_field("Jaysh al-Islam"), "Jaysh al-Islam");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+    }
 }

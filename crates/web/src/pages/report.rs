@@ -15,11 +15,12 @@ use serde::Deserialize;
 use truce_core::actor::normalize_name;
 use truce_extract::stance::{PERPETRATOR, TARGET};
 
-use super::{Lang, layout, with_lang_cookie};
-use truce_service::{Applied, Command, Key, Principal, Reply, Request, ServiceError};
+use super::{Lang, csrf_field, layout, with_lang_cookie};
+use truce_service::{Applied, Command, Key, Reply, Request, ServiceError};
 
 use crate::AppState;
 use crate::api::{SOURCE_TYPES, incident_body, report_body};
+use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::extract::Query;
 use crate::views::{Casualties, NewIncidentBody, NewReportBody, Range};
@@ -84,6 +85,7 @@ const TYPES: [&str; 13] = [
 ];
 pub async fn form(
     State(state): State<AppState>,
+    auth: Authenticated,
     Query(query): Query<FormQuery>,
     headers: HeaderMap,
     uri: Uri,
@@ -103,7 +105,7 @@ pub async fn form(
     with_lang_cookie(
         lang,
         chosen,
-        page(&state, lang, &blank, &HashMap::new(), &path, None),
+        page(&state, &auth, lang, &blank, &HashMap::new(), &path, None),
     )
 }
 
@@ -112,6 +114,7 @@ pub async fn form(
 /// each field and submits the form as usual.
 pub async fn draft(
     State(state): State<AppState>,
+    auth: Authenticated,
     headers: HeaderMap,
     Form(paste): Form<PasteForm>,
 ) -> Response {
@@ -127,7 +130,8 @@ pub async fn draft(
     };
     if paste.draft_text.trim().is_empty() {
         let errors = HashMap::from([("draft_text", lang.t("report.err.required"))]);
-        let mut response = page(&state, lang, &blank, &errors, "/report", None).into_response();
+        let mut response =
+            page(&state, &auth, lang, &blank, &errors, "/report", None).into_response();
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return response;
     }
@@ -142,6 +146,7 @@ pub async fn draft(
     };
     page(
         &state,
+        &auth,
         lang,
         &blank,
         &HashMap::new(),
@@ -356,6 +361,7 @@ fn draft_panel(state: &AppState, lang: Lang, panel: &DraftPanel<'_>) -> Markup {
 
 pub async fn submit(
     State(state): State<AppState>,
+    auth: Authenticated,
     headers: HeaderMap,
     Form(form): Form<ReportForm>,
 ) -> Result<Response, ApiError> {
@@ -365,7 +371,12 @@ pub async fn submit(
         (Some(incident), Some(report)) => {
             let id = uuid::Uuid::now_v7().to_string();
             match (
-                incident_body(incident, id.clone(), &state.world().scenario),
+                incident_body(
+                    incident,
+                    id.clone(),
+                    &state.world().scenario,
+                    state.geography().bounds(&state),
+                ),
                 report_body(report, id),
             ) {
                 (Ok(incident), Ok(report)) => Some(Command::RecordIncident {
@@ -383,6 +394,7 @@ pub async fn submit(
     let Some(command) = command else {
         return Ok(form_again(
             &state,
+            &auth,
             lang,
             &form,
             &errors,
@@ -391,7 +403,7 @@ pub async fn submit(
     };
     // The incident and its first report are one command: both are written, or neither.
     let request = Request {
-        principal: Principal::anonymous(),
+        principal: auth.principal.clone(),
         key: Some(form.idempotency_key.trim())
             .filter(|k| !k.is_empty())
             .map(|key| Key {
@@ -422,6 +434,7 @@ pub async fn submit(
             errors.insert("form", lang.t("report.err.resubmitted"));
             Ok(form_again(
                 &state,
+                &auth,
                 lang,
                 &form,
                 &errors,
@@ -432,6 +445,7 @@ pub async fn submit(
             errors.insert("form", message);
             Ok(form_again(
                 &state,
+                &auth,
                 lang,
                 &form,
                 &errors,
@@ -451,7 +465,7 @@ pub async fn submit(
                 tracing::error!(%error, "the report form could not be saved");
             }
             errors.insert("form", message);
-            Ok(form_again(&state, lang, &form, &errors, status))
+            Ok(form_again(&state, &auth, lang, &form, &errors, status))
         }
     }
 }
@@ -459,12 +473,13 @@ pub async fn submit(
 /// The form again with its errors, everything typed kept.
 fn form_again(
     state: &AppState,
+    auth: &Authenticated,
     lang: Lang,
     form: &ReportForm,
     errors: &HashMap<&'static str, String>,
     status: StatusCode,
 ) -> Response {
-    let mut response = page(state, lang, form, errors, "/report", None).into_response();
+    let mut response = page(state, auth, lang, form, errors, "/report", None).into_response();
     *response.status_mut() = status;
     response
 }
@@ -678,6 +693,7 @@ fn field(
 
 fn page(
     state: &AppState,
+    auth: &Authenticated,
     lang: Lang,
     form: &ReportForm,
     errors: &HashMap<&'static str, String>,
@@ -699,6 +715,7 @@ fn page(
         details.paste open[draft.is_none() && errors.contains_key("draft_text")] {
             summary { (lang.t("report.paste_title")) }
             form method="post" action="/report/draft" {
+                (csrf_field(auth))
                 input type="hidden" name="lang" value=(lang.code());
                 (field(lang.t("report.paste_text"), "draft_text", errors, html! { textarea id="draft_text" name="draft_text" rows="5" {} }))
                 (field(lang.t("report.received"), "received", errors, html! { input type="date" id="received" name="received" value=(Utc::now().date_naive().to_string()); }))
@@ -707,6 +724,7 @@ fn page(
         }
         @if let Some(panel) = draft { (draft_panel(state, lang, panel)) }
         form.report method="post" action="/report" novalidate {
+            (csrf_field(auth))
             input type="hidden" name="idempotency_key" value=(form.idempotency_key);
             input type="hidden" name="lang" value=(lang.code());
             (field(lang.t("report.when"), "when", errors, html! { input type="datetime-local" id="when" name="when" value=(form.when); }))
@@ -753,5 +771,5 @@ fn page(
         }
         script src="/static/map.js" defer {}
     };
-    layout(lang, &lang.t("report.title"), path, body)
+    layout(state, auth, lang, &lang.t("report.title"), path, body)
 }

@@ -18,28 +18,150 @@ use truce_scenario::EmbeddedCoh2016;
 use truce_store::Store;
 use truce_web::{AppState, router};
 
+/// A server in process, and who the helpers act as: by default a co-chair of the US
+/// (`test-chair`), with an API token for `call` and a signed-in session for the pages.
+#[derive(Clone)]
 pub struct App {
     pub router: Router,
     pub state: AppState,
-    pub _dir: Option<tempfile::TempDir>,
+    pub _dir: Option<std::sync::Arc<tempfile::TempDir>>,
+    pub identity: Option<Identity>,
+}
+
+/// A signed-in user: a token for the API, a session cookie and its CSRF token for the pages.
+#[derive(Clone, Debug)]
+pub struct Identity {
+    pub name: String,
+    pub token: String,
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// The password every test user gets.
+pub const TEST_PASSWORD: &str = "test-password-2016";
+
+/// Adds a user with `role` (as the command line would) and signs it in.
+pub async fn identity(state: &AppState, name: &str, role: &str, party: Option<&str>) -> Identity {
+    use truce_service::{Command, Principal, Request, Secret, silent};
+    let service = state.service();
+    let by = || Request::by(Principal::cli("test"));
+    let hash = truce_service::secrets::hash_password(TEST_PASSWORD).unwrap();
+    service
+        .execute(
+            by(),
+            Command::AddUser {
+                name: name.to_owned(),
+                role: role.to_owned(),
+                party: party.map(str::to_owned),
+                password_hash: Secret(hash),
+            },
+            silent(),
+        )
+        .await
+        .unwrap();
+    let (id, token, token_hash) = truce_service::secrets::new_token();
+    service
+        .execute(
+            by(),
+            Command::CreateToken {
+                id,
+                user: name.to_owned(),
+                label: "tests".to_owned(),
+                token_hash: Secret(token_hash),
+            },
+            silent(),
+        )
+        .await
+        .unwrap();
+    let session = service
+        .sign_in(name, TEST_PASSWORD, "test", 1_000, false)
+        .await
+        .unwrap();
+    let csrf = state
+        .store()
+        .session(&truce_service::secrets::secret_hash(&session.cookie))
+        .await
+        .unwrap()
+        .unwrap()
+        .csrf;
+    Identity {
+        name: name.to_owned(),
+        token,
+        cookie: session.cookie,
+        csrf,
+    }
 }
 
 pub async fn app_with_limit(limit: usize) -> App {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("api.db").display());
     let mut app = app_on(&url, limit).await;
-    app._dir = Some(dir);
+    app._dir = Some(std::sync::Arc::new(dir));
     app
 }
 
 /// A server on the database at `url` (a second call on the same URL is a second server).
 pub async fn app_on(url: &str, limit: usize) -> App {
+    app_configured(url, limit, truce_web::Security::default()).await
+}
+
+/// A server on `url` with these security settings, acting as the US co-chair `test-chair`
+/// (made on the first server of a database, signed in again on the next).
+pub async fn app_configured(url: &str, limit: usize, security: truce_web::Security) -> App {
     let store = Store::open(url).await.unwrap();
-    let state = AppState::new(store, &EmbeddedCoh2016, limit).await.unwrap();
+    let service = truce_service::Service::start(store, &EmbeddedCoh2016)
+        .await
+        .unwrap();
+    let state = AppState::configured(service, limit, security);
+    let existing = state.store().users().await.unwrap();
+    let identity = if existing.iter().any(|user| user.name == "test-chair") {
+        sign_in_again(&state, "test-chair").await
+    } else {
+        identity(&state, "test-chair", "co_chair", Some("US")).await
+    };
     App {
         router: router(state.clone()),
         state,
         _dir: None,
+        identity: Some(identity),
+    }
+}
+
+/// A second server's session and token for a user the first server made.
+async fn sign_in_again(state: &AppState, name: &str) -> Identity {
+    use truce_service::{Command, Principal, Request, Secret, silent};
+    let (id, token, token_hash) = truce_service::secrets::new_token();
+    state
+        .service()
+        .execute(
+            Request::by(Principal::cli("test")),
+            Command::CreateToken {
+                id,
+                user: name.to_owned(),
+                label: "tests".to_owned(),
+                token_hash: Secret(token_hash),
+            },
+            silent(),
+        )
+        .await
+        .unwrap();
+    let session = state
+        .service()
+        .sign_in(name, TEST_PASSWORD, "test", 1_000, false)
+        .await
+        .unwrap();
+    let csrf = state
+        .store()
+        .session(&truce_service::secrets::secret_hash(&session.cookie))
+        .await
+        .unwrap()
+        .unwrap()
+        .csrf;
+    Identity {
+        name: name.to_owned(),
+        token,
+        cookie: session.cookie,
+        csrf,
     }
 }
 
@@ -73,6 +195,38 @@ pub async fn app() -> App {
 }
 
 impl App {
+    /// The same server, with nobody signed in.
+    pub fn anonymous(&self) -> App {
+        App {
+            identity: None,
+            ..self.clone()
+        }
+    }
+
+    /// The same server as a new user with `role`.
+    pub async fn as_role(&self, name: &str, role: &str, party: Option<&str>) -> App {
+        App {
+            identity: Some(identity(&self.state, name, role, party).await),
+            ..self.clone()
+        }
+    }
+
+    /// A request with this app's identity: a token for the API, the session (and its CSRF
+    /// token on a write) for the pages.
+    pub fn signed(
+        &self,
+        request: axum::http::request::Builder,
+        page: bool,
+    ) -> axum::http::request::Builder {
+        match &self.identity {
+            Some(identity) if page => request
+                .header("cookie", format!("truce_session={}", identity.cookie))
+                .header("x-csrf-token", identity.csrf.clone()),
+            Some(identity) => request.header("authorization", format!("Bearer {}", identity.token)),
+            None => request,
+        }
+    }
+
     pub async fn call(
         &self,
         method: &str,
@@ -81,6 +235,12 @@ impl App {
         headers: &[(&str, &str)],
     ) -> (StatusCode, Value) {
         let mut request = Request::builder().method(method).uri(uri);
+        if !headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("authorization"))
+        {
+            request = self.signed(request, !uri.starts_with("/api/"));
+        }
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
@@ -118,7 +278,8 @@ impl App {
         content_type: &str,
         body: Vec<u8>,
     ) -> (StatusCode, Value) {
-        let request = Request::builder()
+        let request = self
+            .signed(Request::builder(), !uri.starts_with("/api/"))
             .method(method)
             .uri(uri)
             .header("content-type", content_type)
@@ -148,7 +309,11 @@ pub async fn html(app: &App, uri: &str) -> (StatusCode, String) {
     let response = app
         .router
         .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .oneshot(
+            app.signed(Request::get(uri), true)
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await
         .unwrap();
     (response.status(), text_of(response).await)
@@ -165,8 +330,14 @@ pub async fn post_form(
     uri: &str,
     fields: &[(&str, &str)],
 ) -> (StatusCode, Option<String>, String) {
+    let csrf = app
+        .identity
+        .as_ref()
+        .map(|identity| identity.csrf.clone())
+        .unwrap_or_default();
     let body = fields
         .iter()
+        .chain([("csrf", csrf.as_str())].iter())
         .map(|(k, v)| {
             format!(
                 "{k}={}",
@@ -181,10 +352,15 @@ pub async fn post_form(
         })
         .collect::<Vec<_>>()
         .join("&");
-    let request = Request::post(uri)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(body))
-        .unwrap();
+    let request = match &app.identity {
+        Some(identity) => {
+            Request::post(uri).header("cookie", format!("truce_session={}", identity.cookie))
+        }
+        None => Request::post(uri),
+    }
+    .header("content-type", "application/x-www-form-urlencoded")
+    .body(Body::from(body))
+    .unwrap();
     let response = app.router.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let location = response

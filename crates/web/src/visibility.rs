@@ -1,0 +1,130 @@
+//! What of an incident the viewer may see, applied to what the API and the pages answer. The
+//! decision is `truce_core::access::incident_view`; this cuts the views down to it: a coarse
+//! incident keeps its day, its district (admin2) and the district's centre, its labels, event
+//! type and casualties, and nothing else; reports keep only what the role may see of their
+//! sources.
+
+use truce_core::access::{IncidentView as Visibility, ReportView as ReportVisibility};
+
+use crate::AppState;
+use crate::auth::Authenticated;
+use crate::views::{AssessmentView, IncidentDetail, IncidentResponse, IncidentView, ReportView};
+
+/// The district (admin2) P-code of a sub-district (admin3) P-code: `SY020001` → `SY0200`.
+pub fn district_of(admin3: &str) -> Option<String> {
+    (admin3.len() >= 6 && admin3.is_char_boundary(6)).then(|| admin3[..6].to_owned())
+}
+
+/// What `auth` sees of an incident with these actors and submitter, or `None`.
+pub fn visibility(
+    state: &AppState,
+    auth: &Authenticated,
+    perpetrator: Option<&str>,
+    target: Option<&str>,
+    submitted_by: &str,
+) -> Option<Visibility> {
+    truce_core::access::incident_view(
+        auth.viewer(),
+        state.security().public,
+        perpetrator,
+        target,
+        Some(submitted_by).filter(|by| !by.is_empty()),
+    )
+}
+
+/// Cuts an incident down to what `seen` allows.
+pub fn redact_incident(state: &AppState, incident: &mut IncidentView, seen: Visibility) {
+    incident.admin2_pcode = incident.admin3_pcode.as_deref().and_then(district_of);
+    if !seen.notes {
+        incident.notes.clear();
+    }
+    if seen.exact {
+        return;
+    }
+    // The day (UTC), at day precision.
+    if let Some(day) = incident.occurred_at.get(..10) {
+        incident.occurred_at = format!("{day}T00:00:00Z");
+    }
+    incident.time_precision = incident.time_precision.max(1);
+    // The district's centre, or the point rounded to half a degree where the district is
+    // unknown.
+    let centre = incident
+        .admin2_pcode
+        .as_deref()
+        .and_then(|district| state.geography().district_centre(state, district));
+    let (lon, lat) = centre.unwrap_or((
+        (incident.lon * 2.0).round() / 2.0,
+        (incident.lat * 2.0).round() / 2.0,
+    ));
+    incident.lon = lon;
+    incident.lat = lat;
+    incident.geo_precision = 3;
+    incident.admin3_pcode = None;
+    incident.origin = None;
+    incident.perpetrator = None;
+    incident.target = None;
+    incident.sub_event_type = None;
+    incident.weapon = None;
+    incident.self_defence_claimed = false;
+}
+
+/// Cuts an assessment down: a coarse viewer sees its labels and verification, not the reasons
+/// (which name the actors and the area).
+pub fn redact_assessment(assessment: &mut AssessmentView, seen: Visibility) {
+    if seen.exact {
+        return;
+    }
+    assessment.obligations.clear();
+    assessment.area = None;
+    assessment.area_versions.clear();
+    assessment.route_to = None;
+    assessment.reasons.clear();
+}
+
+/// Cuts reports down to what `seen` allows.
+pub fn redact_reports(reports: &mut Vec<ReportView>, seen: Visibility) {
+    match seen.reports {
+        ReportVisibility::Hidden => reports.clear(),
+        ReportVisibility::Graded => {
+            for report in reports {
+                // An affiliation left unstated is the source's own name: it goes too.
+                if report.affiliation == report.source_name {
+                    report.affiliation.clear();
+                }
+                report.source_name.clear();
+                report.url = None;
+            }
+        }
+        ReportVisibility::Full => {}
+    }
+}
+
+/// An incident of a list, as `seen` allows.
+pub fn redact_response(state: &AppState, item: &mut IncidentResponse, seen: Visibility) {
+    redact_incident(state, &mut item.incident, seen);
+    redact_assessment(&mut item.assessment, seen);
+}
+
+/// An incident's detail, as `seen` allows.
+pub fn redact_detail(state: &AppState, detail: &mut IncidentDetail, seen: Visibility) {
+    redact_incident(state, &mut detail.incident, seen);
+    redact_assessment(&mut detail.assessment, seen);
+    redact_reports(&mut detail.reports, seen);
+    if !seen.exact {
+        detail.assessment_history.clear();
+    }
+    if !seen.reporter {
+        detail.submitted_by = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::district_of;
+
+    #[test]
+    fn a_sub_district_names_its_district() {
+        assert_eq!(district_of("SY020001").as_deref(), Some("SY0200"));
+        assert_eq!(district_of("SY02"), None);
+    }
+}
