@@ -82,8 +82,15 @@ impl Modify for WhatEveryRouteAnswers {
                     "422",
                     "Well-formed, but a value is refused (the message says which)",
                 );
-                // Drafting from text stores nothing: it takes no retry key and no reason.
-                if path != "/api/v1/extract" {
+                // Drafting from text stores nothing: it takes no retry key and no reason. A new
+                // user's password and a new token are in their reply only, which is never stored
+                // for a retry: those take no key (a reason, still).
+                if path == "/api/v1/users" || path == "/api/v1/tokens" {
+                    write_headers(write);
+                    if let Some(parameters) = write.parameters.as_mut() {
+                        parameters.retain(|p| p.name != "Idempotency-Key");
+                    }
+                } else if path != "/api/v1/extract" {
                     write_headers(write);
                 }
             }
