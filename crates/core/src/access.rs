@@ -236,7 +236,8 @@ impl Viewer {
                 role,
                 Role::CoChair { .. } | Role::TaskForce | Role::Monitor | Role::PartyLiaison { .. }
             ),
-            ReadChangeLog => matches!(role, Role::CoChair { .. } | Role::TaskForce | Role::Admin),
+            // The log names who submitted each incident: for those who may see the reporter.
+            ReadChangeLog => matches!(role, Role::CoChair { .. } | Role::TaskForce),
             ManageUsers => matches!(role, Role::Admin),
         }
     }

@@ -13,6 +13,10 @@ const MAX_NAME: usize = 64;
 /// Whether `principal` may execute `command`; the error says why not.
 pub(crate) fn authorize(request: &Request, command: &Command) -> Result<(), ServiceError> {
     let viewer = request.principal.viewer();
+    // The server itself and the machine's operator may do everything.
+    if matches!(viewer, Viewer::System) {
+        return Ok(());
+    }
     let may = |permission| viewer.may(permission, PublicIncidents::Coarse);
     let own = |name: &str| request.principal.user_name() == Some(name);
     let allowed = match command {
@@ -21,19 +25,17 @@ pub(crate) fn authorize(request: &Request, command: &Command) -> Result<(), Serv
         | Command::AddDesignation { .. }
         | Command::SetCommitment { .. } => may(Permission::ChangeTerms),
         Command::AddAreaVersion { layer } => {
-            // The layer's contributor is every version's (`world::split_layer`).
-            let contributor = layer
-                .pointer("/truce_layer/contributor")
-                .and_then(serde_json::Value::as_str)
-                .unwrap_or_default();
-            if may(Permission::AddAreaVersion) && !viewer.may_contribute_as(contributor) {
-                return Err(ServiceError::Forbidden {
-                    signed_in: true,
-                    message: format!(
-                        "a co-chair adds area versions only as itself: the contributor '{contributor}' is not {}",
-                        viewer.role().and_then(Role::party).unwrap_or_default()
-                    ),
-                });
+            // The layer's contributor and agreement are every version's (`world::split_layer`).
+            let meta = |field: &str| {
+                layer
+                    .pointer(&format!("/truce_layer/{field}"))
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let (contributor, agreed_by) = (meta("contributor"), meta("agreed_by"));
+            if may(Permission::AddAreaVersion) {
+                own_area_version(viewer, &contributor, &agreed_by)?;
             }
             may(Permission::AddAreaVersion)
         }
@@ -43,8 +45,10 @@ pub(crate) fn authorize(request: &Request, command: &Command) -> Result<(), Serv
             may(Permission::ManageUsers)
                 || matches!(command, Command::RevokeToken { .. }) && own_any(viewer)
         }
-        Command::CreateToken { user, .. } => may(Permission::ManageUsers) || own(user),
-        Command::SetPassword { name, .. } => may(Permission::ManageUsers) || own(name),
+        // Only for oneself: an admin who could mint another's token or set another's password
+        // could act as them, and the change log would name them.
+        Command::CreateToken { user, .. } => own(user),
+        Command::SetPassword { name, .. } => own(name),
         // An admin may remove a second factor (a lost telephone) but not enrol one for another.
         Command::SetSecondFactor { name, enrolled, .. } => {
             own(name) || (!enrolled && may(Permission::ManageUsers))
@@ -68,6 +72,37 @@ pub(crate) fn authorize(request: &Request, command: &Command) -> Result<(), Serv
             ),
         },
     })
+}
+
+/// A co-chair adds area versions only in its own name, and only as its own or nobody's
+/// agreement: a "joint" version, which the classifier prefers, cannot come from one side.
+fn own_area_version(
+    viewer: &Viewer,
+    contributor: &str,
+    agreed_by: &str,
+) -> Result<(), ServiceError> {
+    if matches!(viewer, Viewer::System) {
+        return Ok(());
+    }
+    let party = viewer.role().and_then(Role::party).unwrap_or_default();
+    if !viewer.may_contribute_as(contributor) {
+        return Err(ServiceError::Forbidden {
+            signed_in: true,
+            message: format!(
+                "a co-chair adds area versions only as itself: the contributor '{contributor}' is not {party}"
+            ),
+        });
+    }
+    if agreed_by != "none" && !agreed_by.eq_ignore_ascii_case(&party) {
+        return Err(ServiceError::Forbidden {
+            signed_in: true,
+            message: format!(
+                "a co-chair's area version is agreed by {} or by none, not '{agreed_by}' (a joint version needs both co-chairs)",
+                party.to_ascii_lowercase()
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Whether the viewer is a signed-in user.
@@ -218,6 +253,13 @@ pub(crate) async fn execute(
         tx.record_replies(&[(&key, stored)]).await?;
     }
     tx.commit().await?;
+    // A right taken away through this server is in force here at once (`tokens.rs`).
+    if !matches!(
+        command,
+        Command::AddUser { .. } | Command::CreateToken { .. }
+    ) {
+        service.inner.tokens.clear();
+    }
     Ok(Outcome {
         reply,
         replayed: false,

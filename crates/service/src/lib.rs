@@ -22,6 +22,7 @@ mod reclassify;
 pub mod secrets;
 mod seed;
 pub mod sessions;
+mod tokens;
 pub mod world;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -280,6 +281,8 @@ struct Inner {
     /// the database, not here).
     reloading: tokio::sync::Mutex<()>,
     writer: incidents::Writer,
+    /// API tokens kept while no right is taken away.
+    tokens: tokens::TokenCache,
 }
 
 impl Service {
@@ -299,6 +302,7 @@ impl Service {
                 announced: AtomicBool::new(false),
                 reloading: tokio::sync::Mutex::new(()),
                 writer: incidents::Writer::start(weak.clone()),
+                tokens: tokens::TokenCache::new(),
             }),
         };
         service.listen_for_changes().await;

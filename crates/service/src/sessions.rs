@@ -2,7 +2,7 @@
 //! the sign-in's own bookkeeping, as are the failed attempts counted for throttling. Both live
 //! in the database, so that every server sees the same sessions and the same counts.
 
-use crate::secrets::{check_totp, random_text, recovery_hash, secret_hash, verify_password};
+use crate::secrets::{random_text, recovery_hash, secret_hash, totp_step, verify_password};
 use crate::{Service, ServiceError};
 
 /// How long a session lasts: a working day.
@@ -59,7 +59,12 @@ impl Service {
     ) -> Result<NewSession, SignInError> {
         let store = self.store();
         let subjects = [format!("user:{name}"), format!("addr:{address}")];
-        if store.login_failures(&subjects, FAILURE_WINDOW_MS).await? >= limit {
+        // The attempt is counted before it is checked, so that attempts sent at once cannot
+        // all pass the count; a success takes its own back.
+        store
+            .record_login_failure(&subjects, FAILURE_WINDOW_MS)
+            .await?;
+        if store.login_failures(&subjects, FAILURE_WINDOW_MS).await? > limit {
             return Err(SignInError::Throttled);
         }
         let found = store.user_secrets(name).await?;
@@ -68,11 +73,9 @@ impl Service {
             .map_or(DECOY_HASH, |user| user.password_hash.as_str());
         let matches = verify_password(password, hash);
         let Some(user) = found.filter(|user| matches && !user.user.disabled) else {
-            store
-                .record_login_failure(&subjects, FAILURE_WINDOW_MS)
-                .await?;
             return Err(SignInError::Wrong);
         };
+        store.forget_login_attempt(&subjects).await?;
         let pending = user.totp_secret.is_some();
         let must_enrol = require_second_factor
             && !pending
@@ -95,6 +98,35 @@ impl Service {
         })
     }
 
+    /// Checks a signed-in user's password again before a change of their account (throttled
+    /// like a sign-in, so that a borrowed browser cannot guess it).
+    pub async fn confirm_password(
+        &self,
+        name: &str,
+        password: &str,
+        address: &str,
+        limit: i64,
+    ) -> Result<(), SignInError> {
+        let store = self.store();
+        let subjects = [format!("user:{name}"), format!("addr:{address}")];
+        store
+            .record_login_failure(&subjects, FAILURE_WINDOW_MS)
+            .await?;
+        if store.login_failures(&subjects, FAILURE_WINDOW_MS).await? > limit {
+            return Err(SignInError::Throttled);
+        }
+        let hash = store
+            .user_secrets(name)
+            .await?
+            .map(|user| user.password_hash)
+            .unwrap_or_default();
+        if !verify_password(password, &hash) {
+            return Err(SignInError::Wrong);
+        }
+        store.forget_login_attempt(&subjects).await?;
+        Ok(())
+    }
+
     /// Completes a session waiting for its second factor with a TOTP code or an unused
     /// recovery code (throttled like a password).
     pub async fn second_factor(
@@ -107,24 +139,29 @@ impl Service {
     ) -> Result<(), SignInError> {
         let store = self.store();
         let subjects = [format!("user:{user}"), format!("addr:{address}")];
-        if store.login_failures(&subjects, FAILURE_WINDOW_MS).await? >= limit {
+        store
+            .record_login_failure(&subjects, FAILURE_WINDOW_MS)
+            .await?;
+        if store.login_failures(&subjects, FAILURE_WINDOW_MS).await? > limit {
             return Err(SignInError::Throttled);
         }
         let secret = store
             .user_secrets(user)
             .await?
             .and_then(|user| user.totp_secret);
+        // A code is good once: the step it belongs to is claimed in the database, so that a
+        // code seen over a shoulder cannot be used again, on this server or another.
         let good = match &secret {
-            Some(secret) if check_totp(secret, code) => true,
-            Some(_) => store.use_recovery_code(user, &recovery_hash(code)).await?,
+            Some(secret) => match totp_step(secret, code) {
+                Some(step) => store.claim_totp_step(user, step).await?,
+                None => store.use_recovery_code(user, &recovery_hash(code)).await?,
+            },
             None => false,
         };
         if !good {
-            store
-                .record_login_failure(&subjects, FAILURE_WINDOW_MS)
-                .await?;
             return Err(SignInError::Wrong);
         }
+        store.forget_login_attempt(&subjects).await?;
         store.complete_session(session_hash).await?;
         Ok(())
     }

@@ -88,6 +88,15 @@ fn user_record(row: &AnyRow) -> StoreResult<UserRecord> {
 }
 
 impl WriteTx {
+    /// Says that a right was taken away: every server drops the tokens it keeps in memory.
+    async fn take_rights_away(&mut self) -> StoreResult<()> {
+        sqlx::query("UPDATE access_state SET generation = generation + 1 WHERE id = 1")
+            .execute(&mut *self.tx)
+            .await
+            .doing("recording a change of rights")?;
+        Ok(())
+    }
+
     /// Adds a user; [`StoreError::Conflict`] when the name is taken.
     pub async fn insert_user(&mut self, user: &NewUser<'_>) -> StoreResult<()> {
         self.wrote = true;
@@ -122,6 +131,7 @@ impl WriteTx {
     /// Disables a user and ends their sessions; their tokens stop working with them.
     pub async fn disable_user(&mut self, name: &str) -> StoreResult<()> {
         self.wrote = true;
+        self.take_rights_away().await?;
         sqlx::query("UPDATE app_user SET disabled_at = $1 WHERE name = $2 AND disabled_at IS NULL")
             .bind(now_ms())
             .bind(name)
@@ -136,15 +146,21 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Sets a user's password and ends their other sessions.
+    /// Sets a user's password and ends their sessions (they sign in again with it).
     pub async fn set_password(&mut self, name: &str, password_hash: &str) -> StoreResult<()> {
         self.wrote = true;
+        self.take_rights_away().await?;
         sqlx::query("UPDATE app_user SET password_hash = $1 WHERE name = $2")
             .bind(password_hash)
             .bind(name)
             .execute(&mut *self.tx)
             .await
             .doing("setting a password")?;
+        sqlx::query("DELETE FROM user_session WHERE user_name = $1")
+            .bind(name)
+            .execute(&mut *self.tx)
+            .await
+            .doing("ending a user's sessions")?;
         Ok(())
     }
 
@@ -156,6 +172,7 @@ impl WriteTx {
         recovery_hashes: &[String],
     ) -> StoreResult<()> {
         self.wrote = true;
+        self.take_rights_away().await?;
         sqlx::query("UPDATE app_user SET totp_secret = $1 WHERE name = $2")
             .bind(secret)
             .bind(name)
@@ -218,6 +235,7 @@ impl WriteTx {
     /// Revokes a token: it is refused from the next request on.
     pub async fn revoke_token(&mut self, id: &str) -> StoreResult<()> {
         self.wrote = true;
+        self.take_rights_away().await?;
         sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(now_ms())
             .bind(id)
@@ -239,6 +257,15 @@ fn token_record(row: &AnyRow) -> StoreResult<TokenRecord> {
 }
 
 impl Store {
+    /// The generation of rights: it changes whenever one is taken away.
+    pub async fn access_generation(&self) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT generation FROM access_state WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+            .doing("reading the generation of rights")?;
+        int(&row, "generation")
+    }
+
     /// Every user, by name.
     pub async fn users(&self) -> StoreResult<Vec<UserRecord>> {
         sqlx::query(&format!(
@@ -431,6 +458,39 @@ impl Store {
             .await
             .doing("forgetting old failed sign-ins")?;
         tx.commit().await.doing("recording a failed sign-in")
+    }
+
+    /// Takes back the latest attempt recorded for each subject (a sign-in that succeeded).
+    pub async fn forget_login_attempt(&self, subjects: &[String]) -> StoreResult<()> {
+        for subject in subjects {
+            sqlx::query(
+                "DELETE FROM login_failure WHERE subject = $1 AND at = \
+                 (SELECT MAX(at) FROM login_failure WHERE subject = $2)",
+            )
+            .bind(subject)
+            .bind(subject)
+            .execute(&self.pool)
+            .await
+            .doing("forgetting a sign-in attempt")?;
+        }
+        Ok(())
+    }
+
+    /// Claims a TOTP step for a user: true if it is later than any step used before (a code
+    /// is good once, on every server).
+    pub async fn claim_totp_step(&self, user_name: &str, step: u64) -> StoreResult<bool> {
+        let step = i64::try_from(step).unwrap_or(i64::MAX);
+        let done = sqlx::query(
+            "UPDATE app_user SET totp_last_step = $1 WHERE name = $2 \
+             AND (totp_last_step IS NULL OR totp_last_step < $3)",
+        )
+        .bind(step)
+        .bind(user_name)
+        .bind(step)
+        .execute(&self.pool)
+        .await
+        .doing("using a second-factor code")?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// The most failed sign-ins of any of these subjects in the last `window_ms`.

@@ -503,11 +503,14 @@ impl Store {
             );
         }
         if let Some(cursor) = cursor {
+            // After the cursor's incident in the list's order (a cursor naming no incident
+            // ends the list).
+            let at = "(SELECT c.occurred_at FROM incident c WHERE c.seq = ?)";
             conditions.add(
-                "(i.occurred_at < ? OR (i.occurred_at = ? AND i.seq < ?))",
+                &format!("(i.occurred_at < {at} OR (i.occurred_at = {at} AND i.seq < ?))"),
                 [
-                    Bind::Int(cursor.occurred_at),
-                    Bind::Int(cursor.occurred_at),
+                    Bind::Int(cursor.seq),
+                    Bind::Int(cursor.seq),
                     Bind::Int(cursor.seq),
                 ],
             );
@@ -540,10 +543,7 @@ impl Store {
             .collect::<StoreResult<Vec<_>>>()?;
         let next = if items.len() > limit {
             items.truncate(limit);
-            items.last().map(|last| Cursor {
-                occurred_at: last.occurred_at,
-                seq: last.seq,
-            })
+            items.last().map(|last| Cursor { seq: last.seq })
         } else {
             None
         };
@@ -839,16 +839,14 @@ fn from_json<T: serde::de::DeserializeOwned>(row: &AnyRow, what: &'static str) -
 impl FromStr for Cursor {
     type Err = ();
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let (occurred_at, seq) = text.split_once('.').ok_or(())?;
         Ok(Cursor {
-            occurred_at: occurred_at.parse().map_err(|_| ())?,
-            seq: seq.parse().map_err(|_| ())?,
+            seq: text.parse().map_err(|_| ())?,
         })
     }
 }
 
 impl std::fmt::Display for Cursor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}.{}", self.occurred_at, self.seq)
+        write!(f, "{}", self.seq)
     }
 }

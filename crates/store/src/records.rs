@@ -173,9 +173,8 @@ pub struct IncidentFilter {
 /// Where a page of incidents ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
-    /// Occurred-at of the last item (ms).
-    pub occurred_at: i64,
-    /// Sequence number of the last item.
+    /// Sequence number of the last item. Its time is looked up, so that a cursor handed to a
+    /// viewer who sees incidents by the day does not tell the time to the millisecond.
     pub seq: i64,
 }
 

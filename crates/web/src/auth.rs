@@ -12,7 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use truce_core::access::{Role, Viewer};
 use truce_service::Principal;
-use truce_service::secrets::secret_hash;
+use truce_service::secrets::{same_text, secret_hash};
 use truce_store::UserRecord;
 
 use crate::AppState;
@@ -126,7 +126,7 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// Finds who is asking, then checks the CSRF token of a cookie-authenticated unsafe request.
 pub async fn authenticate(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let mut authenticated = match identify(&state, request.headers()).await {
+    let mut authenticated = match identify(&state, request.headers(), request.uri().path()).await {
         Ok(authenticated) => authenticated,
         Err(error) => return error.into_response(),
     };
@@ -140,8 +140,19 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
     next.run(request).await
 }
 
-async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Authenticated, ApiError> {
+async fn identify(
+    state: &AppState,
+    headers: &HeaderMap,
+    path: &str,
+) -> Result<Authenticated, ApiError> {
     if let Some(value) = headers.get(AUTHORIZATION) {
+        // Tokens are for machine clients of the API; the pages (and the account's password,
+        // second factor and tokens on them) take a signed-in browser.
+        if !path.starts_with("/api/") {
+            return Err(ApiError::Unauthenticated(
+                "API tokens are for /api/v1: sign in to use the pages".to_owned(),
+            ));
+        }
         let token = value
             .to_str()
             .ok()
@@ -153,14 +164,20 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Authenticated
                 )
             })?;
         let user = state
-            .store()
+            .service()
             .token_user(&secret_hash(token))
             .await?
             .ok_or_else(|| {
                 ApiError::Unauthenticated("the API token is unknown or revoked".to_owned())
             })?;
+        let principal = principal_of(&user)?;
+        if must_enrol(state, &user, &principal) {
+            return Err(ApiError::Forbidden(
+                "this deployment requires a second factor for your role: enrol one on your account page before using a token".to_owned(),
+            ));
+        }
         return Ok(Authenticated {
-            principal: principal_of(&user)?,
+            principal,
             via: Via::Token,
             must_enrol: false,
             address: String::new(),
@@ -187,12 +204,7 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Authenticated
         });
     }
     let principal = principal_of(&session.user)?;
-    let must_enrol = state.security().require_second_factor
-        && !session.user.second_factor
-        && principal
-            .viewer()
-            .role()
-            .is_some_and(|role| role.needs_second_factor());
+    let must_enrol = must_enrol(state, &session.user, &principal);
     Ok(Authenticated {
         principal,
         via: Via::Session {
@@ -202,6 +214,16 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Authenticated
         must_enrol,
         address: String::new(),
     })
+}
+
+/// Whether the deployment requires a second factor of this user, who has none yet.
+fn must_enrol(state: &AppState, user: &UserRecord, principal: &Principal) -> bool {
+    state.security().require_second_factor
+        && !user.second_factor
+        && principal
+            .viewer()
+            .role()
+            .is_some_and(|role| role.needs_second_factor())
 }
 
 /// A request that a session cookie authenticates and that may change something carries the
@@ -226,7 +248,7 @@ async fn check_csrf(
         )
     };
     if let Some(sent) = request.headers().get(CSRF_HEADER) {
-        return if constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
+        return if sent.to_str().is_ok_and(|sent| same_text(sent, expected)) {
             Ok(request)
         } else {
             Err(refused())
@@ -246,7 +268,7 @@ async fn check_csrf(
         .await
         .map_err(|_| ApiError::PayloadTooLarge(limit))?;
     let sent = form_urlencoded_field(&bytes, CSRF_FIELD);
-    if !sent.is_some_and(|sent| constant_time_eq(sent.as_bytes(), expected.as_bytes())) {
+    if !sent.is_some_and(|sent| same_text(&sent, expected)) {
         return Err(refused());
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
@@ -268,11 +290,6 @@ pub fn client_address<B>(request: &axum::http::Request<B>) -> String {
         .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string())
 }
 
-/// Compares secrets without an early exit that would time how much of them matched.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,8 +308,5 @@ mod tests {
             form_urlencoded_field(b"a=1&csrf=x%2By&csrf=z", "csrf").as_deref(),
             Some("x+y")
         );
-        assert!(constant_time_eq(b"abc", b"abc"));
-        assert!(!constant_time_eq(b"abc", b"abd"));
-        assert!(!constant_time_eq(b"abc", b"ab"));
     }
 }

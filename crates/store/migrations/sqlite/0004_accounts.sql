@@ -3,13 +3,15 @@
 -- bookkeeping of the sign-in, not changes of the record.
 
 -- A user. `password_hash` is an argon2id PHC string (empty: no password sign-in, as for a
--- user rebuilt from the change log). `totp_secret` is set once a second factor is confirmed.
+-- user rebuilt from the change log). `totp_secret` is set once a second factor is confirmed;
+-- `totp_last_step` is the last 30-second step whose code signed in (a code is good once).
 CREATE TABLE app_user (
     name           TEXT PRIMARY KEY,
     role           TEXT NOT NULL,
     party          TEXT,
     password_hash  TEXT NOT NULL,
     totp_secret    TEXT,
+    totp_last_step BIGINT,
     disabled_at    BIGINT,
     created_at     BIGINT NOT NULL
 );
@@ -51,6 +53,14 @@ CREATE TABLE login_failure (
     at       BIGINT NOT NULL
 );
 CREATE INDEX login_failure_by_subject ON login_failure (subject, at);
+
+-- Bumped by every change that takes a right away (a user disabled, a token revoked, a password
+-- or second factor changed): servers keep tokens in memory only while it stays the same.
+CREATE TABLE access_state (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    generation  BIGINT NOT NULL
+);
+INSERT INTO access_state (id, generation) VALUES (1, 0);
 
 -- Who recorded an incident or a report (the user's name; empty before accounts existed).
 ALTER TABLE incident ADD COLUMN submitted_by TEXT NOT NULL DEFAULT '';

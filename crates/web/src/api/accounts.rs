@@ -255,9 +255,16 @@ pub async fn list_tokens(
     responses((status = 201, body = CreatedToken), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn create_token(
     State(state): State<AppState>,
+    auth: Authenticated,
     caller: Caller,
     body: JsonBody<NewToken>,
 ) -> Result<Response, ApiError> {
+    // A stolen token must not mint others that outlive its revocation.
+    if matches!(auth.via, crate::auth::Via::Token) {
+        return Err(ApiError::Forbidden(
+            "a token cannot create tokens: sign in on the account page, or ask an operator (truce token create)".to_owned(),
+        ));
+    }
     let user = match body.value.user.clone() {
         Some(user) => user,
         None => caller

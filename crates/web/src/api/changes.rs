@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::reply;
 use crate::AppState;
+use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::extract::Query;
 
@@ -44,7 +45,8 @@ pub struct ChangeView {
     pub entity_id: String,
     /// Why, as the principal said (the `Truce-Reason` header; may be empty).
     pub reason: String,
-    /// Hex SHA-256 of the command as applied, in canonical JSON (docs/architecture.md).
+    /// Hex SHA-256 of the command as applied, in canonical JSON (docs/architecture.md); empty
+    /// for a role that may not see source identities (the hash would confirm a guess of one).
     pub payload_sha256: String,
 }
 
@@ -60,8 +62,12 @@ pub struct ChangePage {
 /// A page of the change log and where the next one starts.
 pub(crate) async fn change_page(
     state: &AppState,
+    auth: &Authenticated,
     query: &ChangesQuery,
 ) -> Result<ChangePage, ApiError> {
+    // The hash covers the payload, source identities included: whoever may not see those may
+    // not test a guess of them against it.
+    let hashes = auth.viewer().sees_source_identities();
     let after = query.after.unwrap_or(0);
     if after < 0 {
         return Err(ApiError::BadRequest("after must be 0 or more".to_owned()));
@@ -89,7 +95,11 @@ pub(crate) async fn change_page(
             entity: entry.change.entity,
             entity_id: entry.change.entity_id,
             reason: entry.change.reason,
-            payload_sha256: entry.change.payload_sha256,
+            payload_sha256: if hashes {
+                entry.change.payload_sha256
+            } else {
+                String::new()
+            },
         })
         .collect();
     Ok(ChangePage { items, next })
@@ -101,7 +111,8 @@ pub(crate) async fn change_page(
     responses((status = 200, body = ChangePage), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn list_changes(
     State(state): State<AppState>,
+    auth: Authenticated,
     Query(query): Query<ChangesQuery>,
 ) -> Result<Response, ApiError> {
-    reply(StatusCode::OK, &change_page(&state, &query).await?)
+    reply(StatusCode::OK, &change_page(&state, &auth, &query).await?)
 }

@@ -161,7 +161,7 @@ pub async fn create_incident(
 ) -> Result<Response, ApiError> {
     let incident = incident_body(
         body.value,
-        uuid::Uuid::now_v7().to_string(),
+        uuid::Uuid::new_v4().to_string(),
         &state.world().scenario,
         state.geography().bounds(&state),
     )?;
@@ -337,6 +337,11 @@ pub async fn incident_page(
             ))
         })?;
         filter.label = Some(label.as_str().to_owned());
+    }
+    if query.actor.is_some() && !exact {
+        return Err(ApiError::Forbidden(
+            "filtering by actor needs a role that sees who is named".to_owned(),
+        ));
     }
     if let Some(actor) = &query.actor {
         let world = state.world();
@@ -519,16 +524,34 @@ pub(crate) const SOURCE_TYPES: [&str; 8] = [
         (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create_report(
     State(state): State<AppState>,
+    auth: Authenticated,
     Path(id): Path<String>,
     caller: Caller,
     body: JsonBody<NewReportBody>,
 ) -> Result<Response, ApiError> {
+    // The reply's assessment is what the caller may see of the incident (a monitor adding a
+    // source to another's incident sees it coarse, as in the list).
+    let seen = match state.store().incident(&id).await? {
+        Some(found) => visibility(
+            &state,
+            &auth,
+            found.record.perpetrator.as_deref(),
+            found.record.target.as_deref(),
+            &found.record.submitted_by,
+        ),
+        None => None,
+    }
+    .unwrap_or(Visibility::COARSE);
     let report = report_body(body.value, id)?;
-    let render = render_json(StatusCode::CREATED, |applied, _| match applied {
-        Applied::Report { report, assessment } => Some(ReportCreated {
-            report: report.into(),
-            assessment: assessment.into(),
-        }),
+    let render = render_json(StatusCode::CREATED, move |applied, _| match applied {
+        Applied::Report { report, assessment } => {
+            let mut assessment = AssessmentView::from(assessment);
+            crate::visibility::redact_assessment(&mut assessment, seen);
+            Some(ReportCreated {
+                report: report.into(),
+                assessment,
+            })
+        }
         _ => None,
     });
     let command = Command::AddReport { report };
@@ -565,7 +588,7 @@ pub(crate) fn report_body(new: NewReportBody, incident_id: String) -> Result<Rep
         None => None,
     };
     Ok(ReportBody {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: uuid::Uuid::new_v4().to_string(),
         incident_id,
         affiliation: new
             .affiliation

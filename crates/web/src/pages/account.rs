@@ -11,6 +11,7 @@ use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 use truce_core::access::Viewer;
 use truce_service::secrets::{hash_password, new_token, new_totp, recovery_codes};
+use truce_service::sessions::SignInError;
 use truce_service::{Command, Reply, Request, Secret, ServiceError};
 
 use super::{Lang, csrf_field, layout};
@@ -22,13 +23,22 @@ use crate::extract::Path;
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct PasswordForm {
+    current: String,
     password: String,
     repeat: String,
+}
+
+/// A change of the second factor, confirmed with the current password.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RemoveForm {
+    current: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct EnrolForm {
+    current: String,
     secret: String,
     code: String,
 }
@@ -106,6 +116,7 @@ async fn render(
                     p { (lang.t("account.second_factor_on")) }
                     form method="post" action="/account/second-factor/remove" {
                         (csrf_field(auth))
+                        (current_password(lang, "current-remove"))
                         button type="submit" { (lang.t("account.second_factor_remove")) }
                     }
                 }
@@ -115,6 +126,7 @@ async fn render(
                     form method="post" action="/account/second-factor" {
                         (csrf_field(auth))
                         input type="hidden" name="secret" value=(secret);
+                        (current_password(lang, "current-enrol"))
                         div.field {
                             label for="code" { (lang.t("login.code")) }
                             input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" dir="ltr" required;
@@ -128,6 +140,7 @@ async fn render(
             h2 { (lang.t("account.password")) }
             form method="post" action="/account/password" {
                 (csrf_field(auth))
+                (current_password(lang, "current-password"))
                 div.field {
                     label for="password" { (lang.t("account.new_password")) }
                     input type="password" id="password" name="password" autocomplete="new-password" dir="ltr" minlength="12" required;
@@ -185,6 +198,37 @@ async fn render(
     Ok(response)
 }
 
+/// The field every change of the account asks for: the password in use.
+fn current_password(lang: Lang, id: &str) -> Markup {
+    html! {
+        div.field {
+            label for=(id) { (lang.t("account.current_password")) }
+            input type="password" id=(id) name="current" autocomplete="current-password" dir="ltr" required;
+        }
+    }
+}
+
+/// Confirms the signed-in user's password; the refusal is said on the page.
+async fn confirm(
+    state: &AppState,
+    auth: &Authenticated,
+    lang: Lang,
+    current: &str,
+) -> Result<Option<String>, ApiError> {
+    let name = user_name(auth)?;
+    let limit = state.security().login_failures_per_minute;
+    match state
+        .service()
+        .confirm_password(&name, current, &auth.address, limit)
+        .await
+    {
+        Ok(()) => Ok(None),
+        Err(SignInError::Wrong) => Ok(Some(lang.t("account.current_wrong"))),
+        Err(SignInError::Throttled) => Ok(Some(lang.t("login.throttled"))),
+        Err(SignInError::Service(error)) => Err(error.into()),
+    }
+}
+
 /// The QR code of an `otpauth://` URL, as SVG.
 fn qr_svg(url: &str) -> String {
     qrcode::QrCode::new(url.as_bytes()).map_or_else(
@@ -225,6 +269,17 @@ pub async fn password(
 ) -> Result<Response, ApiError> {
     let (lang, _) = Lang::choose(None, &headers);
     let name = user_name(&auth)?;
+    if let Some(problem) = confirm(&state, &auth, lang, &form.current).await? {
+        return render(
+            &state,
+            &auth,
+            lang,
+            None,
+            Some(problem),
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+    }
     if form.password != form.repeat {
         let problem = lang.t("account.passwords_differ");
         return render(
@@ -256,10 +311,8 @@ pub async fn password(
         password_hash: Secret(hash),
     };
     match run(&state, &auth, command).await? {
-        Ok(()) => {
-            let notice = html! { p { (lang.t("account.password_changed")) } };
-            render(&state, &auth, lang, Some(notice), None, StatusCode::OK).await
-        }
+        // Every session of the user ended with the old password: sign in with the new one.
+        Ok(()) => Ok(Redirect::to("/login?next=%2Faccount").into_response()),
         Err(problem) => {
             render(
                 &state,
@@ -284,6 +337,36 @@ pub async fn enrol(
 ) -> Result<Response, ApiError> {
     let (lang, _) = Lang::choose(None, &headers);
     let name = user_name(&auth)?;
+    if let Some(problem) = confirm(&state, &auth, lang, &form.current).await? {
+        return render(
+            &state,
+            &auth,
+            lang,
+            None,
+            Some(problem),
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+    }
+    // A factor in use is removed first (with the password), never replaced unseen.
+    let enrolled = state
+        .store()
+        .users()
+        .await?
+        .iter()
+        .any(|user| user.name == name && user.second_factor);
+    if enrolled {
+        let problem = lang.t("account.second_factor_on");
+        return render(
+            &state,
+            &auth,
+            lang,
+            None,
+            Some(problem),
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
     if !truce_service::secrets::check_totp(&form.secret, &form.code) {
         let problem = lang.t("login.code_wrong");
         return render(
@@ -335,9 +418,21 @@ pub async fn remove_second_factor(
     State(state): State<AppState>,
     auth: Authenticated,
     headers: HeaderMap,
+    Form(form): Form<RemoveForm>,
 ) -> Result<Response, ApiError> {
     let (lang, _) = Lang::choose(None, &headers);
     let name = user_name(&auth)?;
+    if let Some(problem) = confirm(&state, &auth, lang, &form.current).await? {
+        return render(
+            &state,
+            &auth,
+            lang,
+            None,
+            Some(problem),
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+    }
     let required = state.security().require_second_factor
         && auth
             .viewer()

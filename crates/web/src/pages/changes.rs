@@ -41,6 +41,7 @@ pub async fn page(
     let after = query.after.unwrap_or(0).max(0);
     let changes = change_page(
         &state,
+        &auth,
         &ChangesQuery {
             after: Some(after),
             limit: Some(100),

@@ -52,10 +52,22 @@ pub async fn page(
             .fixed_now
             .unwrap_or_else(|| Utc::now().timestamp_millis()),
     };
+    // A viewer who sees incidents by the day gets counts by the day: stepping `at` by the
+    // millisecond must not time each incident.
+    let viewer = auth.viewer();
+    let as_of_ms = if viewer.sees_exact_places() {
+        as_of_ms
+    } else {
+        as_of_ms.div_euclid(DAY_MS) * DAY_MS
+    };
     let as_of = DateTime::<Utc>::from_timestamp_millis(as_of_ms).unwrap_or_else(Utc::now);
     let data_version = state.store().data_version().await?;
     let counts_key = format!("{data_version}|{as_of_ms}");
+    let hidden = matches!(viewer, truce_core::access::Viewer::Public)
+        && state.security().public == truce_core::access::PublicIncidents::None;
     let counts = match state.caches().counts.get(&counts_key) {
+        // A deployment closed to the public shows it no counts either.
+        _ if hidden => Arc::new(Vec::new()),
         Some(counts) => counts,
         None => {
             let counts = state

@@ -240,8 +240,13 @@ pub async fn list(
                         }
                     }
                 }
-                label { (lang.t("incidents.actor")) " " input type="text" name="actor" value=[non_empty(&query.actor)]; }
-                label { (lang.t("incidents.text")) " " input type="search" name="q" value=[non_empty(&query.q)]; }
+                // Only the filters the viewer may use (docs/security.md).
+                @if auth.viewer().sees_exact_places() {
+                    label { (lang.t("incidents.actor")) " " input type="text" name="actor" value=[non_empty(&query.actor)]; }
+                }
+                @if auth.viewer().may(truce_core::access::Permission::SearchNotes, state.security().public) {
+                    label { (lang.t("incidents.text")) " " input type="search" name="q" value=[non_empty(&query.q)]; }
+                }
                 button type="submit" { (lang.t("incidents.apply")) } " "
                 a href="/incidents" { (lang.t("incidents.clear")) }
             }

@@ -14,7 +14,9 @@ use truce_service::sessions::{SESSION_LIFETIME_MS, SignInError};
 
 use super::{Lang, layout};
 use crate::AppState;
-use crate::auth::{Authenticated, SESSION_COOKIE, Via, constant_time_eq, cookie};
+use truce_service::secrets::same_text;
+
+use crate::auth::{Authenticated, SESSION_COOKIE, Via, cookie};
 use crate::error::ApiError;
 use crate::extract::Query;
 
@@ -156,7 +158,7 @@ pub async fn submit(
     let (lang, _) = Lang::choose(None, &headers);
     let next = local_next(&form.next).to_owned();
     let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
-    if expected.is_empty() || !constant_time_eq(form.csrf.as_bytes(), expected.as_bytes()) {
+    if expected.is_empty() || !same_text(&form.csrf, &expected) {
         let problem = lang.t("login.stale");
         return login_page(
             &state,

@@ -181,6 +181,13 @@ pub(crate) fn layout(
                                     button type="submit" { (lang.t("nav.sign_out")) }
                                 }
                             }
+                            // Half signed in (the second factor to come): a way out.
+                            _ if matches!(auth.via, crate::auth::Via::PendingSecondFactor { .. }) => {
+                                form.inline method="post" action="/logout" {
+                                    input type="hidden" name="csrf" value=(auth.csrf());
+                                    button type="submit" { (lang.t("nav.sign_out")) }
+                                }
+                            }
                             _ => { a href=(format!("/login?next={}", encode_next(path_and_query))) { (lang.t("nav.sign_in")) } }
                         }
                     }

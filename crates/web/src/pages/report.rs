@@ -369,7 +369,8 @@ pub async fn submit(
     let (mut errors, incident, report) = check(&state, lang, &form);
     let command = match (incident, report) {
         (Some(incident), Some(report)) => {
-            let id = uuid::Uuid::now_v7().to_string();
+            // Random, not time-ordered: an id that coarse viewers see must not tell the time.
+            let id = uuid::Uuid::new_v4().to_string();
             match (
                 incident_body(
                     incident,
