@@ -295,6 +295,13 @@ async fn nothing_a_role_may_not_see_is_in_what_it_reads() {
                     !text.contains("\"submitted_by\":\"m1\""),
                     "{letter} reads the reporter at {uri}"
                 );
+                // On a page (the monitor's own name is in its header).
+                if *letter != 'M' {
+                    assert!(
+                        !text.contains(">m1<"),
+                        "{letter} reads the reporter at {uri}"
+                    );
+                }
             }
             // Exact points and times: not for coarse viewers (their own aside).
             if "AHP".contains(*letter) || (*letter == 'O') {
@@ -354,6 +361,12 @@ async fn nothing_a_role_may_not_see_is_in_what_it_reads() {
     assert_eq!(reports[0]["source_name"], "");
     assert_eq!(reports[0]["source_type"], "eyewitness");
     assert_eq!(reports[0]["reliability"], "B");
+    // Who submitted an incident is on its page for those who may see it.
+    let (_, page) = task_force.get(&format!("/incidents/{}", cast.mine)).await;
+    assert!(
+        page.to_string().contains(">m1<"),
+        "the task force sees the reporter"
+    );
 }
 
 #[tokio::test]

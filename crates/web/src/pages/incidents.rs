@@ -360,6 +360,11 @@ pub async fn detail(
                     dd { (format!("{}–{} / {}–{}", incident.casualties.killed_civilian.min, incident.casualties.killed_civilian.max, incident.casualties.killed_combatant.min, incident.casualties.killed_combatant.max)) }
                     dt { (lang.t("detail.notes")) }
                     dd { (long_text(&incident.notes, &format!("/api/v1/incidents/{}", incident.id), lang)) }
+                    // Only where the role may see who submitted it (docs/security.md).
+                    @if let Some(by) = &detail.submitted_by {
+                        dt { (lang.t("detail.submitted_by")) }
+                        dd { bdi dir="ltr" { (by) } }
+                    }
                 }
             }
             figure.inset { (PreEscaped(inset)) }
