@@ -58,15 +58,7 @@ impl Service {
         require_second_factor: bool,
     ) -> Result<NewSession, SignInError> {
         let store = self.store();
-        let subjects = [format!("user:{name}"), format!("addr:{address}")];
-        // The attempt is counted before it is checked, so that attempts sent at once cannot
-        // all pass the count; a success takes its own back.
-        store
-            .record_login_failure(&subjects, FAILURE_WINDOW_MS)
-            .await?;
-        if store.login_failures(&subjects, FAILURE_WINDOW_MS).await? > limit {
-            return Err(SignInError::Throttled);
-        }
+        let subjects = self.count_attempt(name, address, limit).await?;
         let found = store.user_secrets(name).await?;
         let hash = found
             .as_ref()
@@ -98,6 +90,27 @@ impl Service {
         })
     }
 
+    /// Counts an attempt to sign in (or to confirm a password or a code) for the account and
+    /// the address, and refuses it beyond `limit` a minute. It is counted before it is
+    /// checked, so that attempts sent at once cannot all pass; a success takes its own back
+    /// (`forget_login_attempt` on the subjects returned).
+    async fn count_attempt(
+        &self,
+        name: &str,
+        address: &str,
+        limit: i64,
+    ) -> Result<[String; 2], SignInError> {
+        let store = self.store();
+        let subjects = [format!("user:{name}"), format!("addr:{address}")];
+        store
+            .record_login_failure(&subjects, FAILURE_WINDOW_MS)
+            .await?;
+        if store.login_failures(&subjects, FAILURE_WINDOW_MS).await? > limit {
+            return Err(SignInError::Throttled);
+        }
+        Ok(subjects)
+    }
+
     /// Checks a signed-in user's password again before a change of their account (throttled
     /// like a sign-in, so that a borrowed browser cannot guess it).
     pub async fn confirm_password(
@@ -108,13 +121,7 @@ impl Service {
         limit: i64,
     ) -> Result<(), SignInError> {
         let store = self.store();
-        let subjects = [format!("user:{name}"), format!("addr:{address}")];
-        store
-            .record_login_failure(&subjects, FAILURE_WINDOW_MS)
-            .await?;
-        if store.login_failures(&subjects, FAILURE_WINDOW_MS).await? > limit {
-            return Err(SignInError::Throttled);
-        }
+        let subjects = self.count_attempt(name, address, limit).await?;
         let hash = store
             .user_secrets(name)
             .await?
@@ -138,13 +145,7 @@ impl Service {
         limit: i64,
     ) -> Result<(), SignInError> {
         let store = self.store();
-        let subjects = [format!("user:{user}"), format!("addr:{address}")];
-        store
-            .record_login_failure(&subjects, FAILURE_WINDOW_MS)
-            .await?;
-        if store.login_failures(&subjects, FAILURE_WINDOW_MS).await? > limit {
-            return Err(SignInError::Throttled);
-        }
+        let subjects = self.count_attempt(user, address, limit).await?;
         let secret = store
             .user_secrets(user)
             .await?

@@ -369,8 +369,7 @@ pub async fn submit(
     let (mut errors, incident, report) = check(&state, lang, &form);
     let command = match (incident, report) {
         (Some(incident), Some(report)) => {
-            // Random, not time-ordered: an id that coarse viewers see must not tell the time.
-            let id = uuid::Uuid::new_v4().to_string();
+            let id = crate::api::new_incident_id();
             match (
                 incident_body(
                     incident,

@@ -43,12 +43,11 @@ pub const TEST_PASSWORD: &str = "test-password-2016";
 /// Adds a user with `role` (as the command line would) and signs it in.
 pub async fn identity(state: &AppState, name: &str, role: &str, party: Option<&str>) -> Identity {
     use truce_service::{Command, Principal, Request, Secret, silent};
-    let service = state.service();
-    let by = || Request::by(Principal::cli("test"));
     let hash = truce_service::secrets::hash_password(TEST_PASSWORD).unwrap();
-    service
+    state
+        .service()
         .execute(
-            by(),
+            Request::by(Principal::cli("test")),
             Command::AddUser {
                 name: name.to_owned(),
                 role: role.to_owned(),
@@ -59,37 +58,7 @@ pub async fn identity(state: &AppState, name: &str, role: &str, party: Option<&s
         )
         .await
         .unwrap();
-    let (id, token, token_hash) = truce_service::secrets::new_token();
-    service
-        .execute(
-            by(),
-            Command::CreateToken {
-                id,
-                user: name.to_owned(),
-                label: "tests".to_owned(),
-                token_hash: Secret(token_hash),
-            },
-            silent(),
-        )
-        .await
-        .unwrap();
-    let session = service
-        .sign_in(name, TEST_PASSWORD, "test", 1_000, false)
-        .await
-        .unwrap();
-    let csrf = state
-        .store()
-        .session(&truce_service::secrets::secret_hash(&session.cookie))
-        .await
-        .unwrap()
-        .unwrap()
-        .csrf;
-    Identity {
-        name: name.to_owned(),
-        token,
-        cookie: session.cookie,
-        csrf,
-    }
+    sign_in_again(state, name).await
 }
 
 pub async fn app_with_limit(limit: usize) -> App {
@@ -127,7 +96,7 @@ pub async fn app_configured(url: &str, limit: usize, security: truce_web::Securi
     }
 }
 
-/// A second server's session and token for a user the first server made.
+/// A new token and session for a user that exists (on this server or another).
 async fn sign_in_again(state: &AppState, name: &str) -> Identity {
     use truce_service::{Command, Principal, Request, Secret, silent};
     let (id, token, token_hash) = truce_service::secrets::new_token();
