@@ -15,21 +15,28 @@ pub fn district_of(admin3: &str) -> Option<String> {
     (admin3.len() >= 6 && admin3.is_char_boundary(6)).then(|| admin3[..6].to_owned())
 }
 
-/// What `auth` sees of an incident with these actors and submitter, or `None`.
+/// What `auth` sees of a stored incident, or `None` if it may not see it at all.
 pub fn visibility(
     state: &AppState,
     auth: &Authenticated,
-    perpetrator: Option<&str>,
-    target: Option<&str>,
-    submitted_by: &str,
+    record: &truce_store::IncidentRecord,
 ) -> Option<Visibility> {
     truce_core::access::incident_view(
         auth.viewer(),
         state.security().public,
-        perpetrator,
-        target,
-        Some(submitted_by).filter(|by| !by.is_empty()),
+        record.perpetrator.as_deref(),
+        record.target.as_deref(),
+        Some(record.submitted_by.as_str()).filter(|by| !by.is_empty()),
     )
+}
+
+/// Where a coarsened incident is shown: its district's centre, or, where the district is
+/// unknown, the point rounded to half a degree.
+pub fn coarse_point(state: &AppState, admin3: Option<&str>, lon: f64, lat: f64) -> (f64, f64) {
+    admin3
+        .and_then(district_of)
+        .and_then(|district| state.geography().district_centre(state, &district))
+        .unwrap_or(((lon * 2.0).round() / 2.0, (lat * 2.0).round() / 2.0))
 }
 
 /// Cuts an incident down to what `seen` allows.
@@ -46,16 +53,12 @@ pub fn redact_incident(state: &AppState, incident: &mut IncidentView, seen: Visi
         incident.occurred_at = format!("{day}T00:00:00Z");
     }
     incident.time_precision = incident.time_precision.max(1);
-    // The district's centre, or the point rounded to half a degree where the district is
-    // unknown.
-    let centre = incident
-        .admin2_pcode
-        .as_deref()
-        .and_then(|district| state.geography().district_centre(state, district));
-    let (lon, lat) = centre.unwrap_or((
-        (incident.lon * 2.0).round() / 2.0,
-        (incident.lat * 2.0).round() / 2.0,
-    ));
+    let (lon, lat) = coarse_point(
+        state,
+        incident.admin3_pcode.as_deref(),
+        incident.lon,
+        incident.lat,
+    );
     incident.lon = lon;
     incident.lat = lat;
     incident.geo_precision = 3;

@@ -36,14 +36,16 @@ fn unknown_actor(role: &str, name: &str) -> ApiError {
     }
 }
 
+/// A day in milliseconds.
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
 /// A new incident's id: a UUIDv7 whose time is the start of the day (UTC) it was recorded.
 /// Ids of one day sort together, so the unique index takes them where it took the day's others
 /// (random ids cost a fifth of the write throughput, `docs/benchmarks.md`), and an id tells a
 /// viewer who sees incidents by the day nothing finer than the day.
 pub(crate) fn new_incident_id() -> String {
-    const DAY_MS: u64 = 86_400_000;
-    let now_ms = u64::try_from(Utc::now().timestamp_millis()).unwrap_or_default();
-    let day_ms = now_ms - now_ms % DAY_MS;
+    let now_ms = Utc::now().timestamp_millis();
+    let day_ms = u64::try_from(now_ms.div_euclid(DAY_MS) * DAY_MS).unwrap_or_default();
     let mut bytes = uuid::Uuid::now_v7().into_bytes();
     // The first 48 bits are the time in ms; the version, the variant and 74 random bits stay.
     bytes[..6].copy_from_slice(&day_ms.to_be_bytes()[2..]);
@@ -283,7 +285,6 @@ pub async fn incident_page(
         ..IncidentFilter::default()
     };
     // A viewer who sees incidents by the day cannot narrow them down by the hour either.
-    const DAY_MS: i64 = 24 * 60 * 60 * 1000;
     if let Some(from) = &query.from {
         let from = parse_time("from", from)?;
         filter.from = Some(if exact {
@@ -395,14 +396,7 @@ pub async fn incident_page(
     let page = state.store().incidents(&filter, cursor, limit).await?;
     let mut items = Vec::with_capacity(page.items.len());
     for record in &page.items {
-        let seen = visibility(
-            state,
-            auth,
-            record.perpetrator.as_deref(),
-            record.target.as_deref(),
-            &record.submitted_by,
-        );
-        if let Some(seen) = seen {
+        if let Some(seen) = visibility(state, auth, record) {
             let mut item = response_of(record)?;
             redact_response(state, &mut item, seen);
             items.push(item);
@@ -448,14 +442,7 @@ pub(crate) async fn stored_incident(
 ) -> Result<StoredIncident, ApiError> {
     let found = find_incident(state, id).await?;
     let record = &found.record;
-    let seen = visibility(
-        state,
-        auth,
-        record.perpetrator.as_deref(),
-        record.target.as_deref(),
-        &record.submitted_by,
-    )
-    .ok_or_else(|| {
+    let seen = visibility(state, auth, record).ok_or_else(|| {
         ApiError::Forbidden(format!(
             "incident '{id}' does not name the party your role follows"
         ))
@@ -546,13 +533,7 @@ pub async fn create_report(
     // The reply's assessment is what the caller may see of the incident (a monitor adding a
     // source to another's incident sees it coarse, as in the list).
     let seen = match state.store().incident(&id).await? {
-        Some(found) => visibility(
-            &state,
-            &auth,
-            found.record.perpetrator.as_deref(),
-            found.record.target.as_deref(),
-            &found.record.submitted_by,
-        ),
+        Some(found) => visibility(&state, &auth, &found.record),
         None => None,
     }
     .unwrap_or(Visibility::COARSE);

@@ -198,6 +198,17 @@ async fn render(
     Ok(response)
 }
 
+/// The account page again, saying why a change was refused.
+async fn refuse(
+    state: &AppState,
+    auth: &Authenticated,
+    lang: Lang,
+    problem: String,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    render(state, auth, lang, None, Some(problem), status).await
+}
+
 /// The field every change of the account asks for: the password in use.
 fn current_password(lang: Lang, id: &str) -> Markup {
     html! {
@@ -270,24 +281,15 @@ pub async fn password(
     let (lang, _) = Lang::choose(None, &headers);
     let name = user_name(&auth)?;
     if let Some(problem) = confirm(&state, &auth, lang, &form.current).await? {
-        return render(
-            &state,
-            &auth,
-            lang,
-            None,
-            Some(problem),
-            StatusCode::FORBIDDEN,
-        )
-        .await;
+        return refuse(&state, &auth, lang, problem, StatusCode::FORBIDDEN).await;
     }
     if form.password != form.repeat {
         let problem = lang.t("account.passwords_differ");
-        return render(
+        return refuse(
             &state,
             &auth,
             lang,
-            None,
-            Some(problem),
+            problem,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
@@ -295,12 +297,11 @@ pub async fn password(
     let hash = match hash_password(&form.password) {
         Ok(hash) => hash,
         Err(error) => {
-            return render(
+            return refuse(
                 &state,
                 &auth,
                 lang,
-                None,
-                Some(error.to_string()),
+                error.to_string(),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await;
@@ -314,12 +315,11 @@ pub async fn password(
         // Every session of the user ended with the old password: sign in with the new one.
         Ok(()) => Ok(Redirect::to("/login?next=%2Faccount").into_response()),
         Err(problem) => {
-            render(
+            refuse(
                 &state,
                 &auth,
                 lang,
-                None,
-                Some(problem),
+                problem,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -338,15 +338,7 @@ pub async fn enrol(
     let (lang, _) = Lang::choose(None, &headers);
     let name = user_name(&auth)?;
     if let Some(problem) = confirm(&state, &auth, lang, &form.current).await? {
-        return render(
-            &state,
-            &auth,
-            lang,
-            None,
-            Some(problem),
-            StatusCode::FORBIDDEN,
-        )
-        .await;
+        return refuse(&state, &auth, lang, problem, StatusCode::FORBIDDEN).await;
     }
     // A factor in use is removed first (with the password), never replaced unseen.
     let enrolled = state
@@ -357,24 +349,15 @@ pub async fn enrol(
         .any(|user| user.name == name && user.second_factor);
     if enrolled {
         let problem = lang.t("account.second_factor_on");
-        return render(
-            &state,
-            &auth,
-            lang,
-            None,
-            Some(problem),
-            StatusCode::CONFLICT,
-        )
-        .await;
+        return refuse(&state, &auth, lang, problem, StatusCode::CONFLICT).await;
     }
     if !truce_service::secrets::check_totp(&form.secret, &form.code) {
         let problem = lang.t("login.code_wrong");
-        return render(
+        return refuse(
             &state,
             &auth,
             lang,
-            None,
-            Some(problem),
+            problem,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
@@ -400,12 +383,11 @@ pub async fn enrol(
             render(&state, &auth, lang, Some(notice), None, StatusCode::OK).await
         }
         Err(problem) => {
-            render(
+            refuse(
                 &state,
                 &auth,
                 lang,
-                None,
-                Some(problem),
+                problem,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -423,15 +405,7 @@ pub async fn remove_second_factor(
     let (lang, _) = Lang::choose(None, &headers);
     let name = user_name(&auth)?;
     if let Some(problem) = confirm(&state, &auth, lang, &form.current).await? {
-        return render(
-            &state,
-            &auth,
-            lang,
-            None,
-            Some(problem),
-            StatusCode::FORBIDDEN,
-        )
-        .await;
+        return refuse(&state, &auth, lang, problem, StatusCode::FORBIDDEN).await;
     }
     let required = state.security().require_second_factor
         && auth
@@ -440,15 +414,7 @@ pub async fn remove_second_factor(
             .is_some_and(|role| role.needs_second_factor());
     if required {
         let problem = lang.t("account.second_factor_required");
-        return render(
-            &state,
-            &auth,
-            lang,
-            None,
-            Some(problem),
-            StatusCode::FORBIDDEN,
-        )
-        .await;
+        return refuse(&state, &auth, lang, problem, StatusCode::FORBIDDEN).await;
     }
     let command = Command::SetSecondFactor {
         name,
@@ -459,12 +425,11 @@ pub async fn remove_second_factor(
     match run(&state, &auth, command).await? {
         Ok(()) => Ok(Redirect::to("/account").into_response()),
         Err(problem) => {
-            render(
+            refuse(
                 &state,
                 &auth,
                 lang,
-                None,
-                Some(problem),
+                problem,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -498,12 +463,11 @@ pub async fn create_token(
             render(&state, &auth, lang, Some(notice), None, StatusCode::CREATED).await
         }
         Err(problem) => {
-            render(
+            refuse(
                 &state,
                 &auth,
                 lang,
-                None,
-                Some(problem),
+                problem,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -521,16 +485,6 @@ pub async fn revoke_token(
     let (lang, _) = Lang::choose(None, &headers);
     match run(&state, &auth, Command::RevokeToken { id }).await? {
         Ok(()) => Ok(Redirect::to("/account").into_response()),
-        Err(problem) => {
-            render(
-                &state,
-                &auth,
-                lang,
-                None,
-                Some(problem),
-                StatusCode::NOT_FOUND,
-            )
-            .await
-        }
+        Err(problem) => refuse(&state, &auth, lang, problem, StatusCode::NOT_FOUND).await,
     }
 }

@@ -335,17 +335,12 @@ pub(crate) async fn country_svg(
                         let (lon, lat, when) = if exact {
                             (marker.lon, marker.lat, when)
                         } else {
-                            let centre = marker
-                                .admin3_pcode
-                                .as_deref()
-                                .and_then(crate::visibility::district_of)
-                                .and_then(|district| {
-                                    state.geography().district_centre(state, &district)
-                                });
-                            let (lon, lat) = centre.unwrap_or((
-                                (marker.lon * 2.0).round() / 2.0,
-                                (marker.lat * 2.0).round() / 2.0,
-                            ));
+                            let (lon, lat) = crate::visibility::coarse_point(
+                                state,
+                                marker.admin3_pcode.as_deref(),
+                                marker.lon,
+                                marker.lat,
+                            );
                             (lon, lat, when.get(..10).unwrap_or_default().to_owned())
                         };
                         let id = &marker.id;
