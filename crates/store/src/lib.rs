@@ -18,10 +18,11 @@ mod records;
 mod write;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, Connection, Row, TransactionManager};
 
 pub use accounts::*;
 pub use formats::*;
@@ -29,6 +30,7 @@ pub use records::*;
 /// The database driver's error, for callers that tell outages from other failures.
 pub use sqlx::Error as SqlxError;
 pub use write::WriteTx;
+use write::{WriteConnection, WriterTx};
 
 /// What went wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -120,10 +122,52 @@ impl Backend {
     }
 }
 
+/// How connections to `backend` are made: on SQLite, with the settings every connection needs.
+fn pool_options(backend: Backend, connections: u32) -> AnyPoolOptions {
+    let options = AnyPoolOptions::new()
+        .max_connections(connections)
+        .acquire_timeout(WAIT_FOR_CONNECTION);
+    match backend {
+        // An SQLite connection is a thread of this process, not a socket that may have died:
+        // asking it whether it lives before each use would only cost a round trip.
+        Backend::Sqlite => options
+            .test_before_acquire(false)
+            .after_connect(|connection, _| Box::pin(set_up_sqlite(connection))),
+        Backend::Postgres => options,
+    }
+}
+
+/// How long a caller waits for a connection, or for the writer.
+const WAIT_FOR_CONNECTION: Duration = Duration::from_secs(10);
+
+/// The settings of every SQLite connection.
+async fn set_up_sqlite(connection: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    // WAL lets readers work during writes; FULL makes every commit durable.
+    for pragma in [
+        "PRAGMA journal_mode = WAL",
+        "PRAGMA synchronous = FULL",
+        "PRAGMA foreign_keys = ON",
+        "PRAGMA busy_timeout = 10000",
+        // Statement journals and sorts in memory. The page cache stays at SQLite's default
+        // (2 MiB): ending a transaction walks the whole cache, and a larger one cost the
+        // writer more than it saved in reads (docs/benchmarks.md).
+        "PRAGMA temp_store = MEMORY",
+        "PRAGMA cache_size = -2048",
+    ] {
+        sqlx::query(pragma).execute(&mut *connection).await?;
+    }
+    Ok(())
+}
+
 /// The database handle.
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// On SQLite, the one connection that writes (`None` once closed). SQLite lets one writer
+    /// in at a time anyway; holding it here, not in a pool, spares each transaction a wait
+    /// for the pool's task that takes the connection back (behind every request the last
+    /// commit answered), and keeps the pages it wrote in its cache. On PostgreSQL, the pool.
+    writer: Option<Arc<tokio::sync::Mutex<Option<AnyConnection>>>>,
     backend: Backend,
     url: String,
 }
@@ -147,34 +191,10 @@ impl Store {
             }
             _ => url.to_owned(),
         };
-        let options = AnyPoolOptions::new()
-            .max_connections(match backend {
-                Backend::Sqlite => 8,
-                Backend::Postgres => 16,
-            })
-            .acquire_timeout(Duration::from_secs(10));
-        let options = match backend {
-            Backend::Sqlite => options.after_connect(|connection, _| {
-                Box::pin(async move {
-                    // WAL lets readers work during writes; FULL makes every commit durable.
-                    for pragma in [
-                        "PRAGMA journal_mode = WAL",
-                        "PRAGMA synchronous = FULL",
-                        "PRAGMA foreign_keys = ON",
-                        "PRAGMA busy_timeout = 10000",
-                        // Statement journals and sorts in memory, and a 64 MiB page cache:
-                        // fewer small file writes and reads on the write path.
-                        "PRAGMA temp_store = MEMORY",
-                        "PRAGMA cache_size = -65536",
-                    ] {
-                        sqlx::query(pragma).execute(&mut *connection).await?;
-                    }
-                    Ok(())
-                })
-            }),
-            Backend::Postgres => options,
-        };
-        let pool = options.connect(&url).await.doing("connecting")?;
+        let pool = pool_options(backend, if backend == Backend::Sqlite { 8 } else { 16 })
+            .connect(&url)
+            .await
+            .doing("connecting")?;
         let migrator = match backend {
             Backend::Sqlite => sqlx::migrate!("migrations/sqlite"),
             Backend::Postgres => sqlx::migrate!("migrations/postgres"),
@@ -191,7 +211,24 @@ impl Store {
             tracing::info!(%error, "migrating raced with another server; looking again");
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
-        let store = Store { pool, backend, url };
+        let writer = match backend {
+            Backend::Sqlite => {
+                let mut connection = AnyConnection::connect(&url)
+                    .await
+                    .doing("connecting the writer")?;
+                set_up_sqlite(&mut connection)
+                    .await
+                    .doing("setting up the writer")?;
+                Some(Arc::new(tokio::sync::Mutex::new(Some(connection))))
+            }
+            Backend::Postgres => None,
+        };
+        let store = Store {
+            pool,
+            writer,
+            backend,
+            url,
+        };
         if backend == Backend::Sqlite {
             store.checkpoint_in_background();
         }
@@ -232,6 +269,12 @@ impl Store {
 
     /// Closes every connection.
     pub async fn close(&self) {
+        if let Some(writer) = &self.writer
+            && let Some(connection) = writer.lock().await.take()
+            && let Err(error) = connection.close().await
+        {
+            tracing::warn!(%error, "closing the writer");
+        }
         self.pool.close().await;
     }
 
@@ -239,11 +282,28 @@ impl Store {
     /// write lock at once (`BEGIN IMMEDIATE`), so that a transaction that reads before it writes
     /// waits for another writer instead of failing with "database is locked".
     pub async fn begin_write(&self) -> StoreResult<WriteTx> {
-        let tx = match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
-        }
-        .doing("starting a transaction")?;
+        const DOING: &str = "starting a transaction";
+        let tx = match &self.writer {
+            Some(writer) => {
+                let taken = tokio::time::timeout(WAIT_FOR_CONNECTION, writer.clone().lock_owned())
+                    .await
+                    .map_err(|_| StoreError::Busy)?;
+                let mut connection = tokio::sync::OwnedMutexGuard::try_map(taken, Option::as_mut)
+                    .map_err(|_| sqlx::Error::PoolClosed)
+                    .doing(DOING)?;
+                <sqlx::Any as sqlx::Database>::TransactionManager::begin(
+                    &mut connection,
+                    Some("BEGIN IMMEDIATE".into()),
+                )
+                .await
+                .doing(DOING)?;
+                WriteConnection::Writer(WriterTx {
+                    connection,
+                    open: true,
+                })
+            }
+            None => WriteConnection::Pooled(self.pool.begin().await.doing(DOING)?),
+        };
         Ok(WriteTx {
             tx,
             backend: self.backend,

@@ -3,8 +3,11 @@
 //! The store has no other way to write.
 
 use std::collections::HashMap;
+use std::ops::{Deref, DerefMut};
 
-use sqlx::Row;
+use sqlx::AnyConnection;
+use sqlx::TransactionManager;
+use tokio::sync::OwnedMappedMutexGuard;
 
 use crate::{
     Backend, ChangeEntry, Context, NewArea, NewChange, NewIncident, NewReport, Reassessment,
@@ -24,12 +27,64 @@ type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q
 
 /// One write transaction. Dropping it without [`WriteTx::commit`] rolls everything back.
 pub struct WriteTx {
-    pub(crate) tx: sqlx::Transaction<'static, sqlx::Any>,
+    pub(crate) tx: WriteConnection,
     pub(crate) backend: Backend,
     /// Whether anything was changed (and so needs a change-log entry).
     pub(crate) wrote: bool,
     /// Whether change-log entries were appended.
     pub(crate) logged: bool,
+}
+
+/// The connection a write transaction runs on.
+pub(crate) enum WriteConnection {
+    /// A transaction on a connection of the pool (PostgreSQL).
+    Pooled(sqlx::Transaction<'static, sqlx::Any>),
+    /// A transaction on SQLite's one writer connection.
+    Writer(WriterTx),
+}
+
+/// A transaction on the writer connection, held until it ends. Like sqlx's own transactions,
+/// it is rolled back when dropped before it committed.
+pub(crate) struct WriterTx {
+    pub(crate) connection: OwnedMappedMutexGuard<Option<AnyConnection>, AnyConnection>,
+    pub(crate) open: bool,
+}
+
+impl WriterTx {
+    async fn commit(&mut self) -> Result<(), sqlx::Error> {
+        <sqlx::Any as sqlx::Database>::TransactionManager::commit(&mut self.connection).await?;
+        self.open = false;
+        Ok(())
+    }
+}
+
+impl Drop for WriterTx {
+    fn drop(&mut self) {
+        if self.open {
+            // Queued on the connection: it runs before anything the next transaction sends.
+            <sqlx::Any as sqlx::Database>::TransactionManager::start_rollback(&mut self.connection);
+        }
+    }
+}
+
+impl Deref for WriteConnection {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        match self {
+            WriteConnection::Pooled(tx) => tx,
+            WriteConnection::Writer(tx) => &tx.connection,
+        }
+    }
+}
+
+impl DerefMut for WriteConnection {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        match self {
+            WriteConnection::Pooled(tx) => tx,
+            WriteConnection::Writer(tx) => &mut tx.connection,
+        }
+    }
 }
 
 /// The advisory lock that serialises changes of the world on PostgreSQL: one per schema, so
@@ -43,7 +98,11 @@ impl WriteTx {
         if self.wrote && !self.logged {
             return Err(StoreError::Unlogged);
         }
-        self.tx.commit().await.doing("committing")
+        match self.tx {
+            WriteConnection::Pooled(tx) => tx.commit().await,
+            WriteConnection::Writer(mut tx) => tx.commit().await,
+        }
+        .doing("committing")
     }
 
     /// What the world is built from, as this transaction sees it.
@@ -245,42 +304,46 @@ impl WriteTx {
                 (last, generation)
             }
             // One writer at a time holds SQLite, so the log's rowid (its `seq`) is the head's
-            // number too: the head and the entries go in one round trip, and the numbers the
-            // entries got are checked against the head.
+            // number too: the head and the entries go in one round trip, and what the entries
+            // got is checked against the head in one row (a row per entry would cost a wake-up
+            // of this task per entry).
             Backend::Sqlite => {
                 let mut sql = take_head.replace("$1", "?");
                 for chunk in changes.chunks(CHANGES_PER_STATEMENT) {
                     let values = value_rows(self.backend, chunk.len(), 8);
                     sql.push_str(&format!(
-                        "; INSERT INTO change_log (at, principal, action, entity, entity_id, reason, payload, payload_sha256) VALUES {values} RETURNING seq"
+                        "; INSERT INTO change_log (at, principal, action, entity, entity_id, reason, payload, payload_sha256) VALUES {values}"
                     ));
                 }
+                sql.push_str(
+                    "; SELECT COUNT(*) AS entries, COALESCE(MAX(seq), 0) AS last_entry FROM change_log \
+                     WHERE seq > (SELECT seq FROM change_head WHERE id = 1) - ?",
+                );
                 let mut query = sqlx::query(&sql).bind(count);
                 for change in changes {
                     query = bind_change(query, change, at);
                 }
-                let rows = query.fetch_all(&mut *self.tx).await.doing(DOING)?;
-                // The head's row comes first; it alone has a `generation`.
-                let head = rows
-                    .first()
-                    .filter(|row| row.try_get::<i64, _>("generation").is_ok())
-                    .ok_or_else(|| StoreError::Corrupt {
-                        what: "change log",
-                        reason: "the head row is missing".to_owned(),
-                    })?;
+                let rows = query
+                    .bind(count)
+                    .fetch_all(&mut *self.tx)
+                    .await
+                    .doing(DOING)?;
+                let corrupt = |reason: String| StoreError::Corrupt {
+                    what: "change log",
+                    reason,
+                };
+                let [head, numbered] = rows.as_slice() else {
+                    return Err(corrupt(format!("{} rows where two were due", rows.len())));
+                };
                 let (last, generation) = (int(head, "seq")?, int(head, "generation")?);
-                let mut numbers = rows[1..]
-                    .iter()
-                    .map(|row| int(row, "seq"))
-                    .collect::<StoreResult<Vec<_>>>()?;
-                numbers.sort_unstable();
-                if !numbers.iter().copied().eq(last - count + 1..=last) {
-                    return Err(StoreError::Corrupt {
-                        what: "change log",
-                        reason: format!(
-                            "entries numbered {numbers:?} where the head says up to {last}"
-                        ),
-                    });
+                // Entries are unique numbers: `count` of them above the old head, the highest
+                // the new head, are exactly the numbers from the old head to the new.
+                let (entries, last_entry) =
+                    (int(numbered, "entries")?, int(numbered, "last_entry")?);
+                if (entries, last_entry) != (count, if count == 0 { 0 } else { last }) {
+                    return Err(corrupt(format!(
+                        "{entries} entries up to {last_entry} where the head says {count} up to {last}"
+                    )));
                 }
                 (last, generation)
             }
@@ -404,43 +467,59 @@ impl WriteTx {
             let values = value_rows(self.backend, chunk.len(), 15);
             let insert_incidents = format!(
                 "INSERT INTO incident (id, occurred_at, lat, lon, admin1_pcode, admin3_pcode, perpetrator, target, labels, notes, notes_folded, synthetic, body, created_at, submitted_by) \
-                 VALUES {values} RETURNING seq, id"
+                 VALUES {values}"
             );
-            let returned = match self.backend {
-                // The assessments find their incidents by id (one join), so that the incidents
-                // and their assessments go in one round trip to the connection's thread.
+            let chunk_seqs = match self.backend {
+                // The assessments find their incidents by id (one join), and the numbers the
+                // incidents got come back as one row (one JSON array of [seq, id]: a row per
+                // incident would cost a wake-up of this task per incident), so that the whole
+                // chunk is one round trip to the connection's thread. The one writer numbers
+                // the chunk's incidents after the highest before it: the last `n` numbers.
                 Backend::Sqlite => {
                     let pairs = value_rows(self.backend, chunk.len(), 2);
                     let sql = format!(
-                        "{insert_incidents}; INSERT INTO assessment (incident_seq, cause, body, created_at) \
+                        "{insert_incidents}; \
+                         SELECT json_group_array(json_array(seq, id)) AS numbered FROM incident WHERE seq > last_insert_rowid() - ?; \
+                         INSERT INTO assessment (incident_seq, cause, body, created_at) \
                          SELECT i.seq, ?, v.column2, ? FROM (VALUES {pairs}) AS v JOIN incident i ON i.id = v.column1"
                     );
                     let mut query = bind_incidents(sqlx::query(&sql), chunk, now)
+                        .bind(chunk.len() as i64)
                         .bind(FIRST_CAUSE)
                         .bind(now);
                     for item in chunk {
                         query = query.bind(&item.id).bind(&item.assessment);
                     }
-                    query.fetch_all(&mut *self.tx).await.doing(DOING)?
+                    // All of it, not the first row: the assessments come after.
+                    let rows = query.fetch_all(&mut *self.tx).await.doing(DOING)?;
+                    let [row] = rows.as_slice() else {
+                        return Err(StoreError::Corrupt {
+                            what: "incident insert",
+                            reason: format!("{} rows where one was due", rows.len()),
+                        });
+                    };
+                    let numbered: Vec<(i64, String)> =
+                        serde_json::from_str(&text(row, "numbered")?).map_err(|error| {
+                            StoreError::Corrupt {
+                                what: "incident insert",
+                                reason: error.to_string(),
+                            }
+                        })?;
+                    seqs_in_order(chunk, numbered)?
                 }
-                Backend::Postgres => bind_incidents(sqlx::query(&insert_incidents), chunk, now)
-                    .fetch_all(&mut *self.tx)
-                    .await
-                    .doing(DOING)?,
+                Backend::Postgres => {
+                    let sql = format!("{insert_incidents} RETURNING seq, id");
+                    let returned = bind_incidents(sqlx::query(&sql), chunk, now)
+                        .fetch_all(&mut *self.tx)
+                        .await
+                        .doing(DOING)?;
+                    let numbered = returned
+                        .iter()
+                        .map(|row| Ok((int(row, "seq")?, text(row, "id")?)))
+                        .collect::<StoreResult<Vec<_>>>()?;
+                    seqs_in_order(chunk, numbered)?
+                }
             };
-            let mut seq_of = HashMap::with_capacity(returned.len());
-            for row in &returned {
-                seq_of.insert(text(row, "id")?, int(row, "seq")?);
-            }
-            let mut chunk_seqs = Vec::with_capacity(chunk.len());
-            for item in chunk {
-                chunk_seqs.push(seq_of.get(&item.id).copied().ok_or_else(|| {
-                    StoreError::Corrupt {
-                        what: "incident insert",
-                        reason: format!("no sequence number returned for {}", item.id),
-                    }
-                })?);
-            }
             if self.backend == Backend::Postgres {
                 let values = value_rows(self.backend, chunk.len(), 4);
                 let sql = format!(
@@ -665,4 +744,22 @@ fn bind_incidents<'q>(mut query: AnyQuery<'q>, chunk: &'q [NewIncident], now: i6
             .bind(&item.submitted_by);
     }
     query
+}
+
+/// The sequence numbers of `chunk`'s incidents, in its order, from what the database says it
+/// numbered (`(seq, id)` in any order).
+fn seqs_in_order(chunk: &[NewIncident], numbered: Vec<(i64, String)>) -> StoreResult<Vec<i64>> {
+    let seq_of: HashMap<String, i64> = numbered.into_iter().map(|(seq, id)| (id, seq)).collect();
+    chunk
+        .iter()
+        .map(|item| {
+            seq_of
+                .get(&item.id)
+                .copied()
+                .ok_or_else(|| StoreError::Corrupt {
+                    what: "incident insert",
+                    reason: format!("no sequence number returned for {}", item.id),
+                })
+        })
+        .collect()
 }
