@@ -166,7 +166,8 @@ pub struct Store {
     /// On SQLite, the one connection that writes (`None` once closed). SQLite lets one writer
     /// in at a time anyway; holding it here, not in a pool, spares each transaction a wait
     /// for the pool's task that takes the connection back (behind every request the last
-    /// commit answered), and keeps the pages it wrote in its cache. On PostgreSQL, the pool.
+    /// commit answered), and keeps the pages it wrote in its cache. `None` on PostgreSQL,
+    /// whose write transactions take a connection of the pool.
     writer: Option<Arc<tokio::sync::Mutex<Option<AnyConnection>>>>,
     backend: Backend,
     url: String,
