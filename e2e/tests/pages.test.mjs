@@ -126,10 +126,93 @@ check("a report submitted through the form is in the list and on the map", async
   await page.close();
   // A co-chair sees it at its exact place.
   const chair = await signedIn("demo-us");
-  await chair.goto(`${base}/map?lon=36.1&lat=33.7&zoom=32`);
+  await chair.goto(`${base}/map?lon=36.1&lat=33.7&zoom=32&period=all`);
   assert.ok(await chair.locator(`#layer-incidents a[href="${incidentPath}"]`).count() === 1, "the new incident is a marker on the zoomed map");
   await chair.screenshot({ path: join(shots, "report-on-map.png") });
   await chair.close();
+});
+
+// The sum of the incidents a map's incident layer shows: single markers and clusters' counts.
+const incidentsShown = (page) =>
+  page.locator("#layer-incidents").evaluate((layer) =>
+    layer.querySelectorAll("circle.inc").length +
+    [...layer.querySelectorAll("g.cluster text")].reduce((sum, text) => sum + Number(text.textContent), 0));
+
+check("the map draws each besieged location on its own, named and linked", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${base}/map?layers=1&besieged=on&lon=36.35&lat=33.5&zoom=8`);
+  const circles = page.locator("#layer-besieged circle");
+  assert.equal(await circles.count(), 15, "the 15 locations around Damascus, each a circle");
+  assert.equal(await page.locator("#layer-besieged .cluster").count(), 0);
+  assert.equal(await page.locator('#layer-besieged a[href^="/besieged#"]').count(), 15);
+  assert.ok(await page.locator("#layer-labels text.besieged-name").count() >= 6, "names are drawn");
+  assert.ok(await page.locator("#layer-labels text.town-3").count() > 5, "towns are named at this zoom");
+  assert.equal(await page.locator("g.scale text").textContent(), "5 km");
+  await page.screenshot({ path: join(shots, "map-damascus-besieged.png") });
+  // The link opens the location's row.
+  const href = await page.locator('#layer-besieged a[href^="/besieged#"]').first().getAttribute("href");
+  await page.goto(`${base}${href}`);
+  assert.equal(await page.locator(`tr[id="${href.split("#")[1]}"]`).count(), 1);
+  await page.close();
+});
+
+check("the map's period filters its incidents", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${base}/map?period=24h`);
+  const day = await incidentsShown(page);
+  assert.match(await page.locator("nav.period strong").textContent(), /24/);
+  await page.goto(`${base}/map?period=all`);
+  const all = await incidentsShown(page);
+  assert.ok(day > 0 && day < all, `24 h shows ${day}, the whole record ${all}`);
+  await page.goto(`${base}/map?from=2016-03-01&to=2016-03-02`);
+  const oneDay = await incidentsShown(page);
+  assert.ok(oneDay > 0 && oneDay < all, `1 March shows ${oneDay}`);
+  // A period that ends before it starts is an error page, not a map of nothing.
+  const response = await page.goto(`${base}/map?from=2016-03-05&to=2016-03-01`);
+  assert.equal(response.status(), 422);
+  assert.match(await page.textContent("body"), /'to' is not after 'from'/);
+  await page.close();
+});
+
+check("a cluster is a link that zooms the map to its members", async () => {
+  const page = await signedIn("demo-us");
+  await page.goto(`${base}/map?period=all`);
+  const link = page.locator("#layer-incidents a:has(g.cluster)").first();
+  const href = await link.getAttribute("href");
+  const [west, south, east, north] = new URL(href, base).searchParams.get("bbox").split(",").map(Number);
+  await Promise.all([page.waitForNavigation(), link.dispatchEvent("click")]);
+  const [w, s, e, n] = (await page.locator("figure.map svg").getAttribute("data-bbox")).split(",").map(Number);
+  assert.ok(w <= west && s <= south && e >= east && n >= north, "the new view holds the cluster's extent");
+  assert.ok(e - w < 6.8 / 2, "and is closer than the country view");
+  await page.close();
+});
+
+check("the mouse wheel scrolls the page past the map unless Ctrl is held", async () => {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 700 } });
+  await page.goto(`${base}/map`);
+  const before = page.url();
+  const box = await page.locator("figure.map svg").boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, 300);
+  await page.waitForTimeout(400);
+  assert.equal(page.url(), before, "a plain wheel does not move the map");
+  assert.ok(await page.evaluate(() => window.scrollY) > 0, "it scrolls the page");
+  // With Ctrl held (a wheel event as the browser sends it: headless Chromium keeps Ctrl and
+  // the wheel for its own zoom), the map zooms in where the pointer is.
+  await Promise.all([
+    page.waitForNavigation(),
+    page.locator("figure.map svg").evaluate((svg, at) => {
+      svg.dispatchEvent(new WheelEvent("wheel", { ctrlKey: true, deltaY: -100, clientX: at.x, clientY: at.y, bubbles: true, cancelable: true }));
+    }, { x: 300, y: 300 }),
+  ]);
+  assert.match(page.url(), /zoom=2/, "Ctrl and the wheel zoom in");
+  // After a click on the map, the wheel alone zooms.
+  await page.click("figure.map figcaption");
+  const svgBox = await page.locator("figure.map svg").boundingBox();
+  await page.mouse.move(svgBox.x + 200, svgBox.y + svgBox.height - 60);
+  await Promise.all([page.waitForNavigation(), page.mouse.wheel(0, -100)]);
+  assert.match(page.url(), /zoom=4/, "the wheel zooms once the map was clicked");
+  await page.close();
 });
 
 check("a pasted report drafts the form, and the reviewer's corrections are what is saved", async () => {

@@ -6,10 +6,18 @@
 //! 2. Outlines are simplified in pixel space (Douglas–Peucker at half a pixel), so a zoomed-out
 //!    map carries a fraction of the vertices and a zoomed-in one keeps its detail.
 //! 3. Rings are clipped to the viewport (Sutherland–Hodgman), so nothing off-screen is sent.
-//! 4. Markers close to each other on screen are merged into clusters that show their count.
-//! 5. SVG is written with coordinates rounded to a tenth of a pixel, to keep pages light.
+//! 4. Markers close to each other on screen are merged into clusters that show their count,
+//!    each a link to its members' extent when the caller says where that is.
+//! 5. Labels are placed where they overlap nothing ([`labels`]).
+//! 6. SVG is written with coordinates rounded to a tenth of a pixel, to keep pages light, and
+//!    colours come from one style sheet ([`palette`]).
+
+pub mod labels;
+pub mod palette;
 
 use std::fmt::Write;
+
+pub use labels::{Label, place_labels};
 
 use geo::{Coord, LineString, MultiPolygon, Simplify};
 
@@ -205,11 +213,22 @@ pub struct Cluster {
     pub members: Vec<usize>,
     /// The class held by most members (ties: the first seen).
     pub class: String,
+    /// The members' extent: west, south, east, north (degrees).
+    pub extent: [f64; 4],
 }
 
-/// Groups the visible markers into clusters of `cell` pixels. A cluster of one is a plain
-/// marker.
+/// The smallest cell, in pixels: a smaller one would put each marker in a cell of its own
+/// anyway, and one of (nearly) zero makes every index overflow into the same cell.
+const MIN_CELL: f64 = 1.0;
+
+/// Groups the visible markers into clusters of `cell` pixels (at least one pixel). A cluster
+/// of one is a plain marker.
 pub fn cluster(markers: &[Marker], viewport: &Viewport, cell: f64) -> Vec<Cluster> {
+    let cell = if cell.is_finite() {
+        cell.max(MIN_CELL)
+    } else {
+        MIN_CELL
+    };
     let mut cells: std::collections::BTreeMap<(i64, i64), Vec<Projected>> =
         std::collections::BTreeMap::new();
     for (index, marker) in markers.iter().enumerate() {
@@ -244,14 +263,74 @@ pub fn cluster(markers: &[Marker], viewport: &Viewport, cell: f64) -> Vec<Cluste
                 )
                 .0
                 .to_owned();
+            let members: Vec<usize> = members.into_iter().map(|m| m.0).collect();
             Cluster {
                 x,
                 y,
-                members: members.into_iter().map(|m| m.0).collect(),
+                extent: extent(members.iter().map(|&i| &markers[i])),
+                members,
                 class,
             }
         })
         .collect()
+}
+
+/// Every visible marker on its own, in input order: for layers whose markers must each be
+/// seen (a besieged town is never merged with its neighbour).
+pub fn singles(markers: &[Marker], viewport: &Viewport) -> Vec<Cluster> {
+    markers
+        .iter()
+        .enumerate()
+        .filter_map(|(index, marker)| {
+            let (x, y) = viewport.project(marker.lon, marker.lat);
+            let visible = x >= 0.0 && y >= 0.0 && x <= viewport.width && y <= viewport.height;
+            visible.then(|| Cluster {
+                x,
+                y,
+                members: vec![index],
+                class: marker.class.clone(),
+                extent: [marker.lon, marker.lat, marker.lon, marker.lat],
+            })
+        })
+        .collect()
+}
+
+fn extent<'a>(markers: impl Iterator<Item = &'a Marker>) -> [f64; 4] {
+    markers.fold(
+        [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ],
+        |[w, s, e, n], m| [w.min(m.lon), s.min(m.lat), e.max(m.lon), n.max(m.lat)],
+    )
+}
+
+/// Where a cluster leads: the caller turns the members' extent (west, south, east, north)
+/// into an address, such as the same map zoomed to it.
+#[derive(Clone, Copy)]
+pub struct ClusterLink<'a>(pub &'a (dyn Fn([f64; 4]) -> String + Sync));
+
+impl std::fmt::Debug for ClusterLink<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ClusterLink")
+    }
+}
+
+/// The length of a scale bar at most `max_pixels` long: a round number of kilometres (1, 2 or
+/// 5 times a power of ten) and its length in pixels.
+pub fn scale_bar(viewport: &Viewport, max_pixels: f64) -> (f64, f64) {
+    // A degree of latitude is 111.32 km; the projection keeps distances equal both ways.
+    let km_per_pixel = 111.32 / viewport.pixels_per_degree();
+    let most = km_per_pixel * max_pixels;
+    let power = 10f64.powf(most.log10().floor());
+    let km = [5.0, 2.0, 1.0]
+        .into_iter()
+        .map(|step| step * power)
+        .find(|km| *km <= most)
+        .unwrap_or(power);
+    (km, km / km_per_pixel)
 }
 
 /// A filled area to draw.
@@ -287,12 +366,28 @@ pub enum Layer<'a> {
         id: String,
         /// The markers.
         markers: Vec<Marker>,
-        /// Cluster cell size in pixels, or `None` to draw every marker.
+        /// Cluster cell size in pixels, or `None` to draw every marker on its own.
         cluster_cell: Option<f64>,
+        /// Where a cluster leads, if anywhere.
+        cluster_link: Option<ClusterLink<'a>>,
+    },
+    /// Labels, placed so that none overlaps another; the first ones win.
+    Labels {
+        /// Layer id.
+        id: String,
+        /// The labels, most important first.
+        labels: Vec<Label>,
+    },
+    /// A scale bar in the bottom corner: its length in pixels and its text ("50 km").
+    ScaleBar {
+        /// Length in pixels (see [`scale_bar`]).
+        pixels: f64,
+        /// The distance, as the reader's language writes it.
+        text: String,
     },
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -355,10 +450,31 @@ pub fn render_layer(viewport: &Viewport, layer: &Layer<'_>) -> String {
             svg.push_str(&labels);
             svg.push_str("</g>");
         }
+        Layer::Labels { id, labels } => {
+            let _ = write!(
+                svg,
+                r#"<g id="layer-{id}" data-layer="{id}">"#,
+                id = escape(id)
+            );
+            labels::render_labels(&mut svg, labels, viewport);
+            svg.push_str("</g>");
+        }
+        Layer::ScaleBar { pixels, text } => {
+            let (x, y) = (10.0, viewport.height - 12.0);
+            let _ = write!(
+                svg,
+                r#"<g class="scale"><line x1="{x:.1}" y1="{y:.1}" x2="{x2:.1}" y2="{y:.1}"/><line x1="{x:.1}" y1="{t:.1}" x2="{x:.1}" y2="{y:.1}"/><line x1="{x2:.1}" y1="{t:.1}" x2="{x2:.1}" y2="{y:.1}"/><text x="{x:.1}" y="{ty:.1}">{}</text></g>"#,
+                escape(text),
+                x2 = x + pixels,
+                t = y - 5.0,
+                ty = y - 7.0,
+            );
+        }
         Layer::Markers {
             id,
             markers,
             cluster_cell,
+            cluster_link,
         } => {
             let _ = write!(
                 svg,
@@ -367,7 +483,7 @@ pub fn render_layer(viewport: &Viewport, layer: &Layer<'_>) -> String {
             );
             let groups = match cluster_cell {
                 Some(cell) => cluster(markers, viewport, *cell),
-                None => cluster(markers, viewport, f64::MIN_POSITIVE),
+                None => singles(markers, viewport),
             };
             for group in groups {
                 if let [only] = group.members[..] {
@@ -389,13 +505,22 @@ pub fn render_layer(viewport: &Viewport, layer: &Layer<'_>) -> String {
                 } else {
                     let count = group.members.len();
                     let radius = 6.0 + (count as f64).sqrt() * 2.0;
-                    let _ = write!(
-                        svg,
+                    let drawn = format!(
                         r#"<g class="cluster {class}"><circle cx="{x:.1}" cy="{y:.1}" r="{radius:.1}"/><text x="{x:.1}" y="{y:.1}" dy="0.35em">{count}</text><title>{count}</title></g>"#,
                         class = escape(&group.class),
                         x = group.x,
                         y = group.y,
                     );
+                    match cluster_link {
+                        Some(ClusterLink(link)) => {
+                            let _ = write!(
+                                svg,
+                                r#"<a href="{}">{drawn}</a>"#,
+                                escape(&link(group.extent))
+                            );
+                        }
+                        None => svg.push_str(&drawn),
+                    }
                 }
             }
             svg.push_str("</g>");
@@ -554,10 +679,11 @@ mod tests {
                     radius: 3.0,
                 }],
                 cluster_cell: Some(20.0),
+                cluster_link: None,
             },
         ];
         let svg = render(&view, &layers, "Test & map");
-        let expected = concat!(
+        let expected = [
             r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 100" width="200" height="100" role="img" aria-label="Test &amp; map" data-bbox="0,0,2,1"><title>Test &amp; map</title>"#,
             r#"<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" class="hatch-line"/></pattern></defs>"#,
             r#"<g id="layer-control" data-layer="control">"#,
@@ -566,8 +692,153 @@ mod tests {
             r#"<path class="hatch" d="M100.0 100.0L200.0 100.0L200.0 0.0L100.0 0.0Z" fill="url(#hatch)" fill-rule="evenodd"/>"#,
             r#"<text x="50.0" y="50.0" class="label">A</text></g>"#,
             r#"<g id="layer-incidents" data-layer="incidents"><a href="/incidents/i1"><circle cx="25.0" cy="25.0" r="3.0" class="covered"><title>i1</title></circle></a></g></svg>"#,
+        ]
+        .concat();
+        assert_eq!(svg, expected);
+    }
+
+    fn marker(lon: f64, lat: f64, class: &str) -> Marker {
+        Marker {
+            lon,
+            lat,
+            class: class.to_owned(),
+            title: String::new(),
+            href: None,
+            radius: 4.0,
+        }
+    }
+
+    #[test]
+    fn without_clustering_every_marker_is_drawn_even_when_they_touch() {
+        // Fifteen besieged places around Damascus at the country view: a few pixels apart.
+        let view = Viewport::fit([35.6, 32.3, 42.4, 37.4], 960.0);
+        let markers: Vec<Marker> = (0..15)
+            .map(|i| marker(36.2 + 0.01 * i as f64, 33.5 + 0.005 * i as f64, "besieged"))
+            .collect();
+        let layer = Layer::Markers {
+            id: "besieged".to_owned(),
+            markers: markers.clone(),
+            cluster_cell: None,
+            cluster_link: None,
+        };
+        let svg = render_layer(&view, &layer);
+        assert_eq!(svg.matches("<circle").count(), 15);
+        assert!(!svg.contains("cluster"));
+        // A cell of next to nothing no longer puts them all in one cell.
+        assert_eq!(cluster(&markers, &view, f64::MIN_POSITIVE).len(), 15);
+        assert_eq!(cluster(&markers, &view, f64::NAN).len(), 15);
+        // A cell of 22 pixels does merge them (a cell's edge may fall between two).
+        assert!(cluster(&markers, &view, 22.0).len() <= 3);
+    }
+
+    #[test]
+    fn a_cluster_links_to_its_members_extent() {
+        let view = Viewport::fit([35.0, 32.0, 43.0, 38.0], 800.0);
+        let markers = vec![
+            marker(36.20, 36.20, "covered"),
+            marker(36.23, 36.25, "covered"),
+            marker(40.00, 35.00, "covered"),
+        ];
+        let link = |[w, s, e, n]: [f64; 4]| format!("/map?bbox={w},{s},{e},{n}");
+        let svg = render_layer(
+            &view,
+            &Layer::Markers {
+                id: "incidents".to_owned(),
+                markers,
+                cluster_cell: Some(22.0),
+                cluster_link: Some(ClusterLink(&link)),
+            },
+        );
+        assert!(
+            svg.contains(
+                r#"<a href="/map?bbox=36.2,36.2,36.23,36.25"><g class="cluster covered">"#
+            ),
+            "{svg}"
+        );
+        // A single marker is not a cluster and keeps its own (absent) link.
+        assert_eq!(svg.matches("<a ").count(), 1);
+    }
+
+    #[test]
+    fn the_scale_bar_is_a_round_distance_that_fits() {
+        let country = Viewport::fit([35.6, 32.3, 42.4, 37.4], 960.0);
+        let (km, pixels) = scale_bar(&country, 120.0);
+        // 120 pixels are 78 km at the country's width.
+        assert_eq!(km, 50.0);
+        assert!(pixels <= 120.0 && pixels > 40.0, "{pixels}");
+        let close = country.zoomed(36.3, 33.5, 32.0);
+        let (km, pixels) = scale_bar(&close, 120.0);
+        assert_eq!(km, 2.0);
+        assert!(pixels <= 120.0 && pixels > 40.0, "{pixels}");
+    }
+
+    #[test]
+    fn labels_and_the_palette_render_to_the_expected_svg() {
+        let view = Viewport::fit([0.0, 0.0, 2.0, 1.0], 200.0);
+        let layers = [
+            Layer::Labels {
+                id: "labels".to_owned(),
+                labels: vec![
+                    Label {
+                        lon: 1.0,
+                        lat: 0.5,
+                        text: "Homs".to_owned(),
+                        class: "gov".to_owned(),
+                        size: 13.0,
+                        gap: 0.0,
+                        dot: false,
+                    },
+                    Label {
+                        lon: 0.5,
+                        lat: 0.5,
+                        text: "Tadmor".to_owned(),
+                        class: "town-2".to_owned(),
+                        size: 11.0,
+                        gap: 2.0,
+                        dot: true,
+                    },
+                    // Where Homs's name already is: left out.
+                    Label {
+                        lon: 1.0,
+                        lat: 0.5,
+                        text: "Hidden".to_owned(),
+                        class: "town-3".to_owned(),
+                        size: 10.0,
+                        gap: 2.0,
+                        dot: true,
+                    },
+                ],
+            },
+            Layer::ScaleBar {
+                pixels: 55.7,
+                text: "100 km".to_owned(),
+            },
+        ];
+        let svg: String = layers.iter().map(|l| render_layer(&view, l)).collect();
+        let expected = concat!(
+            r#"<g id="layer-labels" data-layer="labels"><circle cx="50.0" cy="50.0" r="2.0" class="dot-town-2"/>"#,
+            r#"<text x="100.0" y="50.0" dy="0.35em" class="gov">Homs</text>"#,
+            r#"<text x="26.2" y="50.0" dy="0.35em" class="town-2">Tadmor</text></g>"#,
+            r#"<g class="scale"><line x1="10.0" y1="88.0" x2="65.7" y2="88.0"/><line x1="10.0" y1="83.0" x2="10.0" y2="88.0"/><line x1="65.7" y1="83.0" x2="65.7" y2="88.0"/><text x="10.0" y="81.0">100 km</text></g>"#,
         );
         assert_eq!(svg, expected);
+        // Each label of the palette has its colour and its stroke pattern in the map's style.
+        let style = palette::style();
+        assert!(
+            style.contains(".lbl-covered{fill:#D55E00;background:#D55E00;stroke-dasharray:none}")
+        );
+        assert!(style.contains(
+            ".lbl-coverage_disputed{fill:#CC79A7;background:#CC79A7;stroke-dasharray:2 1}"
+        ));
+        assert!(style.contains(".ctl-gos{fill:#c6d7e8;background:#c6d7e8}"));
+        // No incident colour is also a basemap colour.
+        for (_, fill, _) in palette::INCIDENTS {
+            assert!(
+                palette::CONTROL
+                    .iter()
+                    .all(|(_, c)| !c.eq_ignore_ascii_case(fill))
+            );
+        }
     }
 
     #[test]

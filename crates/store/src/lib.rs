@@ -658,13 +658,21 @@ impl Store {
     }
 
     /// The most recent incidents, for drawing markers.
-    pub async fn incident_markers(&self, limit: usize) -> StoreResult<Vec<IncidentMarker>> {
+    pub async fn incident_markers(
+        &self,
+        limit: usize,
+        from_ms: Option<i64>,
+        to_ms: Option<i64>,
+    ) -> StoreResult<Vec<IncidentMarker>> {
         const DOING: &str = "reading incident markers";
         let sql = format!(
             "SELECT id, occurred_at, lat, lon, labels, perpetrator, target, admin3_pcode FROM incident \
-             WHERE lat IS NOT NULL AND lon IS NOT NULL ORDER BY occurred_at DESC, seq DESC LIMIT {limit}"
+             WHERE lat IS NOT NULL AND lon IS NOT NULL AND occurred_at >= $1 AND occurred_at < $2 \
+             ORDER BY occurred_at DESC, seq DESC LIMIT {limit}"
         );
         sqlx::query(&sql)
+            .bind(from_ms.unwrap_or(i64::MIN))
+            .bind(to_ms.unwrap_or(i64::MAX))
             .fetch_all(&self.pool)
             .await
             .doing(DOING)?

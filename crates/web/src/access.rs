@@ -76,6 +76,7 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("GET", "/besieged.csv", Anyone),
     ("GET", "/changes", May(ReadChangeLog)),
     ("GET", "/static/truce.css", Anyone),
+    ("GET", "/static/map.css", Anyone),
     ("GET", "/static/map.js", Anyone),
     ("GET", "/login", Anyone),
     ("POST", "/login", Anyone),

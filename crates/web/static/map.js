@@ -1,6 +1,6 @@
 // Progressive enhancement for the map: layer switches act at once, and the map pans and zooms
-// with the mouse wheel, drag, touch and the keyboard by following the same links the page
-// already offers without JavaScript.
+// with the mouse (the wheel with Ctrl or after a click), two fingers and the keyboard by
+// following the same links the page already offers without JavaScript.
 (function () {
   "use strict";
   // On the report form, a click on the small map fills in the coordinates.
@@ -45,20 +45,59 @@
     return [bbox[0] + fx * (bbox[2] - bbox[0]), bbox[3] - fy * (bbox[3] - bbox[1])];
   }
   figure.tabIndex = 0;
+  // The wheel zooms only with Ctrl held, or once the map has been clicked (until the pointer
+  // leaves it): a page scrolled past the map must not re-centre it.
+  var engaged = false;
+  figure.addEventListener("click", function () { engaged = true; });
+  figure.addEventListener("mouseleave", function () { engaged = false; });
   figure.addEventListener("wheel", function (event) {
+    if (!event.ctrlKey && !engaged) {
+      figure.classList.add("hinted");
+      return;
+    }
     event.preventDefault();
     var point = toLonLat(event.clientX, event.clientY);
     go(point[0], point[1], event.deltaY < 0 ? zoom * 2 : zoom / 2);
   }, { passive: false });
+  // A mouse drags the map; on a touch screen one finger scrolls the page and two move the map.
   var start = null;
-  figure.addEventListener("pointerdown", function (event) { start = [event.clientX, event.clientY]; });
+  figure.addEventListener("pointerdown", function (event) {
+    start = event.pointerType === "mouse" ? [event.clientX, event.clientY] : null;
+  });
   figure.addEventListener("pointerup", function (event) {
     if (!start) { return; }
     var dx = event.clientX - start[0], dy = event.clientY - start[1];
     start = null;
     if (Math.abs(dx) + Math.abs(dy) < 8) { return; }
+    pan(dx, dy);
+  });
+  function pan(dx, dy) {
     var a = toLonLat(0, 0), b = toLonLat(dx, dy);
     go(lon - (b[0] - a[0]), lat - (b[1] - a[1]), zoom);
+  }
+  function middle(touches) {
+    return [(touches[0].clientX + touches[1].clientX) / 2, (touches[0].clientY + touches[1].clientY) / 2];
+  }
+  var twoFingers = null, lastMiddle = null;
+  figure.addEventListener("touchstart", function (event) {
+    if (event.touches.length === 2) {
+      twoFingers = middle(event.touches);
+      lastMiddle = twoFingers;
+    } else if (event.touches.length === 1) {
+      figure.classList.add("hinted");
+    }
+  }, { passive: true });
+  figure.addEventListener("touchmove", function (event) {
+    if (twoFingers && event.touches.length === 2) {
+      event.preventDefault();
+      lastMiddle = middle(event.touches);
+    }
+  }, { passive: false });
+  figure.addEventListener("touchend", function () {
+    if (!twoFingers) { return; }
+    var dx = lastMiddle[0] - twoFingers[0], dy = lastMiddle[1] - twoFingers[1];
+    twoFingers = null;
+    if (Math.abs(dx) + Math.abs(dy) >= 8) { pan(dx, dy); }
   });
   figure.addEventListener("keydown", function (event) {
     var step = 1.5 / zoom;

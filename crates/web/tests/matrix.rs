@@ -69,6 +69,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET", "/besieged.csv", EVERYONE),
     ("GET", "/changes", "CT"),
     ("GET", "/static/truce.css", EVERYONE),
+    ("GET", "/static/map.css", EVERYONE),
     ("GET", "/static/map.js", EVERYONE),
     ("GET", "/login", EVERYONE),
     ("POST", "/login", EVERYONE),

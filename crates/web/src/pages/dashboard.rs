@@ -13,8 +13,8 @@ use maud::{PreEscaped, html};
 use serde::Deserialize;
 use truce_map::Viewport;
 
-use super::map::{COUNTRY, LABEL_ORDER, Shown, country_svg, primary_label};
-use super::{Lang, layout, with_lang_cookie};
+use super::map::{COUNTRY, LABEL_ORDER, MapOptions, Period, Shown, country_svg, primary_label};
+use super::{DAY_MS, Lang, layout, with_lang_cookie};
 use crate::AppState;
 use crate::auth::Authenticated;
 use crate::error::ApiError;
@@ -27,7 +27,6 @@ pub struct DashboardQuery {
     at: Option<String>,
 }
 
-const DAY_MS: i64 = 86_400_000;
 /// Days shown in the trend chart at most.
 const TREND_DAYS: i64 = 60;
 
@@ -116,13 +115,18 @@ pub async fn page(
         besieged: true,
         incidents: true,
     };
+    // The map shows the week the tables count.
     let map = country_svg(
         &state,
         &auth,
         lang,
-        &shown,
-        &viewport,
-        version.map_or(as_of, |v| v.effective_start),
+        &MapOptions {
+            shown: &shown,
+            viewport: &viewport,
+            at: version.map_or(as_of, |v| v.effective_start),
+            period: Period::last_days(as_of_ms, 7),
+            links: None,
+        },
     )
     .await?;
     let labels: Vec<&str> = LABEL_ORDER

@@ -479,6 +479,7 @@ fn inset_map(state: &AppState, item: &IncidentResponse) -> String {
                 id: "incident".to_owned(),
                 markers: vec![marker],
                 cluster_cell: None,
+                cluster_link: None,
             },
         ],
         &item.incident.id,

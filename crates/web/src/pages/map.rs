@@ -1,4 +1,5 @@
-//! `/map` (and `/`, until the dashboard exists): the whole country with its layers.
+//! `/map`: the whole country with its layers (a muted basemap of control, governorates, towns,
+//! besieged locations and the incidents of a period), and the same map on the dashboard.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,9 +12,9 @@ use geo::InteriorPoint;
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 use truce_core::control::Controller;
-use truce_map::{Area, Layer, Marker, Viewport, render, render_layer};
+use truce_map::{Area, ClusterLink, Label, Layer, Marker, Viewport, render, render_layer};
 
-use super::{Lang, layout, with_lang_cookie};
+use super::{DAY_MS, Lang, layout, with_lang_cookie};
 use crate::AppState;
 use crate::auth::Authenticated;
 use crate::cache::Cache;
@@ -25,6 +26,16 @@ pub(crate) const COUNTRY: [f64; 4] = [35.6, 32.3, 42.4, 37.4];
 const WIDTH: f64 = 960.0;
 /// Incidents drawn at most (the most recent).
 const MAX_INCIDENTS: usize = 5000;
+/// The closest zoom.
+const MAX_ZOOM: f64 = 64.0;
+/// The period presets: URL value and text key. The first one after `all` is the default.
+const PRESETS: [(&str, &str); 4] = [
+    ("24h", "map.period.24h"),
+    ("7d", "map.period.7d"),
+    ("start", "map.period.start"),
+    ("all", "map.period.all"),
+];
+const DEFAULT_PRESET: &str = "7d";
 
 /// The map's state, all in the URL so that a view can be shared and works without JavaScript.
 #[derive(Debug, Default, Deserialize)]
@@ -41,6 +52,141 @@ pub struct MapQuery {
     incidents: Option<String>,
     /// The instant of the control map, RFC 3339 (default: the agreement's start).
     at: Option<String>,
+    /// The incidents' period: `24h`, `7d` (the default), `start` (since the agreement's start)
+    /// or `all`; `from` and `to` choose another.
+    period: Option<String>,
+    /// The period's first day (`2016-03-01`) or instant (RFC 3339), included.
+    from: Option<String>,
+    /// The day or instant the period ends before, as in the incident list.
+    to: Option<String>,
+    /// A box to show, `west,south,east,north` (a cluster's link): sets the centre and zoom.
+    bbox: Option<String>,
+}
+
+/// The incidents' time window in ms since the epoch: from (included) to (excluded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Period {
+    pub(crate) from: Option<i64>,
+    pub(crate) to: Option<i64>,
+}
+
+impl Period {
+    /// The last `days` days up to `now`.
+    pub(crate) fn last_days(now_ms: i64, days: i64) -> Period {
+        Period {
+            from: Some(now_ms - days * DAY_MS),
+            to: Some(now_ms),
+        }
+    }
+
+    /// The same window in whole days (for viewers who see incidents by the day only, so that
+    /// stepping the window's ends cannot time an incident).
+    fn in_whole_days(self) -> Period {
+        Period {
+            from: self.from.map(|ms| ms.div_euclid(DAY_MS) * DAY_MS),
+            to: self.to.map(|ms| {
+                if ms.rem_euclid(DAY_MS) == 0 {
+                    ms
+                } else {
+                    (ms.div_euclid(DAY_MS) + 1) * DAY_MS
+                }
+            }),
+        }
+    }
+}
+
+/// A day (`2016-03-01`: its start, in UTC) or an RFC 3339 instant, as the incident list reads
+/// its `from` and `to`.
+fn parse_bound(name: &str, text: &str) -> Result<i64, ApiError> {
+    let text = text.trim();
+    match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        Ok(day) => Ok(day
+            .and_time(chrono::NaiveTime::MIN)
+            .and_utc()
+            .timestamp_millis()),
+        Err(_) => DateTime::parse_from_rfc3339(text)
+            .map(|t| t.timestamp_millis())
+            .map_err(|_| {
+                ApiError::BadRequest(format!(
+                    "{name} '{text}' is not a day (2016-03-01) or an RFC 3339 time"
+                ))
+            }),
+    }
+}
+
+/// The period the query asks for, and the preset it is (none for a chosen `from`/`to`).
+fn chosen_period(
+    query: &MapQuery,
+    now_ms: i64,
+    start_ms: i64,
+) -> Result<(Period, Option<&'static str>), ApiError> {
+    let from = query.from.as_deref().filter(|t| !t.trim().is_empty());
+    let to = query.to.as_deref().filter(|t| !t.trim().is_empty());
+    if from.is_some() || to.is_some() {
+        let period = Period {
+            from: from.map(|t| parse_bound("from", t)).transpose()?,
+            to: to.map(|t| parse_bound("to", t)).transpose()?,
+        };
+        if let (Some(from), Some(to)) = (period.from, period.to)
+            && to <= from
+        {
+            return Err(ApiError::invalid(
+                "'to' is not after 'from' (the period would be empty)",
+            ));
+        }
+        return Ok((period, None));
+    }
+    let preset = query.period.as_deref().unwrap_or(DEFAULT_PRESET);
+    let period = match preset {
+        "24h" => Period::last_days(now_ms, 1),
+        "7d" => Period::last_days(now_ms, 7),
+        "start" => Period {
+            from: Some(start_ms),
+            to: Some(now_ms),
+        },
+        "all" => Period {
+            from: None,
+            to: None,
+        },
+        other => {
+            return Err(ApiError::BadRequest(format!(
+                "period '{other}' is not one of 24h, 7d, start, all"
+            )));
+        }
+    };
+    let key = PRESETS
+        .iter()
+        .map(|(key, _)| *key)
+        .find(|key| *key == preset);
+    Ok((period, key))
+}
+
+/// The centre and zoom that show `bbox` (`west,south,east,north`) with a margin, the zoom a
+/// power of two as the zoom links make it.
+fn fit_box(text: &str) -> Result<(f64, f64, f64), ApiError> {
+    let numbers: Vec<f64> = text
+        .split(',')
+        .map(|part| part.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad_box())?;
+    let [west, south, east, north] = numbers[..] else {
+        return Err(bad_box());
+    };
+    if !numbers.iter().all(|n| n.is_finite()) || west > east || south > north {
+        return Err(bad_box());
+    }
+    let margin = 1.6;
+    let fit = ((COUNTRY[2] - COUNTRY[0]) / ((east - west) * margin).max(1e-9))
+        .min((COUNTRY[3] - COUNTRY[1]) / ((north - south) * margin).max(1e-9));
+    let zoom = 2f64.powf(fit.clamp(1.0, MAX_ZOOM).log2().floor());
+    Ok(((west + east) / 2.0, (south + north) / 2.0, zoom))
+}
+
+fn bad_box() -> ApiError {
+    ApiError::BadRequest(
+        "bbox must be four numbers, west,south,east,north, the first of each pair the smaller"
+            .to_owned(),
+    )
 }
 
 pub(crate) struct Shown {
@@ -93,39 +239,83 @@ pub async fn page(
             incidents: true,
         }
     };
+    let start = scenario
+        .agreement
+        .versions
+        .first()
+        .map_or_else(Utc::now, |v| v.effective_start);
     let at: DateTime<Utc> = match &query.at {
         Some(text) => DateTime::parse_from_rfc3339(text)
             .map_err(|_| ApiError::BadRequest(format!("at '{text}' is not an RFC 3339 time")))?
             .with_timezone(&Utc),
-        None => scenario
-            .agreement
-            .versions
-            .first()
-            .map_or_else(Utc::now, |v| v.effective_start),
+        None => start,
     };
-    let zoom = query.zoom.unwrap_or(1.0).clamp(1.0, 64.0);
-    let centre_lon = query
-        .lon
-        .unwrap_or((COUNTRY[0] + COUNTRY[2]) / 2.0)
-        .clamp(COUNTRY[0], COUNTRY[2]);
-    let centre_lat = query
-        .lat
-        .unwrap_or((COUNTRY[1] + COUNTRY[3]) / 2.0)
-        .clamp(COUNTRY[1], COUNTRY[3]);
-    let viewport = Viewport::fit(COUNTRY, WIDTH).zoomed(centre_lon, centre_lat, zoom);
-
-    let svg = country_svg(&state, &auth, lang, &shown, &viewport, at).await?;
+    let (period, preset) = chosen_period(&query, now_ms(&state), start.timestamp_millis())?;
+    let (lon, lat, zoom) = match query.bbox.as_deref() {
+        Some(bbox) => fit_box(bbox)?,
+        None => (
+            query.lon.unwrap_or((COUNTRY[0] + COUNTRY[2]) / 2.0),
+            query.lat.unwrap_or((COUNTRY[1] + COUNTRY[3]) / 2.0),
+            query.zoom.unwrap_or(1.0),
+        ),
+    };
+    let view = MapView {
+        lon: lon.clamp(COUNTRY[0], COUNTRY[2]),
+        lat: lat.clamp(COUNTRY[1], COUNTRY[3]),
+        zoom: if zoom.is_finite() {
+            zoom.clamp(1.0, MAX_ZOOM)
+        } else {
+            1.0
+        },
+        query: &query,
+    };
+    let viewport = Viewport::fit(COUNTRY, WIDTH).zoomed(view.lon, view.lat, view.zoom);
+    // A cluster zooms the map to its members; at the closest zoom, it opens their list.
+    let exact = auth.viewer().sees_exact_places();
+    let cluster_link = |[west, south, east, north]: [f64; 4]| {
+        let pad = 0.002;
+        let bbox = format!(
+            "{:.3},{:.3},{:.3},{:.3}",
+            west - pad,
+            south - pad,
+            east + pad,
+            north + pad
+        );
+        match fit_box(&bbox) {
+            Ok((.., zoom)) if zoom > view.zoom => view.url_with(&[("bbox", bbox)]),
+            _ => incidents_link(period, exact.then_some(&bbox)),
+        }
+    };
+    let links = ClusterLinks {
+        key: view.url_with(&[("bbox", String::new())]),
+        link: &cluster_link,
+    };
+    let svg = country_svg(
+        &state,
+        &auth,
+        lang,
+        &MapOptions {
+            shown: &shown,
+            viewport: &viewport,
+            at,
+            period,
+            links: Some(&links),
+        },
+    )
+    .await?;
 
     let path_and_query = uri.path_and_query().map_or("/map", |pq| pq.as_str());
     let body = html! {
         h1 { (lang.t("map.title")) }
         p.notice role="note" { (lang.t("map.approximate")) " " (lang.t("map.synthetic")) }
+        (period_bar(lang, &view, preset))
         div.map-wrap {
-            figure.map #map data-lon=(centre_lon) data-lat=(centre_lat) data-zoom=(zoom) {
+            figure.map #map data-lon=(view.lon) data-lat=(view.lat) data-zoom=(view.zoom) {
                 (PreEscaped(svg))
+                figcaption.hint { (lang.t("map.gesture_hint")) }
             }
             aside.map-side {
-                (controls(lang, &shown, centre_lon, centre_lat, zoom, &query))
+                (controls(lang, &shown, &view))
                 (legend(lang))
             }
         }
@@ -145,15 +335,137 @@ pub async fn page(
     ))
 }
 
+/// "Now" for the pages: the server's clock, or the demonstration's fixed end of its period (an
+/// incident dated in the future cannot move it for everyone).
+pub(crate) fn now_ms(state: &AppState) -> i64 {
+    state
+        .security()
+        .fixed_now
+        .unwrap_or_else(|| Utc::now().timestamp_millis())
+}
+
+/// The incident list of a period (and, for a viewer who sees exact places, of a box).
+fn incidents_link(period: Period, bbox: Option<&String>) -> String {
+    let day = |ms: i64| {
+        DateTime::<Utc>::from_timestamp_millis(ms)
+            .map(|t| t.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    };
+    let mut pairs = form_urlencoded::Serializer::new(String::new());
+    if let Some(from) = period.from {
+        pairs.append_pair("from", &day(from));
+    }
+    if let Some(to) = period.to {
+        // The list's `to` is the day it ends before: the day after the period's last instant.
+        pairs.append_pair("to", &day((to - 1).div_euclid(DAY_MS) * DAY_MS + DAY_MS));
+    }
+    if let Some(bbox) = bbox {
+        pairs.append_pair("bbox", bbox);
+    }
+    format!("/incidents?{}", pairs.finish())
+}
+
+/// Where the map looks, with the rest of its state in the query, for building links.
+struct MapView<'a> {
+    lon: f64,
+    lat: f64,
+    zoom: f64,
+    query: &'a MapQuery,
+}
+
+impl MapView<'_> {
+    /// The map's address with this view, its layers, language and period, and `changes`
+    /// (a pair with an empty value removes that name).
+    fn url_with(&self, changes: &[(&str, String)]) -> String {
+        let query = self.query;
+        let mut pairs: Vec<(&str, String)> = vec![
+            ("lon", format!("{:.3}", self.lon)),
+            ("lat", format!("{:.3}", self.lat)),
+            ("zoom", format!("{}", self.zoom)),
+        ];
+        let kept = [
+            ("lang", &query.lang),
+            ("period", &query.period),
+            ("from", &query.from),
+            ("to", &query.to),
+            ("at", &query.at),
+        ];
+        for (name, value) in kept {
+            if let Some(value) = value.as_ref().filter(|v| !v.is_empty()) {
+                pairs.push((name, value.clone()));
+            }
+        }
+        if query.layers.is_some() {
+            pairs.push(("layers", "1".to_owned()));
+            for (name, on) in [
+                ("admin", &query.admin),
+                ("control", &query.control),
+                ("besieged", &query.besieged),
+                ("incidents", &query.incidents),
+            ] {
+                if on.is_some() {
+                    pairs.push((name, "on".to_owned()));
+                }
+            }
+        }
+        for (name, value) in changes {
+            pairs.retain(|(kept, _)| kept != name);
+            if !value.is_empty() {
+                pairs.push((name, value.clone()));
+            }
+        }
+        // A box replaces the centre and zoom.
+        if changes
+            .iter()
+            .any(|(name, v)| *name == "bbox" && !v.is_empty())
+        {
+            pairs.retain(|(name, _)| !["lon", "lat", "zoom"].contains(name));
+        }
+        let mut url = form_urlencoded::Serializer::new(String::new());
+        url.extend_pairs(pairs);
+        format!("/map?{}", url.finish())
+    }
+
+    fn moved(&self, lon: f64, lat: f64, zoom: f64) -> String {
+        self.url_with(&[
+            ("lon", format!("{lon:.3}")),
+            ("lat", format!("{lat:.3}")),
+            ("zoom", format!("{}", zoom.clamp(1.0, MAX_ZOOM))),
+        ])
+    }
+}
+
+/// Where a cluster leads, and what that depends on (a part of the incident layer's cache key).
+pub(crate) struct ClusterLinks<'a> {
+    pub(crate) key: String,
+    pub(crate) link: &'a (dyn Fn([f64; 4]) -> String + Sync),
+}
+
+/// What to draw.
+pub(crate) struct MapOptions<'a> {
+    pub(crate) shown: &'a Shown,
+    pub(crate) viewport: &'a Viewport,
+    /// The instant of the control map.
+    pub(crate) at: DateTime<Utc>,
+    /// The incidents' period.
+    pub(crate) period: Period,
+    pub(crate) links: Option<&'a ClusterLinks<'a>>,
+}
+
 /// The country map's SVG with the chosen layers (shared by the map page and the dashboard).
 pub(crate) async fn country_svg(
     state: &AppState,
     auth: &Authenticated,
     lang: Lang,
-    shown: &Shown,
-    viewport: &Viewport,
-    at: DateTime<Utc>,
+    options: &MapOptions<'_>,
 ) -> Result<String, ApiError> {
+    let MapOptions {
+        shown,
+        viewport,
+        at,
+        period,
+        links,
+    } = *options;
     let world = state.world();
     let scenario = &world.scenario;
     let key = |layer: &str| {
@@ -172,57 +484,7 @@ pub(crate) async fn country_svg(
             &state.caches().area_layers,
             &key("control"),
             viewport,
-            || {
-                let in_force: Vec<_> = scenario
-                    .control
-                    .versions()
-                    .iter()
-                    .filter(|v| v.in_force_at(at))
-                    .collect();
-                let mut per_unit: HashMap<&str, usize> = HashMap::new();
-                for version in &in_force {
-                    if let Some(pcode) = &version.admin3_pcode {
-                        *per_unit.entry(pcode).or_default() += 1;
-                    }
-                }
-                let areas = in_force
-                    .iter()
-                    .map(|version| {
-                        let rival = version
-                            .admin3_pcode
-                            .as_deref()
-                            .is_some_and(|p| per_unit.get(p).copied().unwrap_or(0) > 1);
-                        let controller = version.controller.to_string();
-                        let hatched = rival
-                            || !version.comingled.is_empty()
-                            || version.controller == Controller::Contested;
-                        Area {
-                            shape: &version.shape,
-                            class: format!("ctl ctl-{controller}"),
-                            title: format!(
-                                "{} — {} ({}{})",
-                                version
-                                    .name
-                                    .clone()
-                                    .unwrap_or_else(|| version.id.to_string()),
-                                controller_name(lang, &controller),
-                                version.contributor,
-                                if version.approximate {
-                                    lang.t("map.approximate_tag")
-                                } else {
-                                    String::new()
-                                }
-                            ),
-                            hatched,
-                            label: None,
-                        }
-                    })
-                    .collect();
-                Layer::Areas {
-                    id: "control".to_owned(),
-                    areas,
-                }
-            },
+            || control_layer(scenario, lang, at),
         ));
     }
     if shown.admin {
@@ -235,23 +497,12 @@ pub(crate) async fn country_svg(
                     .admin1
                     .units()
                     .iter()
-                    .map(|unit| {
-                        let name = if lang == Lang::Ar && !unit.name_ar.is_empty() {
-                            unit.name_ar.clone()
-                        } else {
-                            unit.name_en.clone()
-                        };
-                        let label = unit
-                            .shape
-                            .interior_point()
-                            .map(|p| (p.x(), p.y(), name.clone()));
-                        Area {
-                            shape: &unit.shape,
-                            class: "admin1".to_owned(),
-                            title: name,
-                            hatched: false,
-                            label,
-                        }
+                    .map(|unit| Area {
+                        shape: &unit.shape,
+                        class: "admin1".to_owned(),
+                        title: unit_name(lang, &unit.name_en, &unit.name_ar),
+                        hatched: false,
+                        label: None,
                     })
                     .collect();
                 Layer::Areas {
@@ -261,10 +512,18 @@ pub(crate) async fn country_svg(
             },
         ));
     }
+    if shown.incidents {
+        layers.push(incident_layer(state, auth, lang, viewport, period, links).await?);
+    }
+    // Besieged locations above the incidents: each is its own circle, never merged with its
+    // neighbour, the largest drawn first so that none hides a smaller one.
+    let mut besieged: Vec<_> = state.base().besieged.iter().collect();
+    besieged.sort_by_key(|location| {
+        std::cmp::Reverse(location.population.as_ref().map_or(0, |p| p.value))
+    });
+    let besieged_radius = |population: u64| ((population as f64).sqrt() / 30.0).clamp(4.0, 14.0);
     if shown.besieged {
-        let markers = state
-            .base()
-            .besieged
+        let markers = besieged
             .iter()
             .map(|location| {
                 let population = location.population.as_ref().map_or(0, |p| p.value);
@@ -274,14 +533,10 @@ pub(crate) async fn country_svg(
                     class: "besieged".to_owned(),
                     title: format!(
                         "{} ({population})",
-                        if lang == Lang::Ar {
-                            &location.name_ar
-                        } else {
-                            &location.name
-                        }
+                        unit_name(lang, &location.name, &location.name_ar)
                     ),
-                    href: None,
-                    radius: ((population as f64).sqrt() / 40.0).clamp(3.0, 12.0),
+                    href: Some(format!("/besieged#{}", location.id)),
+                    radius: besieged_radius(population),
                 }
             })
             .collect();
@@ -289,90 +544,237 @@ pub(crate) async fn country_svg(
             id: "besieged".to_owned(),
             markers,
             cluster_cell: None,
+            cluster_link: None,
         });
     }
-    if shown.incidents {
-        // The markers depend on the data, not on the world: keyed by the store's data version.
-        let version = state.store().data_version().await?;
-        // What the viewer may see of the markers: exact ones, only its party's (a liaison),
-        // or each at its district's centre on its day (docs/security.md).
-        let viewer = auth.viewer();
-        let exact = viewer.sees_exact_places();
-        let naming = viewer.bound_actor().map(str::to_owned);
-        let public_none = matches!(viewer, truce_core::access::Viewer::Public)
-            && state.security().public == truce_core::access::PublicIncidents::None;
-        let mode = match (&naming, exact, public_none) {
-            (_, _, true) => "none".to_owned(),
-            (Some(actor), _, _) => format!("naming:{actor}"),
-            (None, true, _) => "exact".to_owned(),
-            (None, false, _) => "coarse".to_owned(),
-        };
-        let incidents_key = format!(
-            "{version}|{mode}|{:?}|{}|{}",
-            viewport.bbox,
-            viewport.width,
-            lang.code()
-        );
-        let cache = &state.caches().incident_layers;
-        let svg = match cache.get(&incidents_key) {
-            Some(svg) => svg,
-            None => {
-                let markers = state
-                    .store()
-                    .incident_markers(if public_none { 0 } else { MAX_INCIDENTS })
-                    .await?
-                    .into_iter()
-                    .filter(|marker| {
-                        naming.as_ref().is_none_or(|actor| {
-                            marker.perpetrator.as_ref() == Some(actor)
-                                || marker.target.as_ref() == Some(actor)
-                        })
-                    })
-                    .map(|marker| {
-                        let labels = &marker.labels;
-                        let label = primary_label(labels);
-                        let when = truce_service::world::rfc3339(marker.occurred_at);
-                        let (lon, lat, when) = if exact {
-                            (marker.lon, marker.lat, when)
-                        } else {
-                            let (lon, lat) = crate::visibility::coarse_point(
-                                state,
-                                marker.admin3_pcode.as_deref(),
-                                marker.lon,
-                                marker.lat,
-                            );
-                            (lon, lat, when.get(..10).unwrap_or_default().to_owned())
-                        };
-                        let id = &marker.id;
-                        Marker {
-                            lon,
-                            lat,
-                            class: format!("inc lbl-{label}"),
-                            title: format!(
-                                "{} — {}",
-                                when,
-                                labels
-                                    .iter()
-                                    .map(|l| lang.t(&format!("label.{l}")))
-                                    .collect::<Vec<_>>()
-                                    .join(lang.t("list.separator").as_str())
-                            ),
-                            href: Some(format!("/incidents/{id}")),
-                            radius: 3.5,
-                        }
-                    })
-                    .collect();
-                let layer = Layer::Markers {
-                    id: "incidents".to_owned(),
-                    markers,
-                    cluster_cell: Some(22.0),
-                };
-                cache.put(&incidents_key, Arc::from(render_layer(viewport, &layer)))
-            }
-        };
-        layers.push(Layer::Rendered(svg));
+    // Names on top, so that no marker hides them: besieged locations first, then the
+    // governorates, then towns as the zoom allows; a name that would overlap one placed
+    // before it is left out.
+    let zoom = (COUNTRY[2] - COUNTRY[0]) / (viewport.bbox[2] - viewport.bbox[0]);
+    let mut labels = Vec::new();
+    if shown.besieged {
+        labels.extend(besieged.iter().map(|location| Label {
+            lon: location.lon,
+            lat: location.lat,
+            text: unit_name(lang, &location.name, &location.name_ar),
+            class: "besieged-name".to_owned(),
+            size: 11.0,
+            gap: besieged_radius(location.population.as_ref().map_or(0, |p| p.value)) + 1.0,
+            dot: false,
+        }));
     }
+    if shown.admin {
+        labels.extend(scenario.admin1.units().iter().filter_map(|unit| {
+            let point = unit.shape.interior_point()?;
+            Some(Label {
+                lon: point.x(),
+                lat: point.y(),
+                text: unit_name(lang, &unit.name_en, &unit.name_ar),
+                class: "gov".to_owned(),
+                size: 13.0,
+                gap: 0.0,
+                dot: false,
+            })
+        }));
+    }
+    let most_rank = if zoom >= 8.0 {
+        3
+    } else if zoom >= 2.0 {
+        2
+    } else {
+        1
+    };
+    labels.extend(
+        super::towns::towns()
+            .iter()
+            .filter(|town| town.rank <= most_rank)
+            .map(|town| Label {
+                lon: town.lon,
+                lat: town.lat,
+                text: unit_name(lang, &town.name_en, &town.name_ar),
+                class: format!("town-{}", town.rank),
+                size: [12.0, 11.0, 10.0][usize::from(town.rank.clamp(1, 3)) - 1],
+                gap: 2.5,
+                dot: true,
+            }),
+    );
+    layers.push(Layer::Labels {
+        id: "labels".to_owned(),
+        labels,
+    });
+    let (km, pixels) = truce_map::scale_bar(viewport, 120.0);
+    layers.push(Layer::ScaleBar {
+        pixels,
+        text: format!("{km} {}", lang.t("map.km")),
+    });
     Ok(render(viewport, &layers, &lang.t("map.title")))
+}
+
+/// A name in the page's language (the English one where the Arabic is missing).
+fn unit_name(lang: Lang, english: &str, arabic: &str) -> String {
+    if lang == Lang::Ar && !arabic.is_empty() {
+        arabic.to_owned()
+    } else {
+        english.to_owned()
+    }
+}
+
+/// The areas of control in force at `at`, hatched where co-mingled, contested or disputed.
+fn control_layer<'a>(
+    scenario: &'a truce_core::scenario::Scenario,
+    lang: Lang,
+    at: DateTime<Utc>,
+) -> Layer<'a> {
+    let in_force: Vec<_> = scenario
+        .control
+        .versions()
+        .iter()
+        .filter(|v| v.in_force_at(at))
+        .collect();
+    let mut per_unit: HashMap<&str, usize> = HashMap::new();
+    for version in &in_force {
+        if let Some(pcode) = &version.admin3_pcode {
+            *per_unit.entry(pcode).or_default() += 1;
+        }
+    }
+    let areas = in_force
+        .iter()
+        .map(|version| {
+            let rival = version
+                .admin3_pcode
+                .as_deref()
+                .is_some_and(|p| per_unit.get(p).copied().unwrap_or(0) > 1);
+            let controller = version.controller.to_string();
+            let hatched = rival
+                || !version.comingled.is_empty()
+                || version.controller == Controller::Contested;
+            Area {
+                shape: &version.shape,
+                class: format!("ctl ctl-{controller}"),
+                title: format!(
+                    "{} — {} ({}{})",
+                    version
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| version.id.to_string()),
+                    controller_name(lang, &controller),
+                    version.contributor,
+                    if version.approximate {
+                        lang.t("map.approximate_tag")
+                    } else {
+                        String::new()
+                    }
+                ),
+                hatched,
+                label: None,
+            }
+        })
+        .collect();
+    Layer::Areas {
+        id: "control".to_owned(),
+        areas,
+    }
+}
+
+/// The incidents of the period that the viewer may see, clustered, from a cache keyed by the
+/// store's data version (the markers follow the data, not the world).
+async fn incident_layer(
+    state: &AppState,
+    auth: &Authenticated,
+    lang: Lang,
+    viewport: &Viewport,
+    period: Period,
+    links: Option<&ClusterLinks<'_>>,
+) -> Result<Layer<'static>, ApiError> {
+    let version = state.store().data_version().await?;
+    // What the viewer may see of the markers: exact ones, only its party's (a liaison),
+    // or each at its district's centre on its day (docs/security.md).
+    let viewer = auth.viewer();
+    let exact = viewer.sees_exact_places();
+    let period = if exact {
+        period
+    } else {
+        period.in_whole_days()
+    };
+    let naming = viewer.bound_actor().map(str::to_owned);
+    let public_none = matches!(viewer, truce_core::access::Viewer::Public)
+        && state.security().public == truce_core::access::PublicIncidents::None;
+    let mode = match (&naming, exact, public_none) {
+        (_, _, true) => "none".to_owned(),
+        (Some(actor), _, _) => format!("naming:{actor}"),
+        (None, true, _) => "exact".to_owned(),
+        (None, false, _) => "coarse".to_owned(),
+    };
+    let incidents_key = format!(
+        "{version}|{mode}|{:?}|{}|{}|{:?}|{}",
+        viewport.bbox,
+        viewport.width,
+        lang.code(),
+        period,
+        links.map_or("", |l| l.key.as_str()),
+    );
+    let cache = &state.caches().incident_layers;
+    if let Some(svg) = cache.get(&incidents_key) {
+        return Ok(Layer::Rendered(svg));
+    }
+    let markers = state
+        .store()
+        .incident_markers(
+            if public_none { 0 } else { MAX_INCIDENTS },
+            period.from,
+            period.to,
+        )
+        .await?
+        .into_iter()
+        .filter(|marker| {
+            naming.as_ref().is_none_or(|actor| {
+                marker.perpetrator.as_ref() == Some(actor) || marker.target.as_ref() == Some(actor)
+            })
+        })
+        .map(|marker| {
+            let labels = &marker.labels;
+            let label = primary_label(labels);
+            let when = truce_service::world::rfc3339(marker.occurred_at);
+            let (lon, lat, when) = if exact {
+                (marker.lon, marker.lat, when)
+            } else {
+                let (lon, lat) = crate::visibility::coarse_point(
+                    state,
+                    marker.admin3_pcode.as_deref(),
+                    marker.lon,
+                    marker.lat,
+                );
+                (lon, lat, when.get(..10).unwrap_or_default().to_owned())
+            };
+            let id = &marker.id;
+            Marker {
+                lon,
+                lat,
+                class: format!("inc lbl-{label}"),
+                title: format!(
+                    "{} — {}",
+                    when,
+                    labels
+                        .iter()
+                        .map(|l| lang.t(&format!("label.{l}")))
+                        .collect::<Vec<_>>()
+                        .join(lang.t("list.separator").as_str())
+                ),
+                href: Some(format!("/incidents/{id}")),
+                radius: 3.5,
+            }
+        })
+        .collect();
+    let layer = Layer::Markers {
+        id: "incidents".to_owned(),
+        markers,
+        cluster_cell: Some(22.0),
+        cluster_link: links.map(|l| ClusterLink(l.link)),
+    };
+    Ok(Layer::Rendered(cache.put(
+        &incidents_key,
+        Arc::from(render_layer(viewport, &layer)),
+    )))
 }
 
 /// An area layer from `cache`, drawn by `build` when missing: the outlines are the costly part
@@ -399,29 +801,36 @@ fn controller_name(lang: Lang, controller: &str) -> String {
     }
 }
 
-fn link(lon: f64, lat: f64, zoom: f64, query: &MapQuery) -> String {
-    let mut url = format!("/map?lon={lon:.3}&lat={lat:.3}&zoom={zoom}");
-    if let Some(lang) = &query.lang {
-        url.push_str(&format!("&lang={lang}"));
-    }
-    if query.layers.is_some() {
-        url.push_str("&layers=1");
-        for (name, on) in [
-            ("admin", &query.admin),
-            ("control", &query.control),
-            ("besieged", &query.besieged),
-            ("incidents", &query.incidents),
-        ] {
-            if on.is_some() {
-                url.push_str(&format!("&{name}=on"));
+/// The period's presets as links, and the chosen days as a form.
+fn period_bar(lang: Lang, view: &MapView<'_>, preset: Option<&str>) -> Markup {
+    let query = view.query;
+    html! {
+        nav.period aria-label=(lang.t("map.period")) {
+            span { (lang.t("map.period")) ": " }
+            @for (key, text) in PRESETS {
+                @if preset == Some(key) {
+                    strong aria-current="true" { (lang.t(text)) }
+                } @else {
+                    a href=(view.url_with(&[("period", key.to_owned()), ("from", String::new()), ("to", String::new())])) rel="nofollow" { (lang.t(text)) }
+                }
             }
         }
+        form.period method="get" action="/map" {
+            @for (name, value) in [("lon", format!("{:.3}", view.lon)), ("lat", format!("{:.3}", view.lat)), ("zoom", format!("{}", view.zoom))] {
+                input type="hidden" name=(name) value=(value);
+            }
+            @if let Some(code) = &query.lang { input type="hidden" name="lang" value=(code); }
+            label { (lang.t("incidents.from")) " " input type="date" name="from" value=[query.from.as_deref()]; }
+            label { (lang.t("incidents.to")) " " input type="date" name="to" value=[query.to.as_deref()]; }
+            button type="submit" { (lang.t("map.apply")) }
+        }
     }
-    url
 }
 
-fn controls(lang: Lang, shown: &Shown, lon: f64, lat: f64, zoom: f64, query: &MapQuery) -> Markup {
+fn controls(lang: Lang, shown: &Shown, view: &MapView<'_>) -> Markup {
+    let (lon, lat, zoom) = (view.lon, view.lat, view.zoom);
     let step = 1.5 / zoom;
+    let query = view.query;
     html! {
         form.layers method="get" action="/map" {
             fieldset {
@@ -430,7 +839,9 @@ fn controls(lang: Lang, shown: &Shown, lon: f64, lat: f64, zoom: f64, query: &Ma
                 input type="hidden" name="lon" value=(format!("{lon:.3}"));
                 input type="hidden" name="lat" value=(format!("{lat:.3}"));
                 input type="hidden" name="zoom" value=(zoom);
-                @if let Some(code) = &query.lang { input type="hidden" name="lang" value=(code); }
+                @for (name, value) in [("lang", &query.lang), ("period", &query.period), ("from", &query.from), ("to", &query.to)] {
+                    @if let Some(value) = value { input type="hidden" name=(name) value=(value); }
+                }
                 @for (name, key, on) in [("control", "map.layer.control", shown.control), ("admin", "map.layer.admin", shown.admin), ("besieged", "map.layer.besieged", shown.besieged), ("incidents", "map.layer.incidents", shown.incidents)] {
                     label { input type="checkbox" name=(name) checked[on] data-layer=(name); " " (lang.t(key)) }
                 }
@@ -438,23 +849,24 @@ fn controls(lang: Lang, shown: &Shown, lon: f64, lat: f64, zoom: f64, query: &Ma
             }
         }
         nav.zoom aria-label=(lang.t("map.layers")) {
-            a href=(link(lon, lat, (zoom * 2.0).min(64.0), query)) rel="nofollow" data-zoom="in" { (lang.t("map.zoom_in")) }
-            a href=(link(lon, lat, (zoom / 2.0).max(1.0), query)) rel="nofollow" data-zoom="out" { (lang.t("map.zoom_out")) }
-            a href=(link(lon, lat + step, zoom, query)) rel="nofollow" { (lang.t("map.pan_north")) }
-            a href=(link(lon, lat - step, zoom, query)) rel="nofollow" { (lang.t("map.pan_south")) }
-            a href=(link(lon + step, lat, zoom, query)) rel="nofollow" { (lang.t("map.pan_east")) }
-            a href=(link(lon - step, lat, zoom, query)) rel="nofollow" { (lang.t("map.pan_west")) }
+            a href=(view.moved(lon, lat, zoom * 2.0)) rel="nofollow" data-zoom="in" { (lang.t("map.zoom_in")) }
+            a href=(view.moved(lon, lat, zoom / 2.0)) rel="nofollow" data-zoom="out" { (lang.t("map.zoom_out")) }
+            a href=(view.moved(lon, lat + step, zoom)) rel="nofollow" { (lang.t("map.pan_north")) }
+            a href=(view.moved(lon, lat - step, zoom)) rel="nofollow" { (lang.t("map.pan_south")) }
+            a href=(view.moved(lon + step, lat, zoom)) rel="nofollow" { (lang.t("map.pan_east")) }
+            a href=(view.moved(lon - step, lat, zoom)) rel="nofollow" { (lang.t("map.pan_west")) }
             a href="/map" { (lang.t("map.reset")) }
         }
     }
 }
 
-fn legend(lang: Lang) -> Markup {
+/// The legend, its swatches coloured by the map's own style sheet.
+pub(crate) fn legend(lang: Lang) -> Markup {
     html! {
         section.legend {
             h2 { (lang.t("map.legend")) }
             ul {
-                @for key in ["gos", "opposition", "isil", "nusra", "sdf", "contested"] {
+                @for (key, _) in truce_map::palette::CONTROL {
                     li { span class=(format!("swatch ctl-{key}")) {} " " (lang.t(&format!("legend.{key}"))) }
                 }
                 li { span.swatch.hatched {} " " (lang.t("legend.hatched")) }
@@ -464,5 +876,113 @@ fn legend(lang: Lang) -> Markup {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &str) -> MapQuery {
+        serde_urlencoded_like(pairs)
+    }
+
+    /// A query as the router would read it.
+    fn serde_urlencoded_like(pairs: &str) -> MapQuery {
+        let value: serde_json::Map<String, serde_json::Value> =
+            form_urlencoded::parse(pairs.as_bytes())
+                .map(|(k, v)| {
+                    let v = v.into_owned();
+                    let value = v
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|_| ["lon", "lat", "zoom"].contains(&k.as_ref()))
+                        .map_or(serde_json::Value::String(v), |n| serde_json::json!(n));
+                    (k.into_owned(), value)
+                })
+                .collect();
+        serde_json::from_value(serde_json::Value::Object(value)).unwrap()
+    }
+
+    const NOW: i64 = 1_457_000_000_000;
+    const START: i64 = 1_456_520_400_000;
+
+    #[test]
+    fn the_period_comes_from_a_preset_or_from_days() {
+        let (period, preset) = chosen_period(&query(""), NOW, START).unwrap();
+        assert_eq!((period, preset), (Period::last_days(NOW, 7), Some("7d")));
+        let (period, _) = chosen_period(&query("period=24h"), NOW, START).unwrap();
+        assert_eq!(period.from, Some(NOW - DAY_MS));
+        let (period, _) = chosen_period(&query("period=start"), NOW, START).unwrap();
+        assert_eq!(period.from, Some(START));
+        let (period, _) = chosen_period(&query("period=all"), NOW, START).unwrap();
+        assert_eq!(
+            period,
+            Period {
+                from: None,
+                to: None
+            }
+        );
+        // Days win over a preset; `to` is the day the period ends before, as in the list.
+        let (period, preset) = chosen_period(
+            &query("period=24h&from=2016-03-01&to=2016-03-02"),
+            NOW,
+            START,
+        )
+        .unwrap();
+        assert_eq!(preset, None);
+        assert_eq!(period.to.unwrap() - period.from.unwrap(), DAY_MS);
+        assert_eq!(
+            incidents_link(period, None),
+            "/incidents?from=2016-03-01&to=2016-03-02"
+        );
+        // Errors say what is wrong.
+        for bad in [
+            "period=week",
+            "from=yesterday",
+            "from=2016-03-02&to=2016-03-01",
+            "from=2016-03-01&to=2016-03-01",
+        ] {
+            assert!(chosen_period(&query(bad), NOW, START).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_viewer_by_the_day_gets_a_period_of_whole_days() {
+        let period = Period::last_days(NOW, 1).in_whole_days();
+        assert_eq!(period.from.unwrap() % DAY_MS, 0);
+        assert_eq!(period.to.unwrap() % DAY_MS, 0);
+        assert!(period.from.unwrap() <= NOW - DAY_MS && period.to.unwrap() >= NOW);
+    }
+
+    #[test]
+    fn a_box_gives_a_centre_and_a_power_of_two_zoom() {
+        let (lon, lat, zoom) = fit_box("36.2,33.4,36.4,33.6").unwrap();
+        assert!((lon - 36.3).abs() < 1e-9 && (lat - 33.5).abs() < 1e-9);
+        assert_eq!(zoom, 8.0);
+        assert_eq!(fit_box("36.3,33.5,36.3,33.5").unwrap().2, MAX_ZOOM);
+        assert_eq!(fit_box("30,30,45,40").unwrap().2, 1.0);
+        for bad in ["1,2,3", "a,b,c,d", "37,33,36,34", "NaN,1,2,3"] {
+            assert!(fit_box(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn links_keep_the_state_and_a_box_replaces_the_centre() {
+        let q = query("lang=ar&period=24h&layers=1&besieged=on");
+        let view = MapView {
+            lon: 36.3,
+            lat: 33.5,
+            zoom: 8.0,
+            query: &q,
+        };
+        assert_eq!(
+            view.moved(36.3, 33.5, 128.0),
+            "/map?lang=ar&period=24h&layers=1&besieged=on&lon=36.300&lat=33.500&zoom=64"
+        );
+        assert_eq!(
+            view.url_with(&[("bbox", "1,2,3,4".to_owned())]),
+            "/map?lang=ar&period=24h&layers=1&besieged=on&bbox=1%2C2%2C3%2C4"
+        );
     }
 }

@@ -13,6 +13,7 @@ mod login;
 mod map;
 mod reference;
 mod report;
+mod towns;
 
 use axum::Router;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
@@ -28,6 +29,9 @@ use truce_core::access::Viewer;
 
 use crate::AppState;
 use crate::auth::Authenticated;
+
+/// A day in milliseconds.
+pub(crate) const DAY_MS: i64 = 86_400_000;
 
 /// The page routes.
 pub fn router() -> Router<AppState> {
@@ -69,6 +73,10 @@ pub fn router() -> Router<AppState> {
                     include_str!("../../static/truce.css"),
                 )
             }),
+        )
+        .route(
+            "/static/map.css",
+            get(|| async { asset("text/css; charset=utf-8", truce_map::palette::style()) }),
         )
         .route(
             "/static/map.js",
@@ -156,6 +164,7 @@ pub(crate) fn layout(
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · " (lang.t("app.name")) }
                 link rel="stylesheet" href="/static/truce.css";
+            link rel="stylesheet" href="/static/map.css";
             }
             body {
                 a.skip href="#content" { (lang.t("skip")) }

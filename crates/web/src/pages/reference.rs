@@ -243,7 +243,7 @@ pub async fn besieged(
                 th scope="col" { (lang.t("besieged.population")) } th scope="col" { (lang.t("besieged.listed")) }
             } }
             tbody { @for location in locations {
-                tr {
+                tr id=(location.id) {
                     th scope="row" { (if lang == Lang::Ar { &location.name_ar } else { &location.name }) }
                     td { (location.governorate) } td { (location.area_group) } td { (location.besieged_by) }
                     td { @if let Some(p) = &location.population { (p.value) " (" (p.as_of) "; " (p.scope) ")" } @else { "—" } }
