@@ -215,6 +215,36 @@ check("the mouse wheel scrolls the page past the map unless Ctrl is held", async
   await page.close();
 });
 
+check("no page scrolls sideways on a phone, in either language, and the menu is whole", async () => {
+  const page = await signedIn("demo-admin");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${base}/incidents`);
+  const incident = await page.locator("table.incidents a[href^='/incidents/']").first().getAttribute("href");
+  const paths = ["/", "/map", "/incidents", incident, "/actors", "/terms", "/besieged", "/report", "/account", "/admin/users", "/changes", "/no-such-page"];
+  for (const lang of ["en", "ar"]) {
+    for (const path of paths) {
+      await page.goto(`${base}${path}?lang=${lang}`);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 391, `${path} in ${lang} is ${width} px wide at 390`);
+      const cut = await page.locator("header.top a, header.top button").evaluateAll((items) =>
+        items.filter((item) => {
+          const box = item.getBoundingClientRect();
+          return box.left < 0 || box.right > 390 || item.scrollWidth > item.clientWidth + 1;
+        }).map((item) => item.textContent.trim()));
+      assert.deepEqual(cut, [], `${path} in ${lang}: menu items cut`);
+    }
+    await page.goto(`${base}/incidents?lang=${lang}`);
+    await page.screenshot({ path: join(shots, `phone-incidents-${lang}.png`) });
+  }
+  await page.close();
+  const anonymous = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  for (const path of ["/login", "/map?lang=ar", "/besieged?lang=ar"]) {
+    await anonymous.goto(`${base}${path}`);
+    assert.ok(await anonymous.evaluate(() => document.documentElement.scrollWidth) <= 391, path);
+  }
+  await anonymous.close();
+});
+
 check("a pasted report drafts the form, and the reviewer's corrections are what is saved", async () => {
   const page = await signedIn("demo-monitor");
   await page.goto(`${base}/report`);

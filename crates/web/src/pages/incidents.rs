@@ -254,7 +254,7 @@ pub async fn list(
         @if page.items.is_empty() {
             p { (lang.t("incidents.none")) }
         } @else {
-            table.incidents {
+            table.incidents.cards {
                 thead { tr {
                     th scope="col" { (lang.t("col.time")) }
                     th scope="col" { (lang.t("col.place")) }
@@ -266,16 +266,16 @@ pub async fn list(
                 tbody {
                     @for item in &page.items {
                         tr {
-                            td { a href=(format!("/incidents/{}", item.incident.id)) { (local_time(&item.incident.occurred_at, zone)) } }
-                            td { (place_name(&item.incident.admin3_pcode, lang, &state)) }
-                            td { (actor_name(&item.incident.perpetrator, lang, &state)) }
-                            td { (actor_name(&item.incident.target, lang, &state)) }
-                            td { @match (&item.incident.sub_event_type, &item.incident.event_type) {
+                            td data-label=(lang.t("col.time")) { a href=(format!("/incidents/{}", item.incident.id)) { (local_time(&item.incident.occurred_at, zone)) } }
+                            td data-label=(lang.t("col.place")) { (place_name(&item.incident.admin3_pcode, lang, &state)) }
+                            td data-label=(lang.t("col.perpetrator")) { (actor_name(&item.incident.perpetrator, lang, &state)) }
+                            td data-label=(lang.t("col.target")) { (actor_name(&item.incident.target, lang, &state)) }
+                            td data-label=(lang.t("col.type")) { @match (&item.incident.sub_event_type, &item.incident.event_type) {
                                 (Some(sub), _) => (lang.value("sub", sub)),
                                 (None, Some(event)) => (lang.value("event", event)),
                                 (None, None) => "—",
                             } }
-                            td { (badges(&item.assessment.labels, lang)) }
+                            td data-label=(lang.t("col.labels")) { (badges(&item.assessment.labels, lang)) }
                         }
                     }
                 }

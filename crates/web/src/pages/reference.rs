@@ -101,7 +101,7 @@ pub async fn actors(
     let body = html! {
         h1 { (lang.t("actors.title")) }
         p { a href="/api/v1/actors" { (lang.t("data.json")) } " · " a href="/actors.csv" { (lang.t("data.csv")) } }
-        table {
+        table.cards {
             thead { tr {
                 th scope="col" { (lang.t("actors.name")) } th scope="col" { (lang.t("actors.name_ar")) }
                 th scope="col" { (lang.t("actors.side")) } th scope="col" { (lang.t("actors.guarantor")) }
@@ -112,14 +112,14 @@ pub async fn actors(
                 @for actor in registry.actors() {
                     tr {
                         th scope="row" { a href=(format!("/incidents?actor={}", actor.id)) { (actor.name) } }
-                        td lang="ar" dir="rtl" { (actor.name_ar) }
-                        td { (lang.t(&format!("side.{}", actor.side.as_str()))) }
-                        td { (registry.guarantor(&actor.id).map_or("—".to_owned(), |c| c.to_string())) }
-                        td { (commitment_text(&state, &actor.id, lang)) }
-                        td { @for d in registry.designations().iter().filter(|d| d.actor == actor.id) {
+                        td data-label=(lang.t("actors.name_ar")) { bdi lang="ar" dir="rtl" { (actor.name_ar) } }
+                        td data-label=(lang.t("actors.side")) { (lang.t(&format!("side.{}", actor.side.as_str()))) }
+                        td data-label=(lang.t("actors.guarantor")) { (registry.guarantor(&actor.id).map_or("—".to_owned(), |c| c.to_string())) }
+                        td data-label=(lang.t("actors.commitment")) { (commitment_text(&state, &actor.id, lang)) }
+                        td data-label=(lang.t("actors.designation")) { @for d in registry.designations().iter().filter(|d| d.actor == actor.id) {
                             (d.list) " · " (lang.t(&format!("status.{}", format!("{:?}", d.status).to_lowercase()))) " · " (d.listed_from.format("%Y-%m-%d")) br;
                         } }
-                        td { (actor.aliases.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join(" · ")) }
+                        td data-label=(lang.t("actors.aliases")) { (actor.aliases.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join(" · ")) }
                     }
                 }
             }
@@ -236,7 +236,7 @@ pub async fn besieged(
     let body = html! {
         h1 { (lang.t("besieged.title")) }
         p { a href="/api/v1/besieged" { (lang.t("data.json")) } " · " a href="/besieged.csv" { (lang.t("data.csv")) } }
-        table {
+        table.cards {
             thead { tr {
                 th scope="col" { (lang.t("besieged.location")) } th scope="col" { (lang.t("besieged.governorate")) }
                 th scope="col" { (lang.t("besieged.group")) } th scope="col" { (lang.t("besieged.by")) }
@@ -245,9 +245,11 @@ pub async fn besieged(
             tbody { @for location in locations {
                 tr id=(location.id) {
                     th scope="row" { (if lang == Lang::Ar { &location.name_ar } else { &location.name }) }
-                    td { (location.governorate) } td { (location.area_group) } td { (location.besieged_by) }
-                    td { @if let Some(p) = &location.population { (p.value) " (" (p.as_of) "; " (p.scope) ")" } @else { "—" } }
-                    td { (location.in_un_list_feb2016) }
+                    td data-label=(lang.t("besieged.governorate")) { (location.governorate) }
+                    td data-label=(lang.t("besieged.group")) { (location.area_group) }
+                    td data-label=(lang.t("besieged.by")) { (location.besieged_by) }
+                    td data-label=(lang.t("besieged.population")) { @if let Some(p) = &location.population { (p.value) " (" (p.as_of) "; " (p.scope) ")" } @else { "—" } }
+                    td data-label=(lang.t("besieged.listed")) { (location.in_un_list_feb2016) }
                 }
             } }
         }
