@@ -77,6 +77,8 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("GET", "/changes", May(ReadChangeLog)),
     ("GET", "/static/truce.css", Anyone),
     ("GET", "/static/map.css", Anyone),
+    ("GET", "/static/icon.svg", Anyone),
+    ("GET", "/favicon.ico", Anyone),
     ("GET", "/static/map.js", Anyone),
     ("GET", "/login", Anyone),
     ("POST", "/login", Anyone),

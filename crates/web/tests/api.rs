@@ -291,12 +291,34 @@ async fn unknown_routes_and_methods_are_json_errors_under_the_api_and_pages_else
     let (status, page) = html(&app, "/elsewhere").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(page.starts_with("<!DOCTYPE html>") && page.contains("Not found"));
-    let (status, page) = html(&app, "/incidents/no-such-id?lang=ar").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(
-        page.contains("dir=\"rtl\"") || page.contains("<!DOCTYPE html>"),
-        "{page}"
-    );
+    // The dead ends a user meets, each a page in the language the address asks for.
+    for (path, code) in [
+        ("/incidents/no-such-id?lang=ar", StatusCode::NOT_FOUND),
+        (
+            "/incidents?from=2016-03-05&to=2016-03-01&lang=ar",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "/incidents?cursor=zzz&lang=ar",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        ("/map?period=fortnight&lang=ar", StatusCode::BAD_REQUEST),
+        ("/map?bbox=1,2,3&lang=ar", StatusCode::BAD_REQUEST),
+    ] {
+        let (status, page) = html(&app, path).await;
+        assert_eq!(status, code, "{path}");
+        assert!(
+            page.starts_with("<!DOCTYPE html><html lang=\"ar\" dir=\"rtl\">"),
+            "{path}: {}",
+            &page[..page.len().min(200)]
+        );
+        assert!(page.contains("href=\"/\""), "{path}: a way back");
+    }
+    // A browser's own request for an icon finds one.
+    let (status, _) = html(&app, "/favicon.ico").await;
+    assert_eq!(status, StatusCode::PERMANENT_REDIRECT);
+    let (status, icon) = html(&app, "/static/icon.svg").await;
+    assert!(status == StatusCode::OK && icon.starts_with("<svg"));
     // A page that needs someone signed in sends a browser to sign in and come back.
     let response = tower::ServiceExt::oneshot(
         app.router.clone(),

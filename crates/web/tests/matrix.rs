@@ -70,6 +70,8 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET", "/changes", "CT"),
     ("GET", "/static/truce.css", EVERYONE),
     ("GET", "/static/map.css", EVERYONE),
+    ("GET", "/static/icon.svg", EVERYONE),
+    ("GET", "/favicon.ico", EVERYONE),
     ("GET", "/static/map.js", EVERYONE),
     ("GET", "/login", EVERYONE),
     ("POST", "/login", EVERYONE),

@@ -67,7 +67,13 @@ pub(crate) fn error_page(
     message: &str,
     path_and_query: &str,
 ) -> Response {
-    let (lang, _) = Lang::choose(None, headers);
+    // The page's own `?lang=` first, as the page itself would have chosen.
+    let asked = path_and_query.split_once('?').and_then(|(_, query)| {
+        form_urlencoded::parse(query.as_bytes())
+            .find(|(name, _)| name == "lang")
+            .map(|(_, value)| value.into_owned())
+    });
+    let (lang, _) = Lang::choose(asked.as_deref(), headers);
     let title = lang.t(match status.as_u16() {
         401 => "error.401",
         403 => "error.403",

@@ -79,6 +79,15 @@ pub fn router() -> Router<AppState> {
             get(|| async { asset("text/css; charset=utf-8", truce_map::palette::style()) }),
         )
         .route(
+            "/static/icon.svg",
+            get(|| async { asset("image/svg+xml", include_str!("../../static/icon.svg")) }),
+        )
+        // Browsers ask for this address whatever the page says: send them to the icon.
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::response::Redirect::permanent("/static/icon.svg") }),
+        )
+        .route(
             "/static/map.js",
             get(|| async {
                 asset(
@@ -165,6 +174,7 @@ pub(crate) fn layout(
                 title { (title) " · " (lang.t("app.name")) }
                 link rel="stylesheet" href="/static/truce.css";
             link rel="stylesheet" href="/static/map.css";
+            link rel="icon" type="image/svg+xml" href="/static/icon.svg";
             }
             body {
                 a.skip href="#content" { (lang.t("skip")) }
