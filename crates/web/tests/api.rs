@@ -912,11 +912,20 @@ async fn the_report_form_validates_saves_once_and_opens_the_incident() {
     ];
     let (status, location, _) = post_form(&app, "/report", &good).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let location = location.unwrap();
-    assert!(location.starts_with("/incidents/"));
+    let saved = location.unwrap();
+    assert!(saved.starts_with("/incidents/") && saved.ends_with("?saved=1"));
+    let location = saved.trim_end_matches("?saved=1").to_owned();
+    // The incident's page says it was saved, and is titled by its type, place and day.
+    let (_, page) = html(&app, &saved).await;
+    assert!(page.contains("class=\"notice saved\""));
+    assert!(
+        page.contains("<h1>Aid obstruction in Madaya, 2016-03-02</h1>"),
+        "{}",
+        &page[page.find("<h1>").unwrap_or(0)..][..200]
+    );
     // The network failed and the monitor sends again: the same incident, nothing new.
     let (_, again, _) = post_form(&app, "/report", &good).await;
-    assert_eq!(again.as_deref(), Some(location.as_str()));
+    assert_eq!(again.as_deref(), Some(saved.as_str()));
     let (_, list) = app.get("/api/v1/incidents").await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
     let id = location.trim_start_matches("/incidents/");
@@ -929,6 +938,36 @@ async fn the_report_form_validates_saves_once_and_opens_the_incident() {
     assert_eq!(detail["assessment"]["obligations"], json!(["OBL-ACCESS"]));
     let (_, found) = html(&app, "/incidents?q=convoy").await;
     assert!(found.contains(&location));
+
+    // Coordinates: a latitude of 95 is said on the latitude, not on the place; one without
+    // the other is said on the missing one; a decimal comma is read.
+    let with = |key: &'static str, lat: &'static str, lon: &'static str| {
+        let mut fields: Vec<(&str, &str)> = good.to_vec();
+        fields.retain(|(name, _)| !["idempotency_key", "place"].contains(name));
+        fields.extend([
+            ("idempotency_key", key),
+            ("place", ""),
+            ("lat", lat),
+            ("lon", lon),
+        ]);
+        fields
+    };
+    let (status, _, page) = post_form(&app, "/report", &with("k-3", "95", "36.2")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("id=\"lat-error\"") && !page.contains("id=\"place-error\""));
+    let (_, _, page) = post_form(&app, "/report", &with("k-4", "33.5", "")).await;
+    assert!(page.contains("id=\"lon-error\""));
+    let (status, location, _) = post_form(&app, "/report", &with("k-5", "33,51", "36,29")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let id = location
+        .unwrap()
+        .trim_start_matches("/incidents/")
+        .replace("?saved=1", "");
+    let (_, detail) = app.get(&format!("/api/v1/incidents/{id}")).await;
+    assert_eq!(
+        (detail["lat"].as_f64(), detail["lon"].as_f64()),
+        (Some(33.51), Some(36.29))
+    );
 }
 
 #[tokio::test]

@@ -15,7 +15,7 @@ use crate::api::{IncidentQuery, incident_page};
 use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
-use crate::views::{ActorRefView, IncidentResponse};
+use crate::views::{ActorRefView, IncidentResponse, IncidentView};
 use truce_service::world::{core_incident, source_grade};
 
 /// The list's filters, as an HTML form sends them (dates without times, empty fields).
@@ -300,9 +300,27 @@ pub async fn list(
     ))
 }
 
+/// An incident's title, as people would say it: its type, its place and its day.
+fn heading(incident: &IncidentView, lang: Lang, state: &AppState, zone: chrono_tz::Tz) -> String {
+    let kind = match (&incident.sub_event_type, &incident.event_type) {
+        (Some(sub), _) => lang.value("sub", sub),
+        (None, Some(event)) => lang.value("event", event),
+        (None, None) => lang.t("detail.title"),
+    };
+    let day = DateTime::parse_from_rfc3339(&incident.occurred_at)
+        .map(|t| t.with_timezone(&zone).format("%Y-%m-%d").to_string())
+        .unwrap_or_default();
+    lang.t("detail.heading")
+        .replace("{type}", &kind)
+        .replace("{place}", &place_name(&incident.admin3_pcode, lang, state))
+        .replace("{day}", &day)
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct DetailQuery {
     lang: Option<String>,
+    /// Set by the report form after it saved the incident.
+    saved: Option<String>,
 }
 
 pub async fn detail(
@@ -336,7 +354,9 @@ pub async fn detail(
         None
     };
     let body = html! {
-        h1 { (lang.t("detail.title")) " " code { (incident.id) } }
+        h1 { (heading(incident, lang, &state, zone)) }
+        p.muted { (lang.t("detail.title")) " " bdi { code { (incident.id) } } }
+        @if query.saved.is_some() { p.notice.saved role="status" { (lang.t("detail.saved")) } }
         @if incident.synthetic { p.notice role="note" { (lang.t("detail.synthetic")) } }
         div.detail {
             section {
@@ -397,7 +417,7 @@ pub async fn detail(
             } @else {
                 table { thead { tr { th { (lang.t("detail.source")) } th { (lang.t("detail.grades")) } th { (lang.t("detail.notes")) } } }
                     tbody { @for report in &detail.reports {
-                        tr { td { (report.source_name) " (" (report.source_type) ")" } td { (report.reliability) (report.credibility) }
+                        tr { td { (report.source_name) " (" (lang.value("source", &report.source_type)) ")" } td { (report.reliability) (report.credibility) }
                             td { (long_text(&report.text, &format!("/api/v1/incidents/{}/reports", incident.id), lang)) } }
                     } }
                 }

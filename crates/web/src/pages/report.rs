@@ -427,8 +427,13 @@ pub async fn submit(
         );
     match state.service().execute(request, command, render).await {
         Ok(outcome) => {
-            let suffix = if lang == Lang::Ar { "?lang=ar" } else { "" };
-            Ok(Redirect::to(&format!("/incidents/{}{suffix}", outcome.reply.body)).into_response())
+            // The incident's page says that it was saved.
+            let suffix = if lang == Lang::Ar { "&lang=ar" } else { "" };
+            Ok(Redirect::to(&format!(
+                "/incidents/{}?saved=1{suffix}",
+                outcome.reply.body
+            ))
+            .into_response())
         }
         Err(ServiceError::KeyReused) => {
             errors.insert("form", lang.t("report.err.resubmitted"));
@@ -519,22 +524,38 @@ fn check(
     if occurred.is_none() {
         errors.insert("when", lang.t("report.err.when"));
     }
-    let point = match (
-        form.lat.trim().parse::<f64>(),
-        form.lon.trim().parse::<f64>(),
-    ) {
-        (Ok(lat), Ok(lon)) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => {
-            Some((lat, lon))
-        }
-        _ if !form.place.trim().is_empty() => {
+    let lat = coordinate(&form.lat, 90.0);
+    let lon = coordinate(&form.lon, 180.0);
+    let point = match (lat, lon) {
+        (Ok(Some(lat)), Ok(Some(lon))) => Some((lat, lon)),
+        // Neither given: the place's name says where.
+        (Ok(None), Ok(None)) if !form.place.trim().is_empty() => {
             let found = place(state, &form.place);
             if found.is_none() {
                 errors.insert("place", lang.t("report.err.unknown_place"));
             }
             found
         }
-        _ => {
+        (Ok(None), Ok(None)) => {
             errors.insert("place", lang.t("report.err.place"));
+            None
+        }
+        // A coordinate given is checked where it was typed.
+        (lat, lon) => {
+            for (field, value, key) in [
+                ("lat", lat, "report.err.lat"),
+                ("lon", lon, "report.err.lon"),
+            ] {
+                match value {
+                    Err(()) => {
+                        errors.insert(field, lang.t(key));
+                    }
+                    Ok(None) => {
+                        errors.insert(field, lang.t("report.err.both"));
+                    }
+                    Ok(Some(_)) => {}
+                }
+            }
             None
         }
     };
@@ -625,6 +646,28 @@ fn check(
         url: None,
     };
     (errors, Some(incident), Some(report))
+}
+
+/// A latitude or longitude as typed: nothing, or a number within `limit` of zero, with a
+/// decimal point, a decimal comma ("36,2") or the Arabic decimal separator, in Latin or
+/// Arabic-Indic digits.
+fn coordinate(text: &str, limit: f64) -> Result<Option<f64>, ()> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let normalised: String = text
+        .chars()
+        .map(|c| match c {
+            ',' | '٫' => '.',
+            '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
+            other => other,
+        })
+        .collect();
+    match normalised.parse::<f64>() {
+        Ok(value) if value.is_finite() && value.abs() <= limit => Ok(Some(value)),
+        _ => Err(()),
+    }
 }
 
 /// Coordinates for a place name: a sub-district (its interior point) or a besieged location.
@@ -772,4 +815,22 @@ fn page(
         script src="/static/map.js" defer {}
     };
     layout(state, auth, lang, &lang.t("report.title"), path, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::coordinate;
+
+    #[test]
+    fn coordinates_read_as_people_type_them() {
+        assert_eq!(coordinate("", 90.0), Ok(None));
+        assert_eq!(coordinate(" 36.2 ", 90.0), Ok(Some(36.2)));
+        assert_eq!(coordinate("36,2", 90.0), Ok(Some(36.2)));
+        assert_eq!(coordinate("٣٣٫٥", 90.0), Ok(Some(33.5)));
+        assert_eq!(coordinate("-33.5", 90.0), Ok(Some(-33.5)));
+        for bad in ["95", "36,2,1", "north", "NaN", "inf", "1e400"] {
+            assert_eq!(coordinate(bad, 90.0), Err(()), "{bad}");
+        }
+        assert_eq!(coordinate("179.9", 180.0), Ok(Some(179.9)));
+    }
 }
