@@ -357,10 +357,14 @@ impl SubEventType {
     }
 }
 
-/// How precisely the time is known, on ACLED's scale.
+/// How precisely the time is known, on ACLED's scale (1–3), with a step finer than ACLED's
+/// for a time of day that someone saw or heard (0): a report typed as "10:30" is not
+/// "known to the day".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "u8", into = "u8")]
 pub enum TimePrecision {
+    /// 0: the time of day is known (ACLED writes it as 1).
+    TimeOfDay = 0,
     /// 1: the day is known.
     Day = 1,
     /// 2: only the week is known.
@@ -373,11 +377,12 @@ impl TryFrom<u8> for TimePrecision {
     type Error = String;
     fn try_from(value: u8) -> Result<Self, Self::Error> {
         match value {
+            0 => Ok(TimePrecision::TimeOfDay),
             1 => Ok(TimePrecision::Day),
             2 => Ok(TimePrecision::Week),
             3 => Ok(TimePrecision::Month),
             other => Err(format!(
-                "time precision {other} is not 1 (day), 2 (week) or 3 (month)"
+                "time precision {other} is not 0 (the time of day), 1 (day), 2 (week) or 3 (month)"
             )),
         }
     }

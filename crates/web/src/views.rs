@@ -53,8 +53,9 @@ pub struct NewIncidentBody {
     /// Longitude.
     #[schema(minimum = -180, maximum = 180)]
     pub lon: f64,
-    /// ACLED time precision: 1 day (default), 2 week, 3 month.
-    #[schema(minimum = 1, maximum = 3)]
+    /// Time precision on ACLED's scale, 1 day (default), 2 week, 3 month, or 0 when the
+    /// time of day is known.
+    #[schema(minimum = 0, maximum = 3)]
     pub time_precision: Option<u8>,
     /// ACLED geo precision: 1 town (default), 2 near a town, 3 region.
     #[schema(minimum = 1, maximum = 3)]

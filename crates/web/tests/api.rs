@@ -918,6 +918,11 @@ async fn the_report_form_validates_saves_once_and_opens_the_incident() {
     // The incident's page says it was saved, and is titled by its type, place and day.
     let (_, page) = html(&app, &saved).await;
     assert!(page.contains("class=\"notice saved\""));
+    // A time typed as 11:00 is known to the minute, not only to the day.
+    assert!(
+        page.contains("Time known to the</dt><dd>minute"),
+        "the time's precision"
+    );
     assert!(
         page.contains("<h1>Aid obstruction in Madaya, 2016-03-02</h1>"),
         "{}",
@@ -935,6 +940,7 @@ async fn the_report_form_validates_saves_once_and_opens_the_incident() {
         detail["occurred_at"], "2016-03-02T09:00:00Z",
         "Damascus time converted to UTC"
     );
+    assert_eq!(detail["time_precision"], 0, "the time of day was given");
     assert_eq!(detail["assessment"]["obligations"], json!(["OBL-ACCESS"]));
     let (_, found) = html(&app, "/incidents?q=convoy").await;
     assert!(found.contains(&location));

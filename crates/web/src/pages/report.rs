@@ -611,7 +611,8 @@ fn check(
         occurred_at: occurred.with_timezone(&Utc).to_rfc3339(),
         lat,
         lon,
-        time_precision: Some(1),
+        // The form asks for the time of day.
+        time_precision: Some(0),
         geo_precision: Some(if form.lat.trim().is_empty() { 2 } else { 1 }),
         perpetrator: optional(&form.perpetrator),
         target: optional(&form.target),
