@@ -68,6 +68,7 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("GET", "/incidents/{id}", May(ReadIncidents)),
     ("GET", "/report", May(Submit)),
     ("POST", "/report", May(Submit)),
+    ("POST", "/incidents/{id}/reports", May(Submit)),
     ("POST", "/report/draft", May(Draft)),
     ("GET", "/actors", Anyone),
     ("GET", "/actors.csv", Anyone),

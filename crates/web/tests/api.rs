@@ -945,6 +945,38 @@ async fn the_report_form_validates_saves_once_and_opens_the_incident() {
     let (_, found) = html(&app, "/incidents?q=convoy").await;
     assert!(found.contains(&location));
 
+    // A second source, added from the incident's page, is on the incident; sent twice, once.
+    let (_, page) = html(&app, &location).await;
+    assert!(page.contains(&format!("action=\"{location}/reports\"")));
+    let second = [
+        ("idempotency_key", "k-second"),
+        ("source_name", "UN convoy team"),
+        ("source_type", "UN"),
+        ("reliability", "A"),
+        ("credibility", "1"),
+        ("direct_observation", "yes"),
+        ("text", "The convoy waited six hours and turned back."),
+    ];
+    let reports_path = format!("{location}/reports");
+    for _ in 0..2 {
+        let (status, redirect, _) = post_form(&app, &reports_path, &second).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            redirect.as_deref(),
+            Some(format!("{location}?report_saved=1#reports").as_str())
+        );
+    }
+    let (_, detail) = app.get(&format!("/api/v1/incidents/{id}")).await;
+    assert_eq!(detail["reports"].as_array().unwrap().len(), 2);
+    // A bad grade is refused, and nothing is added.
+    let mut bad_grade = second.to_vec();
+    bad_grade[0] = ("idempotency_key", "k-bad");
+    bad_grade[3] = ("reliability", "Z");
+    let (status, _, _) = post_form(&app, &reports_path, &bad_grade).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, detail) = app.get(&format!("/api/v1/incidents/{id}")).await;
+    assert_eq!(detail["reports"].as_array().unwrap().len(), 2);
+
     // Coordinates: a latitude of 95 is said on the latitude, not on the place; one without
     // the other is said on the missing one; a decimal comma is read.
     let with = |key: &'static str, lat: &'static str, lon: &'static str| {

@@ -61,6 +61,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET", "/incidents/{id}", EVERYONE),
     ("GET", "/report", "CTMO"),
     ("POST", "/report", "CTMO"),
+    ("POST", "/incidents/{id}/reports", "CTMO"),
     ("POST", "/report/draft", "CTMO"),
     ("GET", "/actors", EVERYONE),
     ("GET", "/actors.csv", EVERYONE),

@@ -321,6 +321,8 @@ pub struct DetailQuery {
     lang: Option<String>,
     /// Set by the report form after it saved the incident.
     saved: Option<String>,
+    /// Set after a report was added from this page.
+    report_saved: Option<String>,
 }
 
 pub async fn detail(
@@ -410,8 +412,9 @@ pub async fn detail(
                 }
             }
         }
-        section {
+        section #reports {
             h2 { (lang.t("detail.reports")) }
+            @if query.report_saved.is_some() { p.notice.saved role="status" { (lang.t("add_report.saved")) } }
             @if detail.reports.is_empty() {
                 p { (lang.t("detail.no_reports")) }
             } @else {
@@ -421,6 +424,9 @@ pub async fn detail(
                             td { (long_text(&report.text, &format!("/api/v1/incidents/{}/reports", incident.id), lang)) } }
                     } }
                 }
+            }
+            @if auth.viewer().may(truce_core::access::Permission::Submit, state.security().public) {
+                (super::reports::form(&auth, lang, &incident.id))
             }
         }
         section {

@@ -13,6 +13,7 @@ mod login;
 mod map;
 mod reference;
 mod report;
+mod reports;
 mod towns;
 
 use axum::Router;
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/map", get(map::page))
         .route("/incidents", get(incidents::list))
         .route("/report", get(report::form).post(report::submit))
+        .route("/incidents/{id}/reports", post(reports::submit))
         .route("/report/draft", axum::routing::post(report::draft))
         .route("/actors", get(reference::actors))
         .route("/actors.csv", get(reference::actors_csv))

@@ -491,14 +491,20 @@ fn form_again(
 
 /// A hash of what the form asks for, without the ids the server gave it: a resubmission of the
 /// same form with the same key is the same request, and one with other values is refused.
-fn content_hash(command: &Command) -> String {
+/// The hash a retry key is checked against: the command without the ids made for it, so that
+/// the same form sent twice is the same request.
+pub(crate) fn content_hash(command: &Command) -> String {
     let mut command = command.clone();
-    if let Command::RecordIncident { incident, report } = &mut command {
-        incident.id.clear();
-        if let Some(report) = report {
-            report.id.clear();
-            report.incident_id.clear();
+    match &mut command {
+        Command::RecordIncident { incident, report } => {
+            incident.id.clear();
+            if let Some(report) = report {
+                report.id.clear();
+                report.incident_id.clear();
+            }
         }
+        Command::AddReport { report } => report.id.clear(),
+        _ => {}
     }
     let text = command.canonical().unwrap_or_default();
     truce_service::canonical::sha256_hex(text.as_bytes())
