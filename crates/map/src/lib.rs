@@ -614,14 +614,6 @@ mod tests {
     #[test]
     fn nearby_markers_cluster_and_distant_ones_do_not() {
         let view = Viewport::fit([35.0, 32.0, 43.0, 38.0], 800.0);
-        let marker = |lon: f64, lat: f64, class: &str| Marker {
-            lon,
-            lat,
-            class: class.to_owned(),
-            title: String::new(),
-            href: None,
-            radius: 4.0,
-        };
         let markers = vec![
             marker(36.20, 36.20, "covered"),
             marker(36.21, 36.21, "covered"),

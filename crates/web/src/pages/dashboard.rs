@@ -109,19 +109,13 @@ pub async fn page(
     let zone = super::zone_of(&world.scenario);
     let since = version.map(|v| as_of - v.effective_start);
     let viewport = Viewport::fit(COUNTRY, 640.0);
-    let shown = Shown {
-        admin: true,
-        control: true,
-        besieged: true,
-        incidents: true,
-    };
     // The map shows the week the tables count.
     let map = country_svg(
         &state,
         &auth,
         lang,
         &MapOptions {
-            shown: &shown,
+            shown: &Shown::ALL,
             viewport: &viewport,
             at: version.map_or(as_of, |v| v.effective_start),
             period: Period::last_days(as_of_ms, 7),

@@ -196,6 +196,16 @@ pub(crate) struct Shown {
     pub(crate) incidents: bool,
 }
 
+impl Shown {
+    /// Every layer.
+    pub(crate) const ALL: Shown = Shown {
+        admin: true,
+        control: true,
+        besieged: true,
+        incidents: true,
+    };
+}
+
 /// The order in which an incident's labels pick its colour.
 pub(crate) const LABEL_ORDER: [&str; 6] = [
     "covered",
@@ -232,12 +242,7 @@ pub async fn page(
             incidents: query.incidents.is_some(),
         }
     } else {
-        Shown {
-            admin: true,
-            control: true,
-            besieged: true,
-            incidents: true,
-        }
+        Shown::ALL
     };
     let start = scenario
         .agreement

@@ -402,24 +402,11 @@ pub async fn submit(
         ));
     };
     // The incident and its first report are one command: both are written, or neither.
-    let request = Request {
-        principal: auth.principal.clone(),
-        key: Some(form.idempotency_key.trim())
-            .filter(|k| !k.is_empty())
-            .map(|key| Key {
-                key: key.to_owned(),
-                scope: "POST /report".to_owned(),
-                request_hash: content_hash(&command),
-            }),
-        reason: String::new(),
-    };
+    let request = form_request(&auth, &form.idempotency_key, "POST /report", &command);
     let render =
         std::sync::Arc::new(
             |applied: &Applied, _: &truce_service::world::World| match applied {
-                Applied::Incident { incident, .. } => Ok(Reply {
-                    status: StatusCode::SEE_OTHER.as_u16(),
-                    body: incident.id.clone(),
-                }),
+                Applied::Incident { incident, .. } => Ok(see_other(&incident.id)),
                 _ => Err(ServiceError::Internal(
                     "the form records an incident".to_owned(),
                 )),
@@ -491,6 +478,33 @@ fn form_again(
 
 /// A hash of what the form asks for, without the ids the server gave it: a resubmission of the
 /// same form with the same key is the same request, and one with other values is refused.
+/// A form's command as a request of the signed-in user, with the form's hidden retry key
+/// scoped to the address it was posted to.
+pub(crate) fn form_request(
+    auth: &Authenticated,
+    key: &str,
+    scope: &str,
+    command: &Command,
+) -> Request {
+    Request {
+        principal: auth.principal.clone(),
+        key: Some(key.trim()).filter(|k| !k.is_empty()).map(|key| Key {
+            key: key.to_owned(),
+            scope: scope.to_owned(),
+            request_hash: content_hash(command),
+        }),
+        reason: String::new(),
+    }
+}
+
+/// The reply a form's command stores for its key: where the browser goes next (an incident).
+pub(crate) fn see_other(incident_id: &str) -> Reply {
+    Reply {
+        status: StatusCode::SEE_OTHER.as_u16(),
+        body: incident_id.to_owned(),
+    }
+}
+
 /// The hash a retry key is checked against: the command without the ids made for it, so that
 /// the same form sent twice is the same request.
 pub(crate) fn content_hash(command: &Command) -> String {

@@ -3,12 +3,13 @@
 
 use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
-use truce_service::{Applied, Command, Key, Reply, Request};
+use truce_service::{Applied, Command};
 
+use super::report::{form_request, see_other};
 use super::{Lang, csrf_field};
 use crate::AppState;
 use crate::api::{SOURCE_TYPES, report_body};
@@ -92,24 +93,12 @@ pub async fn submit(
         id.clone(),
     )?;
     let command = Command::AddReport { report };
-    let request = Request {
-        principal: auth.principal.clone(),
-        key: Some(form.idempotency_key.trim())
-            .filter(|k| !k.is_empty())
-            .map(|key| Key {
-                key: key.to_owned(),
-                scope: format!("POST /incidents/{id}/reports"),
-                request_hash: super::report::content_hash(&command),
-            }),
-        reason: String::new(),
-    };
+    let scope = format!("POST /incidents/{id}/reports");
+    let request = form_request(&auth, &form.idempotency_key, &scope, &command);
     let render =
         std::sync::Arc::new(
             |applied: &Applied, _: &truce_service::world::World| match applied {
-                Applied::Report { report, .. } => Ok(Reply {
-                    status: StatusCode::SEE_OTHER.as_u16(),
-                    body: report.incident_id.clone(),
-                }),
+                Applied::Report { report, .. } => Ok(see_other(&report.incident_id)),
                 _ => Err(truce_service::ServiceError::Internal(
                     "the form adds a report".to_owned(),
                 )),
