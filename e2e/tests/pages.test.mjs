@@ -149,6 +149,9 @@ check("the map draws each besieged location on its own, named and linked", async
   assert.ok(await page.locator("#layer-labels text.town-3").count() > 5, "towns are named at this zoom");
   assert.equal(await page.locator("g.scale text").textContent(), "5 km");
   await page.screenshot({ path: join(shots, "map-damascus-besieged.png") });
+  // Switched off at once, the layer takes its names with it.
+  await page.uncheck("form.layers input[name=besieged]");
+  assert.equal(await page.locator("#layer-labels text.besieged-name:visible").count(), 0);
   // The link opens the location's row.
   const href = await page.locator('#layer-besieged a[href^="/besieged#"]').first().getAttribute("href");
   await page.goto(`${base}${href}`);
@@ -184,6 +187,12 @@ check("a cluster is a link that zooms the map to its members", async () => {
   const [w, s, e, n] = (await page.locator("figure.map svg").getAttribute("data-bbox")).split(",").map(Number);
   assert.ok(w <= west && s <= south && e >= east && n >= north, "the new view holds the cluster's extent");
   assert.ok(e - w < 6.8 / 2, "and is closer than the country view");
+  // From there the keyboard zooms on: the box is not followed again.
+  const zoom = Number(await page.locator("figure.map").getAttribute("data-zoom"));
+  await page.focus("figure.map");
+  await Promise.all([page.waitForNavigation(), page.keyboard.press("+")]);
+  assert.ok(!new URL(page.url()).searchParams.has("bbox"));
+  assert.equal(Number(await page.locator("figure.map").getAttribute("data-zoom")), Math.min(64, zoom * 2));
   await page.close();
 });
 

@@ -49,35 +49,54 @@ fn overlaps(a: &Room, b: &Room) -> bool {
     a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]
 }
 
+/// The room of a label's marker: its point, `gap` pixels each way.
+fn marker_room(label: &Label, viewport: &Viewport) -> Option<Room> {
+    let (px, py) = viewport.project(label.lon, label.lat);
+    let inside = px >= 0.0 && py >= 0.0 && px <= viewport.width && py <= viewport.height;
+    let gap = label.gap;
+    inside.then_some([px - gap, py - gap, px + gap, py + gap])
+}
+
 /// Places the labels that fit, in the order given; returns them in that order.
+///
+/// A label beside a marker drawn whether or not it is named (`gap` > 0 without a dot: a
+/// besieged location) keeps that marker's room free from the start; a town's dot is drawn
+/// only with its name, and neither is placed where another label already is.
 pub fn place_labels(labels: &[Label], viewport: &Viewport) -> Vec<Placed> {
+    let drawn_anyway: Vec<Room> = labels
+        .iter()
+        .filter(|label| label.gap > 0.0 && !label.dot)
+        .filter_map(|label| marker_room(label, viewport))
+        .collect();
     let mut taken: Vec<Room> = Vec::new();
     let mut placed = Vec::new();
     for (index, label) in labels.iter().enumerate() {
-        let (px, py) = viewport.project(label.lon, label.lat);
-        if px < 0.0 || py < 0.0 || px > viewport.width || py > viewport.height {
+        let Some(point) = marker_room(label, viewport) else {
             continue;
-        }
+        };
+        let (px, py) = viewport.project(label.lon, label.lat);
         let half_w = label.text.chars().count() as f64 * label.size * CHAR_WIDTH / 2.0;
         let half_h = label.size * 0.6;
         let gap = label.gap;
-        let centres: Vec<(f64, f64)> = if gap <= 0.0 {
+        let beside = gap > 0.0;
+        let centres: Vec<(f64, f64)> = if beside {
+            // Right, left, above, below: just clear of the marker's room and its padding.
+            let (dx, dy) = (gap + PADDING + 0.5 + half_w, gap + PADDING + 0.5 + half_h);
+            vec![(px + dx, py), (px - dx, py), (px, py - dy), (px, py + dy)]
+        } else {
             // Centred, else a line or two below or above.
             [0.0, 2.0, -2.0, 4.0, -4.0]
                 .into_iter()
                 .map(|lines| (px, py + lines * half_h))
                 .collect()
-        } else {
-            vec![
-                (px + gap + 2.0 + half_w, py),
-                (px - gap - 2.0 - half_w, py),
-                (px, py - gap - 1.0 - half_h),
-                (px, py + gap + 1.0 + half_h),
-            ]
         };
-        let point: Room = [px - gap, py - gap, px + gap, py + gap];
-        // A marker under another label would be hidden: its name is left out too.
-        if gap > 0.0 && taken.iter().any(|other| overlaps(&point, other)) {
+        // A town's dot under another label would be hidden: the town is left out.
+        if label.dot
+            && taken
+                .iter()
+                .chain(&drawn_anyway)
+                .any(|other| overlaps(&point, other))
+        {
             continue;
         }
         let free = |room: &Room| {
@@ -85,8 +104,11 @@ pub fn place_labels(labels: &[Label], viewport: &Viewport) -> Vec<Placed> {
                 && room[1] >= 0.0
                 && room[2] <= viewport.width
                 && room[3] <= viewport.height
-                && !(gap > 0.0 && overlaps(room, &point))
-                && taken.iter().all(|other| !overlaps(room, other))
+                && !(beside && overlaps(room, &point))
+                && taken
+                    .iter()
+                    .chain(&drawn_anyway)
+                    .all(|other| !overlaps(room, other))
         };
         let chosen = centres.into_iter().find(|(x, y)| {
             free(&[
@@ -98,7 +120,7 @@ pub fn place_labels(labels: &[Label], viewport: &Viewport) -> Vec<Placed> {
         });
         if let Some((x, y)) = chosen {
             taken.push([x - half_w, y - half_h, x + half_w, y + half_h]);
-            if gap > 0.0 {
+            if label.dot {
                 taken.push(point);
             }
             placed.push(Placed { index, x, y });
@@ -195,6 +217,30 @@ mod tests {
         // An area's name is centred on its point.
         let centred = place_labels(&[label(5.0, 5.0, "Homs", 0.0)], &view);
         assert_eq!((centred[0].x, centred[0].y), view.project(5.0, 5.0));
+    }
+
+    #[test]
+    fn a_marker_drawn_anyway_keeps_its_room_from_every_label() {
+        let view = Viewport::fit([0.0, 0.0, 10.0, 10.0], 500.0);
+        // A governorate's name placed first, centred where a besieged circle is drawn:
+        // it moves off the circle, whose own name is still placed beside it.
+        let mut besieged = label(5.0, 5.0, "Madaya", 10.0);
+        besieged.dot = false;
+        let labels = [label(5.0, 5.0, "Rif Dimashq", 0.0), besieged];
+        let placed = place_labels(&labels, &view);
+        assert_eq!(placed.len(), 2);
+        let (_, py) = view.project(5.0, 5.0);
+        assert!((placed[0].y - py).abs() > 10.0, "{placed:?}");
+        // Above or below is tried when left and right are taken.
+        let tight = Viewport::fit([0.0, 0.0, 2.0, 10.0], 60.0);
+        let placed = place_labels(&[label(1.0, 5.0, "Middle", 3.0)], &tight);
+        assert_eq!(
+            placed.len(),
+            1,
+            "placed above or below when neither side fits"
+        );
+        let (px, _) = tight.project(1.0, 5.0);
+        assert!((placed[0].x - px).abs() < 1e-9);
     }
 
     #[test]

@@ -810,7 +810,7 @@ mod tests {
         let expected = concat!(
             r#"<g id="layer-labels" data-layer="labels"><circle cx="50.0" cy="50.0" r="2.0" class="dot-town-2"/>"#,
             r#"<text x="100.0" y="50.0" dy="0.35em" class="gov">Homs</text>"#,
-            r#"<text x="26.2" y="50.0" dy="0.35em" class="town-2">Tadmor</text></g>"#,
+            r#"<text x="25.7" y="50.0" dy="0.35em" class="town-2">Tadmor</text></g>"#,
             r#"<g class="scale"><line x1="10.0" y1="88.0" x2="65.7" y2="88.0"/><line x1="10.0" y1="83.0" x2="10.0" y2="88.0"/><line x1="65.7" y1="83.0" x2="65.7" y2="88.0"/><text x="10.0" y="81.0">100 km</text></g>"#,
         );
         assert_eq!(svg, expected);

@@ -27,6 +27,13 @@
     box.addEventListener("change", function () {
       var group = svg && svg.querySelector("#layer-" + box.dataset.layer);
       if (group) { group.style.display = box.checked ? "" : "none"; }
+      // The layer's names are drawn with the other names, on top.
+      var names = { besieged: ".besieged-name", admin: ".gov" }[box.dataset.layer];
+      if (svg && names) {
+        svg.querySelectorAll("#layer-labels " + names).forEach(function (name) {
+          name.style.display = box.checked ? "" : "none";
+        });
+      }
     });
   });
   var lon = parseFloat(figure.dataset.lon), lat = parseFloat(figure.dataset.lat), zoom = parseFloat(figure.dataset.zoom);
@@ -34,6 +41,8 @@
   function go(newLon, newLat, newZoom) {
     var url = new URL(window.location.href);
     url.pathname = "/map";
+    // A cluster's box has been followed: the centre and zoom say where to go now.
+    url.searchParams.delete("bbox");
     url.searchParams.set("lon", newLon.toFixed(3));
     url.searchParams.set("lat", newLat.toFixed(3));
     url.searchParams.set("zoom", String(Math.min(64, Math.max(1, newZoom))));
@@ -79,7 +88,9 @@
     return [(touches[0].clientX + touches[1].clientX) / 2, (touches[0].clientY + touches[1].clientY) / 2];
   }
   var twoFingers = null, lastMiddle = null;
+  figure.addEventListener("touchcancel", function () { twoFingers = null; });
   figure.addEventListener("touchstart", function (event) {
+    if (event.touches.length !== 2) { twoFingers = null; }
     if (event.touches.length === 2) {
       twoFingers = middle(event.touches);
       lastMiddle = twoFingers;

@@ -13,7 +13,9 @@ use maud::{PreEscaped, html};
 use serde::Deserialize;
 use truce_map::Viewport;
 
-use super::map::{COUNTRY, LABEL_ORDER, MapOptions, Period, Shown, country_svg, primary_label};
+use super::map::{
+    COUNTRY, LABEL_ORDER, MINUTE_MS, MapOptions, Period, Shown, country_svg, primary_label,
+};
 use super::{DAY_MS, Lang, layout, with_lang_cookie};
 use crate::AppState;
 use crate::auth::Authenticated;
@@ -118,7 +120,8 @@ pub async fn page(
             shown: &Shown::ALL,
             viewport: &viewport,
             at: version.map_or(as_of, |v| v.effective_start),
-            period: Period::last_days(as_of_ms, 7),
+            // To the minute: the cached layer lasts a minute, not a request.
+            period: Period::last_days(as_of_ms.div_euclid(MINUTE_MS) * MINUTE_MS, 7),
             links: None,
         },
     )

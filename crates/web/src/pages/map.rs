@@ -28,6 +28,8 @@ const WIDTH: f64 = 960.0;
 const MAX_INCIDENTS: usize = 5000;
 /// The closest zoom.
 const MAX_ZOOM: f64 = 64.0;
+/// A minute in milliseconds.
+pub(crate) const MINUTE_MS: i64 = 60_000;
 /// The period presets: URL value and text key. The first one after `all` is the default.
 const PRESETS: [(&str, &str); 4] = [
     ("24h", "map.period.24h"),
@@ -255,8 +257,11 @@ pub async fn page(
             .with_timezone(&Utc),
         None => start,
     };
-    let (period, preset) = chosen_period(&query, now_ms(&state), start.timestamp_millis())?;
-    let (lon, lat, zoom) = match query.bbox.as_deref() {
+    // "Now" to the minute, so that the presets' windows (and the cached layers drawn for
+    // them) do not change with every request.
+    let now = now_ms(&state).div_euclid(MINUTE_MS) * MINUTE_MS;
+    let (period, preset) = chosen_period(&query, now, start.timestamp_millis())?;
+    let (lon, lat, zoom) = match query.bbox.as_deref().filter(|b| !b.trim().is_empty()) {
         Some(bbox) => fit_box(bbox)?,
         None => (
             query.lon.unwrap_or((COUNTRY[0] + COUNTRY[2]) / 2.0),
@@ -824,7 +829,10 @@ fn period_bar(lang: Lang, view: &MapView<'_>, preset: Option<&str>) -> Markup {
             @for (name, value) in [("lon", format!("{:.3}", view.lon)), ("lat", format!("{:.3}", view.lat)), ("zoom", format!("{}", view.zoom))] {
                 input type="hidden" name=(name) value=(value);
             }
-            @if let Some(code) = &query.lang { input type="hidden" name="lang" value=(code); }
+            // The rest of the map's state goes along with the new days.
+            @for (name, value) in [("lang", &query.lang), ("at", &query.at), ("layers", &query.layers), ("admin", &query.admin), ("control", &query.control), ("besieged", &query.besieged), ("incidents", &query.incidents)] {
+                @if let Some(value) = value { input type="hidden" name=(name) value=(value); }
+            }
             label { (lang.t("incidents.from")) " " input type="date" name="from" value=[query.from.as_deref()]; }
             label { (lang.t("incidents.to")) " " input type="date" name="to" value=[query.to.as_deref()]; }
             button type="submit" { (lang.t("map.apply")) }
@@ -844,7 +852,7 @@ fn controls(lang: Lang, shown: &Shown, view: &MapView<'_>) -> Markup {
                 input type="hidden" name="lon" value=(format!("{lon:.3}"));
                 input type="hidden" name="lat" value=(format!("{lat:.3}"));
                 input type="hidden" name="zoom" value=(zoom);
-                @for (name, value) in [("lang", &query.lang), ("period", &query.period), ("from", &query.from), ("to", &query.to)] {
+                @for (name, value) in [("lang", &query.lang), ("period", &query.period), ("from", &query.from), ("to", &query.to), ("at", &query.at)] {
                     @if let Some(value) = value { input type="hidden" name=(name) value=(value); }
                 }
                 @for (name, key, on) in [("control", "map.layer.control", shown.control), ("admin", "map.layer.admin", shown.admin), ("besieged", "map.layer.besieged", shown.besieged), ("incidents", "map.layer.incidents", shown.incidents)] {
