@@ -14,7 +14,7 @@ use serde::Deserialize;
 use truce_map::Viewport;
 
 use super::map::{
-    COUNTRY, LABEL_ORDER, MINUTE_MS, MapOptions, Period, Shown, country_svg, primary_label,
+    COUNTRY, LABEL_ORDER, MapOptions, Period, Shown, country_svg, primary_label, to_end_of_minute,
 };
 use super::{DAY_MS, Lang, layout, with_lang_cookie};
 use crate::AppState;
@@ -120,8 +120,8 @@ pub async fn page(
             shown: &Shown::ALL,
             viewport: &viewport,
             at: version.map_or(as_of, |v| v.effective_start),
-            // To the minute: the cached layer lasts a minute, not a request.
-            period: Period::last_days(as_of_ms.div_euclid(MINUTE_MS) * MINUTE_MS, 7),
+            // To the end of the minute: the cached layer lasts a minute, not a request.
+            period: Period::last_days(to_end_of_minute(as_of_ms), 7),
             links: None,
         },
     )

@@ -29,7 +29,12 @@ const MAX_INCIDENTS: usize = 5000;
 /// The closest zoom.
 const MAX_ZOOM: f64 = 64.0;
 /// A minute in milliseconds.
-pub(crate) const MINUTE_MS: i64 = 60_000;
+const MINUTE_MS: i64 = 60_000;
+
+/// The end of the minute `ms` falls in (`ms` itself on a whole minute).
+pub(crate) fn to_end_of_minute(ms: i64) -> i64 {
+    -(-ms).div_euclid(MINUTE_MS) * MINUTE_MS
+}
 /// The period presets: URL value and text key. The first one after `all` is the default.
 const PRESETS: [(&str, &str); 4] = [
     ("24h", "map.period.24h"),
@@ -257,9 +262,9 @@ pub async fn page(
             .with_timezone(&Utc),
         None => start,
     };
-    // "Now" to the minute, so that the presets' windows (and the cached layers drawn for
-    // them) do not change with every request.
-    let now = now_ms(&state).div_euclid(MINUTE_MS) * MINUTE_MS;
+    // "Now" to the end of its minute, so that the presets' windows (and the cached layers
+    // drawn for them) do not change with every request, and the newest incident is in.
+    let now = to_end_of_minute(now_ms(&state));
     let (period, preset) = chosen_period(&query, now, start.timestamp_millis())?;
     let (lon, lat, zoom) = match query.bbox.as_deref().filter(|b| !b.trim().is_empty()) {
         Some(bbox) => fit_box(bbox)?,
@@ -958,6 +963,13 @@ mod tests {
         ] {
             assert!(chosen_period(&query(bad), NOW, START).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn now_is_taken_to_the_end_of_its_minute() {
+        assert_eq!(to_end_of_minute(120_000), 120_000);
+        assert_eq!(to_end_of_minute(120_001), 180_000);
+        assert_eq!(to_end_of_minute(-1), 0);
     }
 
     #[test]
