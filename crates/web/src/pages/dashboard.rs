@@ -14,7 +14,8 @@ use serde::Deserialize;
 use truce_map::Viewport;
 
 use super::map::{
-    COUNTRY, LABEL_ORDER, MapOptions, Period, Shown, country_svg, primary_label, to_end_of_minute,
+    COUNTRY, LABEL_ORDER, MapOptions, Period, Shown, country_svg, now_ms, primary_label,
+    to_end_of_minute,
 };
 use super::{DAY_MS, Lang, layout, with_lang_cookie};
 use crate::AppState;
@@ -48,10 +49,7 @@ pub async fn page(
             .timestamp_millis(),
         // The server's clock: an incident dated in the future cannot move "now" for everyone.
         // A demonstration of 2016 says it is at the end of its period.
-        None => state
-            .security()
-            .fixed_now
-            .unwrap_or_else(|| Utc::now().timestamp_millis()),
+        None => now_ms(&state),
     };
     // A viewer who sees incidents by the day gets counts by the day: stepping `at` by the
     // millisecond must not time each incident.
