@@ -313,6 +313,51 @@ check("Arabic pages are right to left and remembered", async () => {
   await page.close();
 });
 
+// Latin letters, ISO dates and clock times that are not inside an isolating element (<bdi>, or
+// any element with a dir attribute) get reordered by the Arabic around them: "(F–A)", times
+// split apart, a full stop thrown to the start of the line.
+const unisolatedLatin = () => {
+  const isolated = (element) => {
+    for (let e = element; e && e !== document.body; e = e.parentElement) {
+      if (["bdi", "script", "style", "textarea", "input", "option"].includes(e.localName)) return true;
+      if (e.hasAttribute("dir") || (e.namespaceURI === "http://www.w3.org/2000/svg" && e.getAttribute("direction") === "ltr")) return true;
+    }
+    return false;
+  };
+  const latin = /[A-Za-z]|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}/;
+  // SVG text cannot hold a <bdi>: there the Unicode isolates (U+2066 … U+2069) do the work.
+  const withoutIsolates = (text) => text.replace(/[\u2066-\u2068][^\u2069]*\u2069/g, "");
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const found = [];
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (latin.test(withoutIsolates(node.data)) && !isolated(node.parentElement)) {
+      found.push(`<${node.parentElement.localName}> ${node.data.trim().slice(0, 80)}`);
+    }
+  }
+  return found;
+};
+
+check("an Arabic page isolates every Latin run, time and code", async () => {
+  const page = await signedIn("demo-admin");
+  await page.goto(`${base}/incidents`);
+  const incident = await page.locator("table.incidents a[href^='/incidents/']").first().getAttribute("href");
+  const paths = ["/", "/map", "/map?zoom=8&lon=36.35&lat=33.5", "/incidents", incident, "/actors", "/terms", "/besieged", "/report", "/account", "/admin/users", "/changes", "/no-such-page"];
+  const problems = [];
+  for (const path of paths) {
+    await page.goto(`${base}${path}${path.includes("?") ? "&" : "?"}lang=ar`);
+    for (const run of await page.evaluate(unisolatedLatin)) problems.push(`${path}: ${run}`);
+  }
+  await page.close();
+  const anonymous = await browser.newPage();
+  for (const path of ["/login?lang=ar", "/map?lang=ar"]) {
+    await anonymous.goto(`${base}${path}`);
+    for (const run of await anonymous.evaluate(unisolatedLatin)) problems.push(`${path} (anonymous): ${run}`);
+  }
+  await anonymous.close();
+  assert.deepEqual(problems, [], problems.join("\n"));
+});
+
 check("the pages work with JavaScript disabled", async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();

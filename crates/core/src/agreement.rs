@@ -64,6 +64,9 @@ pub struct Obligation {
     pub applies_to: Vec<Side>,
     /// Its wording (paraphrase with source where the exact text is not at hand).
     pub text: String,
+    /// Its wording in Arabic (empty when nobody has written it yet).
+    #[serde(default)]
+    pub text_ar: String,
     /// Weapons the text names as examples.
     #[serde(default)]
     pub weapon_examples: Vec<String>,
@@ -101,6 +104,8 @@ pub struct AgreementVersion {
     pub number: u32,
     /// Short title, e.g. "Terms of 22 February 2016".
     pub title: String,
+    /// The title in Arabic (empty when nobody has written it yet).
+    pub title_ar: String,
     /// The instant the version takes effect.
     pub effective_start: DateTime<Utc>,
     /// The zone its local times are stated in.
@@ -144,6 +149,8 @@ pub struct Agreement {
     pub id: String,
     /// Name.
     pub name: String,
+    /// Name in Arabic (empty when nobody has written it yet).
+    pub name_ar: String,
     /// Instrument type (joint statement, annex, local truce, …).
     pub instrument_type: String,
     /// Versions in order of their start.

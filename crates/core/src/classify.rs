@@ -1245,6 +1245,7 @@ mod tests {
         AgreementVersion {
             number,
             title: format!("version {number}"),
+            title_ar: String::new(),
             effective_start: local_to_utc(parse_local(start_local).unwrap(), zone).unwrap(),
             zone,
             acceptance_deadline: Some(
@@ -1265,6 +1266,7 @@ mod tests {
                 code,
                 applies_to: sides.clone(),
                 text: String::new(),
+                text_ar: String::new(),
                 weapon_examples: vec![],
             })
             .collect(),
@@ -1302,6 +1304,7 @@ mod tests {
             agreement: Some(Agreement {
                 id: "mini".to_owned(),
                 name: "mini".to_owned(),
+                name_ar: String::new(),
                 instrument_type: "test".to_owned(),
                 versions: vec![version(1, "2016-02-27T00:00", late), calm],
             }),

@@ -12,6 +12,9 @@ pub struct PopulationEstimate {
     pub as_of: String,
     /// What the figure covers (e.g. a total for several towns).
     pub scope: String,
+    /// The same in Arabic (empty when nobody has written it yet).
+    #[serde(default)]
+    pub scope_ar: String,
     /// Evidence ids or source names.
     pub source: String,
 }
@@ -35,8 +38,14 @@ pub struct BesiegedLocation {
     pub admin1_pcode: String,
     /// Group of locations it belongs to (e.g. Eastern Ghouta).
     pub area_group: String,
+    /// The group's Arabic name.
+    #[serde(default)]
+    pub area_group_ar: String,
     /// Who besieges it, as the UN framed it.
     pub besieged_by: String,
+    /// The same in Arabic.
+    #[serde(default)]
+    pub besieged_by_ar: String,
     /// Population estimate, if any was found.
     pub population: Option<PopulationEstimate>,
     /// Whether it was on the UN list of February 2016: `yes`, `probable` or `no`.

@@ -478,6 +478,8 @@ pub struct ActorsFile {
 struct AgreementFile {
     id: String,
     name: String,
+    #[serde(default)]
+    name_ar: String,
     instrument_type: String,
     versions: Vec<VersionFile>,
 }
@@ -487,6 +489,8 @@ struct AgreementFile {
 struct VersionFile {
     number: u32,
     title: String,
+    #[serde(default)]
+    title_ar: String,
     zone: String,
     effective_start_local: String,
     /// Optional cross-check of the local start.
@@ -690,6 +694,7 @@ fn convert_agreement(file: &str, raw: AgreementFile, errors: &mut Errors) -> Opt
         versions.push(AgreementVersion {
             number: version.number,
             title: version.title,
+            title_ar: version.title_ar,
             effective_start,
             zone,
             acceptance_deadline,
@@ -707,6 +712,7 @@ fn convert_agreement(file: &str, raw: AgreementFile, errors: &mut Errors) -> Opt
     Some(Agreement {
         id: raw.id,
         name: raw.name,
+        name_ar: raw.name_ar,
         instrument_type: raw.instrument_type,
         versions,
     })

@@ -312,6 +312,34 @@ fn extent<'a>(markers: impl Iterator<Item = &'a Marker>) -> [f64; 4] {
 #[derive(Clone, Copy)]
 pub struct ClusterLink<'a>(pub &'a (dyn Fn([f64; 4]) -> String + Sync));
 
+/// The digits numbers on the map are written in: the page's language decides.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Numerals {
+    /// 0–9.
+    #[default]
+    Western,
+    /// ٠–٩, as Arabic writes them.
+    ArabicIndic,
+}
+
+impl Numerals {
+    /// `n` in these digits.
+    pub fn write(self, n: usize) -> String {
+        let text = n.to_string();
+        match self {
+            Numerals::Western => text,
+            Numerals::ArabicIndic => text
+                .chars()
+                .map(|c| {
+                    c.to_digit(10)
+                        .and_then(|d| char::from_u32(0x0660 + d))
+                        .unwrap_or(c)
+                })
+                .collect(),
+        }
+    }
+}
+
 impl std::fmt::Debug for ClusterLink<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ClusterLink")
@@ -370,6 +398,8 @@ pub enum Layer<'a> {
         cluster_cell: Option<f64>,
         /// Where a cluster leads, if anywhere.
         cluster_link: Option<ClusterLink<'a>>,
+        /// The digits a cluster's count is written in.
+        numerals: Numerals,
     },
     /// Labels, placed so that none overlaps another; the first ones win.
     Labels {
@@ -475,6 +505,7 @@ pub fn render_layer(viewport: &Viewport, layer: &Layer<'_>) -> String {
             markers,
             cluster_cell,
             cluster_link,
+            numerals,
         } => {
             let _ = write!(
                 svg,
@@ -503,8 +534,8 @@ pub fn render_layer(viewport: &Viewport, layer: &Layer<'_>) -> String {
                         None => svg.push_str(&circle),
                     }
                 } else {
-                    let count = group.members.len();
-                    let radius = 6.0 + (count as f64).sqrt() * 2.0;
+                    let radius = 6.0 + (group.members.len() as f64).sqrt() * 2.0;
+                    let count = numerals.write(group.members.len());
                     let drawn = format!(
                         r#"<g class="cluster {class}"><circle cx="{x:.1}" cy="{y:.1}" r="{radius:.1}"/><text x="{x:.1}" y="{y:.1}" dy="0.35em">{count}</text><title>{count}</title></g>"#,
                         class = escape(&group.class),
@@ -672,6 +703,7 @@ mod tests {
                 }],
                 cluster_cell: Some(20.0),
                 cluster_link: None,
+                numerals: Numerals::Western,
             },
         ];
         let svg = render(&view, &layers, "Test & map");
@@ -712,6 +744,7 @@ mod tests {
             markers: markers.clone(),
             cluster_cell: None,
             cluster_link: None,
+            numerals: Numerals::Western,
         };
         let svg = render_layer(&view, &layer);
         assert_eq!(svg.matches("<circle").count(), 15);
@@ -739,6 +772,7 @@ mod tests {
                 markers,
                 cluster_cell: Some(22.0),
                 cluster_link: Some(ClusterLink(&link)),
+                numerals: Numerals::ArabicIndic,
             },
         );
         assert!(
@@ -749,6 +783,8 @@ mod tests {
         );
         // A single marker is not a cluster and keeps its own (absent) link.
         assert_eq!(svg.matches("<a ").count(), 1);
+        // Its count in the page's digits (here Arabic).
+        assert!(svg.contains(r#"dy="0.35em">٢</text>"#), "{svg}");
     }
 
     #[test]

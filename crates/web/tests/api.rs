@@ -762,7 +762,7 @@ async fn the_incident_pages_list_filter_and_explain() {
     let (status, detail) = html(&app, &format!("/incidents/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     for needle in [
-        "R3: perpetrator Government of Syria is participating",
+        "R3</bdi>: perpetrator Government of Syria is participating",
         "OBL-NO-ATTACK",
         "compiled-2016-02-27/SY020001",
         "<svg",
@@ -775,7 +775,7 @@ async fn the_incident_pages_list_filter_and_explain() {
         arabic.contains("dir=\"rtl\"")
             && arabic.contains("الحكومة السورية")
             && arabic.contains("أتارب")
-            && arabic.contains("R3: الفاعل الحكومة السورية مشارك")
+            && arabic.contains("R3</bdi>: الفاعل الحكومة السورية مشارك")
             && arabic.contains("صُنّفت عند الإبلاغ"),
         "the reasons are in Arabic too"
     );
@@ -856,7 +856,9 @@ async fn the_reference_pages_show_their_data_with_json_and_csv_links() {
     assert!(
         terms.contains("dir=\"rtl\"")
             && terms.contains("OBL-NO-ATTACK")
-            && terms.contains("2016-02-26 12:00 EET")
+            && terms.contains("<time datetime=\"2016-02-26T10:00:00+00:00\" dir=\"ltr\">٢٠١٦-٠٢-٢٦ ١٢:٠٠ EET</time>")
+            && terms.contains("الامتناع عن الاستيلاء على أراضٍ"),
+        "the Arabic terms are in Arabic, their times isolated and in Arabic digits"
     );
     let (_, besieged) = html(&app, "/besieged").await;
     assert!(besieged.contains("Madaya") && besieged.contains("href=\"/besieged.csv\""));

@@ -8,11 +8,12 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use maud::{PreEscaped, html};
 use serde::Deserialize;
 use truce_map::Viewport;
 
+use super::bidi::{in_lang, isolate_plain, local_time, number, utc_time};
 use super::map::{
     COUNTRY, LABEL_ORDER, MapOptions, Period, Shown, country_svg, now_ms, primary_label,
     to_end_of_minute,
@@ -134,14 +135,14 @@ pub async fn page(
         h1 { (lang.t("dash.title")) }
         p.notice role="note" { (lang.t("map.approximate")) " " (lang.t("map.synthetic")) }
         section.status {
-            h2 { (lang.t("dash.agreement")) ": " (world.scenario.agreement.name) }
+            h2 { (lang.t("dash.agreement")) ": " (in_lang(lang, &world.scenario.agreement.name, &world.scenario.agreement.name_ar)) }
             @if let Some(version) = version {
                 dl {
                     dt { (lang.t("dash.start")) }
-                    dd { (truce_core::time::format_local(version.effective_start, zone)) " · " (truce_core::time::format_utc(version.effective_start)) }
+                    dd { (local_time(lang, version.effective_start, zone)) " · " (utc_time(lang, version.effective_start)) }
                     dt { (lang.t("dash.as_of")) }
                     dd {
-                        (truce_core::time::format_local(as_of, zone))
+                        (local_time(lang, as_of, zone))
                         @if query.at.is_none() && state.security().fixed_now.is_some() { " (" (lang.t("dash.demo_now")) ")" }
                     }
                     dt { (lang.t("dash.since")) }
@@ -157,9 +158,9 @@ pub async fn page(
                     tbody {
                         @for label in &labels {
                             tr { th scope="row" { span class=(format!("dot lbl-{label}")) {} " " (lang.t(&format!("label.{label}"))) }
-                                 td { (label_24.get(label).copied().unwrap_or(0)) } td { (label_7d.get(label).copied().unwrap_or(0)) } }
+                                 td { (count(lang, label_24.get(label).copied().unwrap_or(0))) } td { (count(lang, label_7d.get(label).copied().unwrap_or(0))) } }
                         }
-                        tr.total { th scope="row" { (lang.t("dash.total")) } td { (label_24.values().sum::<usize>()) } td { (label_7d.values().sum::<usize>()) } }
+                        tr.total { th scope="row" { (lang.t("dash.total")) } td { (count(lang, label_24.values().sum::<usize>())) } td { (count(lang, label_7d.values().sum::<usize>())) } }
                     }
                 }
                 h2 { (lang.t("dash.by_governorate")) }
@@ -171,7 +172,7 @@ pub async fn page(
                             @let week = gov_7d.get(unit.pcode.as_ref()).copied().unwrap_or(0);
                             @if week > 0 {
                                 tr { th scope="row" { a href=(format!("/incidents?admin1={}", unit.pcode)) { (if lang == Lang::Ar { &unit.name_ar } else { &unit.name_en }) } }
-                                     td { (day) } td { (week) } }
+                                     td { (count(lang, day)) } td { (count(lang, week)) } }
                             }
                         }
                     }
@@ -201,14 +202,19 @@ pub async fn page(
     ))
 }
 
+/// A count in the language's digits.
+fn count(lang: Lang, n: usize) -> String {
+    number(lang, u64::try_from(n).unwrap_or(u64::MAX))
+}
+
 fn duration_text(lang: Lang, duration: Duration) -> String {
     let before = duration < Duration::zero();
     let duration = if before { -duration } else { duration };
     let text = format!(
         "{} {} {} {}",
-        duration.num_days(),
+        number(lang, duration.num_days().unsigned_abs()),
         lang.t("dash.days"),
-        duration.num_hours() % 24,
+        number(lang, (duration.num_hours() % 24).unsigned_abs()),
         lang.t("dash.hours")
     );
     if before {
@@ -259,31 +265,42 @@ fn trend_chart(
             let h = count as f64 / max * (height - 2.0 * margin);
             y -= h;
             let date = DateTime::<Utc>::from_timestamp_millis(day * DAY_MS)
-                .map(|d| d.format("%Y-%m-%d").to_string())
+                .map(|d| lang.digits(&d.format("%Y-%m-%d").to_string()))
                 .unwrap_or_default();
             let _ = write!(
                 svg,
-                r#"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" class="inc lbl-{label}"><title>{date}: {count} {}</title></rect>"#,
+                r#"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" class="inc lbl-{label}"><title>{}: {} {}</title></rect>"#,
+                isolate_plain(&date),
+                number(lang, count as u64),
                 lang.t(&format!("label.{label}")),
                 w = (bar - 1.0).max(0.5),
             );
         }
         if index % 7 == 0 {
+            // The day and its month's name in the language, centred on its bar so that neither
+            // direction cuts it at the edge.
             let date = DateTime::<Utc>::from_timestamp_millis(day * DAY_MS)
-                .map(|d| d.format("%d %b").to_string())
+                .map(|d| {
+                    format!(
+                        "{} {}",
+                        number(lang, u64::from(d.day())),
+                        lang.t(&format!("month.{}", d.month()))
+                    )
+                })
                 .unwrap_or_default();
             let _ = write!(
                 svg,
-                r#"<text x="{x:.1}" y="{:.1}" class="axis">{date}</text>"#,
+                r#"<text x="{:.1}" y="{:.1}" class="axis" text-anchor="middle">{date}</text>"#,
+                (x + bar / 2.0).max(margin + 12.0),
                 height - 8.0
             );
         }
     }
     let _ = write!(
         svg,
-        r#"<text x="2" y="{:.1}" class="axis">{}</text></svg>"#,
+        r#"<text x="2" y="{:.1}" class="axis" direction="ltr">{}</text></svg>"#,
         margin - 8.0,
-        max as usize
+        number(lang, max as u64)
     );
     svg
 }

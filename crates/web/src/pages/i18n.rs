@@ -23,7 +23,14 @@ fn table(text: &str) -> Table {
 }
 
 static EN: LazyLock<Table> = LazyLock::new(|| table(include_str!("../../i18n/en.json")));
-static AR: LazyLock<Table> = LazyLock::new(|| table(include_str!("../../i18n/ar.json")));
+/// The Arabic table, with each Latin run of its strings ("JSON", "Ctrl", "R0–R6") between Unicode
+/// isolates so that it keeps its order inside the Arabic around it.
+static AR: LazyLock<Table> = LazyLock::new(|| {
+    table(include_str!("../../i18n/ar.json"))
+        .into_iter()
+        .map(|(key, text)| (key, super::bidi::isolate_template(&text)))
+        .collect()
+});
 
 impl Lang {
     /// `en` or `ar`.
@@ -47,6 +54,26 @@ impl Lang {
         match self {
             Lang::En => Lang::Ar,
             Lang::Ar => Lang::En,
+        }
+    }
+
+    /// `text` with its ASCII digits (and thousands commas) written as the language writes them:
+    /// Arabic-Indic digits and the Arabic thousands separator in Arabic.
+    pub fn digits(self, text: &str) -> String {
+        match self {
+            Lang::En => text.to_owned(),
+            Lang::Ar => {
+                let mut out = String::with_capacity(text.len() * 2);
+                let mut chars = text.chars().peekable();
+                while let Some(c) = chars.next() {
+                    out.push(match c {
+                        '0'..='9' => char::from_u32(0x0660 + (c as u32 - '0' as u32)).unwrap_or(c),
+                        ',' if chars.peek().is_some_and(char::is_ascii_digit) => '٬',
+                        _ => c,
+                    });
+                }
+                out
+            }
         }
     }
 
@@ -105,6 +132,8 @@ impl Lang {
 
     fn arg(self, arg: &Arg, actor: &dyn Fn(&str) -> String) -> String {
         match arg {
+            // A code or a name inside the sentence: isolated in Arabic.
+            Arg::Text(text) if self == Lang::Ar => super::bidi::isolate_plain(text),
             Arg::Text(text) => text.clone(),
             Arg::Term(key) => self.t(key),
             Arg::Actor(id) => actor(id),

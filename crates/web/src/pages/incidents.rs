@@ -49,11 +49,12 @@ fn as_instant(value: Option<String>) -> Option<String> {
     })
 }
 
-/// An instant in Damascus time, for people.
-pub(crate) fn local_time(rfc3339: &str, zone: chrono_tz::Tz) -> String {
-    DateTime::parse_from_rfc3339(rfc3339)
-        .map(|t| truce_core::time::format_local(t.with_timezone(&Utc), zone))
-        .unwrap_or_else(|_| rfc3339.to_owned())
+/// An instant of the API's views (RFC 3339) in Damascus time, for people.
+fn local_time(lang: Lang, rfc3339: &str, zone: chrono_tz::Tz) -> Markup {
+    match DateTime::parse_from_rfc3339(rfc3339) {
+        Ok(t) => super::bidi::local_time(lang, t.with_timezone(&Utc), zone),
+        Err(_) => super::bidi::ltr(rfc3339),
+    }
 }
 
 /// A registry actor by its name in the page's language; any other by the name it was given.
@@ -100,9 +101,10 @@ const SHOWN_CHARS: usize = 2_000;
 /// A text cut at [`SHOWN_CHARS`] characters, with a link to the whole of it when it was cut.
 fn long_text(text: &str, full: &str, lang: Lang) -> maud::Markup {
     match text.char_indices().nth(SHOWN_CHARS) {
-        None => html! { (text) },
+        // Free text in whichever language it was written: isolated, its direction its own.
+        None => html! { bdi { (text) } },
         Some((end, _)) => html! {
-            (&text[..end]) "… "
+            bdi { (&text[..end]) } "… "
             a href=(full) { (lang.t("detail.full_text")) " (" (text.chars().count()) " " (lang.t("detail.characters")) ")" }
         },
     }
@@ -143,7 +145,13 @@ fn cause_text(cause: &str, lang: Lang, name_of: &dyn Fn(&str) -> String) -> Stri
             .and_then(|rest| rest.strip_suffix(" changed"))
             .map(|who| message("commitment_changed", &[("actor", actor(who))]))
     };
-    parsed.map_or_else(|| cause.to_owned(), |m| lang.message(&m, name_of))
+    parsed.map_or_else(
+        || match lang {
+            Lang::Ar => super::bidi::isolate_plain(cause),
+            Lang::En => cause.to_owned(),
+        },
+        |m| lang.message(&m, name_of),
+    )
 }
 
 fn kind_name(value: Option<&str>, prefix: &str, lang: Lang) -> String {
@@ -158,6 +166,8 @@ fn place_name(pcode: &Option<String>, lang: Lang, state: &AppState) -> String {
         .map(|unit| {
             if lang == Lang::Ar && !unit.name_ar.is_empty() {
                 unit.name_ar.clone()
+            } else if lang == Lang::Ar {
+                super::bidi::isolate_plain(&unit.name_en)
             } else {
                 unit.name_en.clone()
             }
@@ -266,7 +276,7 @@ pub async fn list(
                 tbody {
                     @for item in &page.items {
                         tr {
-                            td data-label=(lang.t("col.time")) { a href=(format!("/incidents/{}", item.incident.id)) { (local_time(&item.incident.occurred_at, zone)) } }
+                            td data-label=(lang.t("col.time")) { a href=(format!("/incidents/{}", item.incident.id)) { (local_time(lang, &item.incident.occurred_at, zone)) } }
                             td data-label=(lang.t("col.place")) { (place_name(&item.incident.admin3_pcode, lang, &state)) }
                             td data-label=(lang.t("col.perpetrator")) { (actor_name(&item.incident.perpetrator, lang, &state)) }
                             td data-label=(lang.t("col.target")) { (actor_name(&item.incident.target, lang, &state)) }
@@ -308,8 +318,12 @@ fn heading(incident: &IncidentView, lang: Lang, state: &AppState, zone: chrono_t
         (None, None) => lang.t("detail.title"),
     };
     let day = DateTime::parse_from_rfc3339(&incident.occurred_at)
-        .map(|t| t.with_timezone(&zone).format("%Y-%m-%d").to_string())
+        .map(|t| lang.digits(&t.with_timezone(&zone).format("%Y-%m-%d").to_string()))
         .unwrap_or_default();
+    let day = match lang {
+        Lang::Ar => super::bidi::isolate_plain(&day),
+        Lang::En => day,
+    };
     lang.t("detail.heading")
         .replace("{type}", &kind)
         .replace("{place}", &place_name(&incident.admin3_pcode, lang, state))
@@ -341,6 +355,7 @@ pub async fn detail(
     let incident = &detail.incident;
     let inset = inset_map(
         &state,
+        lang,
         &IncidentResponse {
             incident: incident.clone(),
             assessment: detail.assessment.clone(),
@@ -365,11 +380,11 @@ pub async fn detail(
                 h2 { (lang.t("detail.facts")) }
                 dl {
                     dt { (lang.t("detail.occurred")) }
-                    dd { (local_time(&incident.occurred_at, zone)) " (" (incident.occurred_at) ")" }
+                    dd { (local_time(lang, &incident.occurred_at, zone)) " (" (super::bidi::ltr(&incident.occurred_at)) ")" }
                     dt { (lang.t("detail.time_precision")) }
                     dd { (precision(incident.time_precision)) }
                     dt { (lang.t("detail.place")) }
-                    dd { (place_name(&incident.admin3_pcode, lang, &state)) " · " (format!("{:.4}, {:.4}", incident.lat, incident.lon)) }
+                    dd { (place_name(&incident.admin3_pcode, lang, &state)) " · " (super::bidi::ltr(&format!("{:.4}, {:.4}", incident.lat, incident.lon))) }
                     dt { (lang.t("detail.geo_precision")) }
                     dd { (lang.value("geo_precision", &incident.geo_precision.to_string())) }
                     dt { (lang.t("col.perpetrator")) }
@@ -379,7 +394,7 @@ pub async fn detail(
                     dt { (lang.t("col.type")) }
                     dd { (kind_name(incident.event_type.as_deref(), "event", lang)) " / " (kind_name(incident.sub_event_type.as_deref(), "sub", lang)) }
                     dt { (lang.t("detail.casualties")) }
-                    dd { (format!("{}–{} / {}–{}", incident.casualties.killed_civilian.min, incident.casualties.killed_civilian.max, incident.casualties.killed_combatant.min, incident.casualties.killed_combatant.max)) }
+                    dd { (super::bidi::ltr(&lang.digits(&format!("{}–{} / {}–{}", incident.casualties.killed_civilian.min, incident.casualties.killed_civilian.max, incident.casualties.killed_combatant.min, incident.casualties.killed_combatant.max)))) }
                     dt { (lang.t("detail.notes")) }
                     dd { (long_text(&incident.notes, &format!("/api/v1/incidents/{}", incident.id), lang)) }
                     // Only where the role may see who submitted it (docs/security.md).
@@ -400,15 +415,15 @@ pub async fn detail(
                 dt { (lang.t("detail.verification")) }
                 dd { (lang.t(&format!("verification.{}", detail.assessment.verification))) }
                 dt { (lang.t("detail.area")) }
-                dd { (detail.assessment.area.as_ref().map_or_else(|| lang.t("detail.none"), |a| format!("{} ({})", a.version_id, name_of(&a.controller)))) }
+                dd { (detail.assessment.area.as_ref().map_or_else(|| lang.t("detail.none"), |a| format!("{} ({})", super::bidi::isolate_plain(&a.version_id), name_of(&a.controller)))) }
             }
             h3 { (lang.t("detail.reasons")) }
             ol.reasons {
                 @match &explained {
                     Some(reasons) => { @for reason in reasons {
-                        li { (reason.rule()) ": " (lang.message(&reason.message(), &name_of)) }
+                        li { (super::bidi::ltr(reason.rule())) ": " (lang.message(&reason.message(), &name_of)) }
                     } }
-                    None => { @for reason in &detail.assessment.reasons { li { (reason) } } }
+                    None => { @for reason in &detail.assessment.reasons { li { (super::bidi::in_lang(lang, reason, "")) } } }
                 }
             }
         }
@@ -420,7 +435,7 @@ pub async fn detail(
             } @else {
                 table { thead { tr { th { (lang.t("detail.source")) } th { (lang.t("detail.grades")) } th { (lang.t("detail.notes")) } } }
                     tbody { @for report in &detail.reports {
-                        tr { td { (report.source_name) " (" (lang.value("source", &report.source_type)) ")" } td { (report.reliability) (report.credibility) }
+                        tr { td { (super::bidi::in_lang(lang, &report.source_name, "")) " (" (lang.value("source", &report.source_type)) ")" } td { (super::bidi::ltr(&format!("{}{}", report.reliability, report.credibility))) }
                             td { (long_text(&report.text, &format!("/api/v1/incidents/{}/reports", incident.id), lang)) } }
                     } }
                 }
@@ -434,9 +449,9 @@ pub async fn detail(
             ol.history {
                 @for entry in &detail.assessment_history {
                     li {
-                        (local_time(&entry.assessed_at, zone)) " — " (cause_text(&entry.cause, lang, &name_of)) " — " (badges(&entry.assessment.labels, lang))
+                        (local_time(lang, &entry.assessed_at, zone)) " — " (cause_text(&entry.cause, lang, &name_of)) " — " (badges(&entry.assessment.labels, lang))
                         @match &entry.replaced_at {
-                            Some(at) => { " (" (lang.t("detail.replaced")) " " (local_time(at, zone)) ")" }
+                            Some(at) => { " (" (lang.t("detail.replaced")) " " (local_time(lang, at, zone)) ")" }
                             None => { " (" (lang.t("detail.current")) ")" }
                         }
                     }
@@ -460,7 +475,12 @@ pub async fn detail(
 }
 
 /// A small map around the incident: sub-districts, control and the point.
-fn inset_map(state: &AppState, item: &IncidentResponse) -> String {
+fn inset_map(state: &AppState, lang: Lang, item: &IncidentResponse) -> String {
+    // Its tooltips are ids: on an Arabic page they are isolated.
+    let id_text = |id: &str| match lang {
+        Lang::Ar => super::bidi::isolate_plain(id),
+        Lang::En => id.to_owned(),
+    };
     let world = state.world();
     let (lon, lat) = (item.incident.lon, item.incident.lat);
     let viewport = Viewport::fit([lon - 0.4, lat - 0.3, lon + 0.4, lat + 0.3], 320.0);
@@ -475,7 +495,7 @@ fn inset_map(state: &AppState, item: &IncidentResponse) -> String {
         .map(|v| Area {
             shape: &v.shape,
             class: format!("ctl ctl-{}", v.controller),
-            title: v.id.to_string(),
+            title: id_text(v.id.as_ref()),
             hatched: !v.comingled.is_empty(),
             label: None,
         })
@@ -490,7 +510,7 @@ fn inset_map(state: &AppState, item: &IncidentResponse) -> String {
         lon,
         lat,
         class: format!("inc lbl-{label}"),
-        title: item.incident.id.clone(),
+        title: id_text(&item.incident.id),
         href: None,
         radius: 6.0,
     };
@@ -506,9 +526,10 @@ fn inset_map(state: &AppState, item: &IncidentResponse) -> String {
                 markers: vec![marker],
                 cluster_cell: None,
                 cluster_link: None,
+                numerals: super::map::numerals(lang),
             },
         ],
-        &item.incident.id,
+        &id_text(&item.incident.id),
     )
 }
 
@@ -523,14 +544,15 @@ mod tests {
             ("classified when reported", "صُنّفت عند الإبلاغ"),
             (
                 "area version ru-1/SY07 added",
-                "أُضيفت نسخة المنطقة ru-1/SY07",
+                "أُضيفت نسخة المنطقة \u{2066}ru-1/SY07\u{2069}",
             ),
             (
                 "designation of nusra on UNSC 1267 added",
-                "أُضيف تصنيف <nusra> على UNSC 1267",
+                "أُضيف تصنيف <nusra> على \u{2066}UNSC 1267\u{2069}",
             ),
             ("commitment of sdf changed", "تغيّر التزام <sdf>"),
-            ("imported by hand", "imported by hand"),
+            // Whatever is not recognised passes through, isolated on an Arabic page.
+            ("imported by hand", "\u{2066}imported by hand\u{2069}"),
         ];
         for (cause, arabic) in cases {
             assert_eq!(cause_text(cause, Lang::Ar, &name_of), arabic);

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use truce_core::control::Controller;
 use truce_map::{Area, ClusterLink, Label, Layer, Marker, Viewport, render, render_layer};
 
+use super::bidi::{isolate_plain, number};
 use super::{DAY_MS, Lang, layout, with_lang_cookie};
 use crate::AppState;
 use crate::auth::Authenticated;
@@ -547,8 +548,9 @@ pub(crate) async fn country_svg(
                     lat: location.lat,
                     class: "besieged".to_owned(),
                     title: format!(
-                        "{} ({population})",
-                        unit_name(lang, &location.name, &location.name_ar)
+                        "{} ({})",
+                        unit_name(lang, &location.name, &location.name_ar),
+                        number(lang, population)
                     ),
                     href: Some(format!("/besieged#{}", location.id)),
                     radius: besieged_radius(population),
@@ -560,6 +562,7 @@ pub(crate) async fn country_svg(
             markers,
             cluster_cell: None,
             cluster_link: None,
+            numerals: numerals(lang),
         });
     }
     // Names on top, so that no marker hides them: besieged locations first, then the
@@ -627,10 +630,27 @@ pub(crate) async fn country_svg(
 
 /// A name in the page's language (the English one where the Arabic is missing).
 fn unit_name(lang: Lang, english: &str, arabic: &str) -> String {
-    if lang == Lang::Ar && !arabic.is_empty() {
-        arabic.to_owned()
-    } else {
-        english.to_owned()
+    match lang {
+        Lang::Ar if !arabic.is_empty() => arabic.to_owned(),
+        Lang::Ar => isolate_plain(english),
+        Lang::En => english.to_owned(),
+    }
+}
+
+/// The digits the map writes counts in for `lang`.
+pub(crate) fn numerals(lang: Lang) -> truce_map::Numerals {
+    match lang {
+        Lang::Ar => truce_map::Numerals::ArabicIndic,
+        Lang::En => truce_map::Numerals::Western,
+    }
+}
+
+/// SVG text in the page's language: on an Arabic page its Latin runs (dates, codes, a source's
+/// name) are isolated, since SVG text cannot hold a `<bdi>`.
+fn svg_text(lang: Lang, text: String) -> String {
+    match lang {
+        Lang::Ar => isolate_plain(&lang.digits(&text)),
+        Lang::En => text,
     }
 }
 
@@ -663,22 +683,35 @@ fn control_layer<'a>(
             let hatched = rival
                 || !version.comingled.is_empty()
                 || version.controller == Controller::Contested;
+            // The sub-district's Arabic name when the area is one.
+            let arabic = version
+                .admin3_pcode
+                .as_deref()
+                .and_then(|pcode| scenario.admin3.get(pcode))
+                .map_or("", |unit| unit.name_ar.as_str());
+            let name = version
+                .name
+                .clone()
+                .unwrap_or_else(|| version.id.to_string());
+            let name = match lang {
+                Lang::Ar if !arabic.is_empty() => arabic.to_owned(),
+                _ => name,
+            };
             Area {
                 shape: &version.shape,
                 class: format!("ctl ctl-{controller}"),
-                title: format!(
-                    "{} — {} ({}{})",
-                    version
-                        .name
-                        .clone()
-                        .unwrap_or_else(|| version.id.to_string()),
-                    controller_name(lang, &controller),
-                    version.contributor,
-                    if version.approximate {
-                        lang.t("map.approximate_tag")
-                    } else {
-                        String::new()
-                    }
+                title: svg_text(
+                    lang,
+                    format!(
+                        "{name} — {} ({}{})",
+                        controller_name(lang, &controller),
+                        version.contributor,
+                        if version.approximate {
+                            lang.t("map.approximate_tag")
+                        } else {
+                            String::new()
+                        }
+                    ),
                 ),
                 hatched,
                 label: None,
@@ -768,7 +801,7 @@ async fn incident_layer(
                 class: format!("inc lbl-{label}"),
                 title: format!(
                     "{} — {}",
-                    when,
+                    svg_text(lang, when),
                     labels
                         .iter()
                         .map(|l| lang.t(&format!("label.{l}")))
@@ -785,6 +818,7 @@ async fn incident_layer(
         markers,
         cluster_cell: Some(22.0),
         cluster_link: links.map(|l| ClusterLink(l.link)),
+        numerals: numerals(lang),
     };
     Ok(Layer::Rendered(cache.put(
         &incidents_key,

@@ -4,6 +4,7 @@
 
 mod account;
 mod admin;
+mod bidi;
 mod changes;
 mod dashboard;
 mod errors;
@@ -125,9 +126,13 @@ pub(crate) fn actor_label(
         .get(&truce_core::actor::ActorId::new(id))
         .map(|actor| match lang {
             Lang::Ar if !actor.name_ar.is_empty() => actor.name_ar.clone(),
-            _ => actor.name.clone(),
+            Lang::Ar => bidi::isolate_plain(&actor.name),
+            Lang::En => actor.name.clone(),
         })
-        .unwrap_or_else(|| id.to_owned())
+        .unwrap_or_else(|| match lang {
+            Lang::Ar => bidi::isolate_plain(id),
+            Lang::En => id.to_owned(),
+        })
 }
 
 /// The zone the agreement states its times in (Damascus for the 2016 terms): pages show local
@@ -191,7 +196,7 @@ pub(crate) fn layout(
                             @if open(href) { a href=(href) { (lang.t(key)) } }
                         }
                         a href="/api/v1/incidents" { (lang.t("nav.api")) }
-                        a href=(switch) lang=(lang.other().code()) { (lang.t("lang.switch")) }
+                        a href=(switch) lang=(lang.other().code()) dir=(lang.other().dir()) { (lang.t("lang.switch")) }
                     }
                     div.who {
                         @match viewer {

@@ -5,12 +5,12 @@ use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
-use maud::html;
+use maud::{Markup, html};
 use serde::Deserialize;
 use truce_core::agreement::Geography;
-use truce_core::time::{format_local, format_utc};
 
-use super::{Lang, layout, with_lang_cookie};
+use super::bidi::{day, in_lang, local_time, ltr, number, utc_time};
+use super::{Lang, actor_label, layout, with_lang_cookie};
 use crate::AppState;
 use crate::auth::Authenticated;
 use crate::error::ApiError;
@@ -64,7 +64,7 @@ fn csv(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Response {
         .into_response()
 }
 
-fn commitment_text(state: &AppState, id: &truce_core::actor::ActorId, lang: Lang) -> String {
+fn commitment_text(state: &AppState, id: &truce_core::actor::ActorId, lang: Lang) -> Markup {
     let world = state.world();
     let scenario = &world.scenario;
     let found = scenario
@@ -72,19 +72,26 @@ fn commitment_text(state: &AppState, id: &truce_core::actor::ActorId, lang: Lang
         .ancestry(id)
         .find_map(|a| scenario.commitment(&a.id).map(|c| (a.id.clone(), c)));
     match found {
-        Some((holder, commitment)) => {
-            let declared = commitment.declared_at().map(format_utc).unwrap_or_default();
-            if &holder == id {
-                format!("{} · {declared}", commitment.channel)
-            } else {
-                format!(
-                    "{} {holder} · {} · {declared}",
-                    lang.t("actors.via"),
-                    commitment.channel
-                )
+        Some((holder, commitment)) => html! {
+            @if &holder != id {
+                (lang.t("actors.via")) " " (actor_label(holder.as_str(), lang, scenario)) " · "
             }
+            (ltr(&commitment.channel.to_string()))
+            @if let Some(declared) = commitment.declared_at() { " · " (utc_time(lang, declared)) }
+        },
+        None => html! { "—" },
+    }
+}
+
+/// An actor's other names, each isolated in its own direction, so that a list mixing English
+/// and Arabic keeps its order and its separators.
+fn aliases(actor: &truce_core::actor::Actor, lang: Lang) -> Markup {
+    let separator = lang.t("list.separator");
+    html! {
+        @for (index, alias) in actor.aliases.iter().enumerate() {
+            @if index > 0 { (separator) }
+            bdi lang=(alias.lang) dir=(if alias.lang == "ar" { "rtl" } else { "ltr" }) { (alias.text) }
         }
-        None => "—".to_owned(),
     }
 }
 
@@ -103,7 +110,7 @@ pub async fn actors(
         p { a href="/api/v1/actors" { (lang.t("data.json")) } " · " a href="/actors.csv" { (lang.t("data.csv")) } }
         table.cards {
             thead { tr {
-                th scope="col" { (lang.t("actors.name")) } th scope="col" { (lang.t("actors.name_ar")) }
+                th scope="col" { (lang.t("actors.name")) } th scope="col" { (lang.t("actors.name_other")) }
                 th scope="col" { (lang.t("actors.side")) } th scope="col" { (lang.t("actors.guarantor")) }
                 th scope="col" { (lang.t("actors.commitment")) } th scope="col" { (lang.t("actors.designation")) }
                 th scope="col" { (lang.t("actors.aliases")) }
@@ -111,15 +118,18 @@ pub async fn actors(
             tbody {
                 @for actor in registry.actors() {
                     tr {
-                        th scope="row" { a href=(format!("/incidents?actor={}", actor.id)) { (actor.name) } }
-                        td data-label=(lang.t("actors.name_ar")) { bdi lang="ar" dir="rtl" { (actor.name_ar) } }
+                        th scope="row" { a href=(format!("/incidents?actor={}", actor.id)) { (in_lang(lang, &actor.name, &actor.name_ar)) } }
+                        td data-label=(lang.t("actors.name_other")) { @match lang {
+                            Lang::En => bdi lang="ar" dir="rtl" { (actor.name_ar) },
+                            Lang::Ar => bdi lang="en" dir="ltr" { (actor.name) },
+                        } }
                         td data-label=(lang.t("actors.side")) { (lang.t(&format!("side.{}", actor.side.as_str()))) }
-                        td data-label=(lang.t("actors.guarantor")) { (registry.guarantor(&actor.id).map_or("—".to_owned(), |c| c.to_string())) }
+                        td data-label=(lang.t("actors.guarantor")) { @match registry.guarantor(&actor.id) { Some(c) => (ltr(&c.to_string())), None => "—" } }
                         td data-label=(lang.t("actors.commitment")) { (commitment_text(&state, &actor.id, lang)) }
                         td data-label=(lang.t("actors.designation")) { @for d in registry.designations().iter().filter(|d| d.actor == actor.id) {
-                            (d.list) " · " (lang.t(&format!("status.{}", format!("{:?}", d.status).to_lowercase()))) " · " (d.listed_from.format("%Y-%m-%d")) br;
+                            (ltr(&d.list)) " · " (lang.t(&format!("status.{}", format!("{:?}", d.status).to_lowercase()))) " · " (day(lang, d.listed_from.date_naive())) br;
                         } }
-                        td data-label=(lang.t("actors.aliases")) { (actor.aliases.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join(" · ")) }
+                        td data-label=(lang.t("actors.aliases")) { (aliases(actor, lang)) }
                     }
                 }
             }
@@ -186,33 +196,36 @@ pub async fn terms(
     let world = state.world();
     let agreement = &world.scenario.agreement;
     let body = html! {
-        h1 { (lang.t("terms.title")) ": " (agreement.name) }
+        h1 { (lang.t("terms.title")) ": " (in_lang(lang, &agreement.name, &agreement.name_ar)) }
         p { a href=(format!("/api/v1/agreements/{}", agreement.id)) { (lang.t("data.json")) } }
         @for version in &agreement.versions {
             section {
-                h2 { (lang.t("terms.version")) " " (version.number) ": " (version.title) }
+                h2 { (lang.t("terms.version")) " " (number(lang, version.number.into())) ": " (in_lang(lang, &version.title, &version.title_ar)) }
                 dl {
-                    dt { (lang.t("dash.start")) } dd { (format_local(version.effective_start, version.zone)) " · " (format_utc(version.effective_start)) }
+                    dt { (lang.t("dash.start")) } dd { (local_time(lang, version.effective_start, version.zone)) " · " (utc_time(lang, version.effective_start)) }
                     @if let Some(deadline) = version.acceptance_deadline {
-                        dt { (lang.t("terms.deadline")) } dd { (format_local(deadline, version.zone)) " · " (format_utc(deadline)) }
+                        dt { (lang.t("terms.deadline")) } dd { (local_time(lang, deadline, version.zone)) " · " (utc_time(lang, deadline)) }
                     }
                     dt { (lang.t("terms.geography")) }
                     dd { (match version.geography { Geography::Nationwide => lang.t("terms.nationwide"), Geography::Area { .. } => lang.t("terms.local") }) }
                     dt { (lang.t("terms.excluded")) }
-                    dd { (version.excluded_lists.join(", ")) "; " (version.excluded_actors.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(", ")) }
-                    dt { (lang.t("terms.window")) } dd { (version.transition_window.num_hours()) }
+                    dd {
+                        @for list in &version.excluded_lists { (ltr(list)) (lang.t("list.separator")) }
+                        (version.excluded_actors.iter().map(|a| actor_label(a.as_str(), lang, &world.scenario)).collect::<Vec<_>>().join(&lang.t("list.separator")))
+                    }
+                    dt { (lang.t("terms.window")) } dd { (number(lang, version.transition_window.num_hours().unsigned_abs())) }
                 }
                 h3 { (lang.t("terms.obligations")) }
                 table {
                     thead { tr { th scope="col" { "" } th scope="col" { (lang.t("terms.applies_to")) } th scope="col" { "" } } }
                     tbody { @for obligation in &version.obligations {
-                        tr { th scope="row" { code { (obligation.code.as_str()) } }
-                             td { (obligation.applies_to.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")) }
-                             td { (obligation.text) } }
+                        tr { th scope="row" { code dir="ltr" { (obligation.code.as_str()) } }
+                             td { (obligation.applies_to.iter().map(|s| lang.t(&format!("side.{}", s.as_str()))).collect::<Vec<_>>().join(&lang.t("list.separator"))) }
+                             td { (in_lang(lang, &obligation.text, &obligation.text_ar)) } }
                     } }
                 }
                 h3 { (lang.t("terms.sources")) }
-                ul { @for source in &version.sources { li { (source) } } }
+                ul { @for source in &version.sources { li { (in_lang(lang, source, "")) } } }
             }
         }
     };
@@ -233,6 +246,15 @@ pub async fn besieged(
 ) -> Result<Response, ApiError> {
     let (lang, chosen) = Lang::choose(query.lang.as_deref(), &headers);
     let locations = &state.base().besieged;
+    let world = state.world();
+    let governorate = |location: &truce_core::humanitarian::BesiegedLocation| {
+        let arabic = world
+            .scenario
+            .admin1
+            .get(&location.admin1_pcode)
+            .map_or("", |unit| unit.name_ar.as_str());
+        in_lang(lang, &location.governorate, arabic)
+    };
     let body = html! {
         h1 { (lang.t("besieged.title")) }
         p { a href="/api/v1/besieged" { (lang.t("data.json")) } " · " a href="/besieged.csv" { (lang.t("data.csv")) } }
@@ -244,12 +266,14 @@ pub async fn besieged(
             } }
             tbody { @for location in locations {
                 tr id=(location.id) {
-                    th scope="row" { (if lang == Lang::Ar { &location.name_ar } else { &location.name }) }
-                    td data-label=(lang.t("besieged.governorate")) { (location.governorate) }
-                    td data-label=(lang.t("besieged.group")) { (location.area_group) }
-                    td data-label=(lang.t("besieged.by")) { (location.besieged_by) }
-                    td data-label=(lang.t("besieged.population")) { @if let Some(p) = &location.population { (p.value) " (" (p.as_of) "; " (p.scope) ")" } @else { "—" } }
-                    td data-label=(lang.t("besieged.listed")) { (location.in_un_list_feb2016) }
+                    th scope="row" { (in_lang(lang, &location.name, &location.name_ar)) }
+                    td data-label=(lang.t("besieged.governorate")) { (governorate(location)) }
+                    td data-label=(lang.t("besieged.group")) { (in_lang(lang, &location.area_group, &location.area_group_ar)) }
+                    td data-label=(lang.t("besieged.by")) { (in_lang(lang, &location.besieged_by, &location.besieged_by_ar)) }
+                    td data-label=(lang.t("besieged.population")) { @if let Some(p) = &location.population {
+                        (number(lang, p.value)) " (" (ltr(&lang.digits(&p.as_of))) (lang.t("list.clauses")) (in_lang(lang, &p.scope, &p.scope_ar)) ")"
+                    } @else { "—" } }
+                    td data-label=(lang.t("besieged.listed")) { (lang.value("besieged.listed", &location.in_un_list_feb2016)) }
                 }
             } }
         }
