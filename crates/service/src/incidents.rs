@@ -97,6 +97,9 @@ fn incident_row(
         synthetic: incident.synthetic,
         body: to_json(incident)?,
         assessment: to_json(assessment)?,
+        verification: assessment.verification.clone(),
+        killed_civilian: i64::from(incident.casualties.killed_civilian.max),
+        killed_combatant: i64::from(incident.casualties.killed_combatant.max),
         submitted_by: submitted_by.to_owned(),
     })
 }
@@ -149,6 +152,7 @@ pub(crate) async fn add_report(
         incident_seq: seq,
         cause: format!("report {} added", report.id),
         labels: assessment.labels.clone(),
+        verification: assessment.verification.clone(),
         assessment: to_json(&assessment)?,
     }])
     .await?;

@@ -39,6 +39,7 @@ pub(crate) async fn reclassify(
                     incident_seq: item.record.seq,
                     cause: cause.to_owned(),
                     labels: assessment.labels.clone(),
+                    verification: assessment.verification.clone(),
                     assessment: serde_json::to_string(&assessment)
                         .map_err(|e| ServiceError::Internal(e.to_string()))?,
                 });

@@ -15,6 +15,7 @@
 mod accounts;
 mod formats;
 mod records;
+mod tallies;
 mod write;
 
 use std::str::FromStr;
@@ -29,6 +30,7 @@ pub use formats::*;
 pub use records::*;
 /// The database driver's error, for callers that tell outages from other failures.
 pub use sqlx::Error as SqlxError;
+pub use tallies::{Dimension, HOUR_MS, Tally};
 pub use write::WriteTx;
 use write::{WriteConnection, WriterTx};
 

@@ -70,6 +70,12 @@ pub struct NewIncident {
     pub body: String,
     /// The first assessment as JSON.
     pub assessment: String,
+    /// Its verification status (`alleged`, `verified`).
+    pub verification: String,
+    /// The highest figure of civilians it says were killed.
+    pub killed_civilian: i64,
+    /// The highest figure of combatants it says were killed.
+    pub killed_combatant: i64,
     /// The user who recorded it (empty for the server and the command line).
     pub submitted_by: String,
 }
@@ -198,6 +204,8 @@ pub struct Reassessment {
     pub assessment: String,
     /// Its labels.
     pub labels: Vec<String>,
+    /// Its verification status.
+    pub verification: String,
 }
 
 /// A report to store (its incident's new assessment is stored beside it).

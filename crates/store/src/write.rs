@@ -9,13 +9,14 @@ use sqlx::AnyConnection;
 use sqlx::TransactionManager;
 use tokio::sync::OwnedMappedMutexGuard;
 
+use crate::tallies::{self, Counted, Deltas, Dimension};
 use crate::{
     Backend, ChangeEntry, Context, NewArea, NewChange, NewIncident, NewReport, Reassessment,
     RequestKey, ReviewItem, StoreError, StoreResult, StoredReply, incident_record, int, now_ms,
     text, to_json, value_rows,
 };
 
-/// Incidents per multi-row INSERT (15 parameters each; SQLite allows 32,766 per statement).
+/// Incidents per multi-row INSERT (18 parameters each; SQLite allows 32,766 per statement).
 const INCIDENTS_PER_STATEMENT: usize = 200;
 /// Why an incident's first assessment was made.
 const FIRST_CAUSE: &str = "classified when reported";
@@ -464,9 +465,9 @@ impl WriteTx {
         let now = now_ms();
         let mut seqs = Vec::with_capacity(batch.len());
         for chunk in batch.chunks(INCIDENTS_PER_STATEMENT) {
-            let values = value_rows(self.backend, chunk.len(), 15);
+            let values = value_rows(self.backend, chunk.len(), 18);
             let insert_incidents = format!(
-                "INSERT INTO incident (id, occurred_at, lat, lon, admin1_pcode, admin3_pcode, perpetrator, target, labels, notes, notes_folded, synthetic, body, created_at, submitted_by) \
+                "INSERT INTO incident (id, occurred_at, lat, lon, admin1_pcode, admin3_pcode, perpetrator, target, labels, notes, notes_folded, synthetic, body, created_at, submitted_by, verification, killed_civilian, killed_combatant) \
                  VALUES {values}"
             );
             let chunk_seqs = match self.backend {
@@ -537,6 +538,12 @@ impl WriteTx {
             }
             seqs.extend(chunk_seqs);
         }
+        let mut tallies = Deltas::default();
+        for item in batch {
+            let labels = crate::label_column(&item.labels);
+            tallies.count(&counted(item, &labels), &tallies::ALL, 1);
+        }
+        self.apply_tallies(tallies).await?;
         Ok(seqs)
     }
 
@@ -600,6 +607,7 @@ impl WriteTx {
     pub async fn replace_assessments(&mut self, changes: &[Reassessment]) -> StoreResult<()> {
         self.wrote |= !changes.is_empty();
         let now = now_ms();
+        let tallies = self.retally(changes).await?;
         for change in changes {
             sqlx::query("UPDATE assessment SET replaced_at = $1 WHERE incident_seq = $2 AND replaced_at IS NULL")
                 .bind(now)
@@ -615,14 +623,81 @@ impl WriteTx {
                 .execute(&mut *self.tx)
                 .await
                 .doing("inserting assessment")?;
-            sqlx::query("UPDATE incident SET labels = $1 WHERE seq = $2")
+            sqlx::query("UPDATE incident SET labels = $1, verification = $2 WHERE seq = $3")
                 .bind(crate::label_column(&change.labels))
+                .bind(&change.verification)
                 .bind(change.incident_seq)
                 .execute(&mut *self.tx)
                 .await
                 .doing("updating labels")?;
         }
-        Ok(())
+        self.apply_tallies(tallies).await
+    }
+
+    /// How `changes` move their incidents in the tallies: out of their old label set and
+    /// verification status, into the new ones.
+    async fn retally(&mut self, changes: &[Reassessment]) -> StoreResult<Deltas> {
+        const DOING: &str = "reading the incidents to re-tally";
+        let mut deltas = Deltas::default();
+        for chunk in changes.chunks(CHANGES_PER_STATEMENT) {
+            let seqs = value_rows(self.backend, 1, chunk.len())
+                .trim_matches(|c| c == '(' || c == ')')
+                .to_owned();
+            let sql = format!(
+                "SELECT seq, occurred_at, labels, verification, killed_civilian, killed_combatant \
+                 FROM incident WHERE seq IN ({seqs})"
+            );
+            let mut query = sqlx::query(&sql);
+            for change in chunk {
+                query = query.bind(change.incident_seq);
+            }
+            let rows = query.fetch_all(&mut *self.tx).await.doing(DOING)?;
+            let mut old = HashMap::with_capacity(rows.len());
+            for row in &rows {
+                old.insert(
+                    int(row, "seq")?,
+                    (
+                        int(row, "occurred_at")?,
+                        text(row, "labels")?,
+                        text(row, "verification")?,
+                        int(row, "killed_civilian")?,
+                        int(row, "killed_combatant")?,
+                    ),
+                );
+            }
+            for change in chunk {
+                let Some((occurred_at, labels, verification, civilian, combatant)) =
+                    old.get(&change.incident_seq)
+                else {
+                    continue;
+                };
+                let new_labels = crate::label_column(&change.labels);
+                let mut moved = Vec::new();
+                if *labels != new_labels {
+                    moved.push(Dimension::Labels);
+                }
+                if *verification != change.verification {
+                    moved.push(Dimension::Verification);
+                }
+                let before = Counted {
+                    occurred_at: *occurred_at,
+                    labels,
+                    admin1_pcode: "",
+                    perpetrator: "",
+                    verification,
+                    killed_civilian: *civilian,
+                    killed_combatant: *combatant,
+                };
+                deltas.count(&before, &moved, -1);
+                let after = Counted {
+                    labels: &new_labels,
+                    verification: &change.verification,
+                    ..before
+                };
+                deltas.count(&after, &moved, 1);
+            }
+        }
+        Ok(deltas)
     }
 
     /// Gives back the memory the connection's page cache took for a long scan (SQLite keeps up
@@ -741,9 +816,25 @@ fn bind_incidents<'q>(mut query: AnyQuery<'q>, chunk: &'q [NewIncident], now: i6
             .bind(i64::from(item.synthetic))
             .bind(&item.body)
             .bind(now)
-            .bind(&item.submitted_by);
+            .bind(&item.submitted_by)
+            .bind(&item.verification)
+            .bind(item.killed_civilian)
+            .bind(item.killed_combatant);
     }
     query
+}
+
+/// What a new incident counts for in the tallies.
+fn counted<'a>(item: &'a NewIncident, labels: &'a str) -> Counted<'a> {
+    Counted {
+        occurred_at: item.occurred_at,
+        labels,
+        admin1_pcode: item.admin1_pcode.as_deref().unwrap_or_default(),
+        perpetrator: item.perpetrator.as_deref().unwrap_or_default(),
+        verification: &item.verification,
+        killed_civilian: item.killed_civilian,
+        killed_combatant: item.killed_combatant,
+    }
 }
 
 /// The sequence numbers of `chunk`'s incidents, in its order, from what the database says it

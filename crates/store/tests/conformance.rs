@@ -8,8 +8,8 @@
 )]
 
 use truce_store::{
-    Cursor, IncidentCount, IncidentFilter, NewArea, NewChange, NewIncident, NewReport, NewUser,
-    Reassessment, RequestKey, Store, StoreError, StoredReply,
+    Cursor, Dimension, HOUR_MS, IncidentCount, IncidentFilter, NewArea, NewChange, NewIncident,
+    NewReport, NewUser, Reassessment, RequestKey, Store, StoreError, StoredReply,
 };
 
 /// A store on a fresh database; the guard keeps the temporary file alive.
@@ -92,6 +92,9 @@ fn incident(id: &str, occurred_at: i64, lon: f64, labels: &[&str]) -> NewInciden
         synthetic: false,
         body: format!("{{\"id\":\"{id}\"}}"),
         assessment: format!("{{\"labels\":{labels:?}}}"),
+        verification: "alleged".to_owned(),
+        killed_civilian: 2,
+        killed_combatant: 0,
         submitted_by: "monitor-1".to_owned(),
     }
 }
@@ -516,6 +519,7 @@ conformance!(
             cause: "area version x added".to_owned(),
             assessment: "{\"labels\":[\"coverage_disputed\"]}".to_owned(),
             labels: vec!["coverage_disputed".to_owned()],
+            verification: "alleged".to_owned(),
         }])
         .await
         .unwrap();
@@ -567,6 +571,96 @@ conformance!(
         assert_eq!(seen.len(), 25);
         assert_eq!(seen[0], "p00");
         assert_eq!(with_reports, 7);
+    }
+);
+
+conformance!(
+    the_tallies_follow_every_write_and_match_a_recount,
+    |store| {
+        let t0 = 1_456_790_400_000; // 2016-03-01 00:00 UTC
+        let mut batch = vec![
+            incident("t1", t0 + 10 * 60_000, 36.0, &["covered"]),
+            incident("t2", t0 + 50 * 60_000, 36.0, &["covered"]),
+            incident("t3", t0 + HOUR_MS + 1, 36.0, &["actor_excluded"]),
+        ];
+        batch[1].perpetrator = Some("isil".to_owned());
+        batch[1].killed_civilian = 5;
+        batch[2].admin1_pcode = None;
+        let seqs = insert(&store, &batch).await.unwrap();
+        let hour = t0 / HOUR_MS;
+        let read = |dimension| {
+            let store = store.clone();
+            async move {
+                let mut rows: Vec<(i64, String, i64, i64)> = store
+                    .tallies(dimension, hour, hour + 2)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|t| (t.hour - hour, t.value, t.incidents, t.killed_civilian))
+                    .collect();
+                rows.sort();
+                rows
+            }
+        };
+        assert_eq!(
+            read(Dimension::Labels).await,
+            [
+                (0, ",covered,".to_owned(), 2, 7),
+                (1, ",actor_excluded,".to_owned(), 1, 2)
+            ]
+        );
+        assert_eq!(
+            read(Dimension::Perpetrator).await,
+            [
+                (0, "gos".to_owned(), 1, 2),
+                (0, "isil".to_owned(), 1, 5),
+                (1, "gos".to_owned(), 1, 2)
+            ]
+        );
+        assert_eq!(
+            read(Dimension::Admin1).await,
+            [(0, "SY02".to_owned(), 2, 7), (1, String::new(), 1, 2)]
+        );
+        // A re-assessment moves t2 to another label set and makes it verified; a second one that
+        // changes nothing moves nothing.
+        for _ in 0..2 {
+            let mut tx = store.begin_write().await.unwrap();
+            tx.replace_assessments(&[Reassessment {
+                incident_seq: seqs[1],
+                cause: "report added".to_owned(),
+                assessment: "{\"labels\":[\"actor_excluded\"]}".to_owned(),
+                labels: vec!["actor_excluded".to_owned()],
+                verification: "verified".to_owned(),
+            }])
+            .await
+            .unwrap();
+            tx.append_changes(&[change("test")]).await.unwrap();
+            tx.commit().await.unwrap();
+        }
+        assert_eq!(
+            read(Dimension::Labels).await,
+            [
+                (0, ",actor_excluded,".to_owned(), 1, 5),
+                (0, ",covered,".to_owned(), 1, 2),
+                (1, ",actor_excluded,".to_owned(), 1, 2)
+            ]
+        );
+        assert_eq!(
+            read(Dimension::Verification).await,
+            [
+                (0, "alleged".to_owned(), 1, 2),
+                (0, "verified".to_owned(), 1, 5),
+                (1, "alleged".to_owned(), 1, 2)
+            ]
+        );
+        // The labels agree with a count of the incidents themselves.
+        let counts = store
+            .incident_counts(t0, t0 + 2 * HOUR_MS, t0, t0)
+            .await
+            .unwrap();
+        let total: i64 = counts.iter().map(|c| c.count).sum();
+        let tallied: i64 = read(Dimension::Labels).await.iter().map(|r| r.2).sum();
+        assert_eq!(total, tallied);
     }
 );
 
