@@ -68,6 +68,22 @@ pub enum Side {
 }
 
 impl Side {
+    /// Every side, in the order pages list them.
+    pub const ALL: [Side; 7] = [
+        Side::Government,
+        Side::Opposition,
+        Side::Kurdish,
+        Side::Coalition,
+        Side::Jihadist,
+        Side::External,
+        Side::Civilian,
+    ];
+
+    /// The side named `text` (snake case, as [`Side::as_str`] writes it).
+    pub fn parse(text: &str) -> Option<Side> {
+        Side::ALL.into_iter().find(|side| side.as_str() == text)
+    }
+
     /// Snake-case name, as in the data files.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -557,6 +557,18 @@ impl Store {
         if let Some(admin1) = &filter.admin1 {
             conditions.add("i.admin1_pcode = ?", [Bind::Text(admin1.clone())]);
         }
+        if let Some(perpetrators) = &filter.perpetrators {
+            // No actor: no incident (an empty IN list is not SQL).
+            let marks = vec!["?"; perpetrators.len().max(1)].join(", ");
+            let mut binds: Vec<Bind> = perpetrators.iter().cloned().map(Bind::Text).collect();
+            if binds.is_empty() {
+                binds.push(Bind::Text(String::new()));
+            }
+            conditions.add(&format!("i.perpetrator IN ({marks})"), binds);
+        }
+        if let Some(verification) = &filter.verification {
+            conditions.add("i.verification = ?", [Bind::Text(verification.clone())]);
+        }
         if let Some(text) = &filter.text {
             // Folded by the server, so that non-ASCII letters match whatever their case on
             // both backends; `%`, `_` and the escape character itself are matched literally.
@@ -611,52 +623,6 @@ impl Store {
             None
         };
         Ok(Page { items, next })
-    }
-
-    /// Incidents in `[from, to)` counted by UTC day, label set and governorate, and by whether
-    /// they fall at or after `last_day` and `last_week`. The database does the counting, so a
-    /// dashboard reads a few hundred rows however many incidents there are.
-    pub async fn incident_counts(
-        &self,
-        from: i64,
-        to: i64,
-        last_day: i64,
-        last_week: i64,
-    ) -> StoreResult<Vec<IncidentCount>> {
-        const DOING: &str = "counting incidents";
-        sqlx::query(
-            "SELECT occurred_at / 86400000 AS day, labels, admin1_pcode, \
-             CAST(CASE WHEN occurred_at >= $3 THEN 1 ELSE 0 END AS BIGINT) AS last_day, \
-             CAST(CASE WHEN occurred_at >= $4 THEN 1 ELSE 0 END AS BIGINT) AS last_week, \
-             COUNT(*) AS n \
-             FROM incident WHERE occurred_at >= $1 AND occurred_at < $2 \
-             GROUP BY 1, 2, 3, 4, 5",
-        )
-        .bind(from)
-        .bind(to)
-        .bind(last_day)
-        .bind(last_week)
-        .fetch_all(&self.pool)
-        .await
-        .doing(DOING)?
-        .iter()
-        .map(|row| {
-            Ok(IncidentCount {
-                day: int(row, "day")?,
-                labels: text(row, "labels")?
-                    .split(',')
-                    .filter(|l| !l.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-                admin1_pcode: row
-                    .try_get::<Option<String>, _>("admin1_pcode")
-                    .doing(DOING)?,
-                last_day: int(row, "last_day")? == 1,
-                last_week: int(row, "last_week")? == 1,
-                count: int(row, "n")?,
-            })
-        })
-        .collect()
     }
 
     /// The most recent incidents, for drawing markers.
@@ -738,7 +704,7 @@ struct Conditions {
 
 impl Conditions {
     /// Adds a condition whose `?` marks take `values` in order.
-    fn add<const N: usize>(&mut self, clause: &str, values: [Bind; N]) {
+    fn add(&mut self, clause: &str, values: impl IntoIterator<Item = Bind>) {
         let mut numbered = String::with_capacity(clause.len() + 8);
         for piece in clause.split('?').enumerate() {
             if piece.0 > 0 {

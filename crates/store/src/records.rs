@@ -174,6 +174,10 @@ pub struct IncidentFilter {
     pub admin1: Option<String>,
     /// Notes contain this text (case-insensitive).
     pub text: Option<String>,
+    /// The perpetrator is one of these (actor ids: the actors of one side, say).
+    pub perpetrators: Option<Vec<String>>,
+    /// The current assessment's verification status (`alleged`, `verified`).
+    pub verification: Option<String>,
 }
 
 /// Where a page of incidents ended.
@@ -227,24 +231,6 @@ pub struct NewReport {
     pub body: String,
     /// The user who recorded it (empty for the server and the command line).
     pub submitted_by: String,
-}
-
-/// How many incidents share a UTC day, a label set and a governorate (see
-/// [`crate::Store::incident_counts`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IncidentCount {
-    /// Days since 1970-01-01 (UTC).
-    pub day: i64,
-    /// The labels of the current assessment.
-    pub labels: Vec<String>,
-    /// The governorate, if known.
-    pub admin1_pcode: Option<String>,
-    /// At or after the `last_day` instant asked for.
-    pub last_day: bool,
-    /// At or after the `last_week` instant asked for.
-    pub last_week: bool,
-    /// How many.
-    pub count: i64,
 }
 
 /// A change to append to the log.

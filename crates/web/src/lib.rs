@@ -104,7 +104,7 @@ pub(crate) struct PageCaches {
     /// sequence number came earlier) can leave unseen.
     pub incident_layers: cache::Cache<str>,
     /// Dashboard counts by data version and instant, with the same age limit.
-    pub counts: cache::Cache<Vec<truce_store::IncidentCount>>,
+    pub counts: cache::Cache<pages::DashboardCounts>,
 }
 
 /// How long a value that depends on incidents may be served from a cache.

@@ -806,10 +806,33 @@ async fn the_dashboard_counts_by_assessment_and_governorate_with_a_trend() {
         "2016-02-26 22:00 UTC",
         "<svg",
         "class=\"inc lbl-covered\"",
-        "/incidents?admin1=SY02",
+        // Each row leads to the list of its incidents over the week counted.
+        "/incidents?from=2016-02-25T11%3A00%3A00Z&amp;to=2016-03-03T11%3A00%3A00Z&amp;admin1=SY02",
+        "&amp;verification=alleged",
+        "&amp;label=covered",
+        "possible violations",
+        "People killed",
+        "Latest incidents",
     ] {
         assert!(page.contains(needle), "missing {needle}");
     }
+    // A co-chair sees who attacked: the breakdown by side, each side a link.
+    assert!(page.contains("&amp;side=government"), "by side");
+    // The list those links open: by the perpetrator's side and by verification.
+    let (status, government) = app.get("/api/v1/incidents?side=government").await;
+    assert_eq!(status, StatusCode::OK);
+    let items = government["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    assert!(items.iter().all(|item| item["perpetrator"]["id"] == "gos"));
+    let (_, jihadist) = app.get("/api/v1/incidents?side=jihadist").await;
+    assert_eq!(jihadist["items"], json!([]));
+    let (_, verified) = app.get("/api/v1/incidents?verification=verified").await;
+    assert_eq!(verified["items"], json!([]));
+    assert_error(
+        &app.get("/api/v1/incidents?side=rebels").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_value",
+    );
     // As of the last incident: one in the last 24 hours, three in the last 7 days.
     assert!(page.contains("<td>1</td><td>3</td>"), "counts");
     // What the page keeps between requests follows the data: one more incident shows at once.

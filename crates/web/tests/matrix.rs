@@ -357,6 +357,15 @@ async fn nothing_a_role_may_not_see_is_in_what_it_reads() {
         StatusCode::FORBIDDEN,
         "forbidden",
     );
+    // Nor filter or count by the perpetrator's side: who attacked is not theirs to see.
+    assert_error(
+        &public.get("/api/v1/incidents?side=government").await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    let (_, dashboard) = public.get("/").await;
+    let dashboard = dashboard.to_string();
+    assert!(dashboard.contains("Latest incidents") && !dashboard.contains("side="));
     // The task force sees the source as its type and grades.
     let task_force = &cast.apps.iter().find(|(l, _)| *l == 'T').unwrap().1;
     let (_, reports) = task_force

@@ -7,6 +7,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use truce_core::actor::Side;
 use truce_core::incident::{EventKind, GeoPrecision, SubEventType, TimePrecision};
 use truce_core::{Label, Scenario};
 use truce_service::world::{actor_ref, millis, rfc3339};
@@ -229,6 +230,11 @@ pub struct IncidentQuery {
     pub actor: Option<String>,
     /// A governorate P-code, e.g. `SY02`.
     pub admin1: Option<String>,
+    /// The perpetrator's side (`government`, `opposition`, `kurdish`, `coalition`, `jihadist`,
+    /// `external`, `civilian`): incidents whose perpetrator is an actor of the registry on it.
+    pub side: Option<String>,
+    /// The verification status: `alleged` or `verified`.
+    pub verification: Option<String>,
     /// Text to find in the notes: case-insensitive (in every script), taken literally (`%` and
     /// `_` are no wildcards), at most 200 characters.
     #[param(max_length = 200)]
@@ -366,6 +372,42 @@ pub async fn incident_page(
             .resolve(actor)
             .ok_or_else(|| unknown_actor("actor", actor))?;
         filter.actor = Some(found.id.to_string());
+    }
+    if let Some(side) = query.side.as_deref().filter(|s| !s.is_empty()) {
+        if !exact {
+            return Err(ApiError::Forbidden(
+                "filtering by side needs a role that sees who is named".to_owned(),
+            ));
+        }
+        let world = state.world();
+        let side = Side::parse(side).ok_or_else(|| {
+            ApiError::invalid(format!(
+                "'{side}' is not a side; use one of {}",
+                Side::ALL
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?;
+        filter.perpetrators = Some(
+            world
+                .scenario
+                .actors
+                .actors()
+                .iter()
+                .filter(|actor| actor.side == side)
+                .map(|actor| actor.id.to_string())
+                .collect(),
+        );
+    }
+    if let Some(verification) = query.verification.as_deref().filter(|v| !v.is_empty()) {
+        if !matches!(verification, "alleged" | "verified") {
+            return Err(ApiError::invalid(format!(
+                "'{verification}' is not a verification status; use alleged or verified"
+            )));
+        }
+        filter.verification = Some(verification.to_owned());
     }
     filter.admin1 = query.admin1.clone().filter(|a| !a.is_empty());
     filter.text = query.q.clone().filter(|q| !q.is_empty());

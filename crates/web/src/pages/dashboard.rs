@@ -8,10 +8,11 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
-use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, SecondsFormat, Utc};
 use maud::{PreEscaped, html};
 use serde::Deserialize;
 use truce_map::Viewport;
+use truce_store::{Dimension, HOUR_MS, Tally};
 
 use super::bidi::{in_lang, isolate_plain, local_time, number, utc_time};
 use super::map::{
@@ -20,6 +21,7 @@ use super::map::{
 };
 use super::{DAY_MS, Lang, layout, with_lang_cookie};
 use crate::AppState;
+use crate::api::{IncidentQuery, incident_page};
 use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::extract::Query;
@@ -33,6 +35,61 @@ pub struct DashboardQuery {
 
 /// Days shown in the trend chart at most.
 const TREND_DAYS: i64 = 60;
+/// Incidents in the dashboard's "latest" list.
+const LATEST: usize = 8;
+
+/// What the dashboard counts, read from the store's tallies: label sets over the trend's days,
+/// the other dimensions over the last week.
+pub struct DashboardCounts {
+    labels: Vec<Tally>,
+    admin1: Vec<Tally>,
+    perpetrator: Vec<Tally>,
+    verification: Vec<Tally>,
+}
+
+/// Incidents and people killed in the last 24 hours and the last 7 days.
+#[derive(Debug, Clone, Copy, Default)]
+struct Window {
+    day: i64,
+    week: i64,
+    day_civilians: i64,
+    week_civilians: i64,
+    day_combatants: i64,
+    week_combatants: i64,
+}
+
+/// Sums `tallies` into windows per key; the last 24 hours are the 24 hours up to the end of
+/// the hour `hour_now`, the last 7 days the 168.
+fn windows<'a, K: Ord>(
+    tallies: &'a [Tally],
+    hour_now: i64,
+    key: impl Fn(&'a Tally) -> K,
+) -> BTreeMap<K, Window> {
+    let mut out: BTreeMap<K, Window> = BTreeMap::new();
+    for tally in tallies {
+        if tally.hour > hour_now || tally.hour <= hour_now - 7 * 24 {
+            continue;
+        }
+        let window = out.entry(key(tally)).or_default();
+        window.week += tally.incidents;
+        window.week_civilians += tally.killed_civilian;
+        window.week_combatants += tally.killed_combatant;
+        if tally.hour > hour_now - 24 {
+            window.day += tally.incidents;
+            window.day_civilians += tally.killed_civilian;
+            window.day_combatants += tally.killed_combatant;
+        }
+    }
+    out
+}
+
+fn label_set(column: &str) -> Vec<String> {
+    column
+        .split(',')
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
 
 pub async fn page(
     State(state): State<AppState>,
@@ -61,52 +118,95 @@ pub async fn page(
         as_of_ms.div_euclid(DAY_MS) * DAY_MS
     };
     let as_of = DateTime::<Utc>::from_timestamp_millis(as_of_ms).unwrap_or_else(Utc::now);
+    // The hour `as_of` falls in ends the windows (counts are kept by the hour).
+    let hour_now = (as_of_ms - 1).div_euclid(HOUR_MS);
     let data_version = state.store().data_version().await?;
-    let counts_key = format!("{data_version}|{as_of_ms}");
+    let counts_key = format!("{data_version}|{hour_now}");
     let hidden = matches!(viewer, truce_core::access::Viewer::Public)
         && state.security().public == truce_core::access::PublicIncidents::None;
     let counts = match state.caches().counts.get(&counts_key) {
-        // A deployment closed to the public shows it no counts either.
-        _ if hidden => Arc::new(Vec::new()),
         Some(counts) => counts,
         None => {
-            let counts = state
-                .store()
-                .incident_counts(
-                    as_of_ms - TREND_DAYS * DAY_MS,
-                    as_of_ms,
-                    as_of_ms - DAY_MS,
-                    as_of_ms - 7 * DAY_MS,
-                )
-                .await?;
+            let store = state.store();
+            let (end, week) = (hour_now + 1, hour_now + 1 - 7 * 24);
+            let counts = DashboardCounts {
+                labels: store
+                    .tallies(Dimension::Labels, end - TREND_DAYS * 24, end)
+                    .await?,
+                admin1: store.tallies(Dimension::Admin1, week, end).await?,
+                perpetrator: store.tallies(Dimension::Perpetrator, week, end).await?,
+                verification: store.tallies(Dimension::Verification, week, end).await?,
+            };
             state.caches().counts.put(&counts_key, Arc::new(counts))
         }
     };
+    // A deployment closed to the public shows it no counts either.
+    let empty = DashboardCounts {
+        labels: Vec::new(),
+        admin1: Vec::new(),
+        perpetrator: Vec::new(),
+        verification: Vec::new(),
+    };
+    let counts: &DashboardCounts = if hidden { &empty } else { &counts };
 
-    // Counts by primary label and governorate for 24 h and 7 days, and per day for the trend.
-    let mut label_24: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut label_7d: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut gov_24: BTreeMap<String, usize> = BTreeMap::new();
-    let mut gov_7d: BTreeMap<String, usize> = BTreeMap::new();
+    let by_label = windows(&counts.labels, hour_now, |t| {
+        primary_label(&label_set(&t.value))
+    });
+    let by_governorate = windows(&counts.admin1, hour_now, |t| t.value.as_str());
+    let by_verification = windows(&counts.verification, hour_now, |t| t.value.as_str());
+    let registry = &world.scenario.actors;
+    let by_side = windows(&counts.perpetrator, hour_now, |t| {
+        registry
+            .get(&truce_core::actor::ActorId::new(t.value.as_str()))
+            .map(|actor| actor.side.as_str())
+    });
+    let total = by_label.values().fold(Window::default(), |sum, w| Window {
+        day: sum.day + w.day,
+        week: sum.week + w.week,
+        day_civilians: sum.day_civilians + w.day_civilians,
+        week_civilians: sum.week_civilians + w.week_civilians,
+        day_combatants: sum.day_combatants + w.day_combatants,
+        week_combatants: sum.week_combatants + w.week_combatants,
+    });
     let mut per_day: BTreeMap<i64, BTreeMap<&str, usize>> = BTreeMap::new();
-    for group in counts.iter() {
-        let label = primary_label(&group.labels);
-        let n = usize::try_from(group.count).unwrap_or(0);
-        let gov = group.admin1_pcode.clone().unwrap_or_default();
-        if group.last_day {
-            *label_24.entry(label).or_default() += n;
-            *gov_24.entry(gov.clone()).or_default() += n;
-        }
-        if group.last_week {
-            *label_7d.entry(label).or_default() += n;
-            *gov_7d.entry(gov).or_default() += n;
-        }
+    for tally in &counts.labels {
         *per_day
-            .entry(group.day)
+            .entry(tally.hour.div_euclid(24))
             .or_default()
-            .entry(label)
-            .or_default() += n;
+            .entry(primary_label(&label_set(&tally.value)))
+            .or_default() += usize::try_from(tally.incidents).unwrap_or(0);
     }
+    per_day.retain(|_, labels| labels.values().any(|n| *n > 0));
+
+    // The list of the last 7 days, narrowed by `pairs`.
+    let week_from = (hour_now + 1 - 7 * 24) * HOUR_MS;
+    let window_end = (hour_now + 1) * HOUR_MS;
+    let list = |pairs: &[(&str, &str)]| {
+        let stamp = |ms: i64| {
+            DateTime::<Utc>::from_timestamp_millis(ms)
+                .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+                .unwrap_or_default()
+        };
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.append_pair("from", &stamp(week_from));
+        query.append_pair("to", &stamp(window_end));
+        for (name, value) in pairs {
+            query.append_pair(name, value);
+        }
+        format!("/incidents?{}", query.finish())
+    };
+    let latest = if hidden {
+        Vec::new()
+    } else {
+        let newest = IncidentQuery {
+            to: DateTime::<Utc>::from_timestamp_millis(window_end)
+                .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            limit: Some(LATEST),
+            ..IncidentQuery::default()
+        };
+        incident_page(&state, &auth, &newest).await?.items
+    };
+
     let zone = super::zone_of(&world.scenario);
     let since = version.map(|v| as_of - v.effective_start);
     let viewport = Viewport::fit(COUNTRY, 640.0);
@@ -130,6 +230,9 @@ pub async fn page(
         .copied()
         .chain(std::iter::once("other"))
         .collect();
+    let head = html! {
+        thead { tr { th scope="col" {} th scope="col" { (lang.t("dash.last24")) } th scope="col" { (lang.t("dash.last7")) } } }
+    };
     let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
     let body = html! {
         h1 { (lang.t("dash.title")) }
@@ -149,30 +252,75 @@ pub async fn page(
                     dd { (duration_text(lang, since.unwrap_or_default())) }
                 }
             }
+            @let covered = by_label.get("covered").copied().unwrap_or_default();
+            p.headline {
+                a href=(list(&[("label", "covered")])) {
+                    strong { (count(lang, covered.week)) } " " (lang.t("dash.possible_violations"))
+                }
+                " · " (count(lang, covered.day)) " " (lang.t("dash.in_last24"))
+            }
         }
         div.dash {
             section {
                 h2 { (lang.t("dash.by_label")) }
                 table {
-                    thead { tr { th scope="col" {} th scope="col" { (lang.t("dash.last24")) } th scope="col" { (lang.t("dash.last7")) } } }
+                    (head)
                     tbody {
                         @for label in &labels {
-                            tr { th scope="row" { span class=(format!("dot lbl-{label}")) {} " " (lang.t(&format!("label.{label}"))) }
-                                 td { (count(lang, label_24.get(label).copied().unwrap_or(0))) } td { (count(lang, label_7d.get(label).copied().unwrap_or(0))) } }
+                            @let w = by_label.get(label).copied().unwrap_or_default();
+                            tr { th scope="row" { span class=(format!("dot lbl-{label}")) {} " "
+                                    @if *label == "other" { (lang.t("label.other")) }
+                                    @else { a href=(list(&[("label", label)])) { (lang.t(&format!("label.{label}"))) } } }
+                                 td { (count(lang, w.day)) } td { (count(lang, w.week)) } }
                         }
-                        tr.total { th scope="row" { (lang.t("dash.total")) } td { (count(lang, label_24.values().sum::<usize>())) } td { (count(lang, label_7d.values().sum::<usize>())) } }
+                        tr.total { th scope="row" { a href=(list(&[])) { (lang.t("dash.total")) } } td { (count(lang, total.day)) } td { (count(lang, total.week)) } }
+                    }
+                }
+                h2 { (lang.t("dash.casualties")) }
+                table {
+                    (head)
+                    tbody {
+                        tr { th scope="row" { (lang.t("dash.killed_civilians")) } td { (count(lang, total.day_civilians)) } td { (count(lang, total.week_civilians)) } }
+                        tr { th scope="row" { (lang.t("dash.killed_combatants")) } td { (count(lang, total.day_combatants)) } td { (count(lang, total.week_combatants)) } }
+                    }
+                }
+                p.muted { (lang.t("dash.casualties_note")) }
+                // Who attacked is shown to those who see who is named (docs/security.md).
+                @if viewer.sees_exact_places() {
+                    h2 { (lang.t("dash.by_side")) }
+                    table {
+                        (head)
+                        tbody {
+                            @for (side, w) in &by_side {
+                                tr { th scope="row" { @match side {
+                                        Some(side) => a href=(list(&[("side", side)])) { (lang.t(&format!("side.{side}"))) },
+                                        None => (lang.t("dash.side_unknown")),
+                                     } }
+                                     td { (count(lang, w.day)) } td { (count(lang, w.week)) } }
+                            }
+                        }
+                    }
+                }
+                h2 { (lang.t("dash.by_verification")) }
+                table {
+                    (head)
+                    tbody {
+                        @for status in ["alleged", "verified"] {
+                            @let w = by_verification.get(status).copied().unwrap_or_default();
+                            tr { th scope="row" { a href=(list(&[("verification", status)])) { (lang.t(&format!("verification.{status}"))) } }
+                                 td { (count(lang, w.day)) } td { (count(lang, w.week)) } }
+                        }
                     }
                 }
                 h2 { (lang.t("dash.by_governorate")) }
                 table {
-                    thead { tr { th scope="col" {} th scope="col" { (lang.t("dash.last24")) } th scope="col" { (lang.t("dash.last7")) } } }
+                    (head)
                     tbody {
                         @for unit in world.scenario.admin1.units() {
-                            @let day = gov_24.get(unit.pcode.as_ref()).copied().unwrap_or(0);
-                            @let week = gov_7d.get(unit.pcode.as_ref()).copied().unwrap_or(0);
-                            @if week > 0 {
-                                tr { th scope="row" { a href=(format!("/incidents?admin1={}", unit.pcode)) { (if lang == Lang::Ar { &unit.name_ar } else { &unit.name_en }) } }
-                                     td { (count(lang, day)) } td { (count(lang, week)) } }
+                            @let w = by_governorate.get(unit.pcode.as_ref()).copied().unwrap_or_default();
+                            @if w.week > 0 {
+                                tr { th scope="row" { a href=(list(&[("admin1", &unit.pcode)])) { (in_lang(lang, &unit.name_en, &unit.name_ar)) } }
+                                     td { (count(lang, w.day)) } td { (count(lang, w.week)) } }
                             }
                         }
                     }
@@ -181,6 +329,20 @@ pub async fn page(
             section {
                 figure.map.small { (PreEscaped(map)) }
                 p { a href="/map" { (lang.t("dash.open_map")) } }
+                h2 { (lang.t("dash.latest")) }
+                @if latest.is_empty() {
+                    p { (lang.t("incidents.none")) }
+                } @else {
+                    ol.latest {
+                        @for item in &latest {
+                            li {
+                                a href=(format!("/incidents/{}", item.incident.id)) { (super::incidents::heading(&item.incident, lang, &state, zone)) }
+                                " " (super::incidents::badges(&item.assessment.labels, lang))
+                            }
+                        }
+                    }
+                }
+                p { a href="/incidents" { (lang.t("dash.all_incidents")) } }
             }
         }
         section {
@@ -203,8 +365,8 @@ pub async fn page(
 }
 
 /// A count in the language's digits.
-fn count(lang: Lang, n: usize) -> String {
-    number(lang, u64::try_from(n).unwrap_or(u64::MAX))
+fn count(lang: Lang, n: i64) -> String {
+    number(lang, u64::try_from(n).unwrap_or(0))
 }
 
 fn duration_text(lang: Lang, duration: Duration) -> String {

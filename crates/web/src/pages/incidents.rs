@@ -27,6 +27,8 @@ pub struct ListQuery {
     admin1: Option<String>,
     label: Option<String>,
     actor: Option<String>,
+    side: Option<String>,
+    verification: Option<String>,
     q: Option<String>,
     cursor: Option<String>,
 }
@@ -158,24 +160,30 @@ fn kind_name(value: Option<&str>, prefix: &str, lang: Lang) -> String {
     value.map_or_else(|| "—".to_owned(), |value| lang.value(prefix, value))
 }
 
-fn place_name(pcode: &Option<String>, lang: Lang, state: &AppState) -> String {
+/// Where an incident happened, as finely as the viewer may see it: its sub-district, else its
+/// governorate.
+fn place_name(incident: &IncidentView, lang: Lang, state: &AppState) -> String {
     let world = state.world();
-    pcode
+    let scenario = &world.scenario;
+    let unit = incident
+        .admin3_pcode
         .as_deref()
-        .and_then(|p| world.scenario.admin3.get(p))
-        .map(|unit| {
-            if lang == Lang::Ar && !unit.name_ar.is_empty() {
-                unit.name_ar.clone()
-            } else if lang == Lang::Ar {
-                super::bidi::isolate_plain(&unit.name_en)
-            } else {
-                unit.name_en.clone()
-            }
-        })
-        .unwrap_or_else(|| "—".to_owned())
+        .and_then(|p| scenario.admin3.get(p))
+        .or_else(|| {
+            incident
+                .admin1_pcode
+                .as_deref()
+                .and_then(|p| scenario.admin1.get(p))
+        });
+    match unit {
+        Some(unit) if lang == Lang::Ar && !unit.name_ar.is_empty() => unit.name_ar.clone(),
+        Some(unit) if lang == Lang::Ar => super::bidi::isolate_plain(&unit.name_en),
+        Some(unit) => unit.name_en.clone(),
+        None => "—".to_owned(),
+    }
 }
 
-fn badges(labels: &[String], lang: Lang) -> Markup {
+pub(crate) fn badges(labels: &[String], lang: Lang) -> Markup {
     html! {
         @for label in labels {
             span class=(format!("badge lbl-{label}")) { (lang.t(&format!("label.{label}"))) } " "
@@ -197,6 +205,8 @@ pub async fn list(
         admin1: non_empty(&query.admin1),
         label: non_empty(&query.label),
         actor: non_empty(&query.actor),
+        side: non_empty(&query.side),
+        verification: non_empty(&query.verification),
         q: non_empty(&query.q),
         cursor: non_empty(&query.cursor),
         limit: Some(50),
@@ -251,8 +261,24 @@ pub async fn list(
                     }
                 }
                 // Only the filters the viewer may use (docs/security.md).
+                label { (lang.t("incidents.verification")) " "
+                    select name="verification" {
+                        option value="" { (lang.t("incidents.any")) }
+                        @for status in ["alleged", "verified"] {
+                            option value=(status) selected[selected(&query.verification, status)] { (lang.t(&format!("verification.{status}"))) }
+                        }
+                    }
+                }
                 @if auth.viewer().sees_exact_places() {
                     label { (lang.t("incidents.actor")) " " input type="text" name="actor" value=[non_empty(&query.actor)]; }
+                    label { (lang.t("incidents.side")) " "
+                        select name="side" {
+                            option value="" { (lang.t("incidents.any")) }
+                            @for side in truce_core::actor::Side::ALL {
+                                option value=(side.as_str()) selected[selected(&query.side, side.as_str())] { (lang.t(&format!("side.{}", side.as_str()))) }
+                            }
+                        }
+                    }
                 }
                 @if auth.viewer().may(truce_core::access::Permission::SearchNotes, state.security().public) {
                     label { (lang.t("incidents.text")) " " input type="search" name="q" value=[non_empty(&query.q)]; }
@@ -277,7 +303,7 @@ pub async fn list(
                     @for item in &page.items {
                         tr {
                             td data-label=(lang.t("col.time")) { a href=(format!("/incidents/{}", item.incident.id)) { (local_time(lang, &item.incident.occurred_at, zone)) } }
-                            td data-label=(lang.t("col.place")) { (place_name(&item.incident.admin3_pcode, lang, &state)) }
+                            td data-label=(lang.t("col.place")) { (place_name(&item.incident, lang, &state)) }
                             td data-label=(lang.t("col.perpetrator")) { (actor_name(&item.incident.perpetrator, lang, &state)) }
                             td data-label=(lang.t("col.target")) { (actor_name(&item.incident.target, lang, &state)) }
                             td data-label=(lang.t("col.type")) { @match (&item.incident.sub_event_type, &item.incident.event_type) {
@@ -311,7 +337,12 @@ pub async fn list(
 }
 
 /// An incident's title, as people would say it: its type, its place and its day.
-fn heading(incident: &IncidentView, lang: Lang, state: &AppState, zone: chrono_tz::Tz) -> String {
+pub(crate) fn heading(
+    incident: &IncidentView,
+    lang: Lang,
+    state: &AppState,
+    zone: chrono_tz::Tz,
+) -> String {
     let kind = match (&incident.sub_event_type, &incident.event_type) {
         (Some(sub), _) => lang.value("sub", sub),
         (None, Some(event)) => lang.value("event", event),
@@ -326,7 +357,7 @@ fn heading(incident: &IncidentView, lang: Lang, state: &AppState, zone: chrono_t
     };
     lang.t("detail.heading")
         .replace("{type}", &kind)
-        .replace("{place}", &place_name(&incident.admin3_pcode, lang, state))
+        .replace("{place}", &place_name(incident, lang, state))
         .replace("{day}", &day)
 }
 
@@ -384,7 +415,7 @@ pub async fn detail(
                     dt { (lang.t("detail.time_precision")) }
                     dd { (precision(incident.time_precision)) }
                     dt { (lang.t("detail.place")) }
-                    dd { (place_name(&incident.admin3_pcode, lang, &state)) " · " (super::bidi::ltr(&format!("{:.4}, {:.4}", incident.lat, incident.lon))) }
+                    dd { (place_name(incident, lang, &state)) " · " (super::bidi::ltr(&format!("{:.4}, {:.4}", incident.lat, incident.lon))) }
                     dt { (lang.t("detail.geo_precision")) }
                     dd { (lang.value("geo_precision", &incident.geo_precision.to_string())) }
                     dt { (lang.t("col.perpetrator")) }

@@ -23,6 +23,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use maud::{DOCTYPE, Markup, html};
 
+pub use dashboard::DashboardCounts;
 pub use errors::as_pages;
 pub(crate) use errors::error_page;
 pub use i18n::Lang;
