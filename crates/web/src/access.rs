@@ -65,6 +65,8 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("GET", "/", Anyone),
     ("GET", "/map", Anyone),
     ("GET", "/incidents", May(ReadIncidents)),
+    ("GET", "/incidents.csv", May(ReadIncidents)),
+    ("GET", "/incidents.geojson", May(ReadIncidents)),
     ("GET", "/incidents/{id}", May(ReadIncidents)),
     ("GET", "/report", May(Submit)),
     ("POST", "/report", May(Submit)),

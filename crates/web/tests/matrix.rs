@@ -58,6 +58,8 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET", "/", EVERYONE),
     ("GET", "/map", EVERYONE),
     ("GET", "/incidents", EVERYONE),
+    ("GET", "/incidents.csv", EVERYONE),
+    ("GET", "/incidents.geojson", EVERYONE),
     ("GET", "/incidents/{id}", EVERYONE),
     ("GET", "/report", "CTMO"),
     ("POST", "/report", "CTMO"),
@@ -273,6 +275,8 @@ async fn nothing_a_role_may_not_see_is_in_what_it_reads() {
         "/incidents",
         "/incidents/{mine}",
         "/incidents/{others}",
+        "/incidents.csv",
+        "/incidents.geojson",
         "/map",
         "/",
     ];
@@ -315,6 +319,13 @@ async fn nothing_a_role_may_not_see_is_in_what_it_reads() {
                         "{letter} reads {exact} at {uri}: {text}"
                     );
                 }
+            }
+            // The downloads hold the list: a co-chair's has both incidents.
+            if *letter == 'C' && uri.starts_with("/incidents.") {
+                assert!(
+                    text.contains(&cast.mine) && text.contains(&cast.others),
+                    "{uri}: {text}"
+                );
             }
             // The liaison: only incidents naming the FSA.
             if *letter == 'L' {

@@ -33,6 +33,25 @@ pub struct ListQuery {
     cursor: Option<String>,
 }
 
+impl ListQuery {
+    /// The API's query for these filters, `limit` incidents a page.
+    pub(crate) fn api_query(&self, limit: usize) -> IncidentQuery {
+        IncidentQuery {
+            from: as_instant(non_empty(&self.from)),
+            to: as_instant(non_empty(&self.to)),
+            admin1: non_empty(&self.admin1),
+            label: non_empty(&self.label),
+            actor: non_empty(&self.actor),
+            side: non_empty(&self.side),
+            verification: non_empty(&self.verification),
+            q: non_empty(&self.q),
+            cursor: non_empty(&self.cursor),
+            limit: Some(limit),
+            bbox: None,
+        }
+    }
+}
+
 fn non_empty(value: &Option<String>) -> Option<String> {
     value
         .as_ref()
@@ -199,20 +218,7 @@ pub async fn list(
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let (lang, chosen) = Lang::choose(query.lang.as_deref(), &headers);
-    let api_query = IncidentQuery {
-        from: as_instant(non_empty(&query.from)),
-        to: as_instant(non_empty(&query.to)),
-        admin1: non_empty(&query.admin1),
-        label: non_empty(&query.label),
-        actor: non_empty(&query.actor),
-        side: non_empty(&query.side),
-        verification: non_empty(&query.verification),
-        q: non_empty(&query.q),
-        cursor: non_empty(&query.cursor),
-        limit: Some(50),
-        bbox: None,
-    };
-    let page = incident_page(&state, &auth, &api_query).await?;
+    let page = incident_page(&state, &auth, &query.api_query(50)).await?;
     let world = state.world();
     let zone = super::zone_of(&world.scenario);
     let path_and_query = uri.path_and_query().map_or("/incidents", |pq| pq.as_str());
@@ -232,6 +238,18 @@ pub async fn list(
         url
     });
     let json_link = path_and_query.replacen("/incidents", "/api/v1/incidents", 1);
+    // The downloads take the filters, not the page: the whole of the list.
+    let download_link = |extension: &str| {
+        let filters: Vec<&str> = path_and_query
+            .split_once('?')
+            .map_or("", |(_, q)| q)
+            .split('&')
+            .filter(|pair| {
+                !pair.is_empty() && !pair.starts_with("cursor=") && !pair.starts_with("lang=")
+            })
+            .collect();
+        format!("/incidents.{extension}?{}", filters.join("&"))
+    };
     let selected = |value: &Option<String>, option: &str| value.as_deref() == Some(option);
     let body = html! {
         h1 { (lang.t("incidents.title")) }
@@ -319,7 +337,9 @@ pub async fn list(
         }
         p {
             @if let Some(next) = &next_link { a rel="next" href=(next) { (lang.t("incidents.next")) } " · " }
-            a href=(json_link) { (lang.t("incidents.json")) }
+            a href=(json_link) { (lang.t("incidents.json")) } " · "
+            a href=(download_link("csv")) download { (lang.t("incidents.csv")) } " · "
+            a href=(download_link("geojson")) download { (lang.t("incidents.geojson")) }
         }
     };
     Ok(with_lang_cookie(

@@ -8,6 +8,7 @@ mod bidi;
 mod changes;
 mod dashboard;
 mod errors;
+mod exports;
 mod i18n;
 mod incidents;
 mod login;
@@ -42,6 +43,8 @@ pub fn router() -> Router<AppState> {
         .route("/", get(dashboard::page))
         .route("/map", get(map::page))
         .route("/incidents", get(incidents::list))
+        .route("/incidents.csv", get(exports::csv))
+        .route("/incidents.geojson", get(exports::geojson))
         .route("/report", get(report::form).post(report::submit))
         .route("/incidents/{id}/reports", post(reports::submit))
         .route("/report/draft", axum::routing::post(report::draft))
