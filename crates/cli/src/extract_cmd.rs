@@ -187,6 +187,7 @@ fn print_draft(draft: &Draft) {
         );
     }
     for (name, field) in [
+        ("part of day", &draft.part_of_day),
         ("event type", &draft.event_type),
         ("sub-event type", &draft.sub_event_type),
         ("weapon", &draft.weapon),

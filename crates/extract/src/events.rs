@@ -670,6 +670,11 @@ pub fn is_territory(cued: &Cued) -> bool {
     cued.value == TERRITORY
 }
 
+/// The names of the weapons the extractor knows ("barrel bomb", "mortar", …).
+pub fn weapon_names() -> impl Iterator<Item = &'static str> {
+    WEAPONS.iter().map(|(name, _)| *name)
+}
+
 /// The weapon.
 pub fn weapon(tokens: &[Token], words: &CueWords<'_>) -> Option<Cued> {
     first_of(tokens, words, WEAPONS)

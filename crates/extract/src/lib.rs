@@ -14,6 +14,7 @@
 
 pub mod actors;
 pub mod dates;
+pub mod day_parts;
 pub mod events;
 pub mod gazetteer;
 pub mod stance;
@@ -129,6 +130,9 @@ pub struct Draft {
     pub date: Option<Field<String>>,
     /// ACLED time precision of the date: 1 day, 2 week, 3 month.
     pub time_precision: u8,
+    /// The part of the day the text gives (`night`, `morning`, `afternoon`, `evening`), if any:
+    /// reports rarely say the hour.
+    pub part_of_day: Option<Field<String>>,
     /// The place.
     pub location: Option<Field<Location>>,
     /// Every other place named.
@@ -179,6 +183,33 @@ fn set_stances(
     actors[first].stance = first_stance;
     if let Some((second, _)) = second {
         actors[second].stance = second_stance;
+    }
+}
+
+/// Civilians are never a party: when the text names one armed party and civilians, and no word
+/// of who did what, the armed party acted on the civilians ("government helicopters dropped
+/// barrel bombs on Daraya, killing four civilians").
+fn civilians_are_acted_on(actors: &mut [ActorDraft]) {
+    if actors.iter().any(|a| a.stance.is_some()) {
+        return;
+    }
+    let is_civilians = |a: &ActorDraft| a.actor.as_deref() == Some("civilians");
+    let parties: Vec<usize> = (0..actors.len())
+        .filter(|&i| actors[i].role != "associated")
+        .collect();
+    let civilians = parties
+        .iter()
+        .filter(|&&i| is_civilians(&actors[i]))
+        .count();
+    if parties.len() != 2 || civilians != 1 {
+        return;
+    }
+    for i in parties {
+        actors[i].stance = Some(if is_civilians(&actors[i]) {
+            stance::TARGET
+        } else {
+            stance::PERPETRATOR
+        });
     }
 }
 
@@ -868,6 +899,7 @@ impl<'a> Extractor<'a> {
             clash_order(&mut actors);
         }
         set_stances(text, &tokens, &actor_mentions, &mut actors);
+        civilians_are_acted_on(&mut actors);
         let event_type = sub_event.as_ref().map(|sub| Field {
             value: events::event_type_of(&sub.value).to_owned(),
             evidence: sub.evidence.clone(),
@@ -902,9 +934,15 @@ impl<'a> Extractor<'a> {
             }
         }
         let (location, other_places) = self.places(text, &tokens, &words, &taken, &fronts);
+        let part_of_day = day_parts::find(&tokens).map(|found| Field {
+            value: found.part.to_owned(),
+            evidence: evidence(text, &tokens, found.first, found.last),
+            confidence: 0.8,
+        });
         Draft {
             date: Some(date_field),
             time_precision,
+            part_of_day,
             location,
             other_places,
             actors,

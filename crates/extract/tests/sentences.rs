@@ -913,6 +913,27 @@ fn the_perpetrator_is_who_the_sentence_says_attacked_whatever_the_acled_order() 
 }
 
 #[test]
+fn an_attack_on_civilians_names_its_perpetrator_without_a_verb_of_attack() {
+    let strike = draft(
+        "On 3 March 2016 government helicopters dropped barrel bombs on Daraya, killing four civilians.",
+    );
+    let stance_of = |actor: &str| {
+        strike
+            .actors
+            .iter()
+            .find(|a| a.actor.as_deref() == Some(actor))
+            .and_then(|a| a.stance)
+    };
+    assert_eq!(stance_of("gos"), Some("perpetrator"));
+    assert_eq!(stance_of("civilians"), Some("target"));
+    assert_eq!(strike.weapon.as_ref().unwrap().value, "barrel bomb");
+    // Two armed parties and civilians caught between them: still no attacker named.
+    let clash =
+        draft("Regime forces fought rebels in Talbiseh; a civilian was killed by the shelling.");
+    assert!(clash.actors.iter().all(|a| a.stance.is_none()));
+}
+
+#[test]
 fn the_qalamoun_is_found_however_the_press_spells_it() {
     for (text, area) in [
         (

@@ -738,11 +738,17 @@ async fn the_incident_pages_list_filter_and_explain() {
     let mut excluded = strike();
     excluded["perpetrator"] = json!("ISIL");
     excluded["notes"] = json!("Suicide attack on a checkpoint");
+    excluded["time_precision"] = json!(0);
     app.post("/api/v1/incidents", &excluded).await;
 
     let (status, page) = html(&app, "/incidents").await;
     assert_eq!(status, StatusCode::OK);
+    // The time of day where it is known, in Damascus time; the day alone where only that is.
     assert!(page.contains("2016-03-02 11:00 EET"), "local Damascus time");
+    assert!(
+        page.contains("<time datetime=\"2016-03-02\" dir=\"ltr\">2016-03-02</time>"),
+        "a day known to the day"
+    );
     assert!(page.contains("Atareb"));
     let (_, filtered) = html(
         &app,
@@ -899,7 +905,8 @@ async fn the_report_form_validates_saves_once_and_opens_the_incident() {
 
     let bad = [
         ("idempotency_key", "k-1"),
-        ("when", ""),
+        ("date", ""),
+        ("time", "25:99"),
         ("place", "Atlantis"),
         ("perpetrator", "Martians"),
         ("event_type", "mortar"),
@@ -912,7 +919,8 @@ async fn the_report_form_validates_saves_once_and_opens_the_incident() {
     let (status, _, page) = post_form(&app, "/report", &bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     for needle in [
-        "id=\"when-error\"",
+        "id=\"date-error\"",
+        "id=\"time-error\"",
         "id=\"place-error\"",
         "id=\"perpetrator-error\"",
         "id=\"source_name-error\"",
@@ -924,7 +932,8 @@ async fn the_report_form_validates_saves_once_and_opens_the_incident() {
 
     let good = [
         ("idempotency_key", "k-2"),
-        ("when", "2016-03-02T11:00"),
+        ("date", "2016-03-02"),
+        ("time", "11:00"),
         ("place", "Madaya"),
         ("perpetrator", "قوات النظام"),
         ("target", ""),
@@ -969,6 +978,39 @@ async fn the_report_form_validates_saves_once_and_opens_the_incident() {
     assert_eq!(detail["assessment"]["obligations"], json!(["OBL-ACCESS"]));
     let (_, found) = html(&app, "/incidents?q=convoy").await;
     assert!(found.contains(&location));
+
+    // Only the part of the day given: recorded at its middle, known to the day. Only the
+    // weapon given: it says the type of attack.
+    let mut morning = good.to_vec();
+    morning[0] = ("idempotency_key", "k-morning");
+    morning[2] = ("time", "");
+    morning.push(("part", "morning"));
+    morning.retain(|(name, _)| *name != "event_type");
+    morning.push(("event_type", ""));
+    morning.push(("weapon", "barrel bomb"));
+    let (status, at, _) = post_form(&app, "/report", &morning).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let morning_id = at
+        .unwrap()
+        .trim_start_matches("/incidents/")
+        .trim_end_matches("?saved=1")
+        .to_owned();
+    let (_, detail) = app.get(&format!("/api/v1/incidents/{morning_id}")).await;
+    assert_eq!(
+        detail["occurred_at"], "2016-03-02T07:00:00Z",
+        "09:00 in Damascus"
+    );
+    assert_eq!(detail["time_precision"], 1, "known to the day");
+    assert_eq!(detail["weapon"], "barrel bomb");
+    assert_eq!(detail["sub_event_type"], "Air/drone strike");
+    // A part of the day that is not one is refused.
+    let mut noon = morning.clone();
+    noon[0] = ("idempotency_key", "k-bad-part");
+    noon.retain(|(name, _)| *name != "part");
+    noon.push(("part", "teatime"));
+    let (status, _, page) = post_form(&app, "/report", &noon).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("id=\"part-error\""));
 
     // A second source, added from the incident's page, is on the incident; sent twice, once.
     let (_, page) = html(&app, &location).await;
@@ -1091,7 +1133,9 @@ async fn pasted_text_fills_the_report_form_and_saves_nothing() {
     .await;
     assert_eq!(status, StatusCode::OK);
     for needle in [
-        "value=\"2016-03-09T00:00\"",
+        "name=\"date\" value=\"2016-03-09\"",
+        // No time is made up.
+        "name=\"time\" value=\"\"",
         "value=\"Government of Syria\"",
         "<option value=\"shelling_artillery\" selected",
         "name=\"killed_civilian\" value=\"3\"",

@@ -286,7 +286,8 @@ async fn a_key_sent_to_another_resource_never_answers_with_the_first_ones_reply(
 fn form(key: &str, lat: &str, reliability: &str, text: &str) -> Vec<(&'static str, String)> {
     [
         ("idempotency_key", key),
-        ("when", "2016-03-02T11:00"),
+        ("date", "2016-03-02"),
+        ("time", "11:00"),
         ("place", ""),
         ("lat", lat),
         ("lon", "36.8284"),

@@ -357,7 +357,7 @@ async fn a_form_without_the_sessions_csrf_token_is_refused() {
             .header("cookie", format!("truce_session={}", identity.cookie))
             .header("content-type", "application/x-www-form-urlencoded")
             .body(Body::from(format!(
-                "csrf={csrf}&when=2016-03-02T10:00&place=Douma"
+                "csrf={csrf}&date=2016-03-02&time=10:00&place=Douma"
             )))
             .unwrap();
         let response = app.router.clone().oneshot(request).await.unwrap();

@@ -78,6 +78,17 @@ fn local_time(lang: Lang, rfc3339: &str, zone: chrono_tz::Tz) -> Markup {
     }
 }
 
+/// When an incident happened, as precisely as it is known: the time of day only when it was
+/// given (a time known to the day shows its day, not the hour it was filed under).
+fn occurred(lang: Lang, incident: &IncidentView, zone: chrono_tz::Tz) -> Markup {
+    match DateTime::parse_from_rfc3339(&incident.occurred_at) {
+        Ok(t) if incident.time_precision >= 1 => {
+            super::bidi::day(lang, t.with_timezone(&zone).date_naive())
+        }
+        _ => local_time(lang, &incident.occurred_at, zone),
+    }
+}
+
 /// A registry actor by its name in the page's language; any other by the name it was given.
 fn actor_name(actor: &Option<ActorRefView>, lang: Lang, state: &AppState) -> String {
     let world = state.world();
@@ -320,7 +331,7 @@ pub async fn list(
                 tbody {
                     @for item in &page.items {
                         tr {
-                            td data-label=(lang.t("col.time")) { a href=(format!("/incidents/{}", item.incident.id)) { (local_time(lang, &item.incident.occurred_at, zone)) } }
+                            td data-label=(lang.t("col.time")) { a href=(format!("/incidents/{}", item.incident.id)) { (occurred(lang, &item.incident, zone)) } }
                             td data-label=(lang.t("col.place")) { (place_name(&item.incident, lang, &state)) }
                             td data-label=(lang.t("col.perpetrator")) { (actor_name(&item.incident.perpetrator, lang, &state)) }
                             td data-label=(lang.t("col.target")) { (actor_name(&item.incident.target, lang, &state)) }
@@ -431,7 +442,7 @@ pub async fn detail(
                 h2 { (lang.t("detail.facts")) }
                 dl {
                     dt { (lang.t("detail.occurred")) }
-                    dd { (local_time(lang, &incident.occurred_at, zone)) " (" (super::bidi::ltr(&incident.occurred_at)) ")" }
+                    dd { (occurred(lang, incident, zone)) " (" (super::bidi::ltr(&incident.occurred_at)) ")" }
                     dt { (lang.t("detail.time_precision")) }
                     dd { (precision(incident.time_precision)) }
                     dt { (lang.t("detail.place")) }

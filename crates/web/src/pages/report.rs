@@ -8,7 +8,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{NaiveDate, NaiveDateTime, Utc};
+use chrono::{NaiveDate, NaiveTime, Utc};
 use geo::InteriorPoint;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -31,13 +31,20 @@ use crate::views::{Casualties, NewIncidentBody, NewReportBody, Range};
 pub struct ReportForm {
     lang: String,
     idempotency_key: String,
-    when: String,
+    /// The day (Damascus), required.
+    date: String,
+    /// The time of day, when the source gives it.
+    time: String,
+    /// The part of the day (`night`, `morning`, `afternoon`, `evening`), when that is all it
+    /// gives.
+    part: String,
     place: String,
     lat: String,
     lon: String,
     perpetrator: String,
     target: String,
     event_type: String,
+    weapon: String,
     killed_civilian: String,
     killed_combatant: String,
     source_name: String,
@@ -156,7 +163,8 @@ pub async fn draft(
     .into_response()
 }
 
-/// The form's fields from a draft (the time of day is not in the draft: midnight, to confirm).
+/// The form's fields from a draft. The time of day stays empty: a report rarely gives it, and
+/// the part of the day it does give is kept as that.
 fn fill_from_draft(
     state: &AppState,
     lang: Lang,
@@ -166,7 +174,13 @@ fn fill_from_draft(
     let world = state.world();
     let name_of = |id: &str| super::actor_label(id, lang, &world.scenario);
     if let Some(date) = &draft.date {
-        form.when = format!("{}T00:00", date.value);
+        form.date = date.value.clone();
+    }
+    if let Some(part) = &draft.part_of_day {
+        form.part = part.value.clone();
+    }
+    if let Some(weapon) = &draft.weapon {
+        form.weapon = weapon.value.clone();
     }
     if let Some(place) = &draft.location {
         form.place = match lang {
@@ -216,9 +230,7 @@ fn fill_from_draft(
         (Some("Government regains territory" | "Non-state actor overtakes territory"), _) => {
             "territorial_advance"
         }
-        (_, Some("mortar")) => "mortar",
-        (_, Some("rocket" | "missile")) => "rocket_mlrs",
-        (_, Some("sniper")) => "sniper",
+        (_, Some(weapon)) if implied_type(weapon).is_some() => implied_type(weapon).unwrap_or(""),
         (Some("Air/drone strike"), _) => "air_strike",
         (Some("Shelling/artillery/missile attack"), _) => "shelling_artillery",
         (Some("Remote explosive/landmine/IED" | "Suicide bomb"), _) => "ied_vbied",
@@ -237,6 +249,30 @@ fn fill_from_draft(
     }
 }
 
+/// The form's type of attack a weapon implies (and with it ACLED's sub-event type): a barrel
+/// bomb is dropped from the air, a mortar round is a mortar attack.
+fn implied_type(weapon: &str) -> Option<&'static str> {
+    match weapon.trim().to_lowercase().as_str() {
+        "barrel bomb" | "drone" | "air strike" => Some("air_strike"),
+        "mortar" => Some("mortar"),
+        "rocket" | "missile" => Some("rocket_mlrs"),
+        "artillery" => Some("shelling_artillery"),
+        "sniper" => Some("sniper"),
+        "small arms" => Some("small_arms"),
+        "car bomb" | "ied" | "landmine" => Some("ied_vbied"),
+        _ => None,
+    }
+}
+
+/// The parts of the day, and the local hour each is recorded at (its middle) when it is all a
+/// source gives; the incident's time is then known to the day only.
+const PARTS: [(&str, u32); 4] = [
+    ("night", 3),
+    ("morning", 9),
+    ("afternoon", 15),
+    ("evening", 21),
+];
+
 /// The pasted text with each piece of evidence marked, and the fields the draft proposes.
 fn draft_panel(state: &AppState, lang: Lang, panel: &DraftPanel<'_>) -> Markup {
     let world = state.world();
@@ -249,11 +285,20 @@ fn draft_panel(state: &AppState, lang: Lang, panel: &DraftPanel<'_>) -> Markup {
     let mut rows: Vec<(String, String, Option<&truce_extract::Evidence>, f32, &str)> = Vec::new();
     if let Some(date) = &draft.date {
         rows.push((
-            lang.t("report.when"),
+            lang.t("report.date"),
             date.value.clone(),
             date.evidence.as_ref(),
             date.confidence,
             "report.draft_not_stated",
+        ));
+    }
+    if let Some(part) = &draft.part_of_day {
+        rows.push((
+            lang.t("report.part"),
+            lang.t(&format!("part.{}", part.value)),
+            part.evidence.as_ref(),
+            part.confidence,
+            "report.draft_inferred",
         ));
     }
     if let Some(place) = &draft.location {
@@ -306,6 +351,24 @@ fn draft_panel(state: &AppState, lang: Lang, panel: &DraftPanel<'_>) -> Markup {
             lang.value("sub", &sub.value),
             sub.evidence.as_ref(),
             sub.confidence,
+            "report.draft_inferred",
+        ));
+    }
+    if let Some(weapon) = &draft.weapon {
+        let implied = implied_type(&weapon.value)
+            .map(|kind| {
+                format!(
+                    " ({} {})",
+                    lang.t("report.implies"),
+                    lang.t(&format!("type.{kind}"))
+                )
+            })
+            .unwrap_or_default();
+        rows.push((
+            lang.t("report.weapon"),
+            format!("{}{implied}", weapon.value),
+            weapon.evidence.as_ref(),
+            weapon.confidence,
             "report.draft_inferred",
         ));
     }
@@ -538,11 +601,34 @@ fn check(
     let scenario = &world.scenario;
     let mut errors = HashMap::new();
     let zone = super::zone_of(scenario);
-    let occurred = NaiveDateTime::parse_from_str(form.when.trim(), "%Y-%m-%dT%H:%M")
-        .ok()
-        .and_then(|local| truce_core::time::local_to_utc(local, zone).ok());
-    if occurred.is_none() {
-        errors.insert("when", lang.t("report.err.when"));
+    // The time of day when the source gives it (precision 0); else the middle of the part of
+    // the day it gives, else noon, known to the day only (precision 1): noon keeps the day the
+    // same in UTC.
+    let date = NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d").ok();
+    if date.is_none() {
+        errors.insert("date", lang.t("report.err.date"));
+    }
+    let part_hour = PARTS
+        .iter()
+        .find(|(part, _)| *part == form.part.trim())
+        .map(|(_, hour)| *hour);
+    if !form.part.trim().is_empty() && part_hour.is_none() {
+        errors.insert("part", lang.t("report.err.part"));
+    }
+    let (time, time_precision) = if form.time.trim().is_empty() {
+        (NaiveTime::from_hms_opt(part_hour.unwrap_or(12), 0, 0), 1)
+    } else {
+        let time = NaiveTime::parse_from_str(form.time.trim(), "%H:%M").ok();
+        if time.is_none() {
+            errors.insert("time", lang.t("report.err.time"));
+        }
+        (time, 0)
+    };
+    let occurred = date
+        .zip(time)
+        .and_then(|(date, time)| truce_core::time::local_to_utc(date.and_time(time), zone).ok());
+    if occurred.is_none() && date.is_some() && !errors.contains_key("time") {
+        errors.insert("date", lang.t("report.err.date"));
     }
     let lat = coordinate(&form.lat, 90.0);
     let lon = coordinate(&form.lon, 180.0);
@@ -584,7 +670,13 @@ fn check(
             errors.insert(field, lang.t("report.err.actor"));
         }
     }
-    if !TYPES.contains(&form.event_type.as_str()) {
+    let weapon = Some(form.weapon.trim().to_owned()).filter(|w| !w.is_empty());
+    // A weapon that says the kind of attack stands for a type left empty.
+    let event_type = match form.event_type.as_str() {
+        "" => weapon.as_deref().and_then(implied_type).unwrap_or(""),
+        chosen => chosen,
+    };
+    if !TYPES.contains(&event_type) {
         errors.insert("event_type", lang.t("report.err.type"));
     }
     if !SOURCE_TYPES.contains(&form.source_type.as_str()) {
@@ -631,14 +723,13 @@ fn check(
         occurred_at: occurred.with_timezone(&Utc).to_rfc3339(),
         lat,
         lon,
-        // The form asks for the time of day.
-        time_precision: Some(0),
+        time_precision: Some(time_precision),
         geo_precision: Some(if form.lat.trim().is_empty() { 2 } else { 1 }),
         perpetrator: optional(&form.perpetrator),
         target: optional(&form.target),
-        event_type: Some(form.event_type.clone()),
+        event_type: Some(event_type.to_owned()),
         sub_event_type: None,
-        weapon: None,
+        weapon,
         notes: optional(&form.notes).or_else(|| optional(&form.text)),
         origin: None,
         self_defence_claimed: None,
@@ -791,7 +882,17 @@ fn page(
             (csrf_field(auth))
             input type="hidden" name="idempotency_key" value=(form.idempotency_key);
             input type="hidden" name="lang" value=(lang.code());
-            (field(lang.t("report.when"), "when", errors, html! { input type="datetime-local" id="when" name="when" value=(form.when); }))
+            (field(lang.t("report.date"), "date", errors, html! { input type="date" id="date" name="date" value=(form.date); }))
+            (field(lang.t("report.time"), "time", errors, html! {
+                input type="time" id="time" name="time" value=(form.time);
+                small { (lang.t("report.time_hint")) }
+            }))
+            (field(lang.t("report.part"), "part", errors, html! {
+                select id="part" name="part" {
+                    option value="" { "—" }
+                    @for (part, _) in PARTS { option value=(part) selected[form.part == part] { (lang.t(&format!("part.{part}"))) } }
+                }
+            }))
             (field(lang.t("report.where"), "place", errors, html! {
                 (text_input("place", &form.place, Some("places")))
                 small { (lang.t("report.where_hint")) }
@@ -817,6 +918,13 @@ fn page(
                     @for kind in TYPES { option value=(kind) selected[form.event_type == kind] { (lang.t(&format!("type.{kind}"))) } }
                 }
             }))
+            (field(lang.t("report.weapon"), "weapon", errors, html! {
+                (text_input("weapon", &form.weapon, Some("weapons")))
+                small { (lang.t("report.weapon_hint")) }
+            }))
+            datalist #weapons {
+                @for weapon in truce_extract::events::weapon_names() { option value=(weapon) {} }
+            }
             (field(lang.t("report.killed_civilian"), "killed_civilian", errors, html! { input type="number" min="0" id="killed_civilian" name="killed_civilian" value=(form.killed_civilian); }))
             (field(lang.t("report.killed_combatant"), "killed_combatant", errors, html! { input type="number" min="0" id="killed_combatant" name="killed_combatant" value=(form.killed_combatant); }))
             (field(lang.t("report.source"), "source_name", errors, text_input("source_name", &form.source_name, None)))
