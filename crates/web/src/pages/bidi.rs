@@ -79,7 +79,8 @@ fn latin_runs(text: &str, placeholders: bool) -> Vec<(&str, bool)> {
         let mut next_plain = i + 1;
         let mut j = i + 1;
         while let Some(&(at, next)) = chars.get(j) {
-            if !next.is_ascii() {
+            // A range's dash belongs to the run ("R0–R6", "A–F").
+            if !next.is_ascii() && next != '–' {
                 break;
             }
             match next {
@@ -178,6 +179,7 @@ mod tests {
             "placeholders stay"
         );
         assert_eq!(isolated("اللواء «Liwa {X}»"), vec!["Liwa {X}"]);
+        assert_eq!(isolated("القواعد R0–R6)"), vec!["R0–R6"]);
         assert_eq!(isolate_plain("عبر RU."), "عبر \u{2066}RU\u{2069}.");
     }
 
