@@ -327,6 +327,13 @@ async fn nothing_a_role_may_not_see_is_in_what_it_reads() {
                     "{uri}: {text}"
                 );
             }
+            // Who attacked, counted over every incident, is not for the public or a liaison.
+            if "LP".contains(*letter) && uri == "/" {
+                assert!(
+                    !text.contains("side="),
+                    "{letter} reads the sides on the dashboard"
+                );
+            }
             // The liaison: only incidents naming the FSA.
             if *letter == 'L' {
                 assert!(

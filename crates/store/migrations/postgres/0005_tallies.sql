@@ -11,7 +11,8 @@ UPDATE incident SET
     killed_civilian = COALESCE((body::jsonb #>> '{casualties,killed_civilian,max}')::BIGINT, 0),
     killed_combatant = COALESCE((body::jsonb #>> '{casualties,killed_combatant,max}')::BIGINT, 0),
     verification = COALESCE((SELECT a.body::jsonb ->> 'verification' FROM assessment a
-                             WHERE a.incident_seq = incident.seq AND a.replaced_at IS NULL), '');
+                             WHERE a.incident_seq = incident.seq AND a.replaced_at IS NULL
+                             ORDER BY a.seq DESC LIMIT 1), '');
 
 CREATE TABLE incident_tally (
     dimension         TEXT NOT NULL,

@@ -36,6 +36,11 @@ pub(crate) fn isolate_plain(text: &str) -> String {
     isolate(text, false)
 }
 
+/// Plain text (a date, a time, an id) isolated whole, left to right, between LRI and PDI.
+pub(crate) fn ltr_plain(text: &str) -> String {
+    format!("\u{2066}{text}\u{2069}")
+}
+
 /// An interface string isolated as [`isolate_plain`] does, its `{placeholders}` left alone.
 pub(crate) fn isolate_template(text: &str) -> String {
     isolate(text, true)

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use truce_map::Viewport;
 use truce_store::{Dimension, HOUR_MS, Tally};
 
-use super::bidi::{in_lang, isolate_plain, local_time, number, utc_time};
+use super::bidi::{in_lang, local_time, ltr_plain, number, utc_time};
 use super::map::{
     COUNTRY, LABEL_ORDER, MapOptions, Period, Shown, country_svg, now_ms, primary_label,
     to_end_of_minute,
@@ -285,8 +285,9 @@ pub async fn page(
                     }
                 }
                 p.muted { (lang.t("dash.casualties_note")) }
-                // Who attacked is shown to those who see who is named (docs/security.md).
-                @if viewer.sees_exact_places() {
+                // Who attacked is shown to those who see who is named (docs/security.md); not to
+                // a party's liaison, who may see only its own party's incidents.
+                @if viewer.sees_exact_places() && viewer.bound_actor().is_none() {
                     h2 { (lang.t("dash.by_side")) }
                     table {
                         (head)
@@ -432,7 +433,7 @@ fn trend_chart(
             let _ = write!(
                 svg,
                 r#"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" class="inc lbl-{label}"><title>{}: {} {}</title></rect>"#,
-                isolate_plain(&date),
+                ltr_plain(&date),
                 number(lang, count as u64),
                 lang.t(&format!("label.{label}")),
                 w = (bar - 1.0).max(0.5),

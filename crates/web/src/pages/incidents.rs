@@ -102,6 +102,8 @@ fn actor_name(actor: &Option<ActorRefView>, lang: Lang, state: &AppState) -> Str
         {
             super::actor_label(id, lang, &world.scenario)
         }
+        // A name the registry lacks, as it was given: its Latin isolated on an Arabic page.
+        Some(actor) if lang == Lang::Ar => super::bidi::isolate_plain(&actor.name),
         Some(actor) => actor.name.clone(),
         None => "—".to_owned(),
     }
@@ -383,7 +385,7 @@ pub(crate) fn heading(
         .map(|t| lang.digits(&t.with_timezone(&zone).format("%Y-%m-%d").to_string()))
         .unwrap_or_default();
     let day = match lang {
-        Lang::Ar => super::bidi::isolate_plain(&day),
+        Lang::Ar => super::bidi::ltr_plain(&day),
         Lang::En => day,
     };
     lang.t("detail.heading")
@@ -497,7 +499,7 @@ pub async fn detail(
             } @else {
                 table { thead { tr { th { (lang.t("detail.source")) } th { (lang.t("detail.grades")) } th { (lang.t("detail.notes")) } } }
                     tbody { @for report in &detail.reports {
-                        tr { td { (super::bidi::in_lang(lang, &report.source_name, "")) " (" (lang.value("source", &report.source_type)) ")" } td { (super::bidi::ltr(&format!("{}{}", report.reliability, report.credibility))) }
+                        tr { td { bdi { (report.source_name) } " (" (lang.value("source", &report.source_type)) ")" } td { (super::bidi::ltr(&format!("{}{}", report.reliability, report.credibility))) }
                             td { (long_text(&report.text, &format!("/api/v1/incidents/{}/reports", incident.id), lang)) } }
                     } }
                 }

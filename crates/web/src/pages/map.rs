@@ -649,7 +649,7 @@ pub(crate) fn numerals(lang: Lang) -> truce_map::Numerals {
 /// name) are isolated, since SVG text cannot hold a `<bdi>`.
 fn svg_text(lang: Lang, text: String) -> String {
     match lang {
-        Lang::Ar => isolate_plain(&lang.digits(&text)),
+        Lang::Ar => isolate_plain(&text),
         Lang::En => text,
     }
 }
@@ -801,7 +801,10 @@ async fn incident_layer(
                 class: format!("inc lbl-{label}"),
                 title: format!(
                     "{} — {}",
-                    svg_text(lang, when),
+                    match lang {
+                        Lang::Ar => super::bidi::ltr_plain(&lang.digits(&when)),
+                        Lang::En => when,
+                    },
                     labels
                         .iter()
                         .map(|l| lang.t(&format!("label.{l}")))

@@ -415,7 +415,7 @@ fn draft_panel(state: &AppState, lang: Lang, panel: &DraftPanel<'_>) -> Markup {
             table {
                 thead { tr { th scope="col" { (lang.t("report.draft_field")) } th scope="col" { (lang.t("report.draft_value")) } th scope="col" { (lang.t("report.draft_from")) } th scope="col" { (lang.t("report.draft_confidence")) } } }
                 tbody { @for (label, value, evidence, confidence, unstated) in &rows {
-                    tr { th scope="row" { (label) } td { (value) } td { @match evidence { Some(e) => { mark { (e.text) } } None => { (lang.t(unstated)) } } } td { (percent(*confidence)) } }
+                    tr { th scope="row" { (label) } td { bdi { (value) } } td { @match evidence { Some(e) => { mark { (e.text) } } None => { (lang.t(unstated)) } } } td { (percent(*confidence)) } }
                 } }
             }
         }
