@@ -36,6 +36,24 @@ pub(crate) fn isolate_plain(text: &str) -> String {
     isolate(text, false)
 }
 
+/// Plain text (a name, an id, a sentence left in English) for a page in `lang`: its Latin runs
+/// isolated on an Arabic page, as it is on an English one.
+pub(crate) fn plain(lang: Lang, text: &str) -> String {
+    match lang {
+        Lang::Ar => isolate_plain(text),
+        Lang::En => text.to_owned(),
+    }
+}
+
+/// A name of the data as plain text in `lang`: the Arabic one on an Arabic page when there is
+/// one, else the English (isolated there).
+pub(crate) fn name_in(lang: Lang, english: &str, arabic: &str) -> String {
+    match lang {
+        Lang::Ar if !arabic.is_empty() => arabic.to_owned(),
+        _ => plain(lang, english),
+    }
+}
+
 /// Plain text (a date, a time, an id) isolated whole, left to right, between LRI and PDI.
 pub(crate) fn ltr_plain(text: &str) -> String {
     format!("\u{2066}{text}\u{2069}")

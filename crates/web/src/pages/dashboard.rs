@@ -40,6 +40,7 @@ const LATEST: usize = 8;
 
 /// What the dashboard counts, read from the store's tallies: label sets over the trend's days,
 /// the other dimensions over the last week.
+#[derive(Default)]
 pub struct DashboardCounts {
     labels: Vec<Tally>,
     admin1: Vec<Tally>,
@@ -141,12 +142,7 @@ pub async fn page(
         }
     };
     // A deployment closed to the public shows it no counts either.
-    let empty = DashboardCounts {
-        labels: Vec::new(),
-        admin1: Vec::new(),
-        perpetrator: Vec::new(),
-        verification: Vec::new(),
-    };
+    let empty = DashboardCounts::default();
     let counts: &DashboardCounts = if hidden { &empty } else { &counts };
 
     let by_label = windows(&counts.labels, hour_now, |t| {

@@ -103,8 +103,7 @@ fn actor_name(actor: &Option<ActorRefView>, lang: Lang, state: &AppState) -> Str
             super::actor_label(id, lang, &world.scenario)
         }
         // A name the registry lacks, as it was given: its Latin isolated on an Arabic page.
-        Some(actor) if lang == Lang::Ar => super::bidi::isolate_plain(&actor.name),
-        Some(actor) => actor.name.clone(),
+        Some(actor) => super::bidi::plain(lang, &actor.name),
         None => "—".to_owned(),
     }
 }
@@ -180,10 +179,7 @@ fn cause_text(cause: &str, lang: Lang, name_of: &dyn Fn(&str) -> String) -> Stri
             .map(|who| message("commitment_changed", &[("actor", actor(who))]))
     };
     parsed.map_or_else(
-        || match lang {
-            Lang::Ar => super::bidi::isolate_plain(cause),
-            Lang::En => cause.to_owned(),
-        },
+        || super::bidi::plain(lang, cause),
         |m| lang.message(&m, name_of),
     )
 }
@@ -207,12 +203,10 @@ fn place_name(incident: &IncidentView, lang: Lang, state: &AppState) -> String {
                 .as_deref()
                 .and_then(|p| scenario.admin1.get(p))
         });
-    match unit {
-        Some(unit) if lang == Lang::Ar && !unit.name_ar.is_empty() => unit.name_ar.clone(),
-        Some(unit) if lang == Lang::Ar => super::bidi::isolate_plain(&unit.name_en),
-        Some(unit) => unit.name_en.clone(),
-        None => "—".to_owned(),
-    }
+    unit.map_or_else(
+        || "—".to_owned(),
+        |unit| super::bidi::name_in(lang, &unit.name_en, &unit.name_ar),
+    )
 }
 
 pub(crate) fn badges(labels: &[String], lang: Lang) -> Markup {
@@ -541,10 +535,7 @@ pub async fn detail(
 /// A small map around the incident: sub-districts, control and the point.
 fn inset_map(state: &AppState, lang: Lang, item: &IncidentResponse) -> String {
     // Its tooltips are ids: on an Arabic page they are isolated.
-    let id_text = |id: &str| match lang {
-        Lang::Ar => super::bidi::isolate_plain(id),
-        Lang::En => id.to_owned(),
-    };
+    let id_text = |id: &str| super::bidi::plain(lang, id);
     let world = state.world();
     let (lon, lat) = (item.incident.lon, item.incident.lat);
     let viewport = Viewport::fit([lon - 0.4, lat - 0.3, lon + 0.4, lat + 0.3], 320.0);

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use truce_core::control::Controller;
 use truce_map::{Area, ClusterLink, Label, Layer, Marker, Viewport, render, render_layer};
 
-use super::bidi::{isolate_plain, number};
+use super::bidi::{name_in, number, plain};
 use super::{DAY_MS, Lang, layout, with_lang_cookie};
 use crate::AppState;
 use crate::auth::Authenticated;
@@ -516,7 +516,7 @@ pub(crate) async fn country_svg(
                     .map(|unit| Area {
                         shape: &unit.shape,
                         class: "admin1".to_owned(),
-                        title: unit_name(lang, &unit.name_en, &unit.name_ar),
+                        title: name_in(lang, &unit.name_en, &unit.name_ar),
                         hatched: false,
                         label: None,
                     })
@@ -549,7 +549,7 @@ pub(crate) async fn country_svg(
                     class: "besieged".to_owned(),
                     title: format!(
                         "{} ({})",
-                        unit_name(lang, &location.name, &location.name_ar),
+                        name_in(lang, &location.name, &location.name_ar),
                         number(lang, population)
                     ),
                     href: Some(format!("/besieged#{}", location.id)),
@@ -574,7 +574,7 @@ pub(crate) async fn country_svg(
         labels.extend(besieged.iter().map(|location| Label {
             lon: location.lon,
             lat: location.lat,
-            text: unit_name(lang, &location.name, &location.name_ar),
+            text: name_in(lang, &location.name, &location.name_ar),
             class: "besieged-name".to_owned(),
             size: 11.0,
             gap: besieged_radius(location.population.as_ref().map_or(0, |p| p.value)) + 1.0,
@@ -587,7 +587,7 @@ pub(crate) async fn country_svg(
             Some(Label {
                 lon: point.x(),
                 lat: point.y(),
-                text: unit_name(lang, &unit.name_en, &unit.name_ar),
+                text: name_in(lang, &unit.name_en, &unit.name_ar),
                 class: "gov".to_owned(),
                 size: 13.0,
                 gap: 0.0,
@@ -609,7 +609,7 @@ pub(crate) async fn country_svg(
             .map(|town| Label {
                 lon: town.lon,
                 lat: town.lat,
-                text: unit_name(lang, &town.name_en, &town.name_ar),
+                text: name_in(lang, &town.name_en, &town.name_ar),
                 class: format!("town-{}", town.rank),
                 size: [12.0, 11.0, 10.0][usize::from(town.rank.clamp(1, 3)) - 1],
                 gap: 2.5,
@@ -628,29 +628,11 @@ pub(crate) async fn country_svg(
     Ok(render(viewport, &layers, &lang.t("map.title")))
 }
 
-/// A name in the page's language (the English one where the Arabic is missing).
-fn unit_name(lang: Lang, english: &str, arabic: &str) -> String {
-    match lang {
-        Lang::Ar if !arabic.is_empty() => arabic.to_owned(),
-        Lang::Ar => isolate_plain(english),
-        Lang::En => english.to_owned(),
-    }
-}
-
 /// The digits the map writes counts in for `lang`.
 pub(crate) fn numerals(lang: Lang) -> truce_map::Numerals {
     match lang {
         Lang::Ar => truce_map::Numerals::ArabicIndic,
         Lang::En => truce_map::Numerals::Western,
-    }
-}
-
-/// SVG text in the page's language: on an Arabic page its Latin runs (dates, codes, a source's
-/// name) are isolated, since SVG text cannot hold a `<bdi>`.
-fn svg_text(lang: Lang, text: String) -> String {
-    match lang {
-        Lang::Ar => isolate_plain(&text),
-        Lang::En => text,
     }
 }
 
@@ -700,9 +682,10 @@ fn control_layer<'a>(
             Area {
                 shape: &version.shape,
                 class: format!("ctl ctl-{controller}"),
-                title: svg_text(
+                // SVG text cannot hold a <bdi>: its Latin runs are isolated by the Unicode isolates.
+                title: plain(
                     lang,
-                    format!(
+                    &format!(
                         "{name} — {} ({}{})",
                         controller_name(lang, &controller),
                         version.contributor,

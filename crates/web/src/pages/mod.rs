@@ -128,15 +128,8 @@ pub(crate) fn actor_label(
     scenario
         .actors
         .get(&truce_core::actor::ActorId::new(id))
-        .map(|actor| match lang {
-            Lang::Ar if !actor.name_ar.is_empty() => actor.name_ar.clone(),
-            Lang::Ar => bidi::isolate_plain(&actor.name),
-            Lang::En => actor.name.clone(),
-        })
-        .unwrap_or_else(|| match lang {
-            Lang::Ar => bidi::isolate_plain(id),
-            Lang::En => id.to_owned(),
-        })
+        .map(|actor| bidi::name_in(lang, &actor.name, &actor.name_ar))
+        .unwrap_or_else(|| bidi::plain(lang, id))
 }
 
 /// The zone the agreement states its times in (Damascus for the 2016 terms): pages show local
