@@ -171,6 +171,10 @@ pub enum Permission {
     ManageUsers,
     /// Turn free text into a draft (no write; the draft is for submitting).
     Draft,
+    /// Add and change humanitarian records: locations, convoys, air operations.
+    ChangeHumanitarian,
+    /// See convoys and air operations before they deliver or fly (pending approvals).
+    ReadPendingAid,
 }
 
 /// How much of incidents the public may see: set per deployment (`--public`).
@@ -227,6 +231,11 @@ impl Viewer {
             // The log names who submitted each incident: for those who may see the reporter.
             ReadChangeLog => matches!(role, Role::CoChair { .. } | Role::TaskForce),
             ManageUsers => matches!(role, Role::Admin),
+            ChangeHumanitarian => matches!(role, Role::Humanitarian),
+            ReadPendingAid => matches!(
+                role,
+                Role::CoChair { .. } | Role::TaskForce | Role::Humanitarian
+            ),
         }
     }
 

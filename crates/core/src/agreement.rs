@@ -129,6 +129,9 @@ pub struct AgreementVersion {
     pub requires_reconfirmation: bool,
     /// What happens to late declarations.
     pub late_acceptance: LateAcceptance,
+    /// The periods for convoy approvals under this version, if it sets them (otherwise the
+    /// April 2016 procedure's 7 and 3 days).
+    pub approval_clock: Option<crate::humanitarian::ApprovalClock>,
     /// Sources for the terms.
     pub sources: Vec<String>,
 }
@@ -184,6 +187,15 @@ impl Agreement {
         match version.end {
             Some(end) if instant >= end => Some(VersionAt::Lapsed(version)),
             _ => Some(VersionAt::InForce(version)),
+        }
+    }
+
+    /// The approval clock for a convoy submitted at `instant`: the one the version in force
+    /// sets, or the April 2016 procedure's 7 and 3 days.
+    pub fn approval_clock_at(&self, instant: DateTime<Utc>) -> crate::humanitarian::ApprovalClock {
+        match self.version_at(instant) {
+            Some(VersionAt::InForce(version)) => version.approval_clock.unwrap_or_default(),
+            _ => crate::humanitarian::ApprovalClock::default(),
         }
     }
 

@@ -189,6 +189,7 @@ mod tests {
             admin1: Vec::new(),
             admin3: Vec::new(),
             besieged: Vec::new(),
+            humanitarian: Default::default(),
         }
     }
 

@@ -1273,6 +1273,7 @@ mod tests {
             transition_window: Duration::hours(6),
             requires_reconfirmation: false,
             late_acceptance: late,
+            approval_clock: None,
             sources: vec![],
         }
     }

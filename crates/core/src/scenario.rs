@@ -23,7 +23,7 @@ use crate::agreement::{Agreement, AgreementVersion, Geography, LateAcceptance, O
 use crate::commitment::Commitment;
 use crate::control::{AgreedBy, AreaVersion, ControlMap, Controller};
 use crate::geometry::IndexedArea;
-use crate::humanitarian::BesiegedLocation;
+use crate::humanitarian::{AccessLocation, AirOperation, Convoy, LinkedDeliveries};
 use crate::time::{local_to_utc, parse_local, parse_zone};
 
 /// One problem found while loading a scenario.
@@ -93,8 +93,11 @@ pub struct Scenario {
     pub admin1: AdminLevel,
     /// Sub-districts.
     pub admin3: AdminLevel,
-    /// Besieged locations.
-    pub besieged: Vec<BesiegedLocation>,
+    /// Besieged and hard-to-reach locations as the scenario lists them (the store's record,
+    /// seeded from these, is the one kept up to date).
+    pub besieged: Vec<AccessLocation>,
+    /// Convoys and air operations of the scenario, seeded into the store.
+    pub humanitarian: HumanitarianRecords,
     /// Starts of versions that require parties to declare again (derived).
     pub reconfirmation_starts: Vec<DateTime<Utc>>,
     commitment_by_actor: HashMap<ActorId, usize>,
@@ -123,8 +126,21 @@ pub struct ScenarioParts {
     pub admin1: Vec<AdminUnit>,
     /// Sub-districts.
     pub admin3: Vec<AdminUnit>,
-    /// Besieged locations.
-    pub besieged: Vec<BesiegedLocation>,
+    /// Besieged and hard-to-reach locations.
+    pub besieged: Vec<AccessLocation>,
+    /// Convoys, air operations and linked deliveries.
+    pub humanitarian: HumanitarianRecords,
+}
+
+/// The humanitarian records a scenario ships: what happened, with its sources.
+#[derive(Debug, Clone, Default)]
+pub struct HumanitarianRecords {
+    /// Convoys.
+    pub convoys: Vec<Convoy>,
+    /// Airdrops and airlifts.
+    pub air_operations: Vec<AirOperation>,
+    /// Arrangements tying deliveries to each other.
+    pub linked_deliveries: Vec<LinkedDeliveries>,
 }
 
 impl Scenario {
@@ -209,6 +225,7 @@ impl Scenario {
         check_admin(&parts.admin3, "admin3", errors);
         check_areas(&parts.areas, &parts.admin3, &actors, errors);
         let admin3 = AdminLevel::new(parts.admin3);
+        check_humanitarian(&parts.besieged, &parts.humanitarian, &actors, errors);
         for location in &parts.besieged {
             if admin3.at(location.lon, location.lat).is_none() {
                 errors.push(
@@ -232,6 +249,7 @@ impl Scenario {
             admin1: AdminLevel::new(parts.admin1),
             admin3,
             besieged: parts.besieged,
+            humanitarian: parts.humanitarian,
             reconfirmation_starts,
             commitment_by_actor,
         })
@@ -454,9 +472,27 @@ pub struct Manifest {
     /// Control layers.
     #[serde(default)]
     pub control_layers: Vec<String>,
-    /// Besieged locations.
+    /// Besieged and hard-to-reach locations.
     #[serde(default)]
     pub besieged: Option<String>,
+    /// Convoys, air operations and linked deliveries.
+    #[serde(default)]
+    pub humanitarian: Option<HumanitarianManifest>,
+}
+
+/// The files of the humanitarian records.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HumanitarianManifest {
+    /// Convoys.
+    #[serde(default)]
+    pub convoys: Option<String>,
+    /// Air operations.
+    #[serde(default)]
+    pub air_operations: Option<String>,
+    /// Linked deliveries.
+    #[serde(default)]
+    pub linked_deliveries: Option<String>,
 }
 
 /// The actors file: actors, designations and commitments.
@@ -511,6 +547,8 @@ struct VersionFile {
     requires_reconfirmation: bool,
     #[serde(default)]
     late_acceptance: LateAcceptance,
+    #[serde(default)]
+    approval_clock: Option<crate::humanitarian::ApprovalClock>,
     #[serde(default)]
     sources: Vec<String>,
 }
@@ -568,6 +606,70 @@ fn parse_json<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// The humanitarian records against each other and the registry: besieging parties are
+/// actors, destinations are locations, ids are unique.
+fn check_humanitarian(
+    locations: &[AccessLocation],
+    records: &HumanitarianRecords,
+    actors: &ActorRegistry,
+    errors: &mut Errors,
+) {
+    const FILE: &str = "besieged.json";
+    let mut ids = HashSet::new();
+    for location in locations {
+        let at = format!("location '{}'", location.id);
+        if !ids.insert(location.id.as_str()) {
+            errors.push(FILE, &at, "the id is given twice");
+        }
+        for actor in &location.besieging_actors {
+            if actors.get(&ActorId::new(actor)).is_none() {
+                errors.push(FILE, &at, format!("unknown actor '{actor}'"));
+            }
+        }
+    }
+    let mut convoy_ids = HashSet::new();
+    for convoy in &records.convoys {
+        let at = format!("convoy '{}'", convoy.id);
+        if !convoy_ids.insert(convoy.id.as_str()) {
+            errors.push("convoys", &at, "the id is given twice");
+        }
+        for destination in &convoy.destinations {
+            if !ids.contains(destination.location.as_str()) {
+                errors.push(
+                    "convoys",
+                    &at,
+                    format!("unknown location '{}'", destination.location),
+                );
+            }
+        }
+    }
+    let mut air_ids = HashSet::new();
+    for operation in &records.air_operations {
+        let at = format!("air operation '{}'", operation.id);
+        if !air_ids.insert(operation.id.as_str()) {
+            errors.push("air operations", &at, "the id is given twice");
+        }
+        if !ids.contains(operation.destination.as_str()) {
+            errors.push(
+                "air operations",
+                &at,
+                format!("unknown location '{}'", operation.destination),
+            );
+        }
+    }
+    for group in &records.linked_deliveries {
+        for location in group.sides.iter().flatten() {
+            if !ids.contains(location.as_str()) {
+                errors.push(
+                    "linked deliveries",
+                    &format!("arrangement '{}'", group.id),
+                    format!("unknown location '{location}'"),
+                );
+            }
+        }
+    }
+}
+
 fn read_json<T: serde::de::DeserializeOwned>(
     files: &dyn ScenarioFiles,
     file: &str,
@@ -613,14 +715,39 @@ fn read_parts(files: &dyn ScenarioFiles, errors: &mut Errors) -> ScenarioParts {
     if let Some(besieged) = &manifest.besieged {
         parts.besieged = read_json(files, besieged, errors).unwrap_or_default();
         for location in &parts.besieged {
-            if !(-90.0..=90.0).contains(&location.lat) || !(-180.0..=180.0).contains(&location.lon)
-            {
+            if let Err(error) = location.check() {
                 errors.push(
                     besieged,
                     &format!("location '{}'", location.id),
-                    "coordinates out of range",
+                    error.to_string(),
                 );
             }
+        }
+    }
+    if let Some(humanitarian) = &manifest.humanitarian {
+        let records = &mut parts.humanitarian;
+        if let Some(file) = &humanitarian.convoys {
+            records.convoys = read_json(files, file, errors).unwrap_or_default();
+            for convoy in &records.convoys {
+                if let Err(error) = convoy.check() {
+                    errors.push(file, &format!("convoy '{}'", convoy.id), error.to_string());
+                }
+            }
+        }
+        if let Some(file) = &humanitarian.air_operations {
+            records.air_operations = read_json(files, file, errors).unwrap_or_default();
+            for operation in &records.air_operations {
+                if let Err(error) = operation.check() {
+                    errors.push(
+                        file,
+                        &format!("air operation '{}'", operation.id),
+                        error.to_string(),
+                    );
+                }
+            }
+        }
+        if let Some(file) = &humanitarian.linked_deliveries {
+            records.linked_deliveries = read_json(files, file, errors).unwrap_or_default();
         }
     }
     parts
@@ -706,6 +833,7 @@ fn convert_agreement(file: &str, raw: AgreementFile, errors: &mut Errors) -> Opt
             transition_window: Duration::hours(i64::from(version.transition_window_hours)),
             requires_reconfirmation: version.requires_reconfirmation,
             late_acceptance: version.late_acceptance,
+            approval_clock: version.approval_clock,
             sources: version.sources,
         });
     }

@@ -19,7 +19,24 @@ fn the_shipped_scenario_loads_without_problems() {
     assert_eq!(scenario.admin3.units().len(), 272);
     assert_eq!(scenario.admin1.units().len(), 14);
     assert_eq!(scenario.control.versions().len(), 276);
-    assert_eq!(scenario.besieged.len(), 19);
+    // The 18 of the UN list, Al Wa'er (added in June), six communities only Siege Watch
+    // listed, and three destinations of the April plan.
+    assert_eq!(scenario.besieged.len(), 28);
+    let on_un_list = |day: &str| {
+        let day = day.parse().unwrap();
+        scenario
+            .besieged
+            .iter()
+            .filter(|location| location.besieged("OCHA", day))
+            .count()
+    };
+    assert_eq!(on_un_list("2016-01-18"), 15);
+    assert_eq!(on_un_list("2016-02-12"), 18);
+    assert_eq!(on_un_list("2016-06-30"), 18, "Al Wa'er in, Zebdin out");
+    let records = &scenario.humanitarian;
+    assert_eq!(records.convoys.len(), 10);
+    assert_eq!(records.air_operations.len(), 3);
+    assert_eq!(records.linked_deliveries.len(), 1);
     assert!(scenario.control_is_approximate());
 }
 

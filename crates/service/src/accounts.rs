@@ -40,6 +40,13 @@ pub(crate) fn authorize(request: &Request, command: &Command) -> Result<(), Serv
             may(Permission::AddAreaVersion)
         }
         Command::RecordIncident { .. } | Command::AddReport { .. } => may(Permission::Submit),
+        Command::AddLocation { .. }
+        | Command::ClassifyLocation { .. }
+        | Command::AddPopulationEstimate { .. }
+        | Command::AddConvoy { .. }
+        | Command::MoveConvoy { .. }
+        | Command::AddAirOperation { .. }
+        | Command::MoveAirOperation { .. } => may(Permission::ChangeHumanitarian),
         Command::AddUser { .. } | Command::DisableUser { .. } | Command::RevokeToken { .. } => {
             // A user may revoke their own token; that is checked against the token's owner.
             may(Permission::ManageUsers)

@@ -7,6 +7,9 @@ use serde_json::Value;
 use truce_core::actor::{Actor, Designation};
 use truce_core::change::WorldChange;
 use truce_core::commitment::Commitment;
+use truce_core::humanitarian::{
+    AccessLocation, AirOperation, AirStep, Classification, Convoy, ConvoyStep, PopulationEstimate,
+};
 use truce_core::scenario::{ScenarioParts, parse_agreement};
 use truce_store::{AssessmentBody, IncidentBody, ReportBody};
 
@@ -115,6 +118,50 @@ pub enum Command {
         /// The token's public handle.
         id: String,
     },
+    /// Add a besieged or hard-to-reach location.
+    AddLocation {
+        /// The location, with any classifications and estimates it comes with.
+        location: AccessLocation,
+    },
+    /// Add a classifier's classification of a location (it supersedes that classifier's
+    /// earlier one from its date; the earlier one is kept).
+    ClassifyLocation {
+        /// The location's id.
+        location: String,
+        /// The classification.
+        classification: Classification,
+    },
+    /// Add a population estimate of a location (none replaces another).
+    AddPopulationEstimate {
+        /// The location's id.
+        location: String,
+        /// The estimate.
+        estimate: PopulationEstimate,
+    },
+    /// Add a convoy: planned, or compiled from sources with the steps they attest.
+    AddConvoy {
+        /// The convoy, with its id and the recorder of each step.
+        convoy: Convoy,
+    },
+    /// Move a convoy one step through its state machine.
+    MoveConvoy {
+        /// The convoy's id.
+        convoy: String,
+        /// The step, with its recorder.
+        step: ConvoyStep,
+    },
+    /// Add an airdrop or airlift.
+    AddAirOperation {
+        /// The operation, with its id and the recorder of each step.
+        operation: AirOperation,
+    },
+    /// Move an air operation one step.
+    MoveAirOperation {
+        /// The operation's id.
+        operation: String,
+        /// The step, with its recorder.
+        step: AirStep,
+    },
 }
 
 /// A secret a command writes but the change log never records (it is skipped when the command
@@ -167,6 +214,21 @@ impl Command {
             Command::SetSecondFactor { name, .. } => ("set_second_factor", "user", name.clone()),
             Command::CreateToken { id, .. } => ("create_token", "token", id.clone()),
             Command::RevokeToken { id } => ("revoke_token", "token", id.clone()),
+            Command::AddLocation { location } => ("add_location", "location", location.id.clone()),
+            Command::ClassifyLocation { location, .. } => {
+                ("classify_location", "location", location.clone())
+            }
+            Command::AddPopulationEstimate { location, .. } => {
+                ("add_population_estimate", "location", location.clone())
+            }
+            Command::AddConvoy { convoy } => ("add_convoy", "convoy", convoy.id.clone()),
+            Command::MoveConvoy { convoy, .. } => ("move_convoy", "convoy", convoy.clone()),
+            Command::AddAirOperation { operation } => {
+                ("add_air_operation", "air_operation", operation.id.clone())
+            }
+            Command::MoveAirOperation { operation, .. } => {
+                ("move_air_operation", "air_operation", operation.clone())
+            }
         }
     }
 
@@ -248,6 +310,8 @@ pub enum Applied {
         /// The incident's new assessment.
         assessment: AssessmentBody,
     },
+    /// A humanitarian record was added or changed: the record after the change.
+    Humanitarian(HumanitarianRecord),
     /// A user or a token was added or changed.
     Account {
         /// `user` or `token`.
@@ -255,6 +319,17 @@ pub enum Applied {
         /// The user's name or the token's id.
         id: String,
     },
+}
+
+/// A humanitarian record as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HumanitarianRecord {
+    /// A location.
+    Location(AccessLocation),
+    /// A convoy.
+    Convoy(Convoy),
+    /// An air operation.
+    AirOperation(AirOperation),
 }
 
 /// The reply to a command: what an HTTP client gets, and what a retry with the same key gets

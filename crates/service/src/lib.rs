@@ -16,6 +16,7 @@
 mod accounts;
 pub mod canonical;
 mod command;
+pub mod humanitarian;
 mod incidents;
 mod principal;
 mod reclassify;
@@ -35,7 +36,7 @@ use truce_core::scenario::ScenarioParts;
 use truce_store::{NewArea, NewChange, RequestKey, Store, StoreError, StoredReply};
 
 pub use crate::accounts::check_user_name;
-pub use crate::command::{Applied, Command, Render, Reply, Secret};
+pub use crate::command::{Applied, Command, HumanitarianRecord, Render, Reply, Secret};
 pub use crate::incidents::silent;
 pub use crate::principal::Principal;
 use crate::world::{World, WorldError, build_world, load_world, new_area};
@@ -305,6 +306,7 @@ impl Service {
                 tokens: tokens::TokenCache::new(),
             }),
         };
+        seed::seed_humanitarian_if_empty(&service).await?;
         service.listen_for_changes().await;
         Ok(service)
     }
@@ -455,6 +457,16 @@ impl Service {
             | Command::CreateToken { .. }
             | Command::RevokeToken { .. } => {
                 let outcome = accounts::execute(self, &request, &command, &render).await;
+                self.replay_on_conflict(&request, outcome).await
+            }
+            Command::AddLocation { .. }
+            | Command::ClassifyLocation { .. }
+            | Command::AddPopulationEstimate { .. }
+            | Command::AddConvoy { .. }
+            | Command::MoveConvoy { .. }
+            | Command::AddAirOperation { .. }
+            | Command::MoveAirOperation { .. } => {
+                let outcome = humanitarian::execute(self, &request, command, &render).await;
                 self.replay_on_conflict(&request, outcome).await
             }
             world_command => {

@@ -14,6 +14,7 @@
 
 mod accounts;
 mod formats;
+mod humanitarian;
 mod records;
 mod tallies;
 mod write;
@@ -27,6 +28,7 @@ use sqlx::{AnyConnection, AnyPool, Connection, Row, TransactionManager};
 
 pub use accounts::*;
 pub use formats::*;
+pub use humanitarian::{RecordKind, StoredRecord};
 pub use records::*;
 /// The database driver's error, for callers that tell outages from other failures.
 pub use sqlx::Error as SqlxError;

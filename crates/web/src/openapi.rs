@@ -13,9 +13,15 @@ use utoipa::{Modify, OpenApi};
 /// The API's OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Truce API", description = "Ceasefire monitoring and humanitarian access: the agreement's terms, actors, the control map, and incidents classified against the terms."),
+    info(title = "Truce API", description = "Ceasefire monitoring and humanitarian access: the agreement's terms, actors, the control map, incidents classified against the terms, and humanitarian access (besieged locations, convoys, air operations, the scorecard)."),
     paths(
-        crate::api::health, crate::api::version, crate::api::besieged,
+        crate::api::health, crate::api::version,
+        crate::api::besieged, crate::api::get_location, crate::api::create_location,
+        crate::api::list_classifications, crate::api::create_classification,
+        crate::api::list_estimates, crate::api::create_estimate,
+        crate::api::list_convoys, crate::api::create_convoy, crate::api::get_convoy,
+        crate::api::move_convoy, crate::api::list_air_operations, crate::api::create_air_operation,
+        crate::api::get_air_operation, crate::api::move_air_operation, crate::api::get_scorecard,
         crate::api::list_agreements, crate::api::get_agreement, crate::api::create_agreement,
         crate::api::list_actors, crate::api::get_actor, crate::api::create_actor,
         crate::api::list_designations, crate::api::create_designation,
@@ -35,7 +41,7 @@ use utoipa::{Modify, OpenApi};
         (name = "actors", description = "Parties, designations and commitments"),
         (name = "areas", description = "The time-versioned control map"),
         (name = "incidents", description = "Incidents, reports and assessments"),
-        (name = "humanitarian", description = "Besieged locations"),
+        (name = "humanitarian", description = "Besieged and hard-to-reach locations, convoys, air operations and the scorecard"),
         (name = "accounts", description = "Who am I, users and API tokens"),
     )
 )]

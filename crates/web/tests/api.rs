@@ -35,7 +35,7 @@ async fn health_version_and_besieged_answer() {
     assert_eq!(version["scenario"], "coh-2016");
     let (status, besieged) = app.get("/api/v1/besieged").await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(besieged.as_array().unwrap().len(), 19);
+    assert_eq!(besieged.as_array().unwrap().len(), 28);
     assert!(
         besieged
             .as_array()
@@ -892,8 +892,11 @@ async fn the_reference_pages_show_their_data_with_json_and_csv_links() {
     let (_, besieged) = html(&app, "/besieged").await;
     assert!(besieged.contains("Madaya") && besieged.contains("href=\"/besieged.csv\""));
     let (_, csv) = html(&app, "/besieged.csv").await;
-    assert_eq!(csv.lines().count(), 20, "a header and 19 locations");
-    assert!(csv.contains("\"Eastern Ghouta total (Douma") || csv.contains("douma,Douma,دوما"));
+    assert_eq!(csv.lines().count(), 29, "a header and 28 locations");
+    assert!(
+        csv.contains("douma,Douma,دوما,Rural Damascus,SY03,C2338,gos,besieged,,176500,2016-01-18"),
+        "{csv}"
+    );
 }
 
 #[tokio::test]

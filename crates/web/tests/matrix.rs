@@ -47,6 +47,21 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/incidents/{id}/reports", "CTMO"),
     ("GET", "/api/v1/changes", "CT"),
     ("GET", "/api/v1/besieged", EVERYONE),
+    ("POST", "/api/v1/besieged", "H"),
+    ("GET", "/api/v1/besieged/{id}", EVERYONE),
+    ("GET", "/api/v1/besieged/{id}/classifications", EVERYONE),
+    ("POST", "/api/v1/besieged/{id}/classifications", "H"),
+    ("GET", "/api/v1/besieged/{id}/estimates", EVERYONE),
+    ("POST", "/api/v1/besieged/{id}/estimates", "H"),
+    ("GET", "/api/v1/convoys", EVERYONE),
+    ("POST", "/api/v1/convoys", "H"),
+    ("GET", "/api/v1/convoys/{id}", EVERYONE),
+    ("POST", "/api/v1/convoys/{id}/transitions", "H"),
+    ("GET", "/api/v1/air-operations", EVERYONE),
+    ("POST", "/api/v1/air-operations", "H"),
+    ("GET", "/api/v1/air-operations/{id}", EVERYONE),
+    ("POST", "/api/v1/air-operations/{id}/transitions", "H"),
+    ("GET", "/api/v1/humanitarian/scorecard", EVERYONE),
     ("POST", "/api/v1/extract", "CTMO"),
     ("GET", "/api/v1/me", "ACTMOLH"),
     ("GET", "/api/v1/users", "A"),
@@ -70,6 +85,13 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET", "/terms", EVERYONE),
     ("GET", "/besieged", EVERYONE),
     ("GET", "/besieged.csv", EVERYONE),
+    ("GET", "/besieged/{id}", EVERYONE),
+    ("GET", "/convoys", EVERYONE),
+    ("POST", "/convoys", "H"),
+    ("GET", "/convoys/{id}", EVERYONE),
+    ("POST", "/convoys/{id}/transitions", "H"),
+    ("GET", "/air-operations", EVERYONE),
+    ("GET", "/humanitarian/scorecard", EVERYONE),
     ("GET", "/changes", "CT"),
     ("GET", "/static/truce.css", EVERYONE),
     ("GET", "/static/map.css", EVERYONE),
@@ -209,6 +231,8 @@ fn uri(path: &str, incident: &str) -> String {
         path.replace("{id}", "coh-2016")
     } else if path.starts_with("/api/v1/actors/") {
         path.replace("{id}", "fsa")
+    } else if path.contains("besieged/{id}") {
+        path.replace("{id}", "madaya")
     } else if path.contains("incidents/{id}") {
         path.replace("{id}", incident)
     } else {

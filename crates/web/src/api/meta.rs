@@ -2,7 +2,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use serde_json::Value;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -41,13 +40,4 @@ pub async fn version(State(state): State<AppState>) -> Json<VersionInfo> {
         scenario: state.base().id.clone(),
         agreement: world.scenario.agreement.id.clone(),
     })
-}
-
-/// The besieged locations of the scenario, with population estimates and their sources.
-#[utoipa::path(get, path = "/api/v1/besieged", tag = "humanitarian",
-    responses((status = 200, description = "Besieged locations", body = Vec<Object>)))]
-pub async fn besieged(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    serde_json::to_value(&state.base().besieged)
-        .map(Json)
-        .map_err(|e| ApiError::Internal(e.to_string()))
 }

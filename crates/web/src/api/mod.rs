@@ -6,6 +6,7 @@ mod agreements;
 mod areas;
 mod changes;
 mod drafts;
+mod humanitarian;
 mod incidents;
 mod meta;
 
@@ -25,6 +26,7 @@ pub use agreements::*;
 pub use areas::*;
 pub use changes::*;
 pub use drafts::*;
+pub use humanitarian::*;
 pub use incidents::*;
 pub use meta::*;
 
@@ -55,7 +57,32 @@ pub fn router() -> Router<AppState> {
             get(list_reports).post(create_report),
         )
         .route("/changes", get(list_changes))
-        .route("/besieged", get(besieged))
+        .route("/besieged", get(besieged).post(create_location))
+        .route("/besieged/{id}", get(get_location))
+        .route(
+            "/besieged/{id}/classifications",
+            get(list_classifications).post(create_classification),
+        )
+        .route(
+            "/besieged/{id}/estimates",
+            get(list_estimates).post(create_estimate),
+        )
+        .route("/convoys", get(list_convoys).post(create_convoy))
+        .route("/convoys/{id}", get(get_convoy))
+        .route(
+            "/convoys/{id}/transitions",
+            axum::routing::post(move_convoy),
+        )
+        .route(
+            "/air-operations",
+            get(list_air_operations).post(create_air_operation),
+        )
+        .route("/air-operations/{id}", get(get_air_operation))
+        .route(
+            "/air-operations/{id}/transitions",
+            axum::routing::post(move_air_operation),
+        )
+        .route("/humanitarian/scorecard", get(get_scorecard))
         .route("/extract", axum::routing::post(extract_draft))
         .route("/me", get(me))
         .route("/users", get(list_users).post(add_user))

@@ -532,28 +532,66 @@ pub(crate) async fn country_svg(
         layers.push(incident_layer(state, auth, lang, viewport, period, links).await?);
     }
     // Besieged locations above the incidents: each is its own circle, never merged with its
-    // neighbour, the largest drawn first so that none hides a smaller one.
-    let mut besieged: Vec<_> = state.base().besieged.iter().collect();
-    besieged.sort_by_key(|location| {
-        std::cmp::Reverse(location.population.as_ref().map_or(0, |p| p.value))
-    });
+    // neighbour, the largest drawn first so that none hides a smaller one; filled by the days
+    // since aid last arrived (as of the map's day).
+    let day = at.date_naive();
+    let records = if shown.besieged {
+        crate::api::visible_records(state, auth).await?
+    } else {
+        Default::default()
+    };
+    let population = |location: &truce_core::humanitarian::AccessLocation| {
+        location
+            .estimate_on(day)
+            .or(location.latest_estimate())
+            .map_or(0, |estimate| estimate.value)
+    };
+    let mut besieged: Vec<_> = records
+        .locations
+        .iter()
+        .filter(|location| {
+            location
+                .classifications_on(day)
+                .iter()
+                .any(|c| c.status == truce_core::humanitarian::AccessStatus::Besieged)
+        })
+        .collect();
+    besieged.sort_by_key(|location| std::cmp::Reverse(population(location)));
     let besieged_radius = |population: u64| ((population as f64).sqrt() / 30.0).clamp(4.0, 14.0);
     if shown.besieged {
         let markers = besieged
             .iter()
             .map(|location| {
-                let population = location.population.as_ref().map_or(0, |p| p.value);
+                let metrics = truce_core::humanitarian::location_metrics(
+                    location,
+                    &records.convoys,
+                    &records.air_operations,
+                    day,
+                );
+                let (class, since) = match metrics.days_since_last_reached {
+                    Some(days) if days <= 30 => ("reached-30", days),
+                    Some(days) if days <= 90 => ("reached-90", days),
+                    Some(days) => ("reached-older", days),
+                    None => ("reached-older", -1),
+                };
+                let since = if since < 0 {
+                    lang.t("aid.never_reached")
+                } else {
+                    lang.t("aid.days_ago")
+                        .replace("{n}", &number(lang, since as u64))
+                };
                 Marker {
                     lon: location.lon,
                     lat: location.lat,
-                    class: "besieged".to_owned(),
+                    class: format!("besieged {class}"),
                     title: format!(
-                        "{} ({})",
+                        "{} ({}; {})",
                         name_in(lang, &location.name, &location.name_ar),
-                        number(lang, population)
+                        number(lang, population(location)),
+                        since
                     ),
-                    href: Some(format!("/besieged#{}", location.id)),
-                    radius: besieged_radius(population),
+                    href: Some(format!("/besieged/{}", location.id)),
+                    radius: besieged_radius(population(location)),
                 }
             })
             .collect();
@@ -577,7 +615,7 @@ pub(crate) async fn country_svg(
             text: name_in(lang, &location.name, &location.name_ar),
             class: "besieged-name".to_owned(),
             size: 11.0,
-            gap: besieged_radius(location.population.as_ref().map_or(0, |p| p.value)) + 1.0,
+            gap: besieged_radius(population(location)) + 1.0,
             dot: false,
         }));
     }
@@ -908,7 +946,9 @@ pub(crate) fn legend(lang: Lang) -> Markup {
                     li { span class=(format!("swatch ctl-{key}")) {} " " (lang.t(&format!("legend.{key}"))) }
                 }
                 li { span.swatch.hatched {} " " (lang.t("legend.hatched")) }
-                li { span.swatch.besieged {} " " (lang.t("legend.besieged")) }
+                li { span.swatch.besieged.reached-30 {} " " (lang.t("legend.besieged.30")) }
+                li { span.swatch.besieged.reached-90 {} " " (lang.t("legend.besieged.90")) }
+                li { span.swatch.besieged.reached-older {} " " (lang.t("legend.besieged.older")) }
                 @for label in LABEL_ORDER.iter().chain(std::iter::once(&"other")) {
                     li { span class=(format!("dot lbl-{label}")) {} " " (lang.t(&format!("label.{label}"))) }
                 }

@@ -4,6 +4,7 @@
 
 mod account;
 mod admin;
+mod aid;
 mod bidi;
 mod changes;
 mod dashboard;
@@ -28,6 +29,7 @@ pub use dashboard::DashboardCounts;
 pub use errors::as_pages;
 pub(crate) use errors::error_page;
 pub use i18n::Lang;
+pub(crate) use map::now_ms;
 
 use truce_core::access::Viewer;
 
@@ -51,8 +53,20 @@ pub fn router() -> Router<AppState> {
         .route("/actors", get(reference::actors))
         .route("/actors.csv", get(reference::actors_csv))
         .route("/terms", get(reference::terms))
-        .route("/besieged", get(reference::besieged))
-        .route("/besieged.csv", get(reference::besieged_csv))
+        .route("/besieged", get(aid::locations::list))
+        .route("/besieged.csv", get(aid::locations::download))
+        .route("/besieged/{id}", get(aid::locations::sheet))
+        .route(
+            "/convoys",
+            get(aid::convoys::board).post(aid::convoys::plan),
+        )
+        .route("/convoys/{id}", get(aid::convoys::page))
+        .route(
+            "/convoys/{id}/transitions",
+            axum::routing::post(aid::convoys::step),
+        )
+        .route("/air-operations", get(aid::air::log))
+        .route("/humanitarian/scorecard", get(aid::scorecard::page))
         .route("/incidents/{id}", get(incidents::detail))
         .route("/changes", get(changes::page))
         .route("/login", get(login::form).post(login::submit))
@@ -166,6 +180,8 @@ pub(crate) fn layout(
         ("/actors", "nav.actors"),
         ("/terms", "nav.terms"),
         ("/besieged", "nav.besieged"),
+        ("/convoys", "nav.convoys"),
+        ("/humanitarian/scorecard", "nav.scorecard"),
         ("/changes", "nav.changes"),
         ("/admin/users", "nav.users"),
     ];

@@ -1,5 +1,5 @@
 //! Readable pages for the reference data, each with its data as JSON (the API) and CSV:
-//! `/actors`, `/terms`, `/besieged`.
+//! `/actors` and `/terms` (the besieged list is in `aid`).
 
 use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -39,7 +39,7 @@ pub(crate) fn csv_field(text: &str) -> String {
     }
 }
 
-fn csv(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Response {
+pub(crate) fn csv(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Response {
     let mut text = header.join(",");
     text.push('\n');
     for row in rows {
@@ -235,101 +235,6 @@ pub async fn terms(
         chosen,
         layout(&state, &auth, lang, &lang.t("terms.title"), path, body),
     ))
-}
-
-pub async fn besieged(
-    State(state): State<AppState>,
-    auth: Authenticated,
-    Query(query): Query<LangQuery>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Result<Response, ApiError> {
-    let (lang, chosen) = Lang::choose(query.lang.as_deref(), &headers);
-    let locations = &state.base().besieged;
-    let world = state.world();
-    let governorate = |location: &truce_core::humanitarian::BesiegedLocation| {
-        let arabic = world
-            .scenario
-            .admin1
-            .get(&location.admin1_pcode)
-            .map_or("", |unit| unit.name_ar.as_str());
-        in_lang(lang, &location.governorate, arabic)
-    };
-    let body = html! {
-        h1 { (lang.t("besieged.title")) }
-        p { a href="/api/v1/besieged" { (lang.t("data.json")) } " · " a href="/besieged.csv" { (lang.t("data.csv")) } }
-        table.cards {
-            thead { tr {
-                th scope="col" { (lang.t("besieged.location")) } th scope="col" { (lang.t("besieged.governorate")) }
-                th scope="col" { (lang.t("besieged.group")) } th scope="col" { (lang.t("besieged.by")) }
-                th scope="col" { (lang.t("besieged.population")) } th scope="col" { (lang.t("besieged.listed")) }
-            } }
-            tbody { @for location in locations {
-                tr id=(location.id) {
-                    th scope="row" { (in_lang(lang, &location.name, &location.name_ar)) }
-                    td data-label=(lang.t("besieged.governorate")) { (governorate(location)) }
-                    td data-label=(lang.t("besieged.group")) { (in_lang(lang, &location.area_group, &location.area_group_ar)) }
-                    td data-label=(lang.t("besieged.by")) { (in_lang(lang, &location.besieged_by, &location.besieged_by_ar)) }
-                    td data-label=(lang.t("besieged.population")) { @if let Some(p) = &location.population {
-                        (number(lang, p.value)) " (" (ltr(&lang.digits(&p.as_of))) (lang.t("list.clauses")) (in_lang(lang, &p.scope, &p.scope_ar)) ")"
-                    } @else { "—" } }
-                    td data-label=(lang.t("besieged.listed")) { (lang.value("besieged.listed", &location.in_un_list_feb2016)) }
-                }
-            } }
-        }
-    };
-    let path = uri.path_and_query().map_or("/besieged", |pq| pq.as_str());
-    Ok(with_lang_cookie(
-        lang,
-        chosen,
-        layout(&state, &auth, lang, &lang.t("besieged.title"), path, body),
-    ))
-}
-
-pub async fn besieged_csv(State(state): State<AppState>) -> Response {
-    let rows = state
-        .base()
-        .besieged
-        .iter()
-        .map(|l| {
-            vec![
-                l.id.clone(),
-                l.name.clone(),
-                l.name_ar.clone(),
-                l.governorate.clone(),
-                l.admin1_pcode.clone(),
-                l.besieged_by.clone(),
-                l.population
-                    .as_ref()
-                    .map(|p| p.value.to_string())
-                    .unwrap_or_default(),
-                l.population
-                    .as_ref()
-                    .map(|p| p.as_of.clone())
-                    .unwrap_or_default(),
-                l.in_un_list_feb2016.clone(),
-                l.lat.to_string(),
-                l.lon.to_string(),
-            ]
-        })
-        .collect();
-    csv(
-        "besieged.csv",
-        &[
-            "id",
-            "name",
-            "name_ar",
-            "governorate",
-            "admin1_pcode",
-            "besieged_by",
-            "population",
-            "population_as_of",
-            "in_un_list_feb2016",
-            "lat",
-            "lon",
-        ],
-        rows,
-    )
 }
 
 #[cfg(test)]

@@ -581,6 +581,8 @@ pub(crate) fn content_hash(command: &Command) -> String {
             }
         }
         Command::AddReport { report } => report.id.clear(),
+        Command::AddConvoy { convoy } => convoy.id.clear(),
+        Command::AddAirOperation { operation } => operation.id.clear(),
         _ => {}
     }
     let text = command.canonical().unwrap_or_default();
