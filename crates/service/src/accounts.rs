@@ -46,7 +46,8 @@ pub(crate) fn authorize(request: &Request, command: &Command) -> Result<(), Serv
         | Command::AddConvoy { .. }
         | Command::MoveConvoy { .. }
         | Command::AddAirOperation { .. }
-        | Command::MoveAirOperation { .. } => may(Permission::ChangeHumanitarian),
+        | Command::MoveAirOperation { .. }
+        | Command::RecordConvoyAttack { .. } => may(Permission::ChangeHumanitarian),
         Command::AddUser { .. } | Command::DisableUser { .. } | Command::RevokeToken { .. } => {
             // A user may revoke their own token; that is checked against the token's owner.
             may(Permission::ManageUsers)

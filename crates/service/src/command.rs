@@ -155,6 +155,14 @@ pub enum Command {
         /// The operation, with its id and the recorder of each step.
         operation: AirOperation,
     },
+    /// Record an attack on a convoy: an incident (an attack on aid, so classified under the
+    /// access obligation as well as the usual rules) linked to the convoy, in one transaction.
+    RecordConvoyAttack {
+        /// The convoy's id.
+        convoy: String,
+        /// The incident, checked, with its id.
+        incident: IncidentBody,
+    },
     /// Move an air operation one step.
     MoveAirOperation {
         /// The operation's id.
@@ -228,6 +236,9 @@ impl Command {
             }
             Command::MoveAirOperation { operation, .. } => {
                 ("move_air_operation", "air_operation", operation.clone())
+            }
+            Command::RecordConvoyAttack { convoy, .. } => {
+                ("record_convoy_attack", "convoy", convoy.clone())
             }
         }
     }
@@ -312,6 +323,15 @@ pub enum Applied {
     },
     /// A humanitarian record was added or changed: the record after the change.
     Humanitarian(HumanitarianRecord),
+    /// An attack on a convoy was recorded.
+    ConvoyAttack {
+        /// The convoy, linked to the incident.
+        convoy: Convoy,
+        /// The incident.
+        incident: IncidentBody,
+        /// Its first assessment.
+        assessment: AssessmentBody,
+    },
     /// A user or a token was added or changed.
     Account {
         /// `user` or `token`.

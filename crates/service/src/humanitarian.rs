@@ -58,6 +58,65 @@ pub(crate) async fn execute(
     })
 }
 
+/// Records an attack on a convoy: the incident, classified against the world of the
+/// generation this transaction reads (like any incident), and the convoy's link to it, in one
+/// transaction with one change-log entry.
+pub(crate) async fn record_attack(
+    service: &Service,
+    request: &Request,
+    convoy_id: String,
+    incident: truce_store::IncidentBody,
+    render: &Render,
+) -> Result<Outcome, ServiceError> {
+    let mut tx = service.store().begin_write().await?;
+    let generation = tx.world_generation().await?;
+    if let Some(key) = request.store_key()
+        && let Some(Some(stored)) = tx.replies(&[&key]).await?.pop()
+    {
+        return replay(stored, request);
+    }
+    let world = service.world_in(&mut tx, generation).await?;
+    let mut convoy: Convoy = locked(&mut tx, RecordKind::Convoy, &convoy_id).await?;
+    let assessment = crate::incidents::assess(&incident, &[], &world)?;
+    let row = crate::incidents::incident_row(
+        &incident,
+        &assessment,
+        crate::incidents::submitted_by(request),
+    )?;
+    tx.insert_incidents(&[row]).await?;
+    convoy.incidents.push(incident.id.clone());
+    update(
+        &mut tx,
+        RecordKind::Convoy,
+        &convoy.id,
+        convoy.state().name(),
+        &convoy,
+    )
+    .await?;
+    let reply = render(
+        &Applied::ConvoyAttack {
+            convoy,
+            incident: incident.clone(),
+            assessment,
+        },
+        &world,
+    )?;
+    let command = Command::RecordConvoyAttack {
+        convoy: convoy_id,
+        incident,
+    };
+    tx.append_changes(&[change_entry(request, &command)?])
+        .await?;
+    if let Some((key, stored)) = request.stored_reply(&reply) {
+        tx.record_replies(&[(&key, stored)]).await?;
+    }
+    tx.commit().await?;
+    Ok(Outcome {
+        reply,
+        replayed: false,
+    })
+}
+
 /// Checks and writes a humanitarian command; returns it as applied (each step signed by the
 /// principal) and the record after it. Steps dated after `now` are refused.
 pub(crate) async fn apply(

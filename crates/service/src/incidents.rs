@@ -60,16 +60,16 @@ pub(crate) fn assess_stored(
 
 /// The name of the user a request comes from, for "submitted by" (empty for the server and
 /// the command line).
-fn submitted_by(request: &Request) -> &str {
+pub(crate) fn submitted_by(request: &Request) -> &str {
     request.principal.user_name().unwrap_or_default()
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ServiceError> {
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ServiceError> {
     serde_json::to_string(value).map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
 /// The store row of a classified incident.
-fn incident_row(
+pub(crate) fn incident_row(
     incident: &IncidentBody,
     assessment: &AssessmentBody,
     submitted_by: &str,

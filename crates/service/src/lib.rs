@@ -469,6 +469,11 @@ impl Service {
                 let outcome = humanitarian::execute(self, &request, command, &render).await;
                 self.replay_on_conflict(&request, outcome).await
             }
+            Command::RecordConvoyAttack { convoy, incident } => {
+                let outcome =
+                    humanitarian::record_attack(self, &request, convoy, incident, &render).await;
+                self.replay_on_conflict(&request, outcome).await
+            }
             world_command => {
                 let outcome = self.change_world(&request, &world_command, &render).await;
                 self.replay_on_conflict(&request, outcome).await

@@ -896,3 +896,66 @@ conformance!(users_tokens_and_sessions_follow_the_database, |store| {
         3
     );
 });
+
+conformance!(humanitarian_records_round_trip, |store| {
+    use truce_store::RecordKind::{Convoy, Location};
+    let mut tx = store.begin_write().await.unwrap();
+    assert!(!tx.has_humanitarian(Location).await.unwrap());
+    tx.insert_humanitarian(Location, "madaya", "listed", "{\"id\":\"madaya\"}")
+        .await
+        .unwrap();
+    tx.insert_humanitarian(Convoy, "c1", "planned", "{\"id\":\"c1\",\"n\":1}")
+        .await
+        .unwrap();
+    // The same id of another kind is another record.
+    tx.insert_humanitarian(Convoy, "madaya", "planned", "{}")
+        .await
+        .unwrap();
+    tx.append_changes(&[change("test")]).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin_write().await.unwrap();
+    assert!(tx.has_humanitarian(Location).await.unwrap());
+    let duplicate = tx
+        .insert_humanitarian(Location, "madaya", "listed", "{}")
+        .await
+        .unwrap_err();
+    assert!(matches!(duplicate, StoreError::Conflict(_)), "{duplicate}");
+    drop(tx);
+
+    let mut tx = store.begin_write().await.unwrap();
+    let taken = tx.lock_humanitarian(Convoy, "c1").await.unwrap().unwrap();
+    assert_eq!(taken.state, "planned");
+    tx.update_humanitarian(Convoy, "c1", "submitted", "{\"id\":\"c1\",\"n\":2}")
+        .await
+        .unwrap();
+    assert_eq!(tx.lock_humanitarian(Convoy, "none").await.unwrap(), None);
+    tx.append_changes(&[change("test")]).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let convoys = store.humanitarian_records(Convoy).await.unwrap();
+    assert_eq!(convoys.len(), 2);
+    let c1 = store
+        .humanitarian_record(Convoy, "c1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (c1.state.as_str(), c1.body.as_str()),
+        ("submitted", "{\"id\":\"c1\",\"n\":2}")
+    );
+    assert_eq!(store.humanitarian_records(Location).await.unwrap().len(), 1);
+
+    // A change without its change-log entry is refused and leaves nothing.
+    let mut tx = store.begin_write().await.unwrap();
+    tx.update_humanitarian(Convoy, "c1", "aborted", "{}")
+        .await
+        .unwrap();
+    assert!(tx.commit().await.is_err());
+    let c1 = store
+        .humanitarian_record(Convoy, "c1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(c1.state, "submitted");
+});

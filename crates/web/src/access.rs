@@ -75,6 +75,11 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
         "/api/v1/convoys/{id}/transitions",
         May(ChangeHumanitarian),
     ),
+    (
+        "POST",
+        "/api/v1/convoys/{id}/attacks",
+        May(ChangeHumanitarian),
+    ),
     ("GET", "/api/v1/air-operations", Anyone),
     ("POST", "/api/v1/air-operations", May(ChangeHumanitarian)),
     ("GET", "/api/v1/air-operations/{id}", Anyone),

@@ -20,7 +20,7 @@ use utoipa::{Modify, OpenApi};
         crate::api::list_classifications, crate::api::create_classification,
         crate::api::list_estimates, crate::api::create_estimate,
         crate::api::list_convoys, crate::api::create_convoy, crate::api::get_convoy,
-        crate::api::move_convoy, crate::api::list_air_operations, crate::api::create_air_operation,
+        crate::api::move_convoy, crate::api::record_attack, crate::api::list_air_operations, crate::api::create_air_operation,
         crate::api::get_air_operation, crate::api::move_air_operation, crate::api::get_scorecard,
         crate::api::list_agreements, crate::api::get_agreement, crate::api::create_agreement,
         crate::api::list_actors, crate::api::get_actor, crate::api::create_actor,

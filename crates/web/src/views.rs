@@ -203,6 +203,9 @@ pub struct IncidentDetail {
     /// The user who recorded it, where the caller may see it.
     #[serde(default)]
     pub submitted_by: Option<String>,
+    /// The convoys it is an attack on (as far as the caller may see them).
+    #[serde(default)]
+    pub convoys: Vec<String>,
 }
 
 /// A page of incidents.

@@ -57,6 +57,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/convoys", "H"),
     ("GET", "/api/v1/convoys/{id}", EVERYONE),
     ("POST", "/api/v1/convoys/{id}/transitions", "H"),
+    ("POST", "/api/v1/convoys/{id}/attacks", "H"),
     ("GET", "/api/v1/air-operations", EVERYONE),
     ("POST", "/api/v1/air-operations", "H"),
     ("GET", "/api/v1/air-operations/{id}", EVERYONE),

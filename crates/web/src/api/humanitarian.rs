@@ -758,6 +758,73 @@ pub async fn move_convoy(
     execute(&state, caller.request(&body.hash), command, render).await
 }
 
+/// An attack on a convoy as recorded: the incident with its assessment, and the convoy.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttackRecorded {
+    /// The incident.
+    pub incident: crate::views::IncidentResponse,
+    /// The convoy it is linked to.
+    pub convoy: String,
+}
+
+/// Records an attack on a convoy: an incident (the body of `POST /api/v1/incidents`) recorded
+/// as an attack on aid, so classified under `OBL-ACCESS` as well as the usual rules, and linked
+/// to the convoy both ways. A `weapon` says how it was attacked.
+#[utoipa::path(post, path = "/api/v1/convoys/{id}/attacks", tag = "humanitarian",
+    request_body = crate::views::NewIncidentBody,
+    params(("id" = String, Path, description = "Convoy id"), ("Idempotency-Key" = Option<String>, Header, description = "Retry key")),
+    responses((status = 201, body = AttackRecorded), (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn record_attack(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    caller: Caller,
+    body: JsonBody<crate::views::NewIncidentBody>,
+) -> Result<Response, ApiError> {
+    let mut new = body.value;
+    if new
+        .event_type
+        .as_deref()
+        .is_some_and(|e| e != "attack_on_aid")
+        || new.sub_event_type.is_some()
+    {
+        return Err(ApiError::invalid(
+            "an attack on a convoy is an attack on aid: leave out event_type and sub_event_type (give the weapon)",
+        ));
+    }
+    new.event_type = Some("attack_on_aid".to_owned());
+    let note = format!("Attack on convoy {id}.");
+    new.notes = Some(match new.notes.take().filter(|n| !n.trim().is_empty()) {
+        Some(notes) => format!("{note} {notes}"),
+        None => note,
+    });
+    let incident = super::incident_body(
+        new,
+        super::new_incident_id(),
+        &state.world().scenario,
+        state.geography().bounds(&state),
+    )?;
+    let render = render_json(StatusCode::CREATED, |applied, _| match applied {
+        Applied::ConvoyAttack {
+            convoy,
+            incident,
+            assessment,
+        } => Some(AttackRecorded {
+            incident: crate::views::IncidentResponse {
+                incident: incident.into(),
+                assessment: assessment.into(),
+            },
+            convoy: convoy.id.clone(),
+        }),
+        _ => None,
+    });
+    let command = Command::RecordConvoyAttack {
+        convoy: id,
+        incident,
+    };
+    execute(&state, caller.request(&body.hash), command, render).await
+}
+
 // ---------------------------------------------------------------------------------------------
 // Air operations.
 

@@ -519,6 +519,13 @@ pub(crate) async fn stored_incident(
         reports: reports.iter().map(ReportView::from).collect(),
         assessment_history,
         submitted_by: Some(record.submitted_by.clone()).filter(|by| !by.is_empty()),
+        convoys: crate::api::visible_records(state, auth)
+            .await?
+            .convoys
+            .into_iter()
+            .filter(|convoy| convoy.incidents.iter().any(|i| i == id))
+            .map(|convoy| convoy.id)
+            .collect(),
     };
     redact_detail(state, &mut detail, seen);
     Ok(StoredIncident {

@@ -73,6 +73,7 @@ pub fn router() -> Router<AppState> {
             "/convoys/{id}/transitions",
             axum::routing::post(move_convoy),
         )
+        .route("/convoys/{id}/attacks", axum::routing::post(record_attack))
         .route(
             "/air-operations",
             get(list_air_operations).post(create_air_operation),

@@ -433,6 +433,10 @@ pub async fn detail(
         p.muted { (lang.t("detail.title")) " " bdi { code { (incident.id) } } }
         @if query.saved.is_some() { p.notice.saved role="status" { (lang.t("detail.saved")) } }
         @if incident.synthetic { p.notice role="note" { (lang.t("detail.synthetic")) } }
+        @for convoy in &detail.convoys {
+            p.notice role="note" { (lang.t("detail.convoy_attack")) " "
+                a href=(format!("/convoys/{convoy}{}", if lang == Lang::Ar { "?lang=ar" } else { "" })) { bdi { code { (convoy) } } } }
+        }
         div.detail {
             section {
                 h2 { (lang.t("detail.facts")) }

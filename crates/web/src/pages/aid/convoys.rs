@@ -527,6 +527,12 @@ pub async fn page(
                 }
             } }
         }
+        @if !convoy.incidents.is_empty() {
+            h2 { (lang.t("convoy.incidents")) }
+            ul { @for incident in &convoy.incidents {
+                li { a href=(format!("/incidents/{incident}{}", lang_suffix(lang, '?'))) { (ltr(incident)) } }
+            } }
+        }
         h2 { (lang.t("aid.sources")) }
         (sources(lang, &convoy.sources))
         @if may_change(&auth) { (step_form(&auth, lang, &view, now)) }
