@@ -127,6 +127,12 @@ pub(crate) async fn apply(
     now: DateTime<Utc>,
 ) -> Result<(Command, HumanitarianRecord), ServiceError> {
     let by = request.principal.as_str().to_owned();
+    // Who recorded a step is the principal: only the server's own seeding (records compiled
+    // from the scenario's sources) keeps what the record says.
+    let keep_recorder = matches!(
+        request.principal.viewer(),
+        truce_core::access::Viewer::System
+    );
     let not_later = |at: DateTime<Utc>| {
         if at > now + CLOCK_SKEW {
             Err(ServiceError::invalid(format!(
@@ -156,6 +162,7 @@ pub(crate) async fn apply(
             classification.check()?;
             let mut location: AccessLocation = locked(tx, RecordKind::Location, &id).await?;
             location.classifications.push(classification.clone());
+            location.check()?;
             update(tx, RecordKind::Location, &id, "listed", &location).await?;
             Ok((
                 Command::ClassifyLocation {
@@ -169,11 +176,10 @@ pub(crate) async fn apply(
             location: id,
             estimate,
         } => {
-            if estimate.source.trim().is_empty() {
-                return Err(ServiceError::invalid("an estimate needs its source"));
-            }
+            estimate.check()?;
             let mut location: AccessLocation = locked(tx, RecordKind::Location, &id).await?;
             location.estimates.push(estimate.clone());
+            location.check()?;
             update(tx, RecordKind::Location, &id, "listed", &location).await?;
             Ok((
                 Command::AddPopulationEstimate {
@@ -186,7 +192,7 @@ pub(crate) async fn apply(
         Command::AddConvoy { mut convoy } => {
             for step in &mut convoy.steps {
                 not_later(step.at)?;
-                if step.by.is_empty() {
+                if !keep_recorder || step.by.is_empty() {
                     step.by.clone_from(&by);
                 }
             }
@@ -226,7 +232,7 @@ pub(crate) async fn apply(
         Command::AddAirOperation { mut operation } => {
             for step in &mut operation.steps {
                 not_later(step.at)?;
-                if step.by.is_empty() {
+                if !keep_recorder || step.by.is_empty() {
                     step.by.clone_from(&by);
                 }
             }

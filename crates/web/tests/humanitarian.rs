@@ -36,6 +36,7 @@ async fn a_convoy_through_its_life(chair: App) {
         .as_role("liaison1", "party_liaison", Some("fsa"))
         .await;
     let before = scorecard(&aid, "2016-05-20").await;
+    let public_before = scorecard(&public, "2016-05-20").await;
 
     let (status, planned) = aid
         .post(
@@ -78,7 +79,7 @@ async fn a_convoy_through_its_life(chair: App) {
     );
 
     // Pending: the humanitarian role and the co-chairs see it; the public and a liaison do not,
-    // and the figures count it for everyone without naming it to them.
+    // and their figures do not count it (stepping the day would date it).
     for viewer in [&public, &liaison] {
         let (status, _) = viewer.get(&format!("/api/v1/convoys/{id}")).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
@@ -91,7 +92,8 @@ async fn a_convoy_through_its_life(chair: App) {
     }
     let (status, _) = chair.get(&format!("/api/v1/convoys/{id}")).await;
     assert_eq!(status, StatusCode::OK);
-    let card = scorecard(&public, "2016-05-20").await;
+    assert_eq!(scorecard(&public, "2016-05-20").await, public_before);
+    let card = scorecard(&chair, "2016-05-20").await;
     assert_eq!(
         card["approvals_pending"],
         before["approvals_pending"].as_u64().unwrap() + 1
@@ -139,7 +141,7 @@ async fn a_convoy_through_its_life(chair: App) {
         assert_eq!(status, StatusCode::CREATED, "{to}: {moved}");
         assert_eq!(moved["state"], to);
     }
-    let card = scorecard(&public, "2016-05-20").await;
+    let card = scorecard(&aid, "2016-05-20").await;
     assert_eq!(card["approvals_pending"], before["approvals_pending"]);
     assert_eq!(
         card["people_reached_cumulative"],
@@ -375,7 +377,7 @@ async fn classifications_and_estimates_stand_side_by_side() {
     let (status, _) = aid
         .post(
             "/api/v1/besieged/madaya/estimates",
-            &json!({"value": 42000, "as_of": "2016-01", "scope": "Madaya and Bqine, including about 17,600 displaced", "source": "OCHA Flash Update 2", "includes_idps": true}),
+            &json!({"value": 45000, "as_of": "2016-02", "scope": "Madaya", "source": "Madaya local council (test)", "method": "local council estimate"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
@@ -383,14 +385,14 @@ async fn classifications_and_estimates_stand_side_by_side() {
     let now = madaya["classified_now"].to_string();
     assert!(now.contains("OCHA") && now.contains("Siege Watch"), "{now}");
     assert_eq!(
-        madaya["estimate_used"]["value"], 42000,
-        "the January figure, not November's"
+        madaya["estimate_used"]["value"], 45000,
+        "February's figure, not November's"
     );
     let (_, later) = aid.get("/api/v1/besieged/madaya?as_of=2016-12-01").await;
     assert_eq!(later["estimate_used"]["value"], 40000);
     assert_eq!(
         later["estimates"].as_array().unwrap().len(),
-        2,
+        3,
         "none overwrites another"
     );
     // A delisting needs its reason; an unknown location is a 404; the public may not write.
@@ -431,7 +433,16 @@ async fn the_2016_record_is_there_with_its_sources_in_both_languages() {
     assert_eq!(card["airdrops_flown"], 3);
     assert_eq!(card["pallets_dropped"], 73);
     assert_eq!(card["pallets_recovered"], 22);
+    assert_eq!(
+        card["convoys_aborted_by_reason"]["no_letter"], 0,
+        "the public sees no aborted convoy"
+    );
+    let card = scorecard(&app, "2016-04-12").await;
     assert_eq!(card["convoys_aborted_by_reason"]["no_letter"], 4);
+    assert_eq!(
+        card["approvals_overdue"], 0,
+        "a compiled record that skips a step is not overdue"
+    );
     let card = scorecard(&public, "2016-02-20").await;
     assert_eq!(
         card["people_reached_cumulative"], 140_000,

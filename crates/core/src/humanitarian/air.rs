@@ -4,7 +4,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{HumanitarianError, Source, check_id};
+use super::{
+    HumanitarianError, MAX_QUANTITY, MAX_STEPS, Source, check_count, check_id, check_len,
+    check_sources, check_text,
+};
 
 /// Dropped by parachute or landed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -289,9 +292,16 @@ impl AirOperation {
                 "an air operation needs its destination",
             ));
         }
-        if self.tonnes.is_some_and(|t| t.is_nan() || t < 0.0) {
-            return Err(HumanitarianError::invalid("tonnes are zero or more"));
+        check_tonnes(self.tonnes)?;
+        check_count("altitude", self.altitude_m)?;
+        for text in [&self.origin, &self.aircraft, &self.partner, &self.note] {
+            check_text("a field", text)?;
         }
+        if let Some(zone) = &self.drop_zone {
+            check_text("the drop zone", &zone.name)?;
+        }
+        check_sources(&self.sources)?;
+        check_len("steps", &self.steps, MAX_STEPS)?;
         if let Some(zone) = &self.drop_zone
             && (!(-90.0..=90.0).contains(&zone.lat) || !(-180.0..=180.0).contains(&zone.lon))
         {
@@ -321,6 +331,7 @@ impl AirOperation {
         let Some(last) = self.steps.last() else {
             return Err(HumanitarianError::invalid("the operation has no steps"));
         };
+        check_len("steps", &self.steps, MAX_STEPS - 1)?;
         check_air_transition(last, &step, false)?;
         check_air_details(&step)?;
         self.steps.push(step);
@@ -344,7 +355,10 @@ impl AirOperation {
                     "damaged pallets are counted among those recovered",
                 ));
             }
-            let back = step.pallets_recovered.unwrap_or(0) + step.pallets_unaccounted.unwrap_or(0);
+            let back = step
+                .pallets_recovered
+                .unwrap_or(0)
+                .saturating_add(step.pallets_unaccounted.unwrap_or(0));
             if let Some(dropped) = dropped
                 && back > dropped
             {
@@ -354,6 +368,16 @@ impl AirOperation {
             }
         }
         Ok(())
+    }
+}
+
+/// Tonnes are finite, zero or more, and not absurd.
+fn check_tonnes(tonnes: Option<f64>) -> Result<(), HumanitarianError> {
+    match tonnes {
+        Some(t) if !t.is_finite() || !(0.0..=MAX_QUANTITY).contains(&t) => Err(
+            HumanitarianError::invalid("tonnes are a number, zero or more"),
+        ),
+        _ => Ok(()),
     }
 }
 
@@ -397,8 +421,15 @@ fn check_air_details(step: &AirStep) -> Result<(), HumanitarianError> {
             "a step to '{state}' has no pallets or tonnes dropped (only 'dropped')"
         )));
     }
-    if step.tonnes_dropped.is_some_and(|t| t.is_nan() || t < 0.0) {
-        return Err(HumanitarianError::invalid("tonnes are zero or more"));
+    check_tonnes(step.tonnes_dropped)?;
+    check_text("the note", &step.note)?;
+    for (what, count) in [
+        ("pallets dropped", step.pallets_dropped),
+        ("pallets recovered", step.pallets_recovered),
+        ("pallets damaged", step.pallets_damaged),
+        ("pallets unaccounted for", step.pallets_unaccounted),
+    ] {
+        check_count(what, count)?;
     }
     let counted = step.pallets_recovered.is_some()
         || step.pallets_damaged.is_some()

@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::convoy::{Convoy, ConvoyState};
 
+/// The longest period an agreement may set (beyond it a clock means nothing).
+pub const MAX_DAYS: u32 = 365;
+
 /// The periods the Government has for each step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -37,6 +40,9 @@ pub struct DueStep {
     pub due: DateTime<Utc>,
     /// When it came (or the convoy left that path: denied, aborted), if it did by then.
     pub answered_at: Option<DateTime<Utc>>,
+    /// The convoy moved past the step without it being recorded (a record compiled from
+    /// sources that do not say when the answer came): neither on time nor overdue.
+    pub answer_unrecorded: bool,
     /// Overdue: not answered and the deadline passed, or answered after it.
     pub overdue: bool,
 }
@@ -64,18 +70,28 @@ impl ApprovalClock {
                 continue;
             };
             let since = steps[start].at;
-            let due = since + Duration::days(i64::from(days));
-            // Any later step answers the clock: the awaited one, or a denial or abort.
-            let answered_at = steps.get(start + 1).map(|step| step.at);
-            let overdue = match answered_at {
-                Some(at) => at > due,
-                None => now > due,
+            let due = since
+                .checked_add_signed(Duration::days(i64::from(days.min(MAX_DAYS))))
+                .unwrap_or(DateTime::<Utc>::MAX_UTC);
+            // The awaited step, a denial or an abort answers the clock; a record that moves
+            // past the step without it does not say when the answer came.
+            let next = steps.get(start + 1);
+            let answers = |step: &&&super::convoy::ConvoyStep| {
+                matches!(step.to, ConvoyState::Denied | ConvoyState::Aborted) || step.to == awaited
+            };
+            let answered_at = next.filter(answers).map(|step| step.at);
+            let answer_unrecorded = next.is_some() && answered_at.is_none();
+            let overdue = match (answered_at, answer_unrecorded) {
+                (Some(at), _) => at > due,
+                (None, true) => false,
+                (None, false) => now > due,
             };
             dues.push(DueStep {
                 awaited,
                 since,
                 due,
                 answered_at,
+                answer_unrecorded,
                 overdue,
             });
         }
@@ -86,6 +102,6 @@ impl ApprovalClock {
     pub fn overdue_now(&self, convoy: &Convoy, now: DateTime<Utc>) -> Option<DueStep> {
         self.dues(convoy, now)
             .into_iter()
-            .find(|due| due.overdue && due.answered_at.is_none())
+            .find(|due| due.overdue && due.answered_at.is_none() && !due.answer_unrecorded)
     }
 }

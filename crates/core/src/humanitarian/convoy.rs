@@ -5,7 +5,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{HumanitarianError, Source, check_id, check_month};
+use super::{
+    HumanitarianError, MAX_ITEMS, MAX_STEPS, Source, check_count, check_id, check_len, check_month,
+    check_people, check_quantity, check_sources, check_text,
+};
 
 /// Where a convoy is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -370,8 +373,12 @@ impl Convoy {
     pub fn people_reached(&self, at: DateTime<Utc>) -> Option<u64> {
         let delivery = self.delivered_by(at)?;
         delivery.people_reached.or_else(|| {
-            (!delivery.reached.is_empty())
-                .then(|| delivery.reached.iter().map(|reach| reach.people).sum())
+            (!delivery.reached.is_empty()).then(|| {
+                delivery
+                    .reached
+                    .iter()
+                    .fold(0u64, |sum, reach| sum.saturating_add(reach.people))
+            })
         })
     }
 
@@ -413,7 +420,21 @@ impl Convoy {
                 )));
             }
         }
+        check_len("destinations", &self.destinations, 50)?;
+        for destination in &self.destinations {
+            check_people("people targeted", destination.people_targeted)?;
+        }
+        check_people("people targeted", self.people_targeted)?;
+        check_count("trucks planned", self.trucks_planned)?;
+        check_len("agencies", &self.agencies, 50)?;
+        for agency in &self.agencies {
+            check_text("an agency", agency)?;
+        }
+        check_len("incidents", &self.incidents, MAX_ITEMS)?;
+        check_sources(&self.sources)?;
+        check_text("the note", &self.note)?;
         check_lines(&self.cargo)?;
+        check_len("steps", &self.steps, MAX_STEPS)?;
         let Some(first) = self.steps.first() else {
             return Err(HumanitarianError::invalid("a convoy has at least one step"));
         };
@@ -435,6 +456,7 @@ impl Convoy {
         let Some(last) = self.steps.last() else {
             return Err(HumanitarianError::invalid("the convoy has no steps"));
         };
+        check_len("steps", &self.steps, MAX_STEPS - 1)?;
         check_transition(last, &step, false)?;
         self.check_step_details(&step)?;
         self.steps.push(step);
@@ -491,15 +513,31 @@ impl Convoy {
             "'delivered_full' or 'delivered_partial'",
         )?;
         check_lines(&step.cargo)?;
+        check_len("removals", &step.removals, MAX_ITEMS)?;
+        check_len("places reached", &step.reached, 50)?;
+        check_text("the note", &step.note)?;
+        check_text(
+            "the checkpoint",
+            step.checkpoint.as_deref().unwrap_or_default(),
+        )?;
+        check_count("trucks", step.trucks)?;
+        check_people("people reached", step.people_reached)?;
         for removal in &step.removals {
-            if removal.quantity.is_nan()
-                || removal.quantity <= 0.0
-                || removal.item.trim().is_empty()
-            {
-                return Err(HumanitarianError::invalid(
-                    "a removal names its item and a quantity above zero",
-                ));
+            if removal.item.trim().is_empty() {
+                return Err(HumanitarianError::invalid("a removal names its item"));
             }
+            check_quantity("a removal", removal.quantity)?;
+            for text in [
+                &removal.item,
+                &removal.sector,
+                &removal.unit,
+                &removal.removed_by,
+            ] {
+                check_text("a removal", text)?;
+            }
+        }
+        for reach in &step.reached {
+            check_people("people reached", Some(reach.people))?;
         }
         for reach in &step.reached {
             if !self.goes_to(&reach.location) {
@@ -510,7 +548,10 @@ impl Convoy {
             }
         }
         if let Some(total) = step.people_reached {
-            let sum: u64 = step.reached.iter().map(|reach| reach.people).sum();
+            let sum = step
+                .reached
+                .iter()
+                .fold(0u64, |sum, reach| sum.saturating_add(reach.people));
             if sum > total {
                 return Err(HumanitarianError::invalid(format!(
                     "people reached per destination ({sum}) exceed the total given ({total})"
@@ -522,15 +563,16 @@ impl Convoy {
 }
 
 fn check_lines(lines: &[CargoLine]) -> Result<(), HumanitarianError> {
+    check_len("cargo lines", lines, MAX_ITEMS)?;
     for line in lines {
-        if line.quantity.is_nan()
-            || line.quantity <= 0.0
-            || line.item.trim().is_empty()
-            || line.sector.trim().is_empty()
-        {
+        if line.item.trim().is_empty() || line.sector.trim().is_empty() {
             return Err(HumanitarianError::invalid(
-                "a cargo line names its sector and item and has a quantity above zero",
+                "a cargo line names its sector and item",
             ));
+        }
+        check_quantity("a cargo line", line.quantity)?;
+        for text in [&line.item, &line.sector, &line.unit] {
+            check_text("a cargo line", text)?;
         }
     }
     Ok(())

@@ -6,7 +6,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{HumanitarianError, check_id};
+use super::{HumanitarianError, MAX_ITEMS, check_id, check_len, check_people, check_text};
 
 /// How a classifier lists a location (domain brief §4.1, §8.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -175,6 +175,20 @@ pub struct PopulationEstimate {
     pub includes_idps: Option<bool>,
 }
 
+impl PopulationEstimate {
+    /// Checks the estimate on its own.
+    pub fn check(&self) -> Result<(), HumanitarianError> {
+        if self.source.trim().is_empty() {
+            return Err(HumanitarianError::invalid("an estimate needs its source"));
+        }
+        check_people("an estimate", Some(self.value))?;
+        for text in [&self.scope, &self.scope_ar, &self.source, &self.method] {
+            check_text("an estimate", text)?;
+        }
+        Ok(())
+    }
+}
+
 /// A location on a besieged or hard-to-reach list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -258,8 +272,31 @@ impl AccessLocation {
                 )));
             }
         }
+        for text in [
+            &self.name,
+            &self.name_ar,
+            &self.governorate,
+            &self.area_group,
+            &self.besieged_by,
+            &self.notes,
+            &self.coordinates_source,
+        ] {
+            check_text("a location's field", text)?;
+        }
+        check_len("alternative names", &self.alt_names, MAX_ITEMS)?;
+        check_len("besieging parties", &self.besieging_actors, 50)?;
+        check_len(
+            "outline positions",
+            self.outline.as_deref().unwrap_or_default(),
+            10_000,
+        )?;
+        check_len("classifications", &self.classifications, 1_000)?;
+        check_len("estimates", &self.estimates, 1_000)?;
         for classification in &self.classifications {
             classification.check()?;
+        }
+        for estimate in &self.estimates {
+            estimate.check()?;
         }
         Ok(())
     }

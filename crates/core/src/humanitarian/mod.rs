@@ -79,6 +79,86 @@ pub(crate) fn reaches<S: Copy + PartialEq>(from: S, to: S, next: fn(S) -> &'stat
     false
 }
 
+/// The most people a figure may give (Syria's population was about 18 million).
+pub const MAX_PEOPLE: u64 = 30_000_000;
+/// The most trucks, pallets or days a figure may give.
+pub const MAX_COUNT: u32 = 100_000;
+/// The most of a list in a record (destinations, sources, cargo lines, removals).
+pub const MAX_ITEMS: usize = 200;
+/// The most steps a record may go through (a convoy may be held at many checkpoints).
+pub const MAX_STEPS: usize = 500;
+/// The longest text of a record (notes, evidence, titles).
+pub const MAX_TEXT: usize = 4_000;
+/// The largest quantity of a cargo line or removal, and the most tonnes.
+pub const MAX_QUANTITY: f64 = 1e9;
+
+/// A quantity is finite, above zero and not absurd.
+pub(crate) fn check_quantity(what: &str, quantity: f64) -> Result<(), HumanitarianError> {
+    if quantity.is_finite() && quantity > 0.0 && quantity <= MAX_QUANTITY {
+        Ok(())
+    } else {
+        Err(HumanitarianError::invalid(format!(
+            "{what}: a quantity is a number above zero and at most {MAX_QUANTITY}"
+        )))
+    }
+}
+
+/// A text is at most [`MAX_TEXT`] characters.
+pub(crate) fn check_text(what: &str, text: &str) -> Result<(), HumanitarianError> {
+    if text.chars().count() <= MAX_TEXT {
+        Ok(())
+    } else {
+        Err(HumanitarianError::invalid(format!(
+            "{what} is longer than {MAX_TEXT} characters"
+        )))
+    }
+}
+
+/// A list has at most `max` items.
+pub(crate) fn check_len<T>(what: &str, items: &[T], max: usize) -> Result<(), HumanitarianError> {
+    if items.len() <= max {
+        Ok(())
+    } else {
+        Err(HumanitarianError::invalid(format!("at most {max} {what}")))
+    }
+}
+
+/// A count of people is at most [`MAX_PEOPLE`].
+pub(crate) fn check_people(what: &str, people: Option<u64>) -> Result<(), HumanitarianError> {
+    match people {
+        Some(n) if n > MAX_PEOPLE => Err(HumanitarianError::invalid(format!(
+            "{what}: at most {MAX_PEOPLE} people"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// A count of trucks or pallets is at most [`MAX_COUNT`].
+pub(crate) fn check_count(what: &str, count: Option<u32>) -> Result<(), HumanitarianError> {
+    match count {
+        Some(n) if n > MAX_COUNT => Err(HumanitarianError::invalid(format!(
+            "{what}: at most {MAX_COUNT}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Sources: at most [`MAX_ITEMS`], each titled, none too long.
+pub(crate) fn check_sources(sources: &[Source]) -> Result<(), HumanitarianError> {
+    check_len("sources", sources, MAX_ITEMS)?;
+    for source in sources {
+        if source.title.trim().is_empty() {
+            return Err(HumanitarianError::invalid("a source needs its title"));
+        }
+        check_text("a source's title", &source.title)?;
+        check_text(
+            "a source's address",
+            source.url.as_deref().unwrap_or_default(),
+        )?;
+    }
+    Ok(())
+}
+
 /// The longest id.
 const MAX_ID: usize = 64;
 

@@ -27,9 +27,10 @@ pub struct Scorecard {
     /// Locations the classifier lists as besieged on the day.
     pub besieged_locations_total: u64,
     /// Of those, the ones reached at least once up to the day, by a delivered convoy or an
-    /// air operation whose cargo was recovered.
+    /// air operation whose cargo was dropped and not lost.
     pub besieged_locations_reached: u64,
-    /// People reached by every convoy delivered up to the day.
+    /// People reached by every convoy delivered up to the day, as each convoy's source gives
+    /// them: a place reached twice counts twice, as the convoy reports counted.
     pub people_reached_cumulative: u64,
     /// People reached by convoys delivered in the day's month up to the day.
     pub people_reached_month: u64,
@@ -41,7 +42,7 @@ pub struct Scorecard {
     pub convoys_aborted_by_reason: BTreeMap<&'static str, u64>,
     /// Medical, surgical and trauma items taken off at inspection (removal records).
     pub medical_removals: u64,
-    /// Airdrops flown up to the day.
+    /// Airdrops flown up to the day (whatever became of them after).
     pub airdrops_flown: u64,
     /// Tonnes delivered by air: recovered loads in full, partial recoveries in proportion to
     /// the pallets recovered (operations whose recovery was not counted are left out).
@@ -99,8 +100,7 @@ fn convoy_delivery(
     Some((step.at, here))
 }
 
-/// When an air operation's cargo reached `location`: when it was recovered (in full or in
-/// part), or dropped if the recovery is not recorded yet.
+/// When an air operation's cargo reached `location`: when it was dropped, unless it was lost.
 fn air_delivery(
     operation: &AirOperation,
     location: &str,
@@ -150,9 +150,11 @@ pub fn location_metrics(
         last = last.max(Some(when));
         match people {
             Some(people) => {
-                metrics.people_reached_cumulative += people;
+                metrics.people_reached_cumulative =
+                    metrics.people_reached_cumulative.saturating_add(people);
                 if (when.year(), when.month()) == month {
-                    metrics.people_reached_month += people;
+                    metrics.people_reached_month =
+                        metrics.people_reached_month.saturating_add(people);
                 }
             }
             None => metrics.reached_not_broken_down.push(convoy.id.clone()),
@@ -209,10 +211,10 @@ pub fn scorecard(
     let mut medical = 0;
     for convoy in convoys {
         if let (Some(step), Some(people)) = (convoy.delivered_by(at), convoy.people_reached(at)) {
-            cumulative += people;
+            cumulative = u64::saturating_add(cumulative, people);
             push("people_reached_cumulative", &convoy.id);
             if (step.at.year(), step.at.month()) == month {
-                this_month += people;
+                this_month = u64::saturating_add(this_month, people);
                 push("people_reached_month", &convoy.id);
             }
         }
@@ -240,8 +242,10 @@ pub fn scorecard(
     let mut dropped = 0;
     let mut recovered = 0;
     for operation in air {
-        let state = operation.state_at(at);
-        if operation.kind == AirKind::Airdrop && state.has_flown() {
+        let flew = operation
+            .steps_until(at)
+            .any(|step| step.to == super::air::AirState::Flown || step.to.has_dropped());
+        if operation.kind == AirKind::Airdrop && flew {
             flown += 1;
             push("airdrops_flown", &operation.id);
         }
@@ -251,11 +255,11 @@ pub fn scorecard(
             push("tonnes_delivered", &operation.id);
         }
         if let Some(n) = tally.pallets_dropped {
-            dropped += u64::from(n);
+            dropped = u64::saturating_add(dropped, u64::from(n));
             push("pallets_dropped", &operation.id);
         }
         if let Some(n) = tally.pallets_recovered {
-            recovered += u64::from(n);
+            recovered = u64::saturating_add(recovered, u64::from(n));
             push("pallets_recovered", &operation.id);
         }
     }

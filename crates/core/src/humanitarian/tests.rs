@@ -568,3 +568,49 @@ fn a_compiled_record_skips_what_its_sources_do_not_attest_but_never_goes_back() 
         .is_err()
     );
 }
+
+#[test]
+fn a_compiled_record_that_skips_the_letter_is_neither_on_time_nor_overdue() {
+    let mut c = convoy(
+        "c",
+        "2016-02",
+        &["moadamiyet_al_sham"],
+        "2016-02-16T12:00:00Z",
+    );
+    c.compiled = true;
+    c.steps = vec![
+        ConvoyStep::to(ConvoyState::ApprovedInPrinciple, t("2016-02-16T12:00:00Z")),
+        ConvoyStep::to(ConvoyState::DeliveredFull, t("2016-02-23T15:00:00Z")),
+    ];
+    let clock = ApprovalClock::default();
+    let dues = clock.dues(&c, t("2016-03-01T00:00:00Z"));
+    assert_eq!(dues.len(), 1);
+    assert!(dues[0].answer_unrecorded && !dues[0].overdue && dues[0].answered_at.is_none());
+    assert!(clock.overdue_now(&c, t("2016-03-01T00:00:00Z")).is_none());
+}
+
+#[test]
+fn absurd_figures_are_refused() {
+    let mut c = convoy("c", "2016-04", &["douma"], "2016-04-01T00:00:00Z");
+    run_to_delivering(&mut c, "2016-04-01T00:00:00Z");
+    let mut step = ConvoyStep::to(ConvoyState::DeliveredFull, t("2016-04-20T00:00:00Z"));
+    step.people_reached = Some(u64::MAX);
+    assert!(c.advance(step.clone()).is_err());
+    step.people_reached = None;
+    step.reached = vec![Reach {
+        location: "douma".to_owned(),
+        people: u64::MAX,
+    }];
+    assert!(c.advance(step).is_err());
+    let mut c = convoy("d", "2016-04", &["douma"], "2016-04-01T00:00:00Z");
+    c.cargo = vec![CargoLine {
+        sector: "food".to_owned(),
+        item: "flour".to_owned(),
+        quantity: f64::INFINITY,
+        unit: "t".to_owned(),
+    }];
+    assert!(c.check().is_err());
+    let mut op = airdrop("a", "deir_ez_zor");
+    op.tonnes = Some(f64::INFINITY);
+    assert!(op.check().is_err());
+}

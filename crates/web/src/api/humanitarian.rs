@@ -992,7 +992,8 @@ pub async fn move_air_operation(
 
 /// The working group's scorecard as of a day: besieged locations listed and reached, people
 /// reached, approvals pending and overdue, aborts by reason, medical removals, airdrops,
-/// tonnes and pallets; `records` names the records behind each figure.
+/// tonnes and pallets; `records` names the records behind each figure. It counts the records
+/// the caller may see: for the public, delivered convoys and flown air operations.
 #[utoipa::path(get, path = "/api/v1/humanitarian/scorecard", tag = "humanitarian", params(AsOfQuery),
     responses((status = 200, body = Object), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn get_scorecard(
@@ -1000,26 +1001,12 @@ pub async fn get_scorecard(
     auth: Authenticated,
     Query(query): Query<AsOfQuery>,
 ) -> Result<Response, ApiError> {
-    // Everyone gets the same figures (approvals pending count, not which); the records behind
-    // a figure are named only to those who may see them.
-    let all = state.service().humanitarian().await?;
-    let day = as_of_day(&state, query.as_of.as_deref(), &all)?;
+    // The figures of the records the caller may see: the public's count no pending approval
+    // (stepping the day would otherwise date convoys it may not see).
+    let visible = visible_records(&state, &auth).await?;
+    let day = as_of_day(&state, query.as_of.as_deref(), &visible)?;
     let classifier = query.classifier.as_deref().unwrap_or(DEFAULT_CLASSIFIER);
-    let mut card = scorecard_of(&state.world(), &all, day, classifier);
-    let view = AidView::of(&auth);
-    if !view.pending {
-        let visible = view.filter(all);
-        let shown: std::collections::HashSet<&str> = visible
-            .convoys
-            .iter()
-            .map(|c| c.id.as_str())
-            .chain(visible.air_operations.iter().map(|a| a.id.as_str()))
-            .chain(visible.locations.iter().map(|l| l.id.as_str()))
-            .collect();
-        for ids in card.records.values_mut() {
-            ids.retain(|id| shown.contains(id.as_str()));
-        }
-    }
+    let card = scorecard_of(&state.world(), &visible, day, classifier);
     let value: Value =
         serde_json::to_value(&card).map_err(|e| ApiError::Internal(e.to_string()))?;
     reply(StatusCode::OK, &value)

@@ -540,10 +540,10 @@ pub(crate) async fn country_svg(
     } else {
         Default::default()
     };
+    // The estimate of the map's day (a later one would be a figure nobody had then).
     let population = |location: &truce_core::humanitarian::AccessLocation| {
         location
             .estimate_on(day)
-            .or(location.latest_estimate())
             .map_or(0, |estimate| estimate.value)
     };
     let mut besieged: Vec<_> = records

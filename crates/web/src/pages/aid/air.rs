@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use maud::html;
 
-use super::super::bidi::{ltr, number, utc_time};
+use super::super::bidi::{ltr, number, plain, utc_time};
 use super::super::{Lang, layout, with_lang_cookie};
 use super::{AidQuery, location_link, sources};
 use crate::AppState;
@@ -55,11 +55,11 @@ pub async fn log(
                     @if let Some(tonnes) = view.tonnes_delivered { dt { (lang.t("air.tonnes_delivered")) } dd { (ltr(&lang.digits(&format!("{:.1}", tonnes)))) } }
                     @if let Some(zone) = &op.drop_zone { dt { (lang.t("air.drop_zone")) } dd { (ltr(&format!("{} ({:.4}, {:.4})", zone.name, zone.lat, zone.lon))) } }
                 }
-                @if !op.note.is_empty() { p { (ltr(&op.note)) } }
+                @if !op.note.is_empty() { p { (plain(lang, &op.note)) } }
                 details { summary { (lang.t("convoy.steps")) }
                     ul { @for step in &op.steps { li {
                         (lang.value("air.state", step.to.name())) " — " (utc_time(lang, step.at))
-                        @if !step.note.is_empty() { " " span.muted { (ltr(&step.note)) } }
+                        @if !step.note.is_empty() { " " span.muted { (plain(lang, &step.note)) } }
                     } } }
                 }
                 details { summary { (lang.t("aid.sources")) } (sources(lang, &op.sources)) }

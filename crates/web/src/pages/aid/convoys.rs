@@ -13,7 +13,7 @@ use truce_core::access::{Permission, PublicIncidents};
 use truce_core::humanitarian::{AbortReason, ConvoyState, LinkedDeliveries, LinkedStatus, Removal};
 use truce_service::{Applied, Command, HumanitarianRecord, Reply};
 
-use super::super::bidi::{ltr, number, utc_time};
+use super::super::bidi::{ltr, ltr_plain, number, plain, utc_time};
 use super::super::report::form_request;
 use super::super::{Lang, csrf_field, layout, with_lang_cookie};
 use super::{AidQuery, lang_suffix, location_link, sources};
@@ -476,7 +476,7 @@ pub async fn page(
             @if let Some(trucks) = convoy.trucks_planned { dt { (lang.t("convoy.trucks_planned")) } dd { (number(lang, u64::from(trucks))) } }
             @if !convoy.agencies.is_empty() { dt { (lang.t("convoy.agencies")) } dd { (ltr(&convoy.agencies.join(", "))) } }
         }
-        @if !convoy.note.is_empty() { p { (ltr(&convoy.note)) } }
+        @if !convoy.note.is_empty() { p { (plain(lang, &convoy.note)) } }
 
         @if !view.approval_clock.is_empty() {
             h2 { (lang.t("convoy.clock")) }
@@ -508,7 +508,7 @@ pub async fn page(
                     @if let Some(trucks) = step.trucks { (lang.t("convoy.trucks")) (lang.t("list.colon")) (number(lang, u64::from(trucks))) br; }
                     @if let Some(people) = step.people_reached { (lang.t("convoy.people_reached")) (lang.t("list.colon")) (number(lang, people)) br; }
                     @for reach in &step.reached { (location_link(lang, &records.locations, &reach.location)) (lang.t("list.colon")) (number(lang, reach.people)) br; }
-                    @if !step.note.is_empty() { span.muted { (ltr(&step.note)) } br; }
+                    @if !step.note.is_empty() { span.muted { (plain(lang, &step.note)) } br; }
                     @if !step.by.is_empty() { span.muted { (lang.t("convoy.by")) " " (ltr(&step.by)) } }
                 }
             } } }
@@ -516,14 +516,15 @@ pub async fn page(
         @if !convoy.cargo.is_empty() || convoy.steps.iter().any(|s| !s.cargo.is_empty()) {
             h2 { (lang.t("convoy.cargo")) }
             ul { @for line in convoy.cargo.iter().chain(convoy.steps.iter().flat_map(|s| s.cargo.iter())) {
-                li { (ltr(&format!("{} {} {} ({})", line.quantity, line.unit, line.item, line.sector))) }
+                li { (quantity(lang, line.quantity)) " " (plain(lang, &line.unit)) " " (plain(lang, &line.item)) " (" (plain(lang, &line.sector)) ")" }
             } }
         }
         @if !removals.is_empty() {
             h2 { (lang.t("convoy.removals")) }
             ul { @for removal in &removals {
                 li class=[removal.is_medical().then_some("medical")] {
-                    (ltr(&format!("{} {} {} ({})", removal.quantity, removal.unit, removal.item, removal.sector)))
+                    (quantity(lang, removal.quantity)) " " (plain(lang, &removal.unit)) " " (plain(lang, &removal.item)) " (" (plain(lang, &removal.sector)) ")"
+                    @if !removal.removed_by.is_empty() { (lang.t("list.clauses")) (plain(lang, &removal.removed_by)) }
                 }
             } }
         }
@@ -542,12 +543,21 @@ pub async fn page(
     let path = uri
         .path_and_query()
         .map_or_else(|| format!("/convoys/{id}"), |pq| pq.as_str().to_owned());
-    let title = format!("{} {}", lang.t("convoy.title"), convoy.id);
+    let title = format!("{} {}", lang.t("convoy.title"), ltr_plain(&convoy.id));
     Ok(with_lang_cookie(
         lang,
         chosen,
         layout(&state, &auth, lang, &title, &path, body),
     ))
+}
+
+/// A quantity in the page's digits (whole numbers without decimals).
+fn quantity(lang: Lang, quantity: f64) -> String {
+    if quantity.fract() == 0.0 && quantity.abs() < 1e15 {
+        number(lang, quantity as u64)
+    } else {
+        lang.digits(&format!("{quantity}"))
+    }
 }
 
 /// Where a convoy stands under a linked-delivery arrangement.

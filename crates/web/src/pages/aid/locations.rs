@@ -8,7 +8,7 @@ use axum::response::Response;
 use maud::{Markup, html};
 use truce_core::humanitarian::{AccessLocation, Classification, PopulationEstimate};
 
-use super::super::bidi::{day, in_lang, ltr, number};
+use super::super::bidi::{day, in_lang, ltr, number, plain};
 use super::super::reference::csv;
 use super::super::{Lang, actor_label, layout, with_lang_cookie};
 use super::{AidQuery, lang_suffix, location_link};
@@ -140,7 +140,6 @@ pub async fn list(
                 }
             } }
         }
-        p.muted { (lang.t("besieged.total")) }
     };
     let path = uri.path_and_query().map_or("/besieged", |pq| pq.as_str());
     Ok(with_lang_cookie(
@@ -211,7 +210,7 @@ pub async fn sheet(
                 (lang.t("aid.air_delivered").replace("{n}", &number(lang, metrics.air_operations.len() as u64)))
             }
         }
-        @if !location.notes.is_empty() { p.muted { (ltr(&location.notes)) } }
+        @if !location.notes.is_empty() { p.muted { (plain(lang, &location.notes)) } }
 
         h2 { (lang.t("aid.classifications")) }
         @if location.classifications.is_empty() { p { (lang.t("aid.not_classified")) } }
@@ -228,7 +227,7 @@ pub async fn sheet(
                         @if view.classified_now.contains(c) { " " span.badge { (lang.t("aid.in_force")) } }
                     }
                     td data-label=(lang.t("aid.from")) { (day(lang, c.on)) }
-                    td data-label=(lang.t("aid.evidence")) { (ltr(&c.evidence)) @if !c.note.is_empty() { br; span.muted { (ltr(&c.note)) } } }
+                    td data-label=(lang.t("aid.evidence")) { (ltr(&c.evidence)) @if !c.note.is_empty() { br; span.muted { (plain(lang, &c.note)) } } }
                 }
             } } }
         }
@@ -245,7 +244,7 @@ pub async fn sheet(
                         @if view.estimate_used.as_ref() == Some(e) { " " span.badge { (lang.t("aid.estimate_used")) } } }
                     td data-label=(lang.t("aid.as_of_short")) { (ltr(&lang.digits(e.as_of.as_str()))) }
                     td data-label=(lang.t("aid.scope")) { (in_lang(lang, &e.scope, &e.scope_ar)) }
-                    td data-label=(lang.t("aid.source")) { (ltr(&e.source)) @if !e.method.is_empty() { br; span.muted { (ltr(&e.method)) } } }
+                    td data-label=(lang.t("aid.source")) { (ltr(&e.source)) @if !e.method.is_empty() { br; span.muted { (plain(lang, &e.method)) } } }
                 }
             } } }
         }

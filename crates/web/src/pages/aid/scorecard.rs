@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use maud::{Markup, html};
 
-use super::super::bidi::{ltr, number};
+use super::super::bidi::{ltr, number, plain};
 use super::super::{Lang, layout, with_lang_cookie};
 use super::{AidQuery, lang_suffix};
 use crate::AppState;
@@ -16,13 +16,19 @@ use crate::error::ApiError;
 use crate::extract::Query;
 
 /// The links to the records behind a figure.
-fn behind(lang: Lang, figure: &str, ids: &[String], path: &str) -> Markup {
+fn behind(lang: Lang, ids: &[String], path: &str) -> Markup {
+    // An air operation is a section of the log: the language goes before the fragment.
+    let href = |id: &str| match path.strip_suffix('#') {
+        Some(page) => format!("{page}{}#{id}", lang_suffix(lang, '?')),
+        None => format!("{path}{id}{}", lang_suffix(lang, '?')),
+    };
     html! {
-        @if !ids.is_empty() {
+        @if ids.is_empty() { span.muted { (lang.t("score.no_records")) } }
+        @else {
             details.behind { summary { (lang.t("score.records").replace("{n}", &number(lang, ids.len() as u64))) }
-                ul { @for id in ids { li { a href=(format!("{path}{id}{}", lang_suffix(lang, '?'))) { (ltr(id)) } } } }
+                ul { @for id in ids { li { a href=(href(id)) { (ltr(id)) } } } }
             }
-        } @else if figure != "none" { span.muted { (lang.t("score.no_records")) } }
+        }
     }
 }
 
@@ -35,39 +41,25 @@ pub async fn page(
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let (lang, chosen) = Lang::choose(query.lang.as_deref(), &headers);
-    let all = state.service().humanitarian().await?;
-    let as_of = as_of_day(&state, query.as_of.as_deref(), &all)?;
+    // The figures of the records the viewer may see: the public's count no pending approval
+    // (stepping the day would otherwise date convoys it may not see).
+    let visible = AidView::of(&auth).filter(state.service().humanitarian().await?);
+    let as_of = as_of_day(&state, query.as_of.as_deref(), &visible)?;
     let classifier = query
         .classifier
         .as_deref()
         .filter(|c| !c.is_empty())
         .unwrap_or(DEFAULT_CLASSIFIER)
         .to_owned();
-    let mut classifiers: Vec<String> = all
+    let mut classifiers: Vec<String> = visible
         .locations
         .iter()
         .flat_map(|l| l.classifiers().into_iter().map(str::to_owned))
         .collect();
     classifiers.sort();
     classifiers.dedup();
-    let card = scorecard_of(&state.world(), &all, as_of, &classifier);
-    // The figures are everyone's; the records behind them only those the viewer may open.
-    let visible = AidView::of(&auth).filter(all);
-    let shown = |figure: &str| -> Vec<String> {
-        card.records
-            .get(figure)
-            .map(|ids| {
-                ids.iter()
-                    .filter(|id| {
-                        visible.locations.iter().any(|l| &l.id == *id)
-                            || visible.convoys.iter().any(|c| &c.id == *id)
-                            || visible.air_operations.iter().any(|a| &a.id == *id)
-                    })
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let card = scorecard_of(&state.world(), &visible, as_of, &classifier);
+    let shown = |figure: &str| card.records.get(figure).cloned().unwrap_or_default();
     let rows: [(&str, String, &str); 12] = [
         (
             "besieged_locations_total",
@@ -139,7 +131,7 @@ pub async fn page(
             div.field { label for="as_of" { (lang.t("aid.as_of")) }
                 input #as_of type="date" name="as_of" value=(date); }
             div.field { label for="classifier" { (lang.t("aid.classifier")) }
-                select #classifier name="classifier" { @for c in &classifiers { option value=(c) selected[*c == classifier] { (c) } } } }
+                select #classifier name="classifier" { @for c in &classifiers { option value=(c) selected[*c == classifier] { (plain(lang, c)) } } } }
             button type="submit" { (lang.t("aid.show")) }
         }
         table.cards.scorecard {
@@ -149,7 +141,7 @@ pub async fn page(
                     tr id=(figure) {
                         th scope="row" { (lang.t(&format!("score.{figure}"))) }
                         td data-label=(lang.t("score.value")) { strong.figure { (value) } }
-                        td data-label=(lang.t("score.behind")) { (behind(lang, figure, &shown(figure), path)) }
+                        td data-label=(lang.t("score.behind")) { (behind(lang, &shown(figure), path)) }
                     }
                 }
             }
