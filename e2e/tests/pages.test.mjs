@@ -143,9 +143,11 @@ check("the map draws each besieged location on its own, named and linked", async
   const page = await browser.newPage();
   await page.goto(`${base}/map?layers=1&besieged=on&lon=36.35&lat=33.5&zoom=8`);
   const circles = page.locator("#layer-besieged circle");
-  assert.equal(await circles.count(), 15, "the 15 locations around Damascus, each a circle");
+  // The 15 of the UN list around Damascus and the 6 only Siege Watch listed.
+  assert.equal(await circles.count(), 21, "the 21 locations around Damascus, each a circle");
   assert.equal(await page.locator("#layer-besieged .cluster").count(), 0);
-  assert.equal(await page.locator('#layer-besieged a[href^="/besieged#"]').count(), 15);
+  assert.equal(await page.locator('#layer-besieged a[href^="/besieged/"]').count(), 21);
+  assert.ok(await page.locator("#layer-besieged circle.reached-older").count() > 10, "most not reached for 90 days");
   assert.ok(await page.locator("#layer-labels text.besieged-name").count() >= 6, "names are drawn");
   assert.ok(await page.locator("#layer-labels text.town-3").count() > 5, "towns are named at this zoom");
   assert.equal(await page.locator("g.scale text").textContent(), "5 km");
@@ -153,10 +155,10 @@ check("the map draws each besieged location on its own, named and linked", async
   // Switched off at once, the layer takes its names with it.
   await page.uncheck("form.layers input[name=besieged]");
   assert.equal(await page.locator("#layer-labels text.besieged-name:visible").count(), 0);
-  // The link opens the location's row.
-  const href = await page.locator('#layer-besieged a[href^="/besieged#"]').first().getAttribute("href");
+  // The link opens the location's sheet.
+  const href = await page.locator('#layer-besieged a[href^="/besieged/"]').first().getAttribute("href");
   await page.goto(`${base}${href}`);
-  assert.equal(await page.locator(`tr[id="${href.split("#")[1]}"]`).count(), 1);
+  assert.equal(await page.locator("h2").first().textContent(), "Classifications");
   await page.close();
 });
 
@@ -230,7 +232,8 @@ check("no page scrolls sideways on a phone, in either language, and the menu is 
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`${base}/incidents`);
   const incident = await page.locator("table.incidents a[href^='/incidents/']").first().getAttribute("href");
-  const paths = ["/", "/map", "/incidents", incident, "/actors", "/terms", "/besieged", "/report", "/account", "/admin/users", "/changes", "/no-such-page"];
+  const paths = ["/", "/map", "/incidents", incident, "/actors", "/terms", "/besieged", "/besieged/madaya", "/convoys",
+    "/convoys/2016-02-17-five-areas", "/air-operations", "/humanitarian/scorecard", "/report", "/account", "/admin/users", "/changes", "/no-such-page"];
   for (const lang of ["en", "ar"]) {
     for (const path of paths) {
       await page.goto(`${base}${path}?lang=${lang}`);
@@ -353,7 +356,9 @@ check("an Arabic page isolates every Latin run, time and code", async () => {
   const page = await signedIn("demo-admin");
   await page.goto(`${base}/incidents`);
   const incident = await page.locator("table.incidents a[href^='/incidents/']").first().getAttribute("href");
-  const paths = ["/", "/map", "/map?zoom=8&lon=36.35&lat=33.5", "/incidents", incident, "/actors", "/terms", "/besieged", "/report", "/account", "/admin/users", "/changes", "/no-such-page"];
+  const paths = ["/", "/map", "/map?zoom=8&lon=36.35&lat=33.5", "/incidents", incident, "/actors", "/terms", "/besieged", "/besieged/madaya",
+    "/besieged/deir_ez_zor", "/convoys", "/convoys/2016-02-17-five-areas", "/convoys/2016-04-08-bludan", "/air-operations", "/humanitarian/scorecard",
+    "/report", "/account", "/admin/users", "/changes", "/no-such-page"];
   const problems = [];
   for (const path of paths) {
     await page.goto(`${base}${path}${path.includes("?") ? "&" : "?"}lang=ar`);
@@ -451,4 +456,74 @@ check("the public map shows incidents by their day and district only", async () 
   await page.goto(`${base}/report`);
   assert.match(new URL(page.url()).pathname, /^\/login$/, "submitting needs someone signed in");
   await page.close();
+});
+
+check("a humanitarian officer runs a convoy from its plan to its delivery and the scorecard follows", async () => {
+  const page = await signedIn("demo-humanitarian");
+  const figure = async (id) => Number((await page.textContent(`tr#${id} strong.figure`)).replace(/,/g, ""));
+  await page.goto(`${base}/humanitarian/scorecard?as_of=2016-04-30`);
+  const reachedBefore = await figure("people_reached_month");
+  const removalsBefore = await figure("medical_removals");
+  const pendingBefore = await figure("approvals_pending");
+
+  await page.goto(`${base}/convoys`);
+  await page.click("details#plan summary");
+  await page.fill("#plan_month", "2016-04");
+  await page.selectOption("#destination", "douma");
+  await page.fill("#people_targeted", "15000");
+  await Promise.all([page.waitForNavigation(), page.click("details#plan button[type=submit]")]);
+  assert.match(page.url(), /\/convoys\/2016-04-[0-9a-f]{8}\?saved=1/);
+  const convoy = page.url().split("/convoys/")[1].split("?")[0];
+  assert.match(await page.textContent("main"), /planned/);
+
+  const steps = [
+    ["submitted", {}],
+    ["approved_in_principle", {}],
+    ["facilitation_letter_issued", {}],
+    ["loaded", {}],
+    ["inspected", { removal: ["health", "surgical kits", "12", "kits"] }],
+    ["dispatched", { trucks: "20" }],
+    ["delivering", {}],
+    ["delivered_full", { trucks: "20", people: "12000" }],
+  ];
+  for (const [n, [to, extra]] of steps.entries()) {
+    await page.selectOption("#to", to);
+    await page.fill("#at", `2016-04-${String(14 + n).padStart(2, "0")}T08:00`);
+    if (extra.removal) {
+      for (const [name, value] of ["removal_sector", "removal_item", "removal_quantity", "removal_unit"].map((field, i) => [field, extra.removal[i]])) {
+        await page.fill(`input[name=${name}]`, value);
+      }
+    }
+    if (extra.trucks) await page.fill("#trucks", extra.trucks);
+    if (extra.people) await page.fill("#people_reached", extra.people);
+    await Promise.all([page.waitForNavigation(), page.click("#next-step button[type=submit]")]);
+    assert.match(page.url(), new RegExp(`/convoys/${convoy}\\?saved=1`), `${to} was recorded`);
+    if (to === "submitted") {
+      await page.goto(`${base}/humanitarian/scorecard?as_of=2016-04-30`);
+      assert.equal(await figure("approvals_pending"), pendingBefore + 1, "a submitted convoy awaits approval");
+      await page.goto(`${base}/convoys/${convoy}`);
+    }
+  }
+  assert.match(await page.textContent("main"), /delivered in full/);
+  assert.equal(await page.locator("#next-step").count(), 0, "nothing follows a delivery");
+  assert.match(await page.textContent("main"), /12 kits surgical kits \(health\)/);
+  await page.screenshot({ path: join(shots, "convoy-delivered.png"), fullPage: true });
+
+  await page.goto(`${base}/humanitarian/scorecard?as_of=2016-04-30`);
+  assert.equal(await figure("people_reached_month"), reachedBefore + 12000);
+  assert.equal(await figure("medical_removals"), removalsBefore + 1);
+  assert.equal(await figure("approvals_pending"), pendingBefore);
+  await page.click("tr#people_reached_month details summary");
+  assert.ok(await page.locator(`tr#people_reached_month a[href="/convoys/${convoy}"]`).count() === 1, "the figure links to the convoy");
+  await page.screenshot({ path: join(shots, "scorecard.png"), fullPage: true });
+
+  // On the board it is in the delivered column; the public sees it there too.
+  await page.goto(`${base}/convoys`);
+  assert.equal(await page.locator(`section[aria-labelledby=col-delivered] a[href="/convoys/${convoy}"]`).count(), 1);
+  await page.close();
+  const anonymous = await browser.newPage();
+  await anonymous.goto(`${base}/convoys/${convoy}`);
+  assert.equal(await anonymous.locator("#next-step").count(), 0);
+  assert.doesNotMatch(await anonymous.textContent("main"), /demo-humanitarian/, "the public does not see who recorded it");
+  await anonymous.close();
 });
