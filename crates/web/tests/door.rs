@@ -531,3 +531,44 @@ async fn reports_arriving_together_on_two_postgres_servers_are_both_counted() {
         assert_eq!(current, 1, "one current assessment");
     }
 }
+
+/// Two servers starting at the same moment on a new database: the world and the humanitarian
+/// records are seeded once, each with its change-log entries, and both servers see them.
+async fn started_together(url: &str) {
+    let start = || async {
+        let store = truce_store::Store::open(url).await.unwrap();
+        truce_service::Service::start(store, &truce_scenario::EmbeddedCoh2016).await
+    };
+    let (one, two) = tokio::join!(start(), start());
+    let (one, two) = (one.unwrap(), two.unwrap());
+    for service in [&one, &two] {
+        let records = service.humanitarian().await.unwrap();
+        assert_eq!(records.locations.len(), 28);
+        assert_eq!(records.convoys.len(), 10);
+        assert_eq!(records.air_operations.len(), 3);
+    }
+    let entries = one.store().changes(0, 100_000).await.unwrap();
+    let count = |action: &str| entries.iter().filter(|e| e.change.action == action).count();
+    assert_eq!(count("add_location"), 28);
+    assert_eq!(count("add_convoy"), 10);
+    assert_eq!(count("add_air_operation"), 3);
+    assert_eq!(count("add_agreement"), 1);
+}
+
+#[tokio::test]
+async fn two_servers_starting_together_on_postgres_seed_once() {
+    let Some(url) = postgres_url("door_seed_race").await else {
+        return;
+    };
+    started_together(&url).await;
+}
+
+#[tokio::test]
+async fn two_servers_starting_together_on_sqlite_seed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    started_together(&format!(
+        "sqlite://{}",
+        dir.path().join("race.db").display()
+    ))
+    .await;
+}

@@ -160,6 +160,11 @@ async fn a_convoy_through_its_life(chair: App) {
     let (status, seen) = public.get(&format!("/api/v1/convoys/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!seen.to_string().contains("aid1"), "{seen}");
+    let (_, sheet) = html(&chair, "/besieged/douma?as_of=2016-05-20").await;
+    assert!(
+        sheet.contains("Incidents within 5 km") && sheet.contains("/map?bbox=36.355,33.521"),
+        "{sheet}"
+    );
     let (status, sheet) = html(&public, "/besieged/douma?as_of=2016-05-20").await;
     assert_eq!(status, StatusCode::OK);
     assert!(

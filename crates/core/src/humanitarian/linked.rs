@@ -43,6 +43,14 @@ pub enum LinkedStatus {
         /// The other side's convoys of the month.
         partners: Vec<String>,
     },
+    /// Delivered while no convoy of the month to the other side was: the arrangement was kept
+    /// on one side only.
+    OneSided {
+        /// The arrangement.
+        group: String,
+        /// The other side's convoys of the month.
+        partners: Vec<String>,
+    },
     /// A convoy of the other side has come at least as far.
     InStep {
         /// The arrangement.
@@ -105,6 +113,11 @@ pub fn linked_status(
             LinkedStatus::NoPartner {
                 group: group.id.clone(),
                 partner_locations: other.clone(),
+            }
+        } else if mine.is_delivered() && !partners.iter().any(|c| c.state_at(at).is_delivered()) {
+            LinkedStatus::OneSided {
+                group: group.id.clone(),
+                partners: ids,
             }
         } else {
             match (progress(mine), furthest) {

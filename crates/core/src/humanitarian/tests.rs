@@ -79,6 +79,27 @@ fn run_to_delivering(convoy: &mut Convoy, start: &str) {
     }
 }
 
+/// Runs a convoy on from `from` (its current state) to `delivering`, a day per step.
+fn run_to_delivering_from(convoy: &mut Convoy, from: ConvoyState, start: &str) {
+    use ConvoyState::*;
+    let path = [
+        Submitted,
+        ApprovedInPrinciple,
+        FacilitationLetterIssued,
+        Loaded,
+        Inspected,
+        Dispatched,
+        Delivering,
+    ];
+    let start = t(start);
+    let after = path.iter().position(|s| *s == from).map_or(0, |i| i + 1);
+    for (n, state) in path[after..].iter().enumerate() {
+        convoy
+            .advance(ConvoyStep::to(*state, start + Duration::days(n as i64)))
+            .unwrap();
+    }
+}
+
 fn location(id: &str, besieged_from: Option<&str>) -> AccessLocation {
     AccessLocation {
         id: id.to_owned(),
@@ -353,6 +374,19 @@ fn a_linked_convoy_waits_until_the_other_side_has_come_as_far() {
     assert!(matches!(
         linked_status(&madaya, &all, &groups, at)[..],
         [LinkedStatus::Waiting { .. }]
+    ));
+    // Delivered while the other side's was denied: kept on one side only.
+    let mut delivered = madaya.clone();
+    run_to_delivering_from(
+        &mut delivered,
+        ConvoyState::ApprovedInPrinciple,
+        "2016-04-06T00:00:00Z",
+    );
+    deliver(&mut delivered, "2016-04-20T00:00:00Z", &[], Some(1));
+    let all = [delivered.clone(), all[1].clone()];
+    assert!(matches!(
+        linked_status(&delivered, &all, &groups, at)[..],
+        [LinkedStatus::OneSided { .. }]
     ));
     // A convoy elsewhere is under no arrangement.
     let douma = convoy("d", "2016-04", &["douma"], "2016-04-01T00:00:00Z");

@@ -568,9 +568,12 @@ fn linked(lang: Lang, status: &LinkedStatus, groups: &[LinkedDeliveries]) -> Mar
             ("convoy.linked.waiting", group, &partners[..])
         }
         LinkedStatus::InStep { group, partners } => ("convoy.linked.in_step", group, &partners[..]),
+        LinkedStatus::OneSided { group, partners } => {
+            ("convoy.linked.one_sided", group, &partners[..])
+        }
     };
     html! {
-        p.linked class=[matches!(status, LinkedStatus::Waiting { .. } | LinkedStatus::NoPartner { .. }).then_some("overdue-note")] {
+        p.linked class=[matches!(status, LinkedStatus::Waiting { .. } | LinkedStatus::NoPartner { .. } | LinkedStatus::OneSided { .. }).then_some("overdue-note")] {
             @let name = groups.iter().find(|g| &g.id == group).map_or_else(
                 || super::super::bidi::plain(lang, group),
                 |g| super::super::bidi::name_in(lang, &g.name, &g.name_ar),

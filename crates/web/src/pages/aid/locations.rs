@@ -181,6 +181,7 @@ pub async fn sheet(
         .iter()
         .filter(|a| a.destination == location.id)
         .collect();
+    let nearby = nearby_incidents(&state, &auth, location, as_of).await?;
     let name = in_lang(lang, &location.name, &location.name_ar);
     let body = html! {
         h1 { (name) }
@@ -203,6 +204,13 @@ pub async fn sheet(
                 @if !metrics.reached_not_broken_down.is_empty() {
                     " " span.muted { (lang.t("aid.not_broken_down").replace("{n}", &number(lang, metrics.reached_not_broken_down.len() as u64))) }
                 }
+            }
+            dt { (lang.t("aid.nearby")) } dd {
+                @if let Some(count) = nearby.count {
+                    @if count > NEARBY_LIMIT { (number(lang, NEARBY_LIMIT as u64)) "+" } @else { (number(lang, count as u64)) }
+                    " · "
+                }
+                a href=(nearby.map) { (lang.t("aid.nearby_map")) }
             }
             dt { (lang.t("aid.by_modality")) } dd {
                 (lang.t("aid.convoys_delivered").replace("{n}", &number(lang, metrics.convoys_delivered.len() as u64)))
@@ -272,6 +280,64 @@ pub async fn sheet(
         chosen,
         layout(&state, &auth, lang, &title, &path, body),
     ))
+}
+
+/// How far around a location, in degrees (about 5 km), and how long before the day, incidents
+/// count as nearby.
+const NEARBY_DEGREES: f64 = 0.05;
+const NEARBY_DAYS: i64 = 30;
+/// The most nearby incidents counted (more shows as "500+").
+const NEARBY_LIMIT: usize = 500;
+
+/// The incidents near a location in the 30 days up to the day: a count for a viewer who sees
+/// exact places (the box is a filter only they may use), and for everyone the map of them.
+struct Nearby {
+    count: Option<usize>,
+    map: String,
+}
+
+async fn nearby_incidents(
+    state: &AppState,
+    auth: &Authenticated,
+    location: &AccessLocation,
+    as_of: chrono::NaiveDate,
+) -> Result<Nearby, ApiError> {
+    let bbox = [
+        location.lon - NEARBY_DEGREES,
+        location.lat - NEARBY_DEGREES,
+        location.lon + NEARBY_DEGREES,
+        location.lat + NEARBY_DEGREES,
+    ];
+    let to = as_of + chrono::Days::new(1);
+    let from = to - chrono::Days::new(NEARBY_DAYS as u64);
+    let map = format!(
+        "/map?bbox={:.3},{:.3},{:.3},{:.3}&from={from}&to={to}&layers=1&control=on&besieged=on&incidents=on",
+        bbox[0], bbox[1], bbox[2], bbox[3]
+    );
+    let viewer = auth.viewer();
+    if !viewer.sees_exact_places() {
+        return Ok(Nearby { count: None, map });
+    }
+    let start = |day: chrono::NaiveDate| {
+        day.and_time(chrono::NaiveTime::MIN)
+            .and_utc()
+            .timestamp_millis()
+    };
+    let filter = truce_store::IncidentFilter {
+        bbox: Some(bbox),
+        from: Some(start(from)),
+        to: Some(start(to)),
+        naming: viewer.bound_actor().map(str::to_owned),
+        ..truce_store::IncidentFilter::default()
+    };
+    let page = state
+        .store()
+        .incidents(&filter, None, NEARBY_LIMIT + 1)
+        .await?;
+    Ok(Nearby {
+        count: Some(page.items.len()),
+        map,
+    })
 }
 
 /// `GET /besieged.csv`: one row per location, with the classifications and estimate in force
