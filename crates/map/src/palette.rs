@@ -49,6 +49,7 @@ fn build_style() -> String {
         ".besieged{fill:#fff;fill-opacity:.8;stroke:#6a1b1b;stroke-width:2.5}",
         ".besieged-name{font-size:11px;font-weight:700;fill:#6a1b1b}",
         ".besieged.reached-30{fill:#fff;background:#fff}.besieged.reached-90{fill:#f2a65a;background:#f2a65a}.besieged.reached-older{fill:#8e1b1b;background:#8e1b1b;fill-opacity:.9}",
+        ".aid-convoy{fill:#0072B2;background:#0072B2;stroke:#fff;stroke-width:1.5}.aid-drop{fill:#CC79A7;background:#CC79A7;stroke:#fff;stroke-width:1.5}",
         "#layer-incidents{filter:drop-shadow(0 0 .8px #fff) drop-shadow(0 0 .8px #fff)}",
         ".inc{stroke:#111;stroke-width:1}",
         ".cluster circle{stroke:#111;stroke-width:1;fill-opacity:.92}",

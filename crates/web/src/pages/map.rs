@@ -14,7 +14,7 @@ use serde::Deserialize;
 use truce_core::control::Controller;
 use truce_map::{Area, ClusterLink, Label, Layer, Marker, Viewport, render, render_layer};
 
-use super::bidi::{name_in, number, plain};
+use super::bidi::{ltr_plain, name_in, number, plain};
 use super::{DAY_MS, Lang, layout, with_lang_cookie};
 use crate::AppState;
 use crate::auth::Authenticated;
@@ -58,6 +58,7 @@ pub struct MapQuery {
     control: Option<String>,
     besieged: Option<String>,
     incidents: Option<String>,
+    aid: Option<String>,
     /// The instant of the control map, RFC 3339 (default: the agreement's start).
     at: Option<String>,
     /// The incidents' period: `24h`, `7d` (the default), `start` (since the agreement's start)
@@ -202,6 +203,8 @@ pub(crate) struct Shown {
     pub(crate) control: bool,
     pub(crate) besieged: bool,
     pub(crate) incidents: bool,
+    /// Convoy destinations and drop zones of the period.
+    pub(crate) aid: bool,
 }
 
 impl Shown {
@@ -211,6 +214,7 @@ impl Shown {
         control: true,
         besieged: true,
         incidents: true,
+        aid: true,
     };
 }
 
@@ -248,6 +252,7 @@ pub async fn page(
             control: query.control.is_some(),
             besieged: query.besieged.is_some(),
             incidents: query.incidents.is_some(),
+            aid: query.aid.is_some(),
         }
     } else {
         Shown::ALL
@@ -418,6 +423,7 @@ impl MapView<'_> {
                 ("control", &query.control),
                 ("besieged", &query.besieged),
                 ("incidents", &query.incidents),
+                ("aid", &query.aid),
             ] {
                 if on.is_some() {
                     pairs.push((name, "on".to_owned()));
@@ -535,7 +541,7 @@ pub(crate) async fn country_svg(
     // neighbour, the largest drawn first so that none hides a smaller one; filled by the days
     // since aid last arrived (as of the map's day).
     let day = at.date_naive();
-    let records = if shown.besieged {
+    let records = if shown.besieged || shown.aid {
         crate::api::visible_records(state, auth).await?
     } else {
         Default::default()
@@ -602,6 +608,9 @@ pub(crate) async fn country_svg(
             cluster_link: None,
             numerals: numerals(lang),
         });
+    }
+    if shown.aid {
+        layers.push(aid_layer(&records, lang, period, numerals(lang)));
     }
     // Names on top, so that no marker hides them: besieged locations first, then the
     // governorates, then towns as the zoom allows; a name that would overlap one placed
@@ -893,7 +902,7 @@ fn period_bar(lang: Lang, view: &MapView<'_>, preset: Option<&str>) -> Markup {
                 input type="hidden" name=(name) value=(value);
             }
             // The rest of the map's state goes along with the new days.
-            @for (name, value) in [("lang", &query.lang), ("at", &query.at), ("layers", &query.layers), ("admin", &query.admin), ("control", &query.control), ("besieged", &query.besieged), ("incidents", &query.incidents)] {
+            @for (name, value) in [("lang", &query.lang), ("at", &query.at), ("layers", &query.layers), ("admin", &query.admin), ("control", &query.control), ("besieged", &query.besieged), ("incidents", &query.incidents), ("aid", &query.aid)] {
                 @if let Some(value) = value { input type="hidden" name=(name) value=(value); }
             }
             label { (lang.t("incidents.from")) " " input type="date" name="from" value=[query.from.as_deref()]; }
@@ -918,7 +927,7 @@ fn controls(lang: Lang, shown: &Shown, view: &MapView<'_>) -> Markup {
                 @for (name, value) in [("lang", &query.lang), ("period", &query.period), ("from", &query.from), ("to", &query.to), ("at", &query.at)] {
                     @if let Some(value) = value { input type="hidden" name=(name) value=(value); }
                 }
-                @for (name, key, on) in [("control", "map.layer.control", shown.control), ("admin", "map.layer.admin", shown.admin), ("besieged", "map.layer.besieged", shown.besieged), ("incidents", "map.layer.incidents", shown.incidents)] {
+                @for (name, key, on) in [("control", "map.layer.control", shown.control), ("admin", "map.layer.admin", shown.admin), ("besieged", "map.layer.besieged", shown.besieged), ("incidents", "map.layer.incidents", shown.incidents), ("aid", "map.layer.aid", shown.aid)] {
                     label { input type="checkbox" name=(name) checked[on] data-layer=(name); " " (lang.t(key)) }
                 }
                 button type="submit" { (lang.t("map.apply")) }
@@ -936,6 +945,77 @@ fn controls(lang: Lang, shown: &Shown, view: &MapView<'_>) -> Markup {
     }
 }
 
+/// Convoy destinations and drop zones of the period: a convoy with a step in it is drawn at
+/// each of its destinations, an air operation at its drop zone (or its destination). Each is
+/// a link to its record; the viewer sees what it may see of them.
+fn aid_layer(
+    records: &truce_service::humanitarian::Records,
+    lang: Lang,
+    period: Period,
+    numerals: truce_map::Numerals,
+) -> Layer<'_> {
+    let in_period = |at: DateTime<Utc>| {
+        let ms = at.timestamp_millis();
+        period.from.is_none_or(|from| ms >= from) && period.to.is_none_or(|to| ms < to)
+    };
+    let place = |id: &str| records.locations.iter().find(|l| l.id == id);
+    let mut markers = Vec::new();
+    for convoy in &records.convoys {
+        if !convoy.steps.iter().any(|step| in_period(step.at)) {
+            continue;
+        }
+        for destination in &convoy.destinations {
+            if let Some(location) = place(&destination.location) {
+                markers.push(Marker {
+                    lon: location.lon,
+                    lat: location.lat,
+                    class: "aid-convoy".to_owned(),
+                    title: format!(
+                        "{} {} ({})",
+                        lang.t("convoy.title"),
+                        ltr_plain(&convoy.id),
+                        lang.value("convoy.state", convoy.state().name())
+                    ),
+                    href: Some(format!("/convoys/{}", convoy.id)),
+                    radius: 5.0,
+                });
+            }
+        }
+    }
+    for operation in &records.air_operations {
+        if !operation.steps.iter().any(|step| in_period(step.at)) {
+            continue;
+        }
+        let point = match (&operation.drop_zone, place(&operation.destination)) {
+            (Some(zone), _) => Some((zone.lon, zone.lat)),
+            (None, Some(location)) => Some((location.lon, location.lat)),
+            (None, None) => None,
+        };
+        if let Some((lon, lat)) = point {
+            markers.push(Marker {
+                lon,
+                lat,
+                class: "aid-drop".to_owned(),
+                title: format!(
+                    "{} {} ({})",
+                    lang.value("air.kind", operation.kind.name()),
+                    ltr_plain(&operation.id),
+                    lang.value("air.state", operation.state().name())
+                ),
+                href: Some(format!("/air-operations#{}", operation.id)),
+                radius: 5.0,
+            });
+        }
+    }
+    Layer::Markers {
+        id: "aid".to_owned(),
+        markers,
+        cluster_cell: None,
+        cluster_link: None,
+        numerals,
+    }
+}
+
 /// The legend, its swatches coloured by the map's own style sheet.
 pub(crate) fn legend(lang: Lang) -> Markup {
     html! {
@@ -949,6 +1029,8 @@ pub(crate) fn legend(lang: Lang) -> Markup {
                 li { span.swatch.besieged.reached-30 {} " " (lang.t("legend.besieged.30")) }
                 li { span.swatch.besieged.reached-90 {} " " (lang.t("legend.besieged.90")) }
                 li { span.swatch.besieged.reached-older {} " " (lang.t("legend.besieged.older")) }
+                li { span.swatch.aid-convoy {} " " (lang.t("legend.aid_convoy")) }
+                li { span.swatch.aid-drop {} " " (lang.t("legend.aid_drop")) }
                 @for label in LABEL_ORDER.iter().chain(std::iter::once(&"other")) {
                     li { span class=(format!("dot lbl-{label}")) {} " " (lang.t(&format!("label.{label}"))) }
                 }
