@@ -119,6 +119,12 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("GET", "/convoys/{id}", Anyone),
     ("POST", "/convoys/{id}/transitions", May(ChangeHumanitarian)),
     ("GET", "/air-operations", Anyone),
+    ("POST", "/air-operations", May(ChangeHumanitarian)),
+    (
+        "POST",
+        "/air-operations/{id}/transitions",
+        May(ChangeHumanitarian),
+    ),
     ("GET", "/humanitarian/scorecard", Anyone),
     ("GET", "/changes", May(ReadChangeLog)),
     ("GET", "/static/truce.css", Anyone),

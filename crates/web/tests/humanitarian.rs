@@ -482,3 +482,86 @@ async fn the_2016_record_is_there_with_its_sources_in_both_languages() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_airdrop_is_planned_flown_dropped_and_recovered_through_the_log_page() {
+    let chair = app().await;
+    let aid = chair.as_role("aid1", "humanitarian", None).await;
+    let before = scorecard(&aid, "2016-05-31").await;
+    let (status, location, body) = post_form(
+        &aid,
+        "/air-operations",
+        &[
+            ("idempotency_key", "air-1"),
+            ("kind", "airdrop"),
+            ("destination", "deir_ez_zor"),
+            ("planned_at", "2016-05-01T06:00"),
+            ("tonnes", "20"),
+            ("aircraft", "Il-76"),
+            ("origin", "Amman"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let id = location.unwrap().split('#').nth(1).unwrap().to_owned();
+    assert!(id.starts_with("2016-05-01-"), "{id}");
+    for (n, (to, fields)) in [
+        ("flown", vec![]),
+        ("dropped", vec![("pallets_dropped", "26")]),
+        (
+            "partially_recovered",
+            vec![("pallets_recovered", "20"), ("pallets_unaccounted", "6")],
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let key = format!("air-step-{n}");
+        let at = format!("2016-05-02T0{n}:00");
+        let mut form = vec![
+            ("idempotency_key", key.as_str()),
+            ("to", to),
+            ("at", at.as_str()),
+        ];
+        form.extend(fields);
+        let (status, _, body) =
+            post_form(&aid, &format!("/air-operations/{id}/transitions"), &form).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{to}: {body}");
+    }
+    // Nothing follows a recovery.
+    let (status, _, _) = post_form(
+        &aid,
+        &format!("/air-operations/{id}/transitions"),
+        &[
+            ("idempotency_key", "air-x"),
+            ("to", "recovered"),
+            ("at", "2016-05-03T00:00"),
+        ],
+    )
+    .await;
+    assert!(status.is_client_error());
+    let card = scorecard(&aid, "2016-05-31").await;
+    assert_eq!(
+        card["airdrops_flown"],
+        before["airdrops_flown"].as_u64().unwrap() + 1
+    );
+    assert_eq!(
+        card["pallets_dropped"],
+        before["pallets_dropped"].as_u64().unwrap() + 26
+    );
+    assert_eq!(
+        card["pallets_recovered"],
+        before["pallets_recovered"].as_u64().unwrap() + 20
+    );
+    let tonnes =
+        card["tonnes_delivered"].as_f64().unwrap() - before["tonnes_delivered"].as_f64().unwrap();
+    assert!((tonnes - 20.0 * 20.0 / 26.0).abs() < 0.01, "{tonnes}");
+    let (_, page) = html(&aid, "/air-operations").await;
+    assert!(
+        !page.contains(&format!("action=\"/air-operations/{id}/transitions\"")),
+        "a recovered operation takes no further step"
+    );
+    assert!(page.contains("id=\"plan-air\""));
+    let (_, page) = html(&chair.anonymous(), "/air-operations").await;
+    assert!(!page.contains("plan-air") && !page.contains("aid1"));
+}

@@ -92,6 +92,8 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET", "/convoys/{id}", EVERYONE),
     ("POST", "/convoys/{id}/transitions", "H"),
     ("GET", "/air-operations", EVERYONE),
+    ("POST", "/air-operations", "H"),
+    ("POST", "/air-operations/{id}/transitions", "H"),
     ("GET", "/humanitarian/scorecard", EVERYONE),
     ("GET", "/changes", "CT"),
     ("GET", "/static/truce.css", EVERYONE),

@@ -647,4 +647,18 @@ fn absurd_figures_are_refused() {
     let mut op = airdrop("a", "deir_ez_zor");
     op.tonnes = Some(f64::INFINITY);
     assert!(op.check().is_err());
+    // No more pallets come back than went down.
+    let mut op = airdrop("b", "deir_ez_zor");
+    op.advance(AirStep::to(AirState::Flown, t("2016-04-02T00:00:00Z"))).unwrap();
+    let mut dropped = AirStep::to(AirState::Dropped, t("2016-04-02T01:00:00Z"));
+    dropped.pallets_dropped = Some(21);
+    op.advance(dropped).unwrap();
+    let mut back = AirStep::to(AirState::PartiallyRecovered, t("2016-04-02T05:00:00Z"));
+    back.pallets_recovered = Some(15);
+    back.pallets_unaccounted = Some(7);
+    let before = op.clone();
+    assert!(op.advance(back.clone()).is_err());
+    assert_eq!(op, before, "a refused step changes nothing");
+    back.pallets_unaccounted = Some(6);
+    op.advance(back).unwrap();
 }

@@ -871,6 +871,41 @@ pub struct NewAirOperationBody {
     pub steps: Vec<AirStep>,
 }
 
+/// The air operation a body describes, planned at `now` unless it gives its steps.
+pub fn air_operation_of(
+    new: NewAirOperationBody,
+    now: DateTime<Utc>,
+) -> Result<AirOperation, ApiError> {
+    let steps = if new.steps.is_empty() {
+        vec![AirStep::to(
+            AirState::Planned,
+            new.planned_at.unwrap_or(now),
+        )]
+    } else if new.planned_at.is_some() {
+        return Err(ApiError::invalid(
+            "give either planned_at or steps, not both",
+        ));
+    } else {
+        new.steps
+    };
+    Ok(AirOperation {
+        id: new_id(&steps[0].at.format("%Y-%m-%d").to_string()),
+        compiled: new.compiled,
+        kind: new.kind,
+        destination: new.destination,
+        origin: new.origin,
+        aircraft: new.aircraft,
+        altitude_m: new.altitude_m,
+        drop_zone: new.drop_zone,
+        tonnes: new.tonnes,
+        partner: new.partner,
+        sources: new.sources,
+        illustrative: false,
+        note: new.note,
+        steps,
+    })
+}
+
 fn air_reply(status: StatusCode) -> truce_service::Render {
     render_json(status, |applied, _| match applied {
         Applied::Humanitarian(HumanitarianRecord::AirOperation(operation)) => {
@@ -902,36 +937,7 @@ pub async fn create_air_operation(
     caller: Caller,
     body: JsonBody<NewAirOperationBody>,
 ) -> Result<Response, ApiError> {
-    let now = now(&state);
-    let new = body.value;
-    let steps = if new.steps.is_empty() {
-        vec![AirStep::to(
-            AirState::Planned,
-            new.planned_at.unwrap_or(now),
-        )]
-    } else if new.planned_at.is_some() {
-        return Err(ApiError::invalid(
-            "give either planned_at or steps, not both",
-        ));
-    } else {
-        new.steps
-    };
-    let operation = AirOperation {
-        id: new_id(&steps[0].at.format("%Y-%m-%d").to_string()),
-        compiled: new.compiled,
-        kind: new.kind,
-        destination: new.destination,
-        origin: new.origin,
-        aircraft: new.aircraft,
-        altitude_m: new.altitude_m,
-        drop_zone: new.drop_zone,
-        tonnes: new.tonnes,
-        partner: new.partner,
-        sources: new.sources,
-        illustrative: false,
-        note: new.note,
-        steps,
-    };
+    let operation = air_operation_of(body.value, now(&state))?;
     let command = Command::AddAirOperation { operation };
     execute(
         &state,

@@ -65,7 +65,11 @@ pub fn router() -> Router<AppState> {
             "/convoys/{id}/transitions",
             axum::routing::post(aid::convoys::step),
         )
-        .route("/air-operations", get(aid::air::log))
+        .route("/air-operations", get(aid::air::log).post(aid::air::plan))
+        .route(
+            "/air-operations/{id}/transitions",
+            axum::routing::post(aid::air::step),
+        )
         .route("/humanitarian/scorecard", get(aid::scorecard::page))
         .route("/incidents/{id}", get(incidents::detail))
         .route("/changes", get(changes::page))

@@ -1,19 +1,28 @@
 //! `/air-operations`: the log of airdrops and airlifts, newest first, with pallets dropped and
 //! recovered and the sources of each.
 
+use axum::Form;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
-use maud::html;
+use axum::response::{IntoResponse, Redirect};
+use chrono::{DateTime, Utc};
+use maud::{Markup, html};
+use serde::Deserialize;
+use truce_core::access::{Permission, PublicIncidents};
+use truce_core::humanitarian::{AccessLocation, AirKind, AirOperation, AirState, AirStep};
+use truce_service::{Applied, Command, HumanitarianRecord, Reply};
 
 use super::super::bidi::{ltr, number, plain, utc_time};
-use super::super::{Lang, layout, with_lang_cookie};
-use super::{AidQuery, location_link, sources};
+use super::super::report::form_request;
+use super::super::{Lang, csrf_field, layout, with_lang_cookie};
+use super::{AidQuery, form_time, location_link, optional_number, sources};
 use crate::AppState;
-use crate::api::{air_view, visible_records};
+use crate::api::{NewAirOperationBody, TransitionBody, air_view, records_now, visible_records};
 use crate::auth::Authenticated;
 use crate::error::ApiError;
-use crate::extract::Query;
+use crate::extract::{Path, Query};
 
 /// `GET /air-operations`.
 pub async fn log(
@@ -28,6 +37,10 @@ pub async fn log(
     let mut operations = records.air_operations.clone();
     operations.sort_by_key(|op| std::cmp::Reverse(op.steps.first().map(|step| step.at)));
     let count = |n: Option<u32>| n.map_or_else(|| "—".to_owned(), |n| number(lang, u64::from(n)));
+    let may_change = auth
+        .viewer()
+        .may(Permission::ChangeHumanitarian, PublicIncidents::Coarse);
+    let now = records_now(&state, &records);
     let body = html! {
         h1 { (lang.t("nav.air")) }
         p { (lang.t("air.intro")) }
@@ -63,8 +76,10 @@ pub async fn log(
                     } } }
                 }
                 details { summary { (lang.t("aid.sources")) } (sources(lang, &op.sources)) }
+                @if may_change { (step_form(&auth, lang, op, now)) }
             }
         }
+        @if may_change { (plan_form(&auth, lang, &records.locations, now)) }
     };
     let path = uri
         .path_and_query()
@@ -74,4 +89,227 @@ pub async fn log(
         chosen,
         layout(&state, &auth, lang, &lang.t("nav.air"), path, body),
     ))
+}
+
+/// The form planning an airdrop or airlift.
+fn plan_form(
+    auth: &Authenticated,
+    lang: Lang,
+    locations: &[AccessLocation],
+    now: DateTime<Utc>,
+) -> Markup {
+    html! {
+        details.add-report #plan-air {
+            summary { (lang.t("air.plan")) }
+            form.report method="post" action="/air-operations" {
+                (csrf_field(auth))
+                input type="hidden" name="idempotency_key" value=(uuid::Uuid::new_v4().to_string());
+                input type="hidden" name="lang" value=(lang.code());
+                div.field { label for="kind" { (lang.t("air.kind")) }
+                    select #kind name="kind" { @for kind in [AirKind::Airdrop, AirKind::Airlift] { option value=(kind.name()) { (lang.value("air.kind", kind.name())) } } } }
+                div.field.wide { label for="air_destination" { (lang.t("air.destination")) }
+                    select #air_destination name="destination" required {
+                        @for location in locations { option value=(location.id) { (super::super::bidi::name_in(lang, &location.name, &location.name_ar)) } }
+                    } }
+                div.field { label for="planned_at" { (lang.t("air.planned_at")) }
+                    input #planned_at type="datetime-local" name="planned_at" required value=(now.format("%Y-%m-%dT%H:%M").to_string()); }
+                div.field { label for="tonnes" { (lang.t("air.tonnes")) }
+                    input #tonnes type="number" name="tonnes" min="0" step="any"; }
+                div.field { label for="aircraft" { (lang.t("air.aircraft")) }
+                    input #aircraft type="text" name="aircraft" maxlength="200"; }
+                div.field { label for="origin" { (lang.t("air.origin")) }
+                    input #origin type="text" name="origin" maxlength="200"; }
+                button type="submit" { (lang.t("air.plan_submit")) }
+            }
+        }
+    }
+}
+
+/// The form moving an operation on.
+fn step_form(auth: &Authenticated, lang: Lang, op: &AirOperation, now: DateTime<Utc>) -> Markup {
+    let next = op.state().next();
+    let field = |name: &str| format!("{name}-{}", op.id);
+    html! {
+        @if !next.is_empty() {
+            details.add-report.air-step {
+                summary { (lang.t("convoy.next_step")) }
+                form.report method="post" action=(format!("/air-operations/{}/transitions", op.id)) {
+                    (csrf_field(auth))
+                    input type="hidden" name="idempotency_key" value=(uuid::Uuid::new_v4().to_string());
+                    input type="hidden" name="lang" value=(lang.code());
+                    div.field { label for=(field("to")) { (lang.t("convoy.to")) }
+                        select id=(field("to")) name="to" { @for state in next { option value=(state.name()) { (lang.value("air.state", state.name())) } } } }
+                    div.field { label for=(field("at")) { (lang.t("convoy.at_utc")) }
+                        input id=(field("at")) type="datetime-local" name="at" required value=(now.max(op.steps.last().map_or(now, |s| s.at)).format("%Y-%m-%dT%H:%M").to_string()); }
+                    @if next.contains(&AirState::Dropped) {
+                        div.field { label for=(field("pallets_dropped")) { (lang.t("air.pallets_dropped")) }
+                            input id=(field("pallets_dropped")) type="number" name="pallets_dropped" min="0" inputmode="numeric"; }
+                    }
+                    @if next.iter().any(|s| matches!(s, AirState::Recovered | AirState::PartiallyRecovered)) {
+                        div.field { label for=(field("pallets_recovered")) { (lang.t("air.pallets_recovered")) }
+                            input id=(field("pallets_recovered")) type="number" name="pallets_recovered" min="0" inputmode="numeric"; }
+                        div.field { label for=(field("pallets_unaccounted")) { (lang.t("air.pallets_unaccounted")) }
+                            input id=(field("pallets_unaccounted")) type="number" name="pallets_unaccounted" min="0" inputmode="numeric"; }
+                    }
+                    div.field.wide { label for=(field("note")) { (lang.t("convoy.note")) }
+                        textarea id=(field("note")) name="note" rows="2" maxlength="2000" {} }
+                    button type="submit" { (lang.t("convoy.record_step")) }
+                }
+            }
+        }
+    }
+}
+
+/// The fields of the planning form.
+#[derive(Debug, Deserialize)]
+pub struct PlanForm {
+    idempotency_key: String,
+    #[serde(default)]
+    lang: String,
+    kind: String,
+    destination: String,
+    planned_at: String,
+    #[serde(default)]
+    tonnes: String,
+    #[serde(default)]
+    aircraft: String,
+    #[serde(default)]
+    origin: String,
+}
+
+/// The fields of the step form.
+#[derive(Debug, Deserialize)]
+pub struct StepForm {
+    idempotency_key: String,
+    #[serde(default)]
+    lang: String,
+    to: String,
+    at: String,
+    #[serde(default)]
+    pallets_dropped: String,
+    #[serde(default)]
+    pallets_recovered: String,
+    #[serde(default)]
+    pallets_unaccounted: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn run_form(
+    state: &AppState,
+    auth: &Authenticated,
+    lang: &str,
+    key: &str,
+    scope: &str,
+    command: Command,
+) -> Result<Response, ApiError> {
+    let request = form_request(auth, key, scope, &command);
+    let render =
+        std::sync::Arc::new(
+            |applied: &Applied, _: &truce_service::world::World| match applied {
+                Applied::Humanitarian(HumanitarianRecord::AirOperation(operation)) => Ok(Reply {
+                    status: StatusCode::SEE_OTHER.as_u16(),
+                    body: operation.id.clone(),
+                }),
+                _ => Err(truce_service::ServiceError::Internal(
+                    "the form changes an air operation".to_owned(),
+                )),
+            },
+        );
+    let outcome = state.service().execute(request, command, render).await?;
+    let suffix = if lang == "ar" { "?lang=ar" } else { "" };
+    Ok(Redirect::to(&format!("/air-operations{suffix}#{}", outcome.reply.body)).into_response())
+}
+
+/// `POST /air-operations`: plans an airdrop or airlift through the door.
+pub async fn plan(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Form(form): Form<PlanForm>,
+) -> Result<Response, ApiError> {
+    let kind = match form.kind.as_str() {
+        "airdrop" => AirKind::Airdrop,
+        "airlift" => AirKind::Airlift,
+        other => return Err(ApiError::invalid(format!("unknown kind '{other}'"))),
+    };
+    let body = NewAirOperationBody {
+        kind,
+        destination: form.destination.trim().to_owned(),
+        origin: form.origin.trim().to_owned(),
+        aircraft: form.aircraft.trim().to_owned(),
+        altitude_m: None,
+        drop_zone: None,
+        tonnes: optional_number(&form.tonnes, "tonnes")?,
+        partner: String::new(),
+        sources: Vec::new(),
+        note: String::new(),
+        compiled: false,
+        planned_at: Some(form_time(&form.planned_at)?),
+        steps: Vec::new(),
+    };
+    let operation = crate::api::air_operation_of(body, crate::api::now(&state))?;
+    run_form(
+        &state,
+        &auth,
+        &form.lang,
+        &form.idempotency_key,
+        "POST /air-operations",
+        Command::AddAirOperation { operation },
+    )
+    .await
+}
+
+/// `POST /air-operations/{id}/transitions`: moves the operation on through the door.
+pub async fn step(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    Form(form): Form<StepForm>,
+) -> Result<Response, ApiError> {
+    let body = TransitionBody {
+        to: form.to.clone(),
+        at: form_time(&form.at)?,
+        reason: None,
+        checkpoint: None,
+        cargo: Vec::new(),
+        removals: Vec::new(),
+        trucks: None,
+        reached: Vec::new(),
+        people_reached: None,
+        note: form.note.trim().to_owned(),
+        pallets_dropped: if form.to == "dropped" {
+            optional_number(&form.pallets_dropped, "pallets dropped")?
+        } else {
+            None
+        },
+        tonnes_dropped: None,
+        pallets_recovered: if matches!(form.to.as_str(), "recovered" | "partially_recovered") {
+            optional_number(&form.pallets_recovered, "pallets recovered")?
+        } else {
+            None
+        },
+        pallets_damaged: None,
+        pallets_unaccounted: if matches!(
+            form.to.as_str(),
+            "recovered" | "partially_recovered" | "lost"
+        ) {
+            optional_number(&form.pallets_unaccounted, "pallets unaccounted for")?
+        } else {
+            None
+        },
+    };
+    let step: AirStep = body.air_step()?;
+    let scope = format!("POST /air-operations/{id}/transitions");
+    run_form(
+        &state,
+        &auth,
+        &form.lang,
+        &form.idempotency_key,
+        &scope,
+        Command::MoveAirOperation {
+            operation: id,
+            step,
+        },
+    )
+    .await
 }

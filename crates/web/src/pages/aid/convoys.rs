@@ -6,7 +6,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 use serde::Deserialize;
 use truce_core::access::{Permission, PublicIncidents};
@@ -16,7 +16,7 @@ use truce_service::{Applied, Command, HumanitarianRecord, Reply};
 use super::super::bidi::{ltr, ltr_plain, number, plain, utc_time};
 use super::super::report::form_request;
 use super::super::{Lang, csrf_field, layout, with_lang_cookie};
-use super::{AidQuery, lang_suffix, location_link, sources};
+use super::{AidQuery, form_time, lang_suffix, location_link, optional_number, sources};
 use crate::AppState;
 use crate::api::{
     ConvoyView, DestinationInput, NewConvoyBody, TransitionBody, convoy_of, convoy_view, now,
@@ -199,16 +199,6 @@ pub struct PlanForm {
     note: String,
 }
 
-fn optional_number<T: std::str::FromStr>(text: &str, what: &str) -> Result<Option<T>, ApiError> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    text.parse()
-        .map(Some)
-        .map_err(|_| ApiError::invalid(format!("{what} '{text}' is not a whole number")))
-}
-
 /// The reply a form's command stores for its key: the convoy to go to.
 fn convoy_page(applied: &Applied) -> Result<Reply, truce_service::ServiceError> {
     match applied {
@@ -305,16 +295,6 @@ pub struct StepForm {
     removal_unit: String,
     #[serde(default)]
     note: String,
-}
-
-/// A `datetime-local` value (UTC), or RFC 3339.
-fn form_time(text: &str) -> Result<DateTime<Utc>, ApiError> {
-    let text = text.trim();
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").map(|t| t.and_utc()))
-        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S").map(|t| t.and_utc()))
-        .map_err(|_| ApiError::invalid(format!("'{text}' is not a date and time")))
 }
 
 /// `POST /convoys/{id}/transitions`: moves the convoy on through the door, then shows it.

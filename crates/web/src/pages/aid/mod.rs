@@ -7,12 +7,14 @@ pub mod convoys;
 pub mod locations;
 pub mod scorecard;
 
+use chrono::{DateTime, NaiveDateTime, Utc};
 use maud::{Markup, html};
 use serde::Deserialize;
 use truce_core::humanitarian::{AccessLocation, Source};
 
 use super::Lang;
 use super::bidi::{in_lang, ltr};
+use crate::error::ApiError;
 
 /// `lang` and `as_of`.
 #[derive(Debug, Default, Deserialize)]
@@ -54,4 +56,28 @@ fn sources(lang: Lang, sources: &[Source]) -> Markup {
             }
         } } } }
     }
+}
+
+/// An optional whole number of a form field.
+pub(super) fn optional_number<T: std::str::FromStr>(
+    text: &str,
+    what: &str,
+) -> Result<Option<T>, ApiError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse()
+        .map(Some)
+        .map_err(|_| ApiError::invalid(format!("{what} '{text}' is not a number")))
+}
+
+/// A `datetime-local` value (UTC), or RFC 3339.
+pub(super) fn form_time(text: &str) -> Result<DateTime<Utc>, ApiError> {
+    let text = text.trim();
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").map(|t| t.and_utc()))
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S").map(|t| t.and_utc()))
+        .map_err(|_| ApiError::invalid(format!("'{text}' is not a date and time")))
 }
