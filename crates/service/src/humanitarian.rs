@@ -85,6 +85,7 @@ pub(crate) async fn record_attack(
     )?;
     tx.insert_incidents(&[row]).await?;
     convoy.incidents.push(incident.id.clone());
+    convoy.check()?;
     update(
         &mut tx,
         RecordKind::Convoy,

@@ -114,6 +114,12 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("GET", "/besieged", Anyone),
     ("GET", "/besieged.csv", Anyone),
     ("GET", "/besieged/{id}", Anyone),
+    (
+        "POST",
+        "/besieged/{id}/classifications",
+        May(ChangeHumanitarian),
+    ),
+    ("POST", "/besieged/{id}/estimates", May(ChangeHumanitarian)),
     ("GET", "/convoys", Anyone),
     ("POST", "/convoys", May(ChangeHumanitarian)),
     ("GET", "/convoys/{id}", Anyone),

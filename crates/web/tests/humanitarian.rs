@@ -160,12 +160,17 @@ async fn a_convoy_through_its_life(chair: App) {
     let (status, seen) = public.get(&format!("/api/v1/convoys/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!seen.to_string().contains("aid1"), "{seen}");
+    // The nearby count is for those who see exact places; the map of them is for everyone.
+    let label = "Incidents within about 5 km, 30 days before</dt><dd>";
     let (_, sheet) = html(&chair, "/besieged/douma?as_of=2016-05-20").await;
-    assert!(
-        sheet.contains("Incidents within 5 km") && sheet.contains("/map?bbox=36.355,33.521"),
-        "{sheet}"
-    );
+    let after = &sheet[sheet.find(label).expect("the nearby figure") + label.len()..];
+    assert!(after.starts_with(|c: char| c.is_ascii_digit()), "{after}");
+    assert!(after.contains("/map?bbox=36.355,33.521"));
     let (status, sheet) = html(&public, "/besieged/douma?as_of=2016-05-20").await;
+    assert!(
+        sheet.contains(&format!("{label}<a href=\"/map?bbox=")),
+        "no count for the public"
+    );
     assert_eq!(status, StatusCode::OK);
     assert!(
         sheet.contains(&id) && sheet.contains("35,000"),
@@ -239,14 +244,24 @@ async fn an_attack_on_a_convoy_is_a_classified_incident_linked_both_ways() {
 
     let (_, detail) = chair.get(&format!("/api/v1/incidents/{incident}")).await;
     assert_eq!(detail["convoys"], json!([id]));
-    assert!(
-        detail["notes"]
-            .as_str()
-            .unwrap()
-            .starts_with(&format!("Attack on convoy {id}."))
-    );
+    // A monitor reads the incident's notes, but may not see the planned convoy: nothing names it.
+    let monitor = chair.as_role("m1", "monitor", None).await;
+    let (status, seen) = monitor.get(&format!("/api/v1/incidents/{incident}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(seen["convoys"], json!([]));
+    assert!(!seen.to_string().contains(&id), "{seen}");
+    // A retry with the same key records one attack.
+    let key = [("idempotency-key", "attack-2")];
+    let uri = format!("/api/v1/convoys/{id}/attacks");
+    let (_, first) = aid.call("POST", &uri, Some(&attack), &key).await;
+    let (_, again) = aid.call("POST", &uri, Some(&attack), &key).await;
+    assert_eq!(first, again);
     let (_, convoy) = chair.get(&format!("/api/v1/convoys/{id}")).await;
-    assert_eq!(convoy["incidents"], json!([incident]));
+    assert_eq!(
+        convoy["incidents"],
+        json!([incident, first["incident"]["id"]]),
+        "two attacks, the retry counted once"
+    );
     let (_, page) = html(&chair, &format!("/incidents/{incident}")).await;
     assert!(page.contains(&format!("/convoys/{id}")));
     let (_, page) = html(&aid, &format!("/convoys/{id}")).await;
@@ -444,9 +459,17 @@ async fn the_2016_record_is_there_with_its_sources_in_both_languages() {
     );
     let card = scorecard(&app, "2016-04-12").await;
     assert_eq!(card["convoys_aborted_by_reason"]["no_letter"], 4);
-    assert_eq!(
-        card["approvals_overdue"], 0,
-        "a compiled record that skips a step is not overdue"
+    // A compiled record that skips the letter does not say when it came: neither on time nor
+    // overdue, and the board shows no deadline for it.
+    let (_, moadamiyeh) = public.get("/api/v1/convoys/2016-02-23-moadamiyeh").await;
+    assert_eq!(moadamiyeh["approval_clock"][0]["answer_unrecorded"], true);
+    assert_eq!(moadamiyeh["approval_clock"][0]["overdue"], false);
+    let (_, board) = html(&public, "/convoys").await;
+    let card_of = &board[board.find("/convoys/2016-02-23-moadamiyeh").unwrap()..];
+    let card_of = &card_of[..card_of.find("</li>").unwrap()];
+    assert!(
+        !card_of.contains("due") && !card_of.contains("overdue"),
+        "{card_of}"
     );
     let card = scorecard(&public, "2016-02-20").await;
     assert_eq!(
@@ -564,4 +587,70 @@ async fn an_airdrop_is_planned_flown_dropped_and_recovered_through_the_log_page(
     assert!(page.contains("id=\"plan-air\""));
     let (_, page) = html(&chair.anonymous(), "/air-operations").await;
     assert!(!page.contains("plan-air") && !page.contains("aid1"));
+}
+
+#[tokio::test]
+async fn a_classification_and_an_estimate_are_added_from_the_sheet() {
+    let chair = app().await;
+    let aid = chair.as_role("aid1", "humanitarian", None).await;
+    let (_, sheet) = html(&aid, "/besieged/zebdin").await;
+    assert!(sheet.contains("id=\"classify\"") && sheet.contains("id=\"estimate\""));
+    let (_, sheet) = html(&chair, "/besieged/zebdin").await;
+    assert!(
+        !sheet.contains("id=\"classify\""),
+        "forms only for the humanitarian role"
+    );
+    let (status, location, body) = post_form(
+        &aid,
+        "/besieged/zebdin/classifications",
+        &[
+            ("idempotency_key", "c-1"),
+            ("status", "besieged"),
+            ("reason", "retaken"),
+            ("on", "2016-03-01"),
+            ("classifier", "Siege Watch"),
+            ("evidence", "E3"),
+            ("note", ""),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(location.as_deref(), Some("/besieged/zebdin"));
+    let (status, _, body) = post_form(
+        &aid,
+        "/besieged/zebdin/estimates",
+        &[
+            ("idempotency_key", "e-1"),
+            ("value", "5000"),
+            ("as_of", "2016-05"),
+            ("scope", "Zebdin"),
+            ("source", "local council (test)"),
+            ("method", ""),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let (status, _, _) = post_form(
+        &aid,
+        "/besieged/zebdin/estimates",
+        &[
+            ("idempotency_key", "e-2"),
+            ("value", "5000"),
+            ("as_of", "May 2016"),
+            ("source", "x"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a bad date is refused"
+    );
+    let (_, zebdin) = aid.get("/api/v1/besieged/zebdin?as_of=2016-05-15").await;
+    let now = zebdin["classified_now"].to_string();
+    assert!(
+        now.contains("Siege Watch") && !now.contains("retaken"),
+        "the reason goes with a delisting only: {now}"
+    );
+    assert_eq!(zebdin["estimate_used"]["value"], 5000);
 }

@@ -87,6 +87,8 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET", "/besieged", EVERYONE),
     ("GET", "/besieged.csv", EVERYONE),
     ("GET", "/besieged/{id}", EVERYONE),
+    ("POST", "/besieged/{id}/classifications", "H"),
+    ("POST", "/besieged/{id}/estimates", "H"),
     ("GET", "/convoys", EVERYONE),
     ("POST", "/convoys", "H"),
     ("GET", "/convoys/{id}", EVERYONE),

@@ -109,15 +109,16 @@ pub fn linked_status(
             .iter()
             .filter_map(|c| progress(c.state_at(at)))
             .max();
-        let status = if partners.is_empty() {
-            LinkedStatus::NoPartner {
-                group: group.id.clone(),
-                partner_locations: other.clone(),
-            }
-        } else if mine.is_delivered() && !partners.iter().any(|c| c.state_at(at).is_delivered()) {
+        let delivered_partner = partners.iter().any(|c| c.state_at(at).is_delivered());
+        let status = if mine.is_delivered() && !delivered_partner {
             LinkedStatus::OneSided {
                 group: group.id.clone(),
                 partners: ids,
+            }
+        } else if partners.is_empty() {
+            LinkedStatus::NoPartner {
+                group: group.id.clone(),
+                partner_locations: other.clone(),
             }
         } else {
             match (progress(mine), furthest) {

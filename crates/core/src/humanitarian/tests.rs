@@ -649,7 +649,8 @@ fn absurd_figures_are_refused() {
     assert!(op.check().is_err());
     // No more pallets come back than went down.
     let mut op = airdrop("b", "deir_ez_zor");
-    op.advance(AirStep::to(AirState::Flown, t("2016-04-02T00:00:00Z"))).unwrap();
+    op.advance(AirStep::to(AirState::Flown, t("2016-04-02T00:00:00Z")))
+        .unwrap();
     let mut dropped = AirStep::to(AirState::Dropped, t("2016-04-02T01:00:00Z"));
     dropped.pallets_dropped = Some(21);
     op.advance(dropped).unwrap();
@@ -661,4 +662,23 @@ fn absurd_figures_are_refused() {
     assert_eq!(op, before, "a refused step changes nothing");
     back.pallets_unaccounted = Some(6);
     op.advance(back).unwrap();
+}
+
+#[test]
+fn a_linked_convoy_delivered_with_nobody_on_the_other_side_was_one_sided() {
+    let groups = [LinkedDeliveries {
+        id: "four-towns".to_owned(),
+        name: "Four Towns".to_owned(),
+        name_ar: "البلدات الأربع".to_owned(),
+        sides: [vec!["madaya".to_owned()], vec!["foah".to_owned()]],
+        sources: vec![],
+    }];
+    let mut madaya = convoy("m", "2016-04", &["madaya"], "2016-04-01T00:00:00Z");
+    run_to_delivering(&mut madaya, "2016-04-02T00:00:00Z");
+    deliver(&mut madaya, "2016-04-20T00:00:00Z", &[], Some(1));
+    let at = t("2016-04-30T00:00:00Z");
+    assert!(matches!(
+        linked_status(&madaya, std::slice::from_ref(&madaya), &groups, at)[..],
+        [LinkedStatus::OneSided { ref partners, .. }] if partners.is_empty()
+    ));
 }

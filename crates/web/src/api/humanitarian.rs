@@ -792,12 +792,9 @@ pub async fn record_attack(
             "an attack on a convoy is an attack on aid: leave out event_type and sub_event_type (give the weapon)",
         ));
     }
+    // The link to the convoy is kept on the convoy, and shown with the incident only to those
+    // who may see the convoy: the incident's notes, which more roles read, do not name it.
     new.event_type = Some("attack_on_aid".to_owned());
-    let note = format!("Attack on convoy {id}.");
-    new.notes = Some(match new.notes.take().filter(|n| !n.trim().is_empty()) {
-        Some(notes) => format!("{note} {notes}"),
-        None => note,
-    });
     let incident = super::incident_body(
         new,
         super::new_incident_id(),

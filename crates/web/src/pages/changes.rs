@@ -26,6 +26,9 @@ fn entity_link(entity: &str, id: &str) -> Option<String> {
         "incident" => Some(format!("/incidents/{id}")),
         "actor" => Some(format!("/api/v1/actors/{id}")),
         "agreement" => Some(format!("/api/v1/agreements/{id}")),
+        "location" => Some(format!("/besieged/{id}")),
+        "convoy" => Some(format!("/convoys/{id}")),
+        "air_operation" => Some(format!("/air-operations#{id}")),
         _ => None,
     }
 }

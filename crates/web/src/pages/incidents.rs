@@ -435,7 +435,7 @@ pub async fn detail(
         @if incident.synthetic { p.notice role="note" { (lang.t("detail.synthetic")) } }
         @for convoy in &detail.convoys {
             p.notice role="note" { (lang.t("detail.convoy_attack")) " "
-                a href=(format!("/convoys/{convoy}{}", if lang == Lang::Ar { "?lang=ar" } else { "" })) { bdi { code { (convoy) } } } }
+                a href=(format!("/convoys/{convoy}{}", if lang == Lang::Ar { "?lang=ar" } else { "" })) { (super::bidi::ltr(convoy)) } }
         }
         div.detail {
             section {

@@ -57,6 +57,14 @@ pub fn router() -> Router<AppState> {
         .route("/besieged.csv", get(aid::locations::download))
         .route("/besieged/{id}", get(aid::locations::sheet))
         .route(
+            "/besieged/{id}/classifications",
+            axum::routing::post(aid::locations::classify),
+        )
+        .route(
+            "/besieged/{id}/estimates",
+            axum::routing::post(aid::locations::add_estimate),
+        )
+        .route(
             "/convoys",
             get(aid::convoys::board).post(aid::convoys::plan),
         )

@@ -13,7 +13,7 @@ use truce_core::access::{Permission, PublicIncidents};
 use truce_core::humanitarian::{AbortReason, ConvoyState, LinkedDeliveries, LinkedStatus, Removal};
 use truce_service::{Applied, Command, HumanitarianRecord, Reply};
 
-use super::super::bidi::{ltr, ltr_plain, number, plain, utc_time};
+use super::super::bidi::{ltr, number, plain, utc_time};
 use super::super::report::form_request;
 use super::super::{Lang, csrf_field, layout, with_lang_cookie};
 use super::{AidQuery, form_time, lang_suffix, location_link, optional_number, sources};
@@ -84,7 +84,7 @@ fn card(
             }
             br;
             span.muted { (state_name(lang, view.state)) " · " (ltr(&lang.digits(&convoy.plan_month))) }
-            @if let Some(due) = view.approval_clock.iter().find(|d| d.answered_at.is_none()) {
+            @if let Some(due) = view.approval_clock.iter().find(|d| d.answered_at.is_none() && !d.answer_unrecorded) {
                 br;
                 span class=[if view.overdue { Some("overdue-note") } else { None }] {
                     @if view.overdue { (lang.t("convoy.overdue")) } @else { (lang.t("convoy.due")) }
@@ -463,9 +463,10 @@ pub async fn page(
             ul.clock { @for due in &view.approval_clock {
                 li class=[due.overdue.then_some("overdue-note")] {
                     (state_name(lang, due.awaited)) (lang.t("list.colon")) (lang.t("convoy.due")) " " (utc_time(lang, due.due))
-                    @match due.answered_at {
-                        Some(at) => { " — " (lang.t("convoy.answered")) " " (utc_time(lang, at)) }
-                        None => { " — " (lang.t("convoy.awaited")) }
+                    @match (due.answered_at, due.answer_unrecorded) {
+                        (Some(at), _) => { " — " (lang.t("convoy.answered")) " " (utc_time(lang, at)) }
+                        (None, true) => { " — " (lang.t("convoy.unrecorded")) }
+                        (None, false) => { " — " (lang.t("convoy.awaited")) }
                     }
                     @if due.overdue { " " strong { (lang.t("convoy.overdue")) } }
                 }
@@ -523,7 +524,7 @@ pub async fn page(
     let path = uri
         .path_and_query()
         .map_or_else(|| format!("/convoys/{id}"), |pq| pq.as_str().to_owned());
-    let title = format!("{} {}", lang.t("convoy.title"), ltr_plain(&convoy.id));
+    let title = format!("{} {}", lang.t("convoy.title"), plain(lang, &convoy.id));
     Ok(with_lang_cookie(
         lang,
         chosen,

@@ -2,15 +2,23 @@
 //! figures use and the days since aid last arrived; `/besieged/{id}`: one location's sheet;
 //! `/besieged.csv`.
 
+use axum::Form;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
+use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
-use truce_core::humanitarian::{AccessLocation, Classification, PopulationEstimate};
+use serde::Deserialize;
+use truce_core::humanitarian::{
+    AccessLocation, AccessStatus, AsOf, Classification, DelistReason, PopulationEstimate,
+};
+use truce_service::{Applied, Command, HumanitarianRecord, Reply};
 
 use super::super::bidi::{day, in_lang, ltr, number, plain};
 use super::super::reference::csv;
-use super::super::{Lang, actor_label, layout, with_lang_cookie};
+use super::super::report::form_request;
+use super::super::{Lang, actor_label, csrf_field, layout, with_lang_cookie};
 use super::{AidQuery, lang_suffix, location_link};
 use crate::AppState;
 use crate::api::{as_of_day, location_view, visible_records};
@@ -182,6 +190,10 @@ pub async fn sheet(
         .filter(|a| a.destination == location.id)
         .collect();
     let nearby = nearby_incidents(&state, &auth, location, as_of).await?;
+    let may_change = auth.viewer().may(
+        truce_core::access::Permission::ChangeHumanitarian,
+        truce_core::access::PublicIncidents::Coarse,
+    );
     let name = in_lang(lang, &location.name, &location.name_ar);
     let body = html! {
         h1 { (name) }
@@ -269,6 +281,7 @@ pub async fn sheet(
             a href=(format!("/air-operations{}#{}", lang_suffix(lang, '?'), operation.id)) { (ltr(&operation.id)) }
             " — " (lang.value("air.state", operation.state().name()))
         } } } }
+        @if may_change { (edit_forms(&auth, lang, &location.id, as_of)) }
         p.links { a href=(format!("/api/v1/besieged/{}", location.id)) { (lang.t("data.json")) } }
     };
     let path = uri
@@ -280,6 +293,198 @@ pub async fn sheet(
         chosen,
         layout(&state, &auth, lang, &title, &path, body),
     ))
+}
+
+/// The forms adding a classification and a population estimate (the humanitarian role).
+fn edit_forms(auth: &Authenticated, lang: Lang, id: &str, as_of: chrono::NaiveDate) -> Markup {
+    let day = as_of.format("%Y-%m-%d").to_string();
+    let common = html! {
+        (csrf_field(auth))
+        input type="hidden" name="idempotency_key" value=(uuid::Uuid::new_v4().to_string());
+        input type="hidden" name="lang" value=(lang.code());
+    };
+    html! {
+        details.add-report #classify {
+            summary { (lang.t("aid.add_classification")) }
+            form.report method="post" action=(format!("/besieged/{id}/classifications")) {
+                (common)
+                div.field { label for="status" { (lang.t("aid.status")) }
+                    select #status name="status" { @for status in [AccessStatus::Besieged, AccessStatus::HardToReach, AccessStatus::Delisted] {
+                        option value=(status.name()) { (lang.value("aid.status", status.name())) } } } }
+                div.field { label for="reason" { (lang.t("aid.delist_reason")) }
+                    select #reason name="reason" { option value="" { "—" }
+                        @for reason in [DelistReason::Lifted, DelistReason::Retaken, DelistReason::Evacuated] {
+                            option value=(reason.name()) { (lang.value("aid.delist", reason.name())) } } } }
+                div.field { label for="on" { (lang.t("aid.from")) }
+                    input #on type="date" name="on" required value=(day); }
+                div.field { label for="classifier" { (lang.t("aid.classifier")) }
+                    input #classifier type="text" name="classifier" required maxlength="200" placeholder="OCHA"; }
+                div.field.wide { label for="evidence" { (lang.t("aid.evidence")) }
+                    input #evidence type="text" name="evidence" required maxlength="2000"; }
+                div.field.wide { label for="classification_note" { (lang.t("convoy.note")) }
+                    textarea #classification_note name="note" rows="2" maxlength="2000" {} }
+                button type="submit" { (lang.t("aid.add_classification")) }
+            }
+        }
+        details.add-report #estimate {
+            summary { (lang.t("aid.add_estimate")) }
+            form.report method="post" action=(format!("/besieged/{id}/estimates")) {
+                (common)
+                div.field { label for="value" { (lang.t("aid.people")) }
+                    input #value type="number" name="value" required min="0" inputmode="numeric"; }
+                div.field { label for="as_of_estimate" { (lang.t("aid.as_of_short")) }
+                    input #as_of_estimate type="text" name="as_of" required pattern="[0-9]{4}-[0-9]{2}(-[0-9]{2})?" placeholder="2016-01 / 2016-01-18"; }
+                div.field.wide { label for="scope" { (lang.t("aid.scope")) }
+                    input #scope type="text" name="scope" maxlength="2000"; }
+                div.field.wide { label for="estimate_source" { (lang.t("aid.source")) }
+                    input #estimate_source type="text" name="source" required maxlength="2000"; }
+                div.field { label for="method" { (lang.t("aid.method")) }
+                    input #method type="text" name="method" maxlength="2000"; }
+                button type="submit" { (lang.t("aid.add_estimate")) }
+            }
+        }
+    }
+}
+
+/// The fields of the classification form.
+#[derive(Debug, Deserialize)]
+pub struct ClassifyForm {
+    idempotency_key: String,
+    #[serde(default)]
+    lang: String,
+    status: String,
+    #[serde(default)]
+    reason: String,
+    on: String,
+    classifier: String,
+    evidence: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// The fields of the estimate form.
+#[derive(Debug, Deserialize)]
+pub struct EstimateForm {
+    idempotency_key: String,
+    #[serde(default)]
+    lang: String,
+    value: String,
+    as_of: String,
+    #[serde(default)]
+    scope: String,
+    source: String,
+    #[serde(default)]
+    method: String,
+}
+
+async fn run_form(
+    state: &AppState,
+    auth: &Authenticated,
+    lang: &str,
+    key: &str,
+    scope: &str,
+    command: Command,
+) -> Result<Response, ApiError> {
+    let request = form_request(auth, key, scope, &command);
+    let render =
+        std::sync::Arc::new(
+            |applied: &Applied, _: &truce_service::world::World| match applied {
+                Applied::Humanitarian(HumanitarianRecord::Location(location)) => Ok(Reply {
+                    status: StatusCode::SEE_OTHER.as_u16(),
+                    body: location.id.clone(),
+                }),
+                _ => Err(truce_service::ServiceError::Internal(
+                    "the form changes a location".to_owned(),
+                )),
+            },
+        );
+    let outcome = state.service().execute(request, command, render).await?;
+    let suffix = if lang == "ar" { "?lang=ar" } else { "" };
+    Ok(Redirect::to(&format!("/besieged/{}{suffix}", outcome.reply.body)).into_response())
+}
+
+/// `POST /besieged/{id}/classifications`.
+pub async fn classify(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    Form(form): Form<ClassifyForm>,
+) -> Result<Response, ApiError> {
+    let status = match form.status.as_str() {
+        "besieged" => AccessStatus::Besieged,
+        "hard_to_reach" => AccessStatus::HardToReach,
+        "delisted" => AccessStatus::Delisted,
+        other => return Err(ApiError::invalid(format!("unknown status '{other}'"))),
+    };
+    let reason = match form.reason.as_str() {
+        "" => None,
+        "lifted" => Some(DelistReason::Lifted),
+        "retaken" => Some(DelistReason::Retaken),
+        "evacuated" => Some(DelistReason::Evacuated),
+        other => return Err(ApiError::invalid(format!("unknown reason '{other}'"))),
+    };
+    let on = chrono::NaiveDate::parse_from_str(form.on.trim(), "%Y-%m-%d")
+        .map_err(|_| ApiError::invalid(format!("'{}' is not a date", form.on)))?;
+    let classification = Classification {
+        status,
+        // A reason goes with a delisting only; the form offers both fields.
+        reason: reason.filter(|_| status == AccessStatus::Delisted),
+        on,
+        classifier: form.classifier.trim().to_owned(),
+        evidence: form.evidence.trim().to_owned(),
+        note: form.note.trim().to_owned(),
+    };
+    let scope = format!("POST /besieged/{id}/classifications");
+    let command = Command::ClassifyLocation {
+        location: id,
+        classification,
+    };
+    run_form(
+        &state,
+        &auth,
+        &form.lang,
+        &form.idempotency_key,
+        &scope,
+        command,
+    )
+    .await
+}
+
+/// `POST /besieged/{id}/estimates`.
+pub async fn add_estimate(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    Form(form): Form<EstimateForm>,
+) -> Result<Response, ApiError> {
+    let value =
+        form.value.trim().parse().map_err(|_| {
+            ApiError::invalid(format!("'{}' is not a number of people", form.value))
+        })?;
+    let as_of = AsOf::try_from(form.as_of.trim().to_owned()).map_err(ApiError::invalid)?;
+    let estimate = PopulationEstimate {
+        value,
+        as_of,
+        scope: form.scope.trim().to_owned(),
+        scope_ar: String::new(),
+        source: form.source.trim().to_owned(),
+        method: form.method.trim().to_owned(),
+        includes_idps: None,
+    };
+    let scope = format!("POST /besieged/{id}/estimates");
+    let command = Command::AddPopulationEstimate {
+        location: id,
+        estimate,
+    };
+    run_form(
+        &state,
+        &auth,
+        &form.lang,
+        &form.idempotency_key,
+        &scope,
+        command,
+    )
+    .await
 }
 
 /// How far around a location, in degrees (about 5 km), and how long before the day, incidents
