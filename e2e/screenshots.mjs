@@ -46,6 +46,9 @@ try {
     ["dashboard", "/"],
     ["map", "/map"],
     ["incident", incident],
+    ["scorecard", "/humanitarian/scorecard?as_of=2016-04-12"],
+    ["convoys", "/convoys"],
+    ["besieged", "/besieged/deir_ez_zor"],
   ];
   const screens = [
     ["desktop", { width: 1366, height: 900 }, 1],
