@@ -186,6 +186,34 @@ pub fn convoy_view(
     }
 }
 
+/// The views of many convoys, each convoy's linked deliveries looked up among the convoys of
+/// its own plan month only (grouped once, so a list costs time in proportion to its length).
+pub fn convoy_views<'a>(
+    world: &World,
+    records: &Records,
+    convoys: impl Iterator<Item = &'a Convoy>,
+    now: DateTime<Utc>,
+) -> Vec<ConvoyView> {
+    let mut months: std::collections::HashMap<&str, Records> = std::collections::HashMap::new();
+    for convoy in &records.convoys {
+        months
+            .entry(convoy.plan_month.as_str())
+            .or_insert_with(|| Records {
+                linked_deliveries: records.linked_deliveries.clone(),
+                ..Records::default()
+            })
+            .convoys
+            .push(convoy.clone());
+    }
+    let empty = Records::default();
+    convoys
+        .map(|convoy| {
+            let month = months.get(convoy.plan_month.as_str()).unwrap_or(&empty);
+            convoy_view(world, month, convoy.clone(), now)
+        })
+        .collect()
+}
+
 /// The view of an air operation.
 pub fn air_view(operation: AirOperation) -> AirView {
     let tally = operation.tally(DateTime::<Utc>::MAX_UTC);
@@ -677,7 +705,7 @@ pub async fn list_convoys(
     let world = state.world();
     let records = visible_records(&state, &auth).await?;
     let now = records_now(&state, &records);
-    let views: Vec<ConvoyView> = records
+    let chosen = records
         .convoys
         .iter()
         .filter(|c| query.state.as_deref().is_none_or(|s| c.state().name() == s))
@@ -686,9 +714,8 @@ pub async fn list_convoys(
                 .plan_month
                 .as_deref()
                 .is_none_or(|m| c.plan_month == m)
-        })
-        .map(|c| convoy_view(&world, &records, c.clone(), now))
-        .collect();
+        });
+    let views = convoy_views(&world, &records, chosen, now);
     reply(StatusCode::OK, &views)
 }
 

@@ -19,8 +19,8 @@ use super::super::{Lang, csrf_field, layout, with_lang_cookie};
 use super::{AidQuery, form_time, lang_suffix, location_link, optional_number, sources};
 use crate::AppState;
 use crate::api::{
-    ConvoyView, DestinationInput, NewConvoyBody, TransitionBody, convoy_of, convoy_view, now,
-    records_now, visible_records,
+    ConvoyView, DestinationInput, NewConvoyBody, TransitionBody, convoy_of, convoy_view,
+    convoy_views, now, records_now, visible_records,
 };
 use crate::auth::Authenticated;
 use crate::error::ApiError;
@@ -109,11 +109,7 @@ pub async fn board(
     let world = state.world();
     let records = visible_records(&state, &auth).await?;
     let now = records_now(&state, &records);
-    let mut views: Vec<ConvoyView> = records
-        .convoys
-        .iter()
-        .map(|c| convoy_view(&world, &records, c.clone(), now))
-        .collect();
+    let mut views = convoy_views(&world, &records, records.convoys.iter(), now);
     // Newest first within a column.
     views.sort_by_key(|view| std::cmp::Reverse(view.convoy.steps.last().map(|step| step.at)));
     let overdue = views.iter().filter(|v| v.overdue).count() as u64;
