@@ -615,7 +615,7 @@ async fn a_classification_and_an_estimate_are_added_from_the_sheet() {
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
-    assert_eq!(location.as_deref(), Some("/besieged/zebdin"));
+    assert_eq!(location.as_deref(), Some("/besieged/zebdin?saved=1"));
     let (status, _, body) = post_form(
         &aid,
         "/besieged/zebdin/estimates",

@@ -3,21 +3,18 @@
 
 use axum::Form;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
-use axum::response::{IntoResponse, Redirect};
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 use serde::Deserialize;
 use truce_core::access::{Permission, PublicIncidents};
 use truce_core::humanitarian::{AccessLocation, AirKind, AirOperation, AirState, AirStep};
-use truce_service::{Applied, Command, HumanitarianRecord, Reply};
+use truce_service::Command;
 
 use super::super::bidi::{ltr, number, plain, utc_time};
-use super::super::report::form_request;
 use super::super::{Lang, csrf_field, layout, with_lang_cookie};
-use super::{AidQuery, form_time, location_link, optional_number, sources};
+use super::{AidQuery, form_time, location_link, optional_number, run_form, sources};
 use crate::AppState;
 use crate::api::{NewAirOperationBody, TransitionBody, air_view, records_now, visible_records};
 use crate::auth::Authenticated;
@@ -193,32 +190,6 @@ pub struct StepForm {
     pallets_unaccounted: String,
     #[serde(default)]
     note: String,
-}
-
-async fn run_form(
-    state: &AppState,
-    auth: &Authenticated,
-    lang: &str,
-    key: &str,
-    scope: &str,
-    command: Command,
-) -> Result<Response, ApiError> {
-    let request = form_request(auth, key, scope, &command);
-    let render =
-        std::sync::Arc::new(
-            |applied: &Applied, _: &truce_service::world::World| match applied {
-                Applied::Humanitarian(HumanitarianRecord::AirOperation(operation)) => Ok(Reply {
-                    status: StatusCode::SEE_OTHER.as_u16(),
-                    body: operation.id.clone(),
-                }),
-                _ => Err(truce_service::ServiceError::Internal(
-                    "the form changes an air operation".to_owned(),
-                )),
-            },
-        );
-    let outcome = state.service().execute(request, command, render).await?;
-    let suffix = if lang == "ar" { "?lang=ar" } else { "" };
-    Ok(Redirect::to(&format!("/air-operations{suffix}#{}", outcome.reply.body)).into_response())
 }
 
 /// `POST /air-operations`: plans an airdrop or airlift through the door.

@@ -4,19 +4,18 @@
 
 use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 use serde::Deserialize;
 use truce_core::access::{Permission, PublicIncidents};
 use truce_core::humanitarian::{AbortReason, ConvoyState, LinkedDeliveries, LinkedStatus, Removal};
-use truce_service::{Applied, Command, HumanitarianRecord, Reply};
+use truce_service::Command;
 
 use super::super::bidi::{ltr, number, plain, utc_time};
-use super::super::report::form_request;
 use super::super::{Lang, csrf_field, layout, with_lang_cookie};
-use super::{AidQuery, form_time, lang_suffix, location_link, optional_number, sources};
+use super::{AidQuery, form_time, lang_suffix, location_link, optional_number, run_form, sources};
 use crate::AppState;
 use crate::api::{
     ConvoyView, DestinationInput, NewConvoyBody, TransitionBody, convoy_of, convoy_view,
@@ -193,36 +192,6 @@ pub struct PlanForm {
     agencies: String,
     #[serde(default)]
     note: String,
-}
-
-/// The reply a form's command stores for its key: the convoy to go to.
-fn convoy_page(applied: &Applied) -> Result<Reply, truce_service::ServiceError> {
-    match applied {
-        Applied::Humanitarian(HumanitarianRecord::Convoy(convoy)) => Ok(Reply {
-            status: StatusCode::SEE_OTHER.as_u16(),
-            body: convoy.id.clone(),
-        }),
-        _ => Err(truce_service::ServiceError::Internal(
-            "the form changes a convoy".to_owned(),
-        )),
-    }
-}
-
-async fn run_form(
-    state: &AppState,
-    auth: &Authenticated,
-    lang: &str,
-    key: &str,
-    scope: &str,
-    command: Command,
-) -> Result<Response, ApiError> {
-    let request = form_request(auth, key, scope, &command);
-    let render = std::sync::Arc::new(|applied: &Applied, _: &truce_service::world::World| {
-        convoy_page(applied)
-    });
-    let outcome = state.service().execute(request, command, render).await?;
-    let suffix = if lang == "ar" { "&lang=ar" } else { "" };
-    Ok(Redirect::to(&format!("/convoys/{}?saved=1{suffix}", outcome.reply.body)).into_response())
 }
 
 /// `POST /convoys`: plans a convoy through the door, then shows it.

@@ -4,22 +4,19 @@
 
 use axum::Form;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
-use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use serde::Deserialize;
 use truce_core::humanitarian::{
     AccessLocation, AccessStatus, AsOf, Classification, DelistReason, PopulationEstimate,
 };
-use truce_service::{Applied, Command, HumanitarianRecord, Reply};
+use truce_service::Command;
 
 use super::super::bidi::{day, in_lang, ltr, number, plain};
 use super::super::reference::csv;
-use super::super::report::form_request;
 use super::super::{Lang, actor_label, csrf_field, layout, with_lang_cookie};
-use super::{AidQuery, lang_suffix, location_link};
+use super::{AidQuery, lang_suffix, location_link, run_form};
 use crate::AppState;
 use crate::api::{as_of_day, location_view, visible_records};
 use crate::auth::Authenticated;
@@ -375,32 +372,6 @@ pub struct EstimateForm {
     source: String,
     #[serde(default)]
     method: String,
-}
-
-async fn run_form(
-    state: &AppState,
-    auth: &Authenticated,
-    lang: &str,
-    key: &str,
-    scope: &str,
-    command: Command,
-) -> Result<Response, ApiError> {
-    let request = form_request(auth, key, scope, &command);
-    let render =
-        std::sync::Arc::new(
-            |applied: &Applied, _: &truce_service::world::World| match applied {
-                Applied::Humanitarian(HumanitarianRecord::Location(location)) => Ok(Reply {
-                    status: StatusCode::SEE_OTHER.as_u16(),
-                    body: location.id.clone(),
-                }),
-                _ => Err(truce_service::ServiceError::Internal(
-                    "the form changes a location".to_owned(),
-                )),
-            },
-        );
-    let outcome = state.service().execute(request, command, render).await?;
-    let suffix = if lang == "ar" { "?lang=ar" } else { "" };
-    Ok(Redirect::to(&format!("/besieged/{}{suffix}", outcome.reply.body)).into_response())
 }
 
 /// `POST /besieged/{id}/classifications`.

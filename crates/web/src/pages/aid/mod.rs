@@ -81,3 +81,48 @@ pub(super) fn form_time(text: &str) -> Result<DateTime<Utc>, ApiError> {
         .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S").map(|t| t.and_utc()))
         .map_err(|_| ApiError::invalid(format!("'{text}' is not a date and time")))
 }
+
+/// Executes a form's command through the door and sends the browser to the record it changed
+/// (the reply stored for the form's retry key is that address, so a resent form lands there
+/// too).
+pub(super) async fn run_form(
+    state: &crate::AppState,
+    auth: &crate::auth::Authenticated,
+    lang: &str,
+    key: &str,
+    scope: &str,
+    command: truce_service::Command,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    use truce_service::{Applied, HumanitarianRecord, Reply, ServiceError};
+    let request = super::report::form_request(auth, key, scope, &command);
+    let render = std::sync::Arc::new(|applied: &Applied, _: &truce_service::world::World| {
+        let (path, fragment) = match applied {
+            Applied::Humanitarian(HumanitarianRecord::Location(l)) => {
+                (format!("/besieged/{}", l.id), String::new())
+            }
+            Applied::Humanitarian(HumanitarianRecord::Convoy(c)) => {
+                (format!("/convoys/{}", c.id), String::new())
+            }
+            Applied::Humanitarian(HumanitarianRecord::AirOperation(a)) => {
+                ("/air-operations".to_owned(), format!("#{}", a.id))
+            }
+            _ => {
+                return Err(ServiceError::Internal(
+                    "a form changes a humanitarian record".to_owned(),
+                ));
+            }
+        };
+        Ok(Reply {
+            status: axum::http::StatusCode::SEE_OTHER.as_u16(),
+            body: format!("{path}?saved=1{fragment}"),
+        })
+    });
+    let outcome = state.service().execute(request, command, render).await?;
+    let target = match (lang, outcome.reply.body.split_once('#')) {
+        ("ar", Some((page, fragment))) => format!("{page}&lang=ar#{fragment}"),
+        ("ar", None) => format!("{}&lang=ar", outcome.reply.body),
+        _ => outcome.reply.body,
+    };
+    Ok(axum::response::Redirect::to(&target).into_response())
+}
