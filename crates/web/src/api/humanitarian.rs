@@ -1,7 +1,7 @@
 //! The humanitarian pillar's API: locations with their classifications and estimates, convoys
 //! and air operations through their state machines, and the working group's scorecard.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -23,7 +23,7 @@ use super::{execute, render_json, reply};
 use crate::AppState;
 use crate::auth::Authenticated;
 use crate::error::ApiError;
-use crate::extract::{Caller, JsonBody};
+use crate::extract::{Caller, JsonBody, Path, Query};
 
 /// The classifier whose list the scorecard counts unless asked for another.
 pub const DEFAULT_CLASSIFIER: &str = "OCHA";
@@ -80,8 +80,9 @@ pub fn as_of_day(
     records: &Records,
 ) -> Result<NaiveDate, ApiError> {
     match asked {
-        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map_err(|_| ApiError::invalid(format!("as_of '{text}' is not a date (YYYY-MM-DD)"))),
+        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+            ApiError::BadRequest(format!("as_of '{text}' is not a date (YYYY-MM-DD)"))
+        }),
         None => Ok(records_now(state, records).date_naive()),
     }
 }
@@ -697,9 +698,8 @@ pub async fn list_convoys(
     if let Some(text) = &query.state
         && ConvoyState::parse(text).is_none()
     {
-        return Err(unknown_state(
-            text,
-            &ConvoyState::ALL.map(ConvoyState::name),
+        return Err(ApiError::BadRequest(
+            unknown_state(text, &ConvoyState::ALL.map(ConvoyState::name)).to_string(),
         ));
     }
     let world = state.world();
