@@ -263,6 +263,7 @@ pub fn scorecard_of(
 #[serde(deny_unknown_fields)]
 pub struct AsOfQuery {
     /// The day (`YYYY-MM-DD`, UTC, counted to its end); today when absent.
+    #[param(format = Date)]
     pub as_of: Option<String>,
     /// Whose besieged list to count: `OCHA` (the default), `Siege Watch`…
     pub classifier: Option<String>,
@@ -681,8 +682,12 @@ fn convoy_reply(status: StatusCode, now: DateTime<Utc>, records: Records) -> tru
 #[serde(deny_unknown_fields)]
 pub struct ConvoyQuery {
     /// Only convoys in this state.
+    #[param(
+        pattern = "^(planned|submitted|approved_in_principle|facilitation_letter_issued|loaded|inspected|dispatched|at_checkpoint|delivering|delivered_full|delivered_partial|denied|aborted)$"
+    )]
     pub state: Option<String>,
     /// Only convoys of this plan month (`YYYY-MM`).
+    #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     pub plan_month: Option<String>,
 }
 
@@ -701,6 +706,10 @@ pub async fn list_convoys(
         return Err(ApiError::BadRequest(
             unknown_state(text, &ConvoyState::ALL.map(ConvoyState::name)).to_string(),
         ));
+    }
+    if let Some(month) = &query.plan_month {
+        truce_core::humanitarian::parse_month(month)
+            .map_err(|error| ApiError::BadRequest(error.to_string()))?;
     }
     let world = state.world();
     let records = visible_records(&state, &auth).await?;
