@@ -175,6 +175,11 @@ pub enum Permission {
     ChangeHumanitarian,
     /// See convoys and air operations before they deliver or fly (pending approvals).
     ReadPendingAid,
+    /// Work the task force's cases in full: open, merge, move, attribute, record findings,
+    /// decide escalations (what each role may do to a case is `case::Case::apply`'s).
+    WorkCases,
+    /// Answer the information requests addressed to one's own party.
+    AnswerRequests,
 }
 
 /// How much of incidents the public may see: set per deployment (`--public`).
@@ -236,6 +241,8 @@ impl Viewer {
                 role,
                 Role::CoChair { .. } | Role::TaskForce | Role::Humanitarian
             ),
+            WorkCases => matches!(role, Role::CoChair { .. } | Role::TaskForce),
+            AnswerRequests => matches!(role, Role::PartyLiaison { .. }),
         }
     }
 

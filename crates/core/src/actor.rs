@@ -139,6 +139,11 @@ pub struct Actor {
     /// Free-text notes and sources.
     #[serde(default)]
     pub notes: String,
+    /// The party's own monitoring centres and information offices (e.g. the Russian
+    /// reconciliation centre at Hmeimim): a source of one of these is the party speaking, so
+    /// it is not independent of the party's other sources.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub monitoring_centres: Vec<String>,
 }
 
 /// Whether a designation is in force or was only proposed.
@@ -255,6 +260,7 @@ pub struct ActorRegistry {
     actors: Vec<Actor>,
     by_id: HashMap<ActorId, usize>,
     by_name: HashMap<String, usize>,
+    by_centre: HashMap<String, usize>,
     designations: Vec<Designation>,
 }
 
@@ -297,6 +303,24 @@ impl ActorRegistry {
                 }
             }
         }
+        let mut by_centre: HashMap<String, usize> = HashMap::new();
+        for (slot, actor) in actors.iter().enumerate() {
+            for centre in &actor.monitoring_centres {
+                let key = normalize_name(centre);
+                if let Some(&other) = by_centre.get(&key).or(by_name.get(&key))
+                    && other != slot
+                {
+                    return Err(RegistryError::AmbiguousName {
+                        name: centre.clone(),
+                        first: actors[other].id.clone(),
+                        second: actor.id.clone(),
+                    });
+                }
+                if !key.is_empty() {
+                    by_centre.insert(key, slot);
+                }
+            }
+        }
         for actor in &actors {
             if let Some(parent) = &actor.parent
                 && !by_id.contains_key(parent)
@@ -319,6 +343,7 @@ impl ActorRegistry {
             actors,
             by_id,
             by_name,
+            by_centre,
             designations,
         };
         for actor in &registry.actors {
@@ -354,6 +379,15 @@ impl ActorRegistry {
         self.by_name
             .get(&normalize_name(name))
             .map(|&slot| &self.actors[slot])
+    }
+
+    /// The party a source's affiliation speaks for: the outermost ancestor of the actor the
+    /// affiliation names, or whose monitoring centre it is. `None` for an affiliation that is no
+    /// party's (a UN office, an NGO, a news agency).
+    pub fn party_of(&self, affiliation: &str) -> Option<&Actor> {
+        let key = normalize_name(affiliation);
+        let slot = self.by_name.get(&key).or(self.by_centre.get(&key))?;
+        self.ancestry(&self.actors[*slot].id).last()
     }
 
     /// The actor itself, then its parent, its parent's parent, and so on.
@@ -398,6 +432,7 @@ pub(crate) mod tests {
             guarantor,
             parent: None,
             notes: String::new(),
+            monitoring_centres: Vec::new(),
         }
     }
 

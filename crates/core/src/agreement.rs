@@ -132,6 +132,8 @@ pub struct AgreementVersion {
     /// The periods for convoy approvals under this version, if it sets them (otherwise the
     /// April 2016 procedure's 7 and 3 days).
     pub approval_clock: Option<crate::humanitarian::ApprovalClock>,
+    /// The case procedure under this version, if it sets one (otherwise the 2016 defaults).
+    pub case_procedure: Option<crate::case::CaseProcedure>,
     /// Sources for the terms.
     pub sources: Vec<String>,
 }
@@ -196,6 +198,19 @@ impl Agreement {
         match self.version_at(instant) {
             Some(VersionAt::InForce(version)) => version.approval_clock.unwrap_or_default(),
             _ => crate::humanitarian::ApprovalClock::default(),
+        }
+    }
+
+    /// The case procedure for a case opened at `instant`: the one the version in force sets,
+    /// or the 2016 defaults.
+    pub fn case_procedure_at(&self, instant: DateTime<Utc>) -> &crate::case::CaseProcedure {
+        static DEFAULT: std::sync::LazyLock<crate::case::CaseProcedure> =
+            std::sync::LazyLock::new(crate::case::CaseProcedure::default);
+        match self.version_at(instant) {
+            Some(VersionAt::InForce(version)) => {
+                version.case_procedure.as_ref().unwrap_or(&DEFAULT)
+            }
+            _ => &DEFAULT,
         }
     }
 

@@ -16,7 +16,7 @@ use crate::agreement::{AgreementVersion, Geography, LateAcceptance, ObligationCo
 use crate::commitment::CommitmentState;
 use crate::control::{AreaVersion, Controller};
 use crate::explain::Why;
-use crate::incident::{ActorRef, EventType, Incident, SourceGrade, SubEventType, TimePrecision};
+use crate::incident::{ActorRef, EventType, Incident, SubEventType, TimePrecision};
 use crate::scenario::Scenario;
 use crate::time::{format_local, format_utc};
 
@@ -560,34 +560,14 @@ impl Assessment {
     }
 }
 
-/// R5: an incident is verified when two independent sources rate its information 1 or 2, or a
-/// monitor of reliability A or B observed it directly.
-pub fn verification_status(sources: &[SourceGrade]) -> (VerificationStatus, Why) {
-    if sources
-        .iter()
-        .any(|source| source.direct_observation && matches!(source.reliability, 'A' | 'B'))
-    {
-        return (VerificationStatus::Verified, Why::ObservedByReliableMonitor);
-    }
-    let mut corroborating: Vec<&str> = sources
-        .iter()
-        .filter(|source| source.credibility <= 2)
-        .map(|source| source.affiliation.as_str())
-        .collect();
-    corroborating.sort_unstable();
-    corroborating.dedup();
-    if corroborating.len() >= 2 {
-        (VerificationStatus::Verified, Why::TwoIndependentSources)
-    } else if sources.is_empty() {
-        (VerificationStatus::Alleged, Why::NoGradedSource)
-    } else {
-        (VerificationStatus::Alleged, Why::TooFewSources)
-    }
-}
-
 /// Classifies one incident against the scenario's agreement (rules R0–R6).
 pub fn classify(incident: &Incident, scenario: &Scenario) -> Assessment {
-    let (verification, basis) = verification_status(&incident.sources);
+    let procedure = scenario.agreement.case_procedure_at(incident.occurred_at);
+    let (verification, basis) = crate::case::verification_status(
+        &procedure.verification,
+        &incident.sources,
+        &scenario.actors,
+    );
     let mut assessment = Assessment {
         agreement_version: None,
         labels: Vec::with_capacity(2),
@@ -1135,7 +1115,7 @@ mod tests {
     use crate::agreement::{Agreement, Obligation};
     use crate::commitment::{Commitment, CommitmentEvent, CommitmentEventKind};
     use crate::control::{AgreedBy, AreaVersion};
-    use crate::incident::{EventKind, GeoPrecision, Location, SourceGrade};
+    use crate::incident::{EventKind, GeoPrecision, Location};
     use crate::scenario::{Scenario, ScenarioParts};
     use crate::time::{local_to_utc, parse_local, parse_zone};
 
@@ -1207,6 +1187,7 @@ mod tests {
             guarantor,
             parent: parent.map(ActorId::new),
             notes: String::new(),
+            monitoring_centres: Vec::new(),
         }
     }
 
@@ -1274,6 +1255,7 @@ mod tests {
             requires_reconfirmation: false,
             late_acceptance: late,
             approval_clock: None,
+            case_procedure: None,
             sources: vec![],
         }
     }
@@ -1812,43 +1794,6 @@ mod tests {
         assert_eq!(
             with_kind("small_arms", true),
             [ObligationCode::NoAttack, ObligationCode::Proportionate]
-        );
-    }
-
-    #[test]
-    fn verification_needs_two_independent_good_sources_or_a_reliable_monitor() {
-        let grade =
-            |affiliation: &str, reliability: char, credibility: u8, direct: bool| SourceGrade {
-                source: affiliation.to_owned(),
-                affiliation: affiliation.to_owned(),
-                reliability,
-                credibility,
-                direct_observation: direct,
-            };
-        assert_eq!(verification_status(&[]).0, VerificationStatus::Alleged);
-        assert_eq!(
-            verification_status(&[
-                grade("ru_centre", 'D', 2, false),
-                grade("ru_centre", 'D', 1, false)
-            ])
-            .0,
-            VerificationStatus::Alleged
-        );
-        assert_eq!(
-            verification_status(&[
-                grade("ru_centre", 'D', 2, false),
-                grade("un", 'B', 2, false)
-            ])
-            .0,
-            VerificationStatus::Verified
-        );
-        assert_eq!(
-            verification_status(&[grade("monitor", 'B', 3, true)]).0,
-            VerificationStatus::Verified
-        );
-        assert_eq!(
-            verification_status(&[grade("monitor", 'C', 3, true)]).0,
-            VerificationStatus::Alleged
         );
     }
 

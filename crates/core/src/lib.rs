@@ -16,6 +16,7 @@ pub mod access;
 pub mod actor;
 pub mod admin;
 pub mod agreement;
+pub mod case;
 pub mod change;
 pub mod classify;
 pub mod commitment;

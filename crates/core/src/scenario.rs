@@ -550,6 +550,8 @@ struct VersionFile {
     #[serde(default)]
     approval_clock: Option<crate::humanitarian::ApprovalClock>,
     #[serde(default)]
+    case_procedure: Option<crate::case::CaseProcedure>,
+    #[serde(default)]
     sources: Vec<String>,
 }
 
@@ -788,6 +790,9 @@ fn convert_agreement(file: &str, raw: AgreementFile, errors: &mut Errors) -> Opt
                 ),
             );
         }
+        if let Some(Err(why)) = version.case_procedure.as_ref().map(|p| p.check()) {
+            errors.push(file, &at, format!("case_procedure: {why}"));
+        }
         let acceptance_deadline = version
             .acceptance_deadline_local
             .as_deref()
@@ -834,6 +839,7 @@ fn convert_agreement(file: &str, raw: AgreementFile, errors: &mut Errors) -> Opt
             requires_reconfirmation: version.requires_reconfirmation,
             late_acceptance: version.late_acceptance,
             approval_clock: version.approval_clock,
+            case_procedure: version.case_procedure,
             sources: version.sources,
         });
     }

@@ -1,0 +1,120 @@
+//! R7: persistent non-compliance is referred upward. When cases with a violation finding
+//! against one actor in a rolling window reach the threshold, an escalation is proposed; the
+//! co-chairs accept or decline it, with a reason, and a decision answers the proposal until
+//! a new violation finding comes.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::procedure::{EscalationBody, EscalationRule};
+use super::{Case, Verdict};
+use crate::actor::ActorId;
+
+/// A proposal to refer an actor's pattern of violations upward.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EscalationProposal {
+    /// The actor.
+    pub actor: ActorId,
+    /// Where it would go.
+    pub to: EscalationBody,
+    /// The cases counted, oldest finding first.
+    pub case_ids: Vec<String>,
+    /// The window's start (exclusive) and end.
+    pub since: DateTime<Utc>,
+    /// The window's end: the moment asked about.
+    pub until: DateTime<Utc>,
+    /// The threshold it reached.
+    pub threshold: u32,
+    /// The latest violation finding counted.
+    pub latest: DateTime<Utc>,
+}
+
+/// The co-chairs' answer to a proposal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationDecision {
+    /// The actor.
+    pub actor: ActorId,
+    /// Accepted (referred) or declined.
+    pub accepted: bool,
+    /// Where it went, when accepted.
+    pub to: EscalationBody,
+    /// The cases the proposal counted.
+    pub case_ids: Vec<String>,
+    /// Why.
+    pub reason: String,
+    /// Who decided.
+    pub by: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// A case counted, at its first standing violation finding.
+type Counted = (DateTime<Utc>, String);
+
+/// The actor a case counts against: the attributed one, or else each accused.
+fn counted_against(case: &Case) -> Vec<ActorId> {
+    match case.attribution() {
+        Some(attribution) => vec![attribution.actor.clone()],
+        None => case.accused.clone(),
+    }
+}
+
+/// The proposals standing at `now`: one per actor whose cases with a standing violation
+/// finding in `(now - window, now]` reach the threshold, unless a decision came after the
+/// latest of those findings.
+pub fn escalation_proposals(
+    cases: &[Case],
+    decisions: &[EscalationDecision],
+    rule: &EscalationRule,
+    now: DateTime<Utc>,
+) -> Vec<EscalationProposal> {
+    let since = now - Duration::days(i64::from(rule.window_days));
+    let mut counts: Vec<(ActorId, Vec<Counted>)> = Vec::new();
+    for case in cases {
+        let violation_at = case
+            .findings()
+            .iter()
+            .filter(|finding| finding.stands() && finding.verdict == Verdict::Violation)
+            .filter_map(|finding| finding.stands_since)
+            .filter(|at| *at > since && *at <= now)
+            .min();
+        let Some(at) = violation_at else { continue };
+        for actor in counted_against(case) {
+            match counts.iter_mut().find(|(counted, _)| *counted == actor) {
+                Some((_, list)) => list.push((at, case.id.clone())),
+                None => counts.push((actor, vec![(at, case.id.clone())])),
+            }
+        }
+    }
+    let mut proposals = Vec::new();
+    for (actor, mut list) in counts {
+        if list.len() < usize::try_from(rule.threshold).unwrap_or(usize::MAX) {
+            continue;
+        }
+        list.sort();
+        let latest = list.last().map_or(now, |(at, _)| *at);
+        let answered = decisions
+            .iter()
+            .any(|decision| decision.actor == actor && decision.at >= latest);
+        if answered {
+            continue;
+        }
+        proposals.push(EscalationProposal {
+            actor,
+            to: rule.to,
+            case_ids: list.into_iter().map(|(_, id)| id).collect(),
+            since,
+            until: now,
+            threshold: rule.threshold,
+            latest,
+        });
+    }
+    proposals.sort_by(|a, b| {
+        b.case_ids
+            .len()
+            .cmp(&a.case_ids.len())
+            .then(a.actor.cmp(&b.actor))
+    });
+    proposals
+}
