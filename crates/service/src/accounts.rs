@@ -48,6 +48,17 @@ pub(crate) fn authorize(request: &Request, command: &Command) -> Result<(), Serv
         | Command::AddAirOperation { .. }
         | Command::MoveAirOperation { .. }
         | Command::RecordConvoyAttack { .. } => may(Permission::ChangeHumanitarian),
+        // What each role may do to a case is the case's own decision (`Case::apply`).
+        Command::ActOnCase { action, .. } => match action {
+            truce_core::case::CaseAction::Answer { .. } => may(Permission::AnswerRequests),
+            _ => may(Permission::WorkCases),
+        },
+        Command::OpenCase { .. } | Command::MergeIntoCase { .. } => may(Permission::WorkCases),
+        Command::DecideEscalation { .. } => {
+            matches!(viewer.role(), Some(Role::CoChair { .. }))
+        }
+        // Only the server sweeps.
+        Command::OpenCases { .. } => false,
         Command::AddUser { .. } | Command::DisableUser { .. } | Command::RevokeToken { .. } => {
             // A user may revoke their own token; that is checked against the token's owner.
             may(Permission::ManageUsers)

@@ -2,9 +2,11 @@
 //! it was applied (ids assigned, names resolved), so that replaying the log from an empty
 //! database executes the same commands again.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use truce_core::actor::{Actor, Designation};
+use truce_core::case::{Case, CaseAction, EscalationDecision};
 use truce_core::change::WorldChange;
 use truce_core::commitment::Commitment;
 use truce_core::humanitarian::{
@@ -170,6 +172,54 @@ pub enum Command {
         /// The step, with its recorder.
         step: AirStep,
     },
+    /// Open a case on each incident whose classification routes it to a co-chair (the
+    /// server does, as the system).
+    OpenCases {
+        /// The incidents (as applied: those that got a case).
+        incidents: Vec<String>,
+        /// When (as applied; the server's clock when absent).
+        #[serde(default)]
+        at: Option<DateTime<Utc>>,
+    },
+    /// Open a case on an incident.
+    OpenCase {
+        /// The incident's id.
+        incident: String,
+        /// Why.
+        why: String,
+        /// When (as applied; the server's clock when absent).
+        #[serde(default)]
+        at: Option<DateTime<Utc>>,
+    },
+    /// File another incident under a case.
+    MergeIntoCase {
+        /// The case's id.
+        case: String,
+        /// The incident's id.
+        incident: String,
+        /// Why.
+        why: String,
+        /// When (as applied; the server's clock when absent).
+        #[serde(default)]
+        at: Option<DateTime<Utc>>,
+    },
+    /// One action of the procedure on a case.
+    ActOnCase {
+        /// The case's id.
+        case: String,
+        /// The action.
+        action: CaseAction,
+        /// Why.
+        why: String,
+        /// When (as applied; the server's clock when absent).
+        #[serde(default)]
+        at: Option<DateTime<Utc>>,
+    },
+    /// The co-chairs accept or decline a proposed escalation.
+    DecideEscalation {
+        /// The decision (its author and time are the principal's and the server's).
+        decision: EscalationDecision,
+    },
 }
 
 /// A secret a command writes but the change log never records (it is skipped when the command
@@ -239,6 +289,24 @@ impl Command {
             }
             Command::RecordConvoyAttack { convoy, .. } => {
                 ("record_convoy_attack", "convoy", convoy.clone())
+            }
+            Command::OpenCases { incidents, .. } => (
+                "open_cases",
+                "case",
+                incidents
+                    .first()
+                    .map(|first| truce_core::case::Case::id_for(first))
+                    .unwrap_or_default(),
+            ),
+            Command::OpenCase { incident, .. } => (
+                "open_case",
+                "case",
+                truce_core::case::Case::id_for(incident),
+            ),
+            Command::MergeIntoCase { case, .. } => ("merge_into_case", "case", case.clone()),
+            Command::ActOnCase { case, .. } => ("act_on_case", "case", case.clone()),
+            Command::DecideEscalation { decision } => {
+                ("decide_escalation", "actor", decision.actor.to_string())
             }
         }
     }
@@ -332,6 +400,8 @@ pub enum Applied {
         /// Its first assessment.
         assessment: AssessmentBody,
     },
+    /// A case was opened or changed, or an escalation decided.
+    Case(CaseRecord),
     /// A user or a token was added or changed.
     Account {
         /// `user` or `token`.
@@ -350,6 +420,17 @@ pub enum HumanitarianRecord {
     Convoy(Convoy),
     /// An air operation.
     AirOperation(AirOperation),
+}
+
+/// A case record as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CaseRecord {
+    /// Cases the system opened.
+    Opened(Vec<Case>),
+    /// A case after the change.
+    Case(Case),
+    /// An escalation decision.
+    Decision(EscalationDecision),
 }
 
 /// The reply to a command: what an HTTP client gets, and what a retry with the same key gets

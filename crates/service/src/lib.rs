@@ -15,6 +15,7 @@
 
 mod accounts;
 pub mod canonical;
+pub mod cases;
 mod command;
 pub mod humanitarian;
 mod incidents;
@@ -36,7 +37,7 @@ use truce_core::scenario::ScenarioParts;
 use truce_store::{NewArea, NewChange, RequestKey, Store, StoreError, StoredReply};
 
 pub use crate::accounts::check_user_name;
-pub use crate::command::{Applied, Command, HumanitarianRecord, Render, Reply, Secret};
+pub use crate::command::{Applied, CaseRecord, Command, HumanitarianRecord, Render, Reply, Secret};
 pub use crate::incidents::silent;
 pub use crate::principal::Principal;
 use crate::world::{World, WorldError, build_world, load_world, new_area};
@@ -282,6 +283,8 @@ struct Inner {
     /// the database, not here).
     reloading: tokio::sync::Mutex<()>,
     writer: incidents::Writer,
+    /// Told when incidents were written or re-classified: cases may need opening.
+    case_opener: Arc<tokio::sync::Notify>,
     /// API tokens kept while no right is taken away.
     tokens: tokens::TokenCache,
 }
@@ -294,6 +297,7 @@ impl Service {
         let base = world::base_parts(files).map_err(ServiceError::unsound)?;
         seed::seed_if_empty(&store, files, &base).await?;
         let world = load_world(&store, &base).await?;
+        let case_opener = Arc::new(tokio::sync::Notify::new());
         let service = Service {
             inner: Arc::new_cyclic(|weak| Inner {
                 store: store.clone(),
@@ -303,9 +307,12 @@ impl Service {
                 announced: AtomicBool::new(false),
                 reloading: tokio::sync::Mutex::new(()),
                 writer: incidents::Writer::start(weak.clone()),
+                case_opener: case_opener.clone(),
                 tokens: tokens::TokenCache::new(),
             }),
         };
+        cases::start_opener(Arc::downgrade(&service.inner), case_opener);
+        service.ask_for_cases();
         seed::seed_humanitarian_if_empty(&service).await?;
         service.listen_for_changes().await;
         Ok(service)
@@ -441,13 +448,17 @@ impl Service {
         match command {
             Command::RecordIncident { incident, report } => {
                 let world = self.cached_world();
-                self.inner
+                let outcome = self
+                    .inner
                     .writer
                     .record(&world, request, incident, report, render)
-                    .await
+                    .await;
+                self.ask_for_cases();
+                outcome
             }
             Command::AddReport { report } => {
                 let outcome = incidents::add_report(self, &request, report, &render).await;
+                self.ask_for_cases();
                 self.replay_on_conflict(&request, outcome).await
             }
             Command::AddUser { .. }
@@ -472,10 +483,20 @@ impl Service {
             Command::RecordConvoyAttack { convoy, incident } => {
                 let outcome =
                     humanitarian::record_attack(self, &request, convoy, incident, &render).await;
+                self.ask_for_cases();
+                self.replay_on_conflict(&request, outcome).await
+            }
+            Command::OpenCases { .. }
+            | Command::OpenCase { .. }
+            | Command::MergeIntoCase { .. }
+            | Command::ActOnCase { .. }
+            | Command::DecideEscalation { .. } => {
+                let outcome = cases::execute(self, &request, command, &render).await;
                 self.replay_on_conflict(&request, outcome).await
             }
             world_command => {
                 let outcome = self.change_world(&request, &world_command, &render).await;
+                self.ask_for_cases();
                 self.replay_on_conflict(&request, outcome).await
             }
         }

@@ -13,6 +13,7 @@
 //! lets a field deployment accept thousands of durable writes a second on a small machine.
 
 mod accounts;
+mod cases;
 mod formats;
 mod humanitarian;
 mod records;
@@ -27,6 +28,7 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyConnection, AnyPool, Connection, Row, TransactionManager};
 
 pub use accounts::*;
+pub use cases::{CaseRow, CaselessIncident, StoredCase};
 pub use formats::*;
 pub use humanitarian::{RecordKind, StoredRecord};
 pub use records::*;
