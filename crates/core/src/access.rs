@@ -180,6 +180,10 @@ pub enum Permission {
     WorkCases,
     /// Answer the information requests addressed to one's own party.
     AnswerRequests,
+    /// Open a case on any incident, merge incidents, decide escalations: the co-chairs'.
+    OpenCases,
+    /// Reach the actions of a case at all (the case decides which action is whose).
+    ActOnCases,
 }
 
 /// How much of incidents the public may see: set per deployment (`--public`).
@@ -243,6 +247,11 @@ impl Viewer {
             ),
             WorkCases => matches!(role, Role::CoChair { .. } | Role::TaskForce),
             AnswerRequests => matches!(role, Role::PartyLiaison { .. }),
+            OpenCases => matches!(role, Role::CoChair { .. }),
+            ActOnCases => matches!(
+                role,
+                Role::CoChair { .. } | Role::TaskForce | Role::PartyLiaison { .. }
+            ),
         }
     }
 

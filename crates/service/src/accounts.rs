@@ -53,10 +53,9 @@ pub(crate) fn authorize(request: &Request, command: &Command) -> Result<(), Serv
             truce_core::case::CaseAction::Answer { .. } => may(Permission::AnswerRequests),
             _ => may(Permission::WorkCases),
         },
-        Command::OpenCase { .. } | Command::MergeIntoCase { .. } => may(Permission::WorkCases),
-        Command::DecideEscalation { .. } => {
-            matches!(viewer.role(), Some(Role::CoChair { .. }))
-        }
+        Command::OpenCase { .. }
+        | Command::MergeIntoCase { .. }
+        | Command::DecideEscalation { .. } => may(Permission::OpenCases),
         // Only the server sweeps.
         Command::OpenCases { .. } => false,
         Command::AddUser { .. } | Command::DisableUser { .. } | Command::RevokeToken { .. } => {

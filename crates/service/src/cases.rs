@@ -155,14 +155,19 @@ async fn apply(
         } => {
             let at = at.unwrap_or(now);
             let mut case = locked(tx, &id).await?;
-            if let Some(other) = tx.case_of_incident(&incident).await? {
-                return Err(ServiceError::Conflict(format!(
-                    "incident '{incident}' is already in case '{other}'"
-                )));
-            }
             let found = case_incident(tx, world, &incident).await?;
             case.merge(found, acting(request), at, why.clone())?;
-            tx.add_case_incident(&case.id, &incident).await?;
+            match tx.case_of_incident(&incident).await? {
+                None => tx.add_case_incident(&case.id, &incident).await?,
+                Some(other) => {
+                    // The incident's own case (one the classification opened) closes,
+                    // pointing here; a case with other incidents is not taken apart.
+                    let mut own = locked(tx, &other).await?;
+                    own.merge_away(&case.id, acting(request), at, why.clone())?;
+                    update(tx, &own).await?;
+                    tx.move_case_incident(&case.id, &incident).await?;
+                }
+            }
             update(tx, &case).await?;
             Ok((
                 Command::MergeIntoCase {
@@ -368,6 +373,7 @@ impl Service {
     /// the loser of a race finds it filed.
     pub async fn open_pending_cases(&self) -> Result<usize, ServiceError> {
         let mut opened = 0;
+        let mut races = 0;
         loop {
             let waiting: Vec<String> = self
                 .store()
@@ -408,7 +414,10 @@ impl Service {
                     opened += now_opened;
                 }
                 // Another server filed some meanwhile: look again.
-                Err(ServiceError::Store(truce_store::StoreError::Conflict(_))) => continue,
+                Err(
+                    ServiceError::Conflict(_)
+                    | ServiceError::Store(truce_store::StoreError::Conflict(_)),
+                ) if races < 10 => races += 1,
                 Err(error) => return Err(error),
             }
         }
@@ -430,6 +439,9 @@ pub(crate) fn start_opener(service: Weak<Inner>, asked: std::sync::Arc<tokio::sy
             let Some(inner) = service.upgrade() else {
                 break;
             };
+            if inner.replaying.load(std::sync::atomic::Ordering::SeqCst) {
+                continue;
+            }
             let service = Service { inner };
             if let Err(error) = service.open_pending_cases().await {
                 tracing::warn!(%error, "opening cases failed; the next sweep tries again");

@@ -285,6 +285,9 @@ struct Inner {
     writer: incidents::Writer,
     /// Told when incidents were written or re-classified: cases may need opening.
     case_opener: Arc<tokio::sync::Notify>,
+    /// This server replays a change log: its cases come from the log's entries, so it opens
+    /// none by itself.
+    replaying: AtomicBool,
     /// API tokens kept while no right is taken away.
     tokens: tokens::TokenCache,
 }
@@ -308,6 +311,7 @@ impl Service {
                 reloading: tokio::sync::Mutex::new(()),
                 writer: incidents::Writer::start(weak.clone()),
                 case_opener: case_opener.clone(),
+                replaying: AtomicBool::new(false),
                 tokens: tokens::TokenCache::new(),
             }),
         };
@@ -503,11 +507,13 @@ impl Service {
     }
 
     /// Executes a command recorded in a change log again, as its principal, with its reason:
-    /// replaying a log after the seeding reproduces the world and the assessments.
+    /// replaying a log after the seeding reproduces the world and the assessments. A server
+    /// that replays opens no case by itself: its cases come from the log.
     pub async fn replay_entry(
         &self,
         entry: &truce_store::ChangeEntry,
     ) -> Result<Outcome, ServiceError> {
+        self.inner.replaying.store(true, Ordering::SeqCst);
         let command: Command = serde_json::from_str(&entry.change.payload).map_err(|e| {
             ServiceError::Internal(format!("change {} does not parse: {e}", entry.seq))
         })?;

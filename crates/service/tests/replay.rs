@@ -218,6 +218,7 @@ async fn state_of(service: &Service) -> serde_json::Value {
         "commitments": serde_json::to_value(world.commitments).unwrap(),
         "areas": world.area_layers,
         "assessments": assessments,
+        "cases": store.cases().await.unwrap().into_iter().map(|c| c.body).collect::<Vec<_>>(),
         "generation": world.generation,
     })
 }
@@ -242,6 +243,9 @@ async fn replay_reproduces(steps: Vec<Step>) {
             incidents.push(id);
         }
     }
+    // The cases the classification owes are opened before the log is read (the server's own
+    // sweep may be behind).
+    original.open_pending_cases().await.unwrap();
     let log = original.store().changes(0, 100_000).await.unwrap();
 
     // A fresh database seeds itself with the same entries, then takes the rest of the log.

@@ -195,6 +195,22 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Files an incident under another case.
+    pub async fn move_case_incident(
+        &mut self,
+        case_id: &str,
+        incident_id: &str,
+    ) -> StoreResult<()> {
+        self.wrote = true;
+        sqlx::query("UPDATE case_incident SET case_id = $1 WHERE incident_id = $2")
+            .bind(case_id)
+            .bind(incident_id)
+            .execute(&mut *self.tx)
+            .await
+            .doing("filing an incident under another case")?;
+        Ok(())
+    }
+
     /// Replaces a case taken with [`WriteTx::lock_case`] by its next version (whose history
     /// holds the previous one's).
     pub async fn update_case(&mut self, row: &CaseRow<'_>) -> StoreResult<()> {

@@ -13,7 +13,7 @@ use utoipa::{Modify, OpenApi};
 /// The API's OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Truce API", description = "Ceasefire monitoring and humanitarian access: the agreement's terms, actors, the control map, incidents classified against the terms, and humanitarian access (besieged locations, convoys, air operations, the scorecard)."),
+    info(title = "Truce API", description = "Ceasefire monitoring and humanitarian access: the agreement's terms, actors, the control map, incidents classified against the terms, the task force's cases, and humanitarian access (besieged locations, convoys, air operations, the scorecard)."),
     paths(
         crate::api::health, crate::api::version,
         crate::api::besieged, crate::api::get_location, crate::api::create_location,
@@ -30,6 +30,9 @@ use utoipa::{Modify, OpenApi};
         crate::api::create_incident, crate::api::list_incidents, crate::api::get_incident,
         crate::api::list_reports, crate::api::create_report, crate::api::extract_draft,
         crate::api::list_changes,
+        crate::api::list_cases, crate::api::get_case, crate::api::open_case,
+        crate::api::merge_incident, crate::api::act_on_case, crate::api::get_docket,
+        crate::api::get_inbox, crate::api::decide_escalation, crate::api::case_summary,
         crate::api::me, crate::api::list_users, crate::api::add_user, crate::api::disable_user,
         crate::api::list_tokens, crate::api::create_token, crate::api::revoke_token,
     ),
@@ -41,6 +44,7 @@ use utoipa::{Modify, OpenApi};
         (name = "actors", description = "Parties, designations and commitments"),
         (name = "areas", description = "The time-versioned control map"),
         (name = "incidents", description = "Incidents, reports and assessments"),
+        (name = "cases", description = "The task force's cases: requests to the parties, findings by body, escalation, publication"),
         (name = "humanitarian", description = "Besieged and hard-to-reach locations, convoys, air operations and the scorecard"),
         (name = "accounts", description = "Who am I, users and API tokens"),
     )

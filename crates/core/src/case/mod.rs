@@ -164,6 +164,11 @@ pub enum CaseChange {
         /// The text, verbatim.
         text: String,
     },
+    /// Its only incident was filed under another case, which carries it on.
+    MergedInto {
+        /// The other case.
+        case: String,
+    },
     /// A co-chair's approval of a joint text.
     Approve {
         /// The finding's number, from 1.
@@ -310,9 +315,9 @@ impl Case {
         why: String,
     ) -> Result<Case, CaseError> {
         if let Some(role) = acting.role
-            && !may_work_cases(role)
+            && !matches!(role, Role::CoChair { .. })
         {
-            return Err(forbidden("only a co-chair or the task force opens a case"));
+            return Err(forbidden("only a co-chair opens a case on an incident"));
         }
         check_text("the reason", &why)?;
         Ok(Case {
@@ -551,6 +556,37 @@ impl Case {
                 incident_id,
                 civilians_killed,
                 accused,
+            },
+        });
+        Ok(())
+    }
+
+    /// Hands the case's only incident to case `into` and closes this one (a case the
+    /// classification opened, whose incident a co-chair files under another).
+    pub fn merge_away(
+        &mut self,
+        into: &str,
+        acting: Acting<'_>,
+        at: DateTime<Utc>,
+        why: String,
+    ) -> Result<(), CaseError> {
+        if let Some(role) = acting.role
+            && !matches!(role, Role::CoChair { .. })
+        {
+            return Err(forbidden("only a co-chair merges an incident into a case"));
+        }
+        if self.incident_ids().len() > 1 {
+            return Err(invalid(format!(
+                "incident '{}' is in case '{}' with other incidents, and a case is not taken apart",
+                self.incident_id, self.id
+            )));
+        }
+        self.events.push(CaseEvent {
+            at: at.max(self.updated_at()),
+            by: acting.name.to_owned(),
+            why,
+            change: CaseChange::MergedInto {
+                case: into.to_owned(),
             },
         });
         Ok(())
@@ -812,6 +848,7 @@ fn after(state: CaseState, change: &CaseChange) -> CaseState {
             CaseState::InfoRequested
         }
         CaseChange::Attribute { .. } if state == CaseState::Verified => CaseState::Attributed,
+        CaseChange::MergedInto { .. } => CaseState::Closed,
         CaseChange::Finding { .. }
             if matches!(
                 state,

@@ -4,6 +4,7 @@ mod accounts;
 mod actors;
 mod agreements;
 mod areas;
+mod cases;
 mod changes;
 mod drafts;
 mod humanitarian;
@@ -24,6 +25,7 @@ pub use accounts::*;
 pub use actors::*;
 pub use agreements::*;
 pub use areas::*;
+pub use cases::*;
 pub use changes::*;
 pub use drafts::*;
 pub use humanitarian::*;
@@ -57,6 +59,14 @@ pub fn router() -> Router<AppState> {
             get(list_reports).post(create_report),
         )
         .route("/changes", get(list_changes))
+        .route("/cases", get(list_cases).post(open_case))
+        .route("/cases/summary", get(case_summary))
+        .route("/cases/{id}", get(get_case))
+        .route("/cases/{id}/incidents", axum::routing::post(merge_incident))
+        .route("/cases/{id}/actions", axum::routing::post(act_on_case))
+        .route("/docket", get(get_docket))
+        .route("/inbox", get(get_inbox))
+        .route("/escalations", axum::routing::post(decide_escalation))
         .route("/besieged", get(besieged).post(create_location))
         .route("/besieged/{id}", get(get_location))
         .route(
