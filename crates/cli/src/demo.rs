@@ -45,13 +45,14 @@ struct Draft {
 
 /// The demonstration's users, one per role: name, role, party. Their passwords are
 /// `truce-demo-` and the name, printed at every start (a demonstration only: the pages say so).
-const DEMO_USERS: [(&str, &str, Option<&str>); 7] = [
+const DEMO_USERS: [(&str, &str, Option<&str>); 8] = [
     ("demo-admin", "admin", None),
     ("demo-us", "co_chair", Some("US")),
     ("demo-ru", "co_chair", Some("RU")),
     ("demo-task-force", "task_force", None),
     ("demo-monitor", "monitor", None),
     ("demo-liaison-fsa", "party_liaison", Some("fsa")),
+    ("demo-liaison-gos", "party_liaison", Some("gos")),
     ("demo-humanitarian", "humanitarian", None),
 ];
 

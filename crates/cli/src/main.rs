@@ -4,6 +4,7 @@ mod accounts_cmd;
 mod bench;
 mod classify_cmd;
 mod demo;
+mod demo_cases;
 mod extract_cmd;
 mod load;
 mod reclassify_bench;

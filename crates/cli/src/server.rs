@@ -160,6 +160,10 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode> {
         }
         println!("The control map is APPROXIMATE and the incidents are SYNTHETIC: a demonstration, not a record.");
         demo::add_demo_users(state.service()).await?;
+        let worked = crate::demo_cases::add_illustrative_cases(state.service()).await?;
+        if worked > 0 {
+            println!("Worked {worked} cases through the procedure as the demo users (ILLUSTRATIVE casework).");
+        }
         run(state, args.listen).await
     })
 }
