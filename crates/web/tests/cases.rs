@@ -538,3 +538,109 @@ async fn the_api_shows_each_role_its_part_of_a_case() {
     );
     assert_eq!(us.get("/api/v1/cases?state=lost").await.0, 400);
 }
+
+#[tokio::test]
+async fn the_pages_give_each_role_its_part_in_both_languages() {
+    let us = app().await;
+    let ru = us.as_role("ru-chair", "co_chair", Some("RU")).await;
+    let gos = us
+        .as_role("gos-liaison", "party_liaison", Some("gos"))
+        .await;
+    let incident = strike(&us, 36.1386).await;
+    us.state.service().open_pending_cases().await.unwrap();
+    let id = format!("case-{incident}");
+    let actions = format!("/cases/{id}/actions");
+
+    // The RU co-chair's docket lists the case routed to it; the case page offers its moves.
+    let (status, docket) = html(&ru, "/cases").await;
+    assert_eq!(status, 200);
+    assert!(
+        docket.contains("Open cases routed to you") && docket.contains(&id),
+        "{docket}"
+    );
+    let (_, page) = html(&ru, &format!("/cases/{id}")).await;
+    assert!(page.contains("name=\"action\" value=\"move\""));
+    let key = |n: u32| format!("form-key-{n}");
+    let (status, location, _) = post_form(
+        &ru,
+        &actions,
+        &[
+            ("idempotency_key", &key(1)),
+            ("action", "move"),
+            ("to", "in_scope"),
+            ("why", "covered parties"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    assert_eq!(
+        location.as_deref(),
+        Some(format!("/cases/{id}?saved=1").as_str())
+    );
+    let (_, page) = html(&ru, &format!("/cases/{id}")).await;
+    assert!(
+        page.contains("name=\"action\" value=\"request\""),
+        "RU guarantees the Government: it asks"
+    );
+    let (_, us_page) = html(&us, &format!("/cases/{id}")).await;
+    assert!(!us_page.contains("value=\"request\""), "the US does not");
+    post_form(
+        &ru,
+        &actions,
+        &[
+            ("idempotency_key", &key(2)),
+            ("action", "request"),
+            ("to", "gos"),
+            ("text", "Which units?"),
+            ("lang", "ar"),
+        ],
+    )
+    .await;
+
+    // The liaison's inbox, in Arabic, with the answer form; the answer is kept verbatim.
+    let (status, inbox) = html(&gos, "/cases?lang=ar").await;
+    assert_eq!(status, 200);
+    assert!(inbox.contains("dir=\"rtl\"") && inbox.contains("صندوق الوارد") && inbox.contains(&id));
+    let (_, page) = html(&gos, &format!("/cases/{id}?lang=ar")).await;
+    assert!(page.contains("Which units?") && page.contains("name=\"action\" value=\"answer\""));
+    assert!(
+        !page.contains("ru-chair"),
+        "the liaison does not see who asked"
+    );
+    let (status, _, _) = post_form(
+        &gos,
+        &actions,
+        &[
+            ("idempotency_key", &key(3)),
+            ("action", "answer"),
+            ("request", "1"),
+            ("text", "Nobody <b>fired</b>."),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (_, page) = html(&ru, &format!("/cases/{id}")).await;
+    assert!(
+        page.contains("Nobody &lt;b&gt;fired&lt;/b&gt;."),
+        "kept verbatim, shown escaped"
+    );
+    // A refused action is an error page, not JSON, and changes nothing.
+    let (status, _, body) = post_form(
+        &us,
+        &actions,
+        &[
+            ("idempotency_key", &key(4)),
+            ("action", "move"),
+            ("to", "closed"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert!(body.contains("<html") && body.contains("allowed"), "{body}");
+    // The public sees the counts under the 2016 policy, not the case.
+    let public = us.anonymous();
+    let (status, counts) = html(&public, "/cases").await;
+    assert_eq!(status, 200);
+    assert!(counts.contains("coh-2016") && !counts.contains(&id));
+    assert_eq!(html(&public, &format!("/cases/{id}")).await.0, 404);
+}

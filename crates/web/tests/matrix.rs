@@ -98,6 +98,9 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET", "/besieged/{id}", EVERYONE),
     ("POST", "/besieged/{id}/classifications", "H"),
     ("POST", "/besieged/{id}/estimates", "H"),
+    ("GET", "/cases", EVERYONE),
+    ("GET", "/cases/{id}", EVERYONE),
+    ("POST", "/cases/{id}/actions", "CTL"),
     ("GET", "/convoys", EVERYONE),
     ("POST", "/convoys", "H"),
     ("GET", "/convoys/{id}", EVERYONE),
@@ -317,6 +320,7 @@ async fn nothing_a_role_may_not_see_is_in_what_it_reads() {
         "/incidents.geojson",
         "/api/v1/cases",
         "/api/v1/inbox",
+        "/cases",
         "/map",
         "/",
     ];

@@ -6,6 +6,7 @@ mod account;
 mod admin;
 mod aid;
 mod bidi;
+mod cases;
 mod changes;
 mod dashboard;
 mod errors;
@@ -81,6 +82,9 @@ pub fn router() -> Router<AppState> {
         .route("/humanitarian/scorecard", get(aid::scorecard::page))
         .route("/incidents/{id}", get(incidents::detail))
         .route("/changes", get(changes::page))
+        .route("/cases", get(cases::list))
+        .route("/cases/{id}", get(cases::page))
+        .route("/cases/{id}/actions", post(cases::act))
         .route("/login", get(login::form).post(login::submit))
         .route(
             "/login/second-factor",
@@ -194,6 +198,7 @@ pub(crate) fn layout(
         ("/besieged", "nav.besieged"),
         ("/convoys", "nav.convoys"),
         ("/humanitarian/scorecard", "nav.scorecard"),
+        ("/cases", "nav.cases"),
         ("/changes", "nav.changes"),
         ("/admin/users", "nav.users"),
     ];
