@@ -527,3 +527,97 @@ check("a humanitarian officer runs a convoy from its plan to its delivery and th
   assert.doesNotMatch(await anonymous.textContent("main"), /demo-humanitarian/, "the public does not see who recorded it");
   await anonymous.close();
 });
+
+check("a monitor's incident opens a case that the co-chairs and the Government's liaison work to a joint finding", async () => {
+  // The monitor reports a Government air strike on an area the FSA holds: covered, so a case.
+  const monitor = await signedIn("demo-monitor");
+  await monitor.goto(`${base}/report`);
+  await monitor.fill("#date", "2016-03-20");
+  await monitor.fill("#time", "10:15");
+  await monitor.fill("#lat", "36.1386");
+  await monitor.fill("#lon", "36.8284");
+  await monitor.fill("#perpetrator", "Syrian Arab Army");
+  await monitor.fill("#target", "FSA");
+  await monitor.selectOption("#event_type", "air_strike");
+  await monitor.fill("#killed_civilian", "2");
+  await monitor.fill("#source_name", "e2e case monitor");
+  await monitor.fill("#text", "Browser test: strike on the market, two civilians killed.");
+  await Promise.all([monitor.waitForNavigation(), monitor.click("form.report button[type=submit]")]);
+  const incident = new URL(monitor.url()).pathname.split("/").pop();
+  await monitor.close();
+  const casePath = `/cases/case-${incident}`;
+
+  const ru = await signedIn("demo-ru");
+  // The system opens the case a moment after the incident is written.
+  let opened = false;
+  for (let tries = 0; tries < 50 && !opened; tries++) {
+    const response = await ru.goto(`${base}${casePath}`);
+    opened = response.status() === 200;
+    if (!opened) await new Promise((done) => setTimeout(done, 200));
+  }
+  assert.ok(opened, "the classification opened a case");
+  const act = async (page, action, fields) => {
+    const form = page.locator(`form:has(input[name=action][value=${action}])`);
+    for (const [name, value] of Object.entries(fields)) {
+      const field = form.locator(`[name=${name}]`);
+      if ((await field.evaluate((e) => e.localName)) === "select") await field.selectOption(value);
+      else await field.fill(value);
+    }
+    await Promise.all([page.waitForNavigation(), form.locator("button[type=submit]").click()]);
+    assert.match(page.url(), /saved=1/, `${action} ${JSON.stringify(fields)} was recorded`);
+  };
+  await act(ru, "move", { to: "in_scope", why: "a strike on a participating party's area" });
+  await act(ru, "request", { to: "gos", text: "Which aircraft flew over the market at 10:15?" });
+  await ru.close();
+
+  // The request reaches the Government's liaison, who answers in its inbox.
+  const liaison = await signedIn("demo-liaison-gos");
+  await liaison.goto(`${base}/cases`);
+  await Promise.all([liaison.waitForNavigation(), liaison.click(`a[href="${casePath}"]`)]);
+  assert.match(await liaison.textContent("main"), /Which aircraft flew over the market/);
+  await act(liaison, "answer", { text: "No sortie was flown there at that hour." });
+  assert.match(await liaison.textContent("main"), /No sortie was flown there/);
+  assert.equal(await liaison.locator("#act").count(), 0, "a liaison neither moves cases nor records findings");
+  await liaison.close();
+
+  const us = await signedIn("demo-us");
+  const again = await signedIn("demo-ru");
+  await again.goto(`${base}${casePath}`);
+  await act(again, "move", { to: "under_assessment" });
+  await act(again, "move", { to: "inconclusive", why: "one source, and the answers disagree" });
+  await us.goto(`${base}${casePath}`);
+  await act(us, "finding", { body: "US", verdict: "violation", text: "A strike on a covered area." });
+  await again.goto(`${base}${casePath}`);
+  await act(again, "finding", { body: "RU", verdict: "target_excluded", text: "A Nusra depot was struck." });
+  assert.equal(await again.locator("#disputed").count(), 1, "conflicting findings: disputed");
+  assert.equal(await again.locator("article.finding").count(), 2, "side by side");
+  await again.screenshot({ path: join(shots, "case-disputed.png"), fullPage: true });
+
+  // One joint text, written by RU and approved by the US, settles it.
+  await act(again, "finding", { body: "joint", verdict: "undetermined", text: "The co-chairs cannot determine the target." });
+  assert.equal(await again.locator("#disputed").count(), 1, "one approval is not a joint finding");
+  await us.goto(`${base}${casePath}`);
+  await act(us, "approve", {});
+  assert.equal(await us.locator("#disputed").count(), 0, "the joint finding resolves the dispute");
+  assert.match(await us.textContent("article.finding[data-body=joint]"), /approved by\s+Russia, United States/);
+  await us.screenshot({ path: join(shots, "case-joint.png"), fullPage: true });
+
+  // The docket, the case in Arabic, and both on a phone.
+  await us.setViewportSize({ width: 390, height: 844 });
+  const problems = [];
+  for (const path of ["/cases", casePath]) {
+    for (const lang of ["en", "ar"]) {
+      await us.goto(`${base}${path}?lang=${lang}`);
+      const width = await us.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 391, `${path} in ${lang} is ${width} px wide at 390`);
+      if (lang === "ar") for (const run of await us.evaluate(unisolatedLatin)) problems.push(`${path}: ${run}`);
+    }
+  }
+  assert.deepEqual(problems, [], problems.join("\n"));
+  await us.close();
+  await again.close();
+  // The public sees no co-chair finding under the 2016 policy.
+  const anonymous = await browser.newPage();
+  assert.equal((await anonymous.goto(`${base}${casePath}`)).status(), 404);
+  await anonymous.close();
+});

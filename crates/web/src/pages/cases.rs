@@ -13,9 +13,10 @@ use truce_core::access::{Role, Viewer};
 use truce_core::case::{
     AttributionBasis, Body, Case, CaseChange, CaseState, Confidence, OutOfScopeReason, Verdict,
 };
+use truce_service::world::World;
 use truce_service::{Applied, CaseRecord, Command, Reply, ServiceError};
 
-use super::bidi::{ltr, number, utc_time};
+use super::bidi::{ltr, name_in, number, plain, utc_time};
 use super::{Lang, csrf_field, layout, with_lang_cookie};
 use crate::AppState;
 use crate::api::{CaseSight, CaseView, cases_now, docket};
@@ -37,23 +38,32 @@ fn suffix(lang: Lang) -> &'static str {
     }
 }
 
+/// An actor's name in the page's language (its id when the registry does not hold it).
+fn actor_name(lang: Lang, world: &World, id: &str) -> String {
+    world
+        .scenario
+        .actors
+        .get(&truce_core::actor::ActorId::new(id))
+        .map_or_else(|| plain(lang, id), |a| name_in(lang, &a.name, &a.name_ar))
+}
+
 fn state_name(lang: Lang, state: &str) -> String {
     lang.value("case.state", state)
 }
 
 /// A table of cases.
-fn table(lang: Lang, views: &[CaseView], now: DateTime<Utc>) -> Markup {
+fn table(lang: Lang, world: &World, views: &[CaseView], now: DateTime<Utc>) -> Markup {
     html! {
         @if views.is_empty() { p { (lang.t("cases.none")) } }
         @else {
-            table.cases { thead { tr {
+            table.cases.cards { thead { tr {
                 th scope="col" { (lang.t("case.id")) } th scope="col" { (lang.t("case.state")) }
                 th scope="col" { (lang.t("case.accused")) } th scope="col" { (lang.t("case.occurred")) }
                 th scope="col" { (lang.t("case.civilians_killed")) } th scope="col" { (lang.t("case.flags")) }
             } } tbody { @for view in views { tr {
                 td data-label=(lang.t("case.id")) { a href=(format!("/cases/{}{}", view.id, suffix(lang))) { (ltr(&view.id)) } }
                 td data-label=(lang.t("case.state")) { (state_name(lang, view.state)) }
-                td data-label=(lang.t("case.accused")) { @for (n, actor) in view.accused.iter().enumerate() { @if n > 0 { (lang.t("list.separator")) } (ltr(actor)) } }
+                td data-label=(lang.t("case.accused")) { @for (n, actor) in view.accused.iter().enumerate() { @if n > 0 { (lang.t("list.separator")) } (actor_name(lang, world, actor)) } }
                 td data-label=(lang.t("case.occurred")) { (utc_time(lang, view.occurred_at)) }
                 td data-label=(lang.t("case.civilians_killed")) { (number(lang, u64::from(view.civilians_killed))) }
                 td data-label=(lang.t("case.flags")) {
@@ -97,7 +107,7 @@ pub async fn list(
                 html! {
                     section.docket {
                         h2 { (lang.t(key)) " (" (number(lang, views.len() as u64)) ")" }
-                        (table(lang, &views[..views.len().min(SHOWN)], now))
+                        (table(lang, &world, &views[..views.len().min(SHOWN)], now))
                     }
                 }
             };
@@ -109,7 +119,7 @@ pub async fn list(
                     @if docket.escalations.is_empty() { p { (lang.t("cases.none")) } }
                     @for proposal in &docket.escalations {
                         p.overdue-note { (lang.t("cases.escalation_line")
-                            .replace("{actor}", proposal.actor.as_str())
+                            .replace("{actor}", &actor_name(lang, &world, proposal.actor.as_str()))
                             .replace("{count}", &number(lang, proposal.case_ids.len() as u64))
                             .replace("{to}", &lang.value("case.escalate_to", proposal.to.as_str()))) }
                     }
@@ -130,8 +140,8 @@ pub async fn list(
             mine.sort_by_key(|view| std::cmp::Reverse(view.updated_at));
             html! {
                 h1 { (lang.t("cases.inbox")) }
-                p { (lang.t("cases.inbox_intro").replace("{party}", party)) }
-                (table(lang, &mine, now))
+                p { (lang.t("cases.inbox_intro").replace("{party}", &actor_name(lang, &world, party))) }
+                (table(lang, &world, &mine, now))
                 p.links { a href="/api/v1/inbox" { (lang.t("data.json")) } }
             }
         }
@@ -143,14 +153,14 @@ pub async fn list(
             let policy = &world.scenario.agreement.case_procedure_at(now).publication;
             html! {
                 h1 { (lang.t("cases.title")) }
-                p { (lang.t("cases.public_intro").replace("{policy}", &policy.name)) }
+                p { (lang.t("cases.public_intro").replace("{policy}", &plain(lang, &policy.name))) }
                 @if policy.aggregates {
                     ul { @for state_id in CaseState::ALL {
                         @let count = cases.iter().filter(|c| c.state() == state_id).count();
                         @if count > 0 { li { (state_name(lang, state_id.as_str())) ": " (number(lang, count as u64)) } }
                     } }
                 }
-                (table(lang, &public, now))
+                (table(lang, &world, &public, now))
             }
         }
     };
@@ -188,11 +198,11 @@ pub async fn page(
             dt { (lang.t("case.incidents")) } dd { @for (n, incident) in view.incident_ids.iter().enumerate() {
                 @if n > 0 { (lang.t("list.separator")) }
                 a href=(format!("/incidents/{incident}{}", suffix(lang))) { (ltr(incident)) } } }
-            dt { (lang.t("case.accused")) } dd { @for (n, actor) in view.accused.iter().enumerate() { @if n > 0 { (lang.t("list.separator")) } (ltr(actor)) } }
+            dt { (lang.t("case.accused")) } dd { @for (n, actor) in view.accused.iter().enumerate() { @if n > 0 { (lang.t("list.separator")) } (actor_name(lang, &world, actor)) } }
             dt { (lang.t("case.occurred")) } dd { (utc_time(lang, view.occurred_at)) }
             dt { (lang.t("case.civilians_killed")) } dd { (number(lang, u64::from(view.civilians_killed))) }
             @if let Some(attribution) = &view.attribution {
-                dt { (lang.t("case.attribution")) } dd { (ltr(attribution.actor.as_str())) " · "
+                dt { (lang.t("case.attribution")) } dd { (actor_name(lang, &world, attribution.actor.as_str())) " · "
                     (lang.value("case.basis", attribution.basis.as_str())) " · "
                     (lang.value("case.confidence", attribution.confidence.as_str())) }
             }
@@ -203,7 +213,7 @@ pub async fn page(
         div.findings { @for finding in &view.findings {
             article.finding class=[(!finding.stands).then_some("pending")] data-body=(finding.body) {
                 h3 { (lang.value("case.body", &finding.body)) " · " (lang.value("case.verdict", &finding.verdict)) }
-                blockquote { (finding.text) }
+                blockquote dir="auto" { (finding.text) }
                 p.meta { (utc_time(lang, finding.at))
                     @if !finding.by.is_empty() { " · " (ltr(&finding.by)) }
                     " · " (lang.t("case.approved_by")) " " @for (n, who) in finding.approved_by.iter().enumerate() { @if n > 0 { (lang.t("list.separator")) } (lang.value("case.body", who)) }
@@ -215,14 +225,14 @@ pub async fn page(
         @if view.requests.is_empty() { p { (lang.t("case.no_requests")) } }
         @for request in &view.requests {
             article.request #(format!("request-{}", request.request.number)) {
-                h3 { (lang.t("case.request_to").replace("{party}", request.request.to.as_str()).replace("{via}", &request.request.via.to_string())) }
-                blockquote { (request.request.text) }
+                h3 { (lang.t("case.request_to").replace("{party}", &actor_name(lang, &world, request.request.to.as_str())).replace("{via}", &plain(lang, &request.request.via.to_string()))) }
+                blockquote dir="auto" { (request.request.text) }
                 p.meta { (utc_time(lang, request.request.asked_at)) " · " (lang.t("case.due")) " " (utc_time(lang, request.request.due_at))
                     @if request.overdue { " · " span.flag.overdue { (lang.t("case.overdue")) } }
                     @if request.answered_late { " · " (lang.t("case.answered_late")) } }
                 @for answer in &request.request.answers {
                     div.answer { p.meta { (lang.t("case.answer")) " · " (utc_time(lang, answer.at)) " · " (ltr(&answer.by)) }
-                        blockquote { (answer.text) } }
+                        blockquote dir="auto" { (answer.text) } }
                 }
                 @if matches!(sight, CaseSight::Liaison(_)) { (answer_form(&auth, lang, &case.id, request.request.number)) }
             }
@@ -230,9 +240,9 @@ pub async fn page(
         @if let Some(events) = &view.events {
             h2 { (lang.t("case.timeline")) }
             ol.timeline {
-                li { (utc_time(lang, case.opened_at)) " · " (ltr(&case.opened_by)) " · " (lang.t("case.event.opened")) @if !case.why.is_empty() { " — " (case.why) } }
-                @for event in events { li { (utc_time(lang, event.at)) " · " (ltr(&event.by)) " · " (event_line(lang, &event.change))
-                    @if !event.why.is_empty() { " — " (event.why) } } }
+                li { (utc_time(lang, case.opened_at)) " · " (ltr(&case.opened_by)) " · " (lang.t("case.event.opened")) @if !case.why.is_empty() { " — " bdi { (case.why) } } }
+                @for event in events { li { (utc_time(lang, event.at)) " · " (ltr(&event.by)) " · " (event_line(lang, &world, &event.change))
+                    @if !event.why.is_empty() { " — " bdi { (event.why) } } } }
             }
         }
         (forms(&auth, lang, &world, &case))
@@ -250,18 +260,18 @@ pub async fn page(
     ))
 }
 
-fn event_line(lang: Lang, change: &CaseChange) -> Markup {
+fn event_line(lang: Lang, world: &World, change: &CaseChange) -> Markup {
     html! {
         @match change {
             CaseChange::Move { to, out_of_scope } => { (lang.t("case.event.move")) " " (state_name(lang, to.as_str()))
                 @if let Some(reason) = out_of_scope { " (" (lang.value("case.out_of_scope", reason.as_str())) ")" } }
             CaseChange::Merge { incident_id, .. } => { (lang.t("case.event.merge")) " " (ltr(incident_id)) }
-            CaseChange::Request { to, via, .. } => { (lang.t("case.request_to").replace("{party}", to.as_str()).replace("{via}", &via.to_string())) }
-            CaseChange::Answer { request, party, .. } => { (lang.t("case.event.answer").replace("{n}", &number(lang, u64::from(*request))).replace("{party}", party.as_str())) }
-            CaseChange::Attribute { attribution } => { (lang.t("case.event.attribute")) " " (ltr(attribution.actor.as_str())) }
+            CaseChange::Request { to, via, .. } => { (lang.t("case.request_to").replace("{party}", &actor_name(lang, world, to.as_str())).replace("{via}", &plain(lang, &via.to_string()))) }
+            CaseChange::Answer { request, party, .. } => { (lang.t("case.event.answer").replace("{n}", &number(lang, u64::from(*request))).replace("{party}", &actor_name(lang, world, party.as_str()))) }
+            CaseChange::Attribute { attribution } => { (lang.t("case.event.attribute")) " " (actor_name(lang, world, attribution.actor.as_str())) }
             CaseChange::Finding { body, verdict, .. } => { (lang.t("case.event.finding")) " " (lang.value("case.body", body.as_str())) ": " (lang.value("case.verdict", verdict.as_str())) }
             CaseChange::MergedInto { case } => { (lang.t("case.event.merged_into")) " " a href=(format!("/cases/{case}")) { (ltr(case)) } }
-            CaseChange::Approve { finding, co_chair } => { (lang.t("case.event.approve").replace("{n}", &number(lang, u64::from(*finding))).replace("{co_chair}", &co_chair.to_string())) }
+            CaseChange::Approve { finding, co_chair } => { (lang.t("case.event.approve").replace("{n}", &number(lang, u64::from(*finding))).replace("{co_chair}", &plain(lang, &co_chair.to_string()))) }
         }
     }
 }
@@ -289,12 +299,7 @@ fn answer_form(auth: &Authenticated, lang: Lang, case: &str, request: u32) -> Ma
 }
 
 /// The forms of the viewer's part of the procedure.
-fn forms(
-    auth: &Authenticated,
-    lang: Lang,
-    world: &truce_service::world::World,
-    case: &Case,
-) -> Markup {
+fn forms(auth: &Authenticated, lang: Lang, world: &World, case: &Case) -> Markup {
     let role = match auth.viewer() {
         Viewer::User { role, .. } => role.clone(),
         _ => return html! {},
@@ -355,7 +360,7 @@ fn forms(
                 form.report method="post" action=(action) {
                     (hidden(auth, lang, "request"))
                     div.field { label for="request_to" { (lang.t("case.request_party")) }
-                        select #request_to name="to" { @for actor in &askable { option value=(actor.as_str()) { (actor.as_str()) } } } }
+                        select #request_to name="to" { @for actor in &askable { option value=(actor.as_str()) { (actor_name(lang, world, actor.as_str())) } } } }
                     div.field.wide { label for="request_text" { (lang.t("case.request_text")) } textarea #request_text name="text" rows="3" maxlength="20000" required {} }
                     button type="submit" { (lang.t("case.send_request")) }
                 }
@@ -364,7 +369,7 @@ fn forms(
                 form.report method="post" action=(action) {
                     (hidden(auth, lang, "attribute"))
                     div.field { label for="attribute_actor" { (lang.t("case.attribute_to")) }
-                        select #attribute_actor name="actor" { @for actor in world.scenario.actors.actors() { option value=(actor.id.as_str()) selected[case.accused.contains(&actor.id)] { (actor.id.as_str()) } } } }
+                        select #attribute_actor name="actor" { @for actor in world.scenario.actors.actors() { option value=(actor.id.as_str()) selected[case.accused.contains(&actor.id)] { (name_in(lang, &actor.name, &actor.name_ar)) } } } }
                     div.field { label for="basis" { (lang.t("case.basis_label")) }
                         select #basis name="basis" { @for basis in AttributionBasis::ALL { option value=(basis.as_str()) { (lang.value("case.basis", basis.as_str())) } } } }
                     div.field { label for="confidence" { (lang.t("case.confidence_label")) }
@@ -387,7 +392,7 @@ fn forms(
                 form.report method="post" action=(action) {
                     (hidden(auth, lang, "approve"))
                     input type="hidden" name="finding" value=(joint.number);
-                    p { (lang.t("case.approve_text")) } blockquote { (joint.text) }
+                    p { (lang.t("case.approve_text")) } blockquote dir="auto" { (joint.text) }
                     button type="submit" { (lang.t("case.approve")) }
                 }
             }
