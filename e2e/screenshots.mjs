@@ -41,6 +41,9 @@ try {
   await Promise.all([login.waitForNavigation(), login.click("form.login button[type=submit]")]);
   await login.goto(`${base}/incidents?label=covered`);
   const incident = await login.locator("table.incidents a[href^='/incidents/']").first().getAttribute("href");
+  // The illustrative case settled by a joint finding.
+  await login.goto(`${base}/api/v1/cases?state=findings`);
+  const settled = JSON.parse(await login.textContent("body")).items.find((c) => !c.disputed && c.findings.length > 2);
   await login.close();
   const pages = [
     ["dashboard", "/"],
@@ -49,6 +52,8 @@ try {
     ["scorecard", "/humanitarian/scorecard?as_of=2016-04-12"],
     ["convoys", "/convoys"],
     ["besieged", "/besieged/deir_ez_zor"],
+    ["docket", "/cases"],
+    ["case", `/cases/${settled.id}`],
   ];
   const screens = [
     ["desktop", { width: 1366, height: 900 }, 1],

@@ -319,7 +319,7 @@ impl Case {
         {
             return Err(forbidden("only a co-chair opens a case on an incident"));
         }
-        check_text("the reason", &why)?;
+        check_text("the reason (`why`)", &why)?;
         Ok(Case {
             id: Case::id_for(&incident.id),
             opened_at: at,
@@ -486,7 +486,7 @@ impl Case {
         why: String,
         context: CaseContext<'_>,
     ) -> Result<(), CaseError> {
-        check_text("the reason", &why)?;
+        check_text("the reason (`why`)", &why)?;
         if self.events.len() + 2 > MAX_EVENTS {
             return Err(invalid(format!(
                 "a case holds at most {MAX_EVENTS} events; open a new case"
@@ -525,7 +525,7 @@ impl Case {
         {
             return Err(forbidden("only a co-chair merges an incident into a case"));
         }
-        check_text("the reason", &why)?;
+        check_text("the reason (`why`)", &why)?;
         let CaseIncident {
             id: incident_id,
             accused,
