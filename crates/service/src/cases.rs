@@ -185,8 +185,10 @@ async fn apply(
             why,
             at,
         } => {
-            let at = at.unwrap_or(now);
             let mut case = locked(tx, &id).await?;
+            // Servers' clocks differ a little: the server's time never goes before the case's
+            // last event (a time given with the command, as in a replay, is kept as given).
+            let at = at.unwrap_or_else(|| now.max(case.updated_at()));
             let verification = verification(tx, world, &case).await?;
             let procedure = world.scenario.agreement.case_procedure_at(case.occurred_at);
             let context = CaseContext {

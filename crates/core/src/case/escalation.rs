@@ -60,7 +60,7 @@ fn counted_against(case: &Case) -> Vec<ActorId> {
     }
 }
 
-/// The proposals standing at `now`: one per actor whose cases with a standing violation
+/// The proposals standing at `now`: one per actor whose undisputed cases with a violation
 /// finding in `(now - window, now]` reach the threshold, unless a decision came after the
 /// latest of those findings.
 pub fn escalation_proposals(
@@ -72,10 +72,15 @@ pub fn escalation_proposals(
     let since = now - Duration::days(i64::from(rule.window_days));
     let mut counts: Vec<(ActorId, Vec<Counted>)> = Vec::new();
     for case in cases {
-        let violation_at = case
-            .findings()
+        // A violation counts once the findings that count agree on it: a disputed case, or
+        // one a joint finding settled otherwise, does not.
+        let findings = case.findings();
+        if super::disputed(&findings) {
+            continue;
+        }
+        let violation_at = super::finding::settled(&findings)
             .iter()
-            .filter(|finding| finding.stands() && finding.verdict == Verdict::Violation)
+            .filter(|finding| finding.verdict == Verdict::Violation)
             .filter_map(|finding| finding.stands_since)
             .filter(|at| *at > since && *at <= now)
             .min();

@@ -123,22 +123,26 @@ impl Finding {
     }
 }
 
-/// Whether the standing findings disagree. A standing joint finding settles what came before
-/// it; a single body that disagrees with it afterwards opens the dispute again.
-pub fn disputed(findings: &[Finding]) -> bool {
+/// The findings that count now: each body's standing word, where a standing joint finding
+/// settles what came before it (a single body that disagrees afterwards counts again).
+pub fn settled(findings: &[Finding]) -> Vec<&Finding> {
     let standing: Vec<&Finding> = findings.iter().filter(|f| f.stands()).collect();
     let settled_at = standing
         .iter()
         .filter(|finding| finding.body == Body::Joint)
         .filter_map(|finding| finding.stands_since)
         .max();
-    let mut verdicts: Vec<Verdict> = standing
-        .iter()
+    standing
+        .into_iter()
         .filter(|finding| {
             finding.body == Body::Joint || settled_at.is_none_or(|settled| finding.at > settled)
         })
-        .map(|finding| finding.verdict)
-        .collect();
+        .collect()
+}
+
+/// Whether the findings that count disagree.
+pub fn disputed(findings: &[Finding]) -> bool {
+    let mut verdicts: Vec<Verdict> = settled(findings).iter().map(|f| f.verdict).collect();
     verdicts.sort_unstable_by_key(|verdict| verdict.as_str());
     verdicts.dedup();
     verdicts.len() > 1

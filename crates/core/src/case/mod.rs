@@ -20,7 +20,7 @@ use crate::actor::{ActorId, ActorRegistry, CoChair};
 use crate::classify::VerificationStatus;
 
 pub use escalation::{EscalationDecision, EscalationProposal, escalation_proposals};
-pub use finding::{Body, Finding, Verdict, disputed};
+pub use finding::{Body, Finding, Verdict, disputed, settled};
 pub use procedure::{
     CaseProcedure, EscalationBody, EscalationRule, MAX_REQUEST_HOURS, PublicationPolicy,
     VerificationRule,
@@ -292,17 +292,16 @@ pub struct Answer {
 }
 
 impl InfoRequest {
-    /// Overdue: no answer by `now`, and `now` is past the due time (at the due time itself it
-    /// is not).
+    /// Overdue: no answer by `now`, and the due time has come (from the due instant itself).
     pub fn overdue(&self, now: DateTime<Utc>) -> bool {
-        now > self.due_at && !self.answers.iter().any(|answer| answer.at <= now)
+        now >= self.due_at && !self.answers.iter().any(|answer| answer.at <= now)
     }
 
-    /// Whether the first answer came after the due time.
+    /// Whether the first answer came when the request was already overdue.
     pub fn answered_late(&self) -> bool {
         self.answers
             .first()
-            .is_some_and(|answer| answer.at > self.due_at)
+            .is_some_and(|answer| answer.at >= self.due_at)
     }
 }
 
@@ -561,6 +560,25 @@ impl Case {
         Ok(())
     }
 
+    /// Whether the case was moved to `verified` since it was last reopened.
+    fn verified_since_reopened(&self) -> bool {
+        let mut verified = false;
+        for event in &self.events {
+            match event.change {
+                CaseChange::Move {
+                    to: CaseState::Verified,
+                    ..
+                } => verified = true,
+                CaseChange::Move {
+                    to: CaseState::Reopened,
+                    ..
+                } => verified = false,
+                _ => {}
+            }
+        }
+        verified
+    }
+
     /// Hands the case's only incident to case `into` and closes this one (a case the
     /// classification opened, whose incident a co-chair files under another).
     pub fn merge_away(
@@ -574,6 +592,12 @@ impl Case {
             && !matches!(role, Role::CoChair { .. })
         {
             return Err(forbidden("only a co-chair merges an incident into a case"));
+        }
+        if self.opened_by != "system" || !self.events.is_empty() {
+            return Err(invalid(format!(
+                "incident '{}' is in case '{}', which has been worked on: work on that case",
+                self.incident_id, self.id
+            )));
         }
         if self.incident_ids().len() > 1 {
             return Err(invalid(format!(
@@ -709,10 +733,9 @@ impl Case {
                     )));
                 }
                 match state {
-                    CaseState::Verified
-                    | CaseState::Attributed
-                    | CaseState::Findings
-                    | CaseState::Action => {}
+                    CaseState::Verified => {}
+                    CaseState::Attributed | CaseState::Findings | CaseState::Action
+                        if self.verified_since_reopened() => {}
                     other => {
                         return Err(invalid(format!(
                             "a case is attributed once verified; this one is '{}' (verification and attribution are kept apart)",

@@ -426,7 +426,7 @@ fn a_request_goes_through_the_guarantor_and_only_its_liaison_answers() {
 }
 
 #[test]
-fn a_request_is_overdue_exactly_after_its_due_time() {
+fn a_request_is_overdue_exactly_when_due() {
     let mut fixture = Fixture::new();
     fixture.procedure.request_hours = 48;
     let mut case = case_against("gos");
@@ -451,7 +451,7 @@ fn a_request_is_overdue_exactly_after_its_due_time() {
     let due = t("2016-03-03T10:00:00Z");
     assert_eq!(request.due_at, due);
     assert!(!request.overdue(due - Duration::seconds(1)));
-    assert!(!request.overdue(due));
+    assert!(request.overdue(due));
     assert!(request.overdue(due + Duration::seconds(1)));
     let gos = Role::PartyLiaison {
         actor: "gos".to_owned(),
@@ -573,6 +573,39 @@ fn a_joint_finding_stands_only_when_both_approve_the_same_text() {
         "2016-03-04T09:00:00Z",
     );
     assert!(case.disputed());
+}
+
+#[test]
+fn a_case_never_verified_is_never_attributed() {
+    let fixture = Fixture::new();
+    let mut case = case_against("gos");
+    for (to, at) in [
+        (CaseState::InScope, "2016-03-01T09:00:00Z"),
+        (CaseState::UnderAssessment, "2016-03-01T10:00:00Z"),
+        (CaseState::Inconclusive, "2016-03-01T11:00:00Z"),
+    ] {
+        step(&mut case, &fixture, ru(), go(to), at);
+    }
+    step(
+        &mut case,
+        &fixture,
+        us(),
+        finding(Body::Us, Verdict::Violation, "x"),
+        "2016-03-01T12:00:00Z",
+    );
+    let attribution = Attribution {
+        actor: ActorId::new("gos"),
+        basis: AttributionBasis::Admission,
+        confidence: Confidence::High,
+    };
+    let refused = case.apply(
+        CaseAction::Attribute { attribution },
+        ru(),
+        t("2016-03-01T13:00:00Z"),
+        String::new(),
+        fixture.context(),
+    );
+    assert!(matches!(refused, Err(CaseError::Invalid(m)) if m.contains("verified")));
 }
 
 #[test]
@@ -805,6 +838,17 @@ fn a_pattern_in_the_window_proposes_an_escalation_until_decided() {
         at: t("2016-03-21T00:00:00Z"),
     };
     assert!(escalation_proposals(&cases, &[decision], &rule, now).is_empty());
+    // A disputed case does not count: one co-chair alone does not make a pattern.
+    let mut disputed = cases.clone();
+    let fixture = Fixture::new();
+    step(
+        &mut disputed[1],
+        &fixture,
+        ru(),
+        finding(Body::Ru, Verdict::NoViolation, "no"),
+        "2016-03-21T00:00:00Z",
+    );
+    assert!(escalation_proposals(&disputed, &[], &rule, now).is_empty());
 }
 
 #[test]

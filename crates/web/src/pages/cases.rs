@@ -443,14 +443,14 @@ impl ActionForm {
             "move" => serde_json::json!({"action": "move", "to": self.to,
                 "out_of_scope": Some(self.out_of_scope.as_str()).filter(|r| !r.is_empty())}),
             "request" => {
-                serde_json::json!({"action": "request", "to": self.to, "text": self.text.trim()})
+                serde_json::json!({"action": "request", "to": self.to, "text": self.text})
             }
             "answer" => serde_json::json!({"action": "answer",
-                "request": number(&self.request, "request")?, "text": self.text.trim()}),
+                "request": number(&self.request, "request")?, "text": self.text}),
             "attribute" => serde_json::json!({"action": "attribute", "actor": self.actor,
                 "basis": self.basis, "confidence": self.confidence}),
             "finding" => serde_json::json!({"action": "finding", "body": self.body,
-                "verdict": self.verdict, "text": self.text.trim()}),
+                "verdict": self.verdict, "text": self.text}),
             "approve" => {
                 serde_json::json!({"action": "approve", "finding": number(&self.finding, "finding")?})
             }
