@@ -194,6 +194,21 @@ pub enum PublicIncidents {
     Coarse,
     /// None at all.
     None,
+    /// Exact time and place, still without notes or sources: what a mechanism that publishes
+    /// its monitors' observations day by day shows. `--public` never sets it; an agreement
+    /// whose publication policy publishes observations raises `Coarse` to it.
+    Observations,
+}
+
+impl PublicIncidents {
+    /// What the public sees of an incident whose agreement version publishes raw observations
+    /// (`observations_public`) or not: the deployment's `none` stays none.
+    pub fn under_policy(self, observations_public: bool) -> PublicIncidents {
+        match (self, observations_public) {
+            (PublicIncidents::Coarse, true) => PublicIncidents::Observations,
+            (public, _) => public,
+        }
+    }
 }
 
 impl FromStr for PublicIncidents {
@@ -223,7 +238,7 @@ impl Viewer {
         let role = match self {
             Viewer::System => return true,
             Viewer::Public => {
-                return permission == ReadIncidents && public == PublicIncidents::Coarse;
+                return permission == ReadIncidents && public != PublicIncidents::None;
             }
             Viewer::User { role, .. } => role,
         };
@@ -316,6 +331,10 @@ impl Viewer {
 pub struct IncidentView {
     /// The exact point and time (otherwise the day, and the admin2 centroid).
     pub exact: bool,
+    /// Who: the perpetrator, the target, where the fire came from, a self-defence claim, and
+    /// the assessment's reasons and history (which name them). A published observation shows
+    /// the exact place and time without them.
+    pub parties: bool,
     /// The notes.
     pub notes: bool,
     /// The reports.
@@ -339,6 +358,16 @@ impl IncidentView {
     /// What the public sees.
     pub const COARSE: IncidentView = IncidentView {
         exact: false,
+        parties: false,
+        notes: false,
+        reports: ReportView::Hidden,
+        reporter: false,
+    };
+
+    /// A published observation: exact time and place; no parties, notes or sources.
+    pub const OBSERVED: IncidentView = IncidentView {
+        exact: true,
+        parties: false,
         notes: false,
         reports: ReportView::Hidden,
         reporter: false,
@@ -357,18 +386,22 @@ pub fn incident_view(
 ) -> Option<IncidentView> {
     let full = IncidentView {
         exact: true,
+        parties: true,
         notes: true,
         reports: ReportView::Full,
         reporter: true,
     };
+    let public_view = match public {
+        PublicIncidents::Coarse => Some(IncidentView::COARSE),
+        PublicIncidents::Observations => Some(IncidentView::OBSERVED),
+        PublicIncidents::None => None,
+    };
     let (name, role) = match viewer {
         Viewer::System => return Some(full),
-        Viewer::Public => {
-            return (public == PublicIncidents::Coarse).then_some(IncidentView::COARSE);
-        }
+        Viewer::Public => return public_view,
         Viewer::User { name, role } => (name, role),
     };
-    Some(match role {
+    let view = match role {
         Role::CoChair { .. } => full,
         Role::TaskForce => IncidentView {
             reports: ReportView::Graded,
@@ -385,13 +418,29 @@ pub fn incident_view(
             }
             IncidentView {
                 exact: true,
+                parties: true,
                 notes: true,
                 reports: ReportView::Hidden,
                 reporter: false,
             }
         }
         Role::Admin | Role::Humanitarian => IncidentView::COARSE,
-    })
+    };
+    // A signed-in user never sees less of an incident than the public does.
+    Some(public_view.map_or(view, |public| view.at_least(public)))
+}
+
+impl IncidentView {
+    /// What both `self` and `other` show.
+    fn at_least(self, other: IncidentView) -> IncidentView {
+        IncidentView {
+            exact: self.exact || other.exact,
+            parties: self.parties || other.parties,
+            notes: self.notes || other.notes,
+            reports: self.reports.max(other.reports),
+            reporter: self.reporter || other.reporter,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -486,6 +535,28 @@ mod tests {
         );
         assert!(!Viewer::Public.may(Permission::Submit, PublicIncidents::Coarse));
         assert!(!Viewer::Public.may(Permission::ReadIncidents, PublicIncidents::None));
+    }
+
+    #[test]
+    fn a_policy_that_publishes_observations_shows_the_public_time_and_place_only() {
+        let published = PublicIncidents::Coarse.under_policy(true);
+        let view = incident_view(&Viewer::Public, published, None, None, None).unwrap();
+        assert!(view.exact && !view.parties && !view.notes && !view.reporter);
+        assert_eq!(view.reports, ReportView::Hidden);
+        // No signed-in role sees less than the public.
+        for role in [Role::Admin, Role::Humanitarian, Role::Monitor] {
+            let seen = incident_view(&user(role), published, None, None, Some("m9")).unwrap();
+            assert!(seen.exact && !seen.parties, "{seen:?}");
+        }
+        assert_eq!(
+            PublicIncidents::None.under_policy(true),
+            PublicIncidents::None,
+            "a deployment that publishes no incident publishes none"
+        );
+        assert_eq!(
+            PublicIncidents::Coarse.under_policy(false),
+            PublicIncidents::Coarse
+        );
     }
 
     #[test]

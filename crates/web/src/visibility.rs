@@ -21,9 +21,20 @@ pub fn visibility(
     auth: &Authenticated,
     record: &truce_store::IncidentRecord,
 ) -> Option<Visibility> {
+    // The publication policy of the agreement version the incident fell under.
+    let published = chrono::DateTime::from_timestamp_millis(record.occurred_at).is_some_and(|at| {
+        let world = state.world();
+        world
+            .scenario
+            .agreement
+            .case_procedure_at(at)
+            .publication
+            .observations
+    });
+    let public = state.security().public.under_policy(published);
     truce_core::access::incident_view(
         auth.viewer(),
-        state.security().public,
+        public,
         record.perpetrator.as_deref(),
         record.target.as_deref(),
         Some(record.submitted_by.as_str()).filter(|by| !by.is_empty()),
@@ -45,6 +56,12 @@ pub fn redact_incident(state: &AppState, incident: &mut IncidentView, seen: Visi
     if !seen.notes {
         incident.notes.clear();
     }
+    if !seen.parties {
+        incident.origin = None;
+        incident.perpetrator = None;
+        incident.target = None;
+        incident.self_defence_claimed = false;
+    }
     if seen.exact {
         return;
     }
@@ -63,18 +80,14 @@ pub fn redact_incident(state: &AppState, incident: &mut IncidentView, seen: Visi
     incident.lat = lat;
     incident.geo_precision = 3;
     incident.admin3_pcode = None;
-    incident.origin = None;
-    incident.perpetrator = None;
-    incident.target = None;
     incident.sub_event_type = None;
     incident.weapon = None;
-    incident.self_defence_claimed = false;
 }
 
-/// Cuts an assessment down: a coarse viewer sees its labels and verification, not the reasons
-/// (which name the actors and the area).
+/// Cuts an assessment down: a viewer who may not see the parties sees its labels and
+/// verification, not the reasons (which name the actors and the area).
 pub fn redact_assessment(assessment: &mut AssessmentView, seen: Visibility) {
-    if seen.exact {
+    if seen.parties {
         return;
     }
     assessment.obligations.clear();
@@ -113,7 +126,7 @@ pub fn redact_detail(state: &AppState, detail: &mut IncidentDetail, seen: Visibi
     redact_incident(state, &mut detail.incident, seen);
     redact_assessment(&mut detail.assessment, seen);
     redact_reports(&mut detail.reports, seen);
-    if !seen.exact {
+    if !seen.parties {
         detail.assessment_history.clear();
     }
     if !seen.reporter {

@@ -422,8 +422,8 @@ pub async fn detail(
     let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
     let precision = |n: u8| lang.t(&format!("detail.precision.{n}"));
     let name_of = |id: &str| super::actor_label(id, lang, &world.scenario);
-    // The reasons name actors and areas: only for a viewer of the exact incident.
-    let explained = if stored.seen.exact {
+    // The reasons name actors and areas: only for a viewer who may see the parties.
+    let explained = if stored.seen.parties {
         structured_reasons(&stored, &world.scenario)
     } else {
         None

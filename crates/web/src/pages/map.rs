@@ -777,6 +777,19 @@ async fn incident_layer(
     let naming = viewer.bound_actor().map(str::to_owned);
     let public_none = matches!(viewer, truce_core::access::Viewer::Public)
         && state.security().public == truce_core::access::PublicIncidents::None;
+    // Under a publication policy that publishes observations, everyone sees each incident of
+    // that agreement version at its place and time (the key follows the world's generation).
+    let world = state.world();
+    let published = |occurred_at: i64| {
+        chrono::DateTime::from_timestamp_millis(occurred_at).is_some_and(|at| {
+            world
+                .scenario
+                .agreement
+                .case_procedure_at(at)
+                .publication
+                .observations
+        })
+    };
     let mode = match (&naming, exact, public_none) {
         (_, _, true) => "none".to_owned(),
         (Some(actor), _, _) => format!("naming:{actor}"),
@@ -784,7 +797,8 @@ async fn incident_layer(
         (None, false, _) => "coarse".to_owned(),
     };
     let incidents_key = format!(
-        "{version}|{mode}|{:?}|{}|{}|{:?}|{}",
+        "{version}|{}|{mode}|{:?}|{}|{}|{:?}|{}",
+        world.generation,
         viewport.bbox,
         viewport.width,
         lang.code(),
@@ -813,7 +827,7 @@ async fn incident_layer(
             let labels = &marker.labels;
             let label = primary_label(labels);
             let when = truce_service::world::rfc3339(marker.occurred_at);
-            let (lon, lat, when) = if exact {
+            let (lon, lat, when) = if exact || published(marker.occurred_at) {
                 (marker.lon, marker.lat, when)
             } else {
                 let (lon, lat) = crate::visibility::coarse_point(
