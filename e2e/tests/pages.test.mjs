@@ -583,7 +583,7 @@ check("a monitor's incident opens a case that the co-chairs and the Government's
   const us = await signedIn("demo-us");
   const again = await signedIn("demo-ru");
   await again.goto(`${base}${casePath}`);
-  await act(again, "move", { to: "under_assessment" });
+  await act(again, "move", { to: "under_assessment", why: "the Government answered" });
   await act(again, "move", { to: "inconclusive", why: "one source, and the answers disagree" });
   await us.goto(`${base}${casePath}`);
   await act(us, "finding", { body: "US", verdict: "violation", text: "A strike on a covered area." });

@@ -5,7 +5,7 @@
 use truce_core::access::{Permission, PublicIncidents, Role, Viewer};
 
 use crate::command::{Applied, Command, Render};
-use crate::{Outcome, Request, Service, ServiceError, change_entry, replay};
+use crate::{Outcome, Request, Service, ServiceError};
 
 /// The longest user name.
 const MAX_NAME: usize = 64;
@@ -152,10 +152,8 @@ pub(crate) async fn execute(
     render: &Render,
 ) -> Result<Outcome, ServiceError> {
     let mut tx = service.store().begin_write().await?;
-    if let Some(key) = request.store_key()
-        && let Some(Some(stored)) = tx.replies(&[&key]).await?.pop()
-    {
-        return replay(stored, request);
+    if let Some(outcome) = crate::transaction::retried(&mut tx, request).await? {
+        return Ok(outcome);
     }
     let not_found = |what: &str, id: &str| ServiceError::NotFound(format!("no {what} '{id}'"));
     let (entity, id) = match command {
@@ -265,12 +263,7 @@ pub(crate) async fn execute(
         }
     };
     let reply = render(&Applied::Account { entity, id }, &service.cached_world())?;
-    tx.append_changes(&[change_entry(request, command)?])
-        .await?;
-    if let Some((key, stored)) = request.stored_reply(&reply) {
-        tx.record_replies(&[(&key, stored)]).await?;
-    }
-    tx.commit().await?;
+    let outcome = crate::transaction::finish(tx, request, command, reply).await?;
     // A right taken away through this server is in force here at once (`tokens.rs`).
     if !matches!(
         command,
@@ -278,8 +271,5 @@ pub(crate) async fn execute(
     ) {
         service.inner.tokens.clear();
     }
-    Ok(Outcome {
-        reply,
-        replayed: false,
-    })
+    Ok(outcome)
 }

@@ -8,13 +8,16 @@ use std::sync::Weak;
 use chrono::{DateTime, Utc};
 use truce_core::access::Viewer;
 use truce_core::actor::ActorId;
-use truce_core::case::{Acting, Case, CaseContext, CaseError, CaseIncident, EscalationDecision};
+use truce_core::case::{
+    Acting, Case, CaseContext, CaseError, CaseIncident, EscalationDecision, cases_now,
+    escalation_proposals,
+};
 use truce_core::classify::VerificationStatus;
 use truce_store::{CaseRow, IncidentBody, WriteTx};
 
 use crate::command::{Applied, CaseRecord, Command, Render};
 use crate::world::World;
-use crate::{Inner, Outcome, Request, Service, ServiceError, change_entry, replay};
+use crate::{Inner, Outcome, Request, Service, ServiceError};
 
 /// The most incidents one sweep opens cases for in one transaction.
 const OPEN_BATCH: i64 = 500;
@@ -44,10 +47,8 @@ pub(crate) async fn execute(
     render: &Render,
 ) -> Result<Outcome, ServiceError> {
     let mut tx = service.store().begin_write().await?;
-    if let Some(key) = request.store_key()
-        && let Some(Some(stored)) = tx.replies(&[&key]).await?.pop()
-    {
-        return replay(stored, request);
+    if let Some(outcome) = crate::transaction::retried(&mut tx, request).await? {
+        return Ok(outcome);
     }
     let world = service.world().await?;
     let (applied, record) = apply(&mut tx, &world, request, command, Utc::now()).await?;
@@ -60,16 +61,7 @@ pub(crate) async fn execute(
             replayed: false,
         });
     }
-    tx.append_changes(&[change_entry(request, &applied)?])
-        .await?;
-    if let Some((key, stored)) = request.stored_reply(&reply) {
-        tx.record_replies(&[(&key, stored)]).await?;
-    }
-    tx.commit().await?;
-    Ok(Outcome {
-        reply,
-        replayed: false,
-    })
+    crate::transaction::finish(tx, request, &applied, reply).await
 }
 
 /// The name a case records for the principal: the user's name, or the principal's own.
@@ -101,6 +93,9 @@ async fn apply(
 ) -> Result<(Command, CaseRecord), ServiceError> {
     match command {
         Command::OpenCases { incidents, at } => {
+            // A sweep gives no time; a replay gives the recorded one and the incidents that
+            // were opened, each of which must read again.
+            let replayed = at.is_some();
             let at = at.unwrap_or(now);
             let mut opened = Vec::new();
             let mut cases = Vec::new();
@@ -108,7 +103,22 @@ async fn apply(
                 if tx.case_of_incident(&incident_id).await?.is_some() {
                     continue;
                 }
-                let incident = case_incident(tx, world, &incident_id).await?;
+                let incident = match case_incident(tx, world, &incident_id).await {
+                    Ok(incident) => incident,
+                    // One incident that does not read (or went away) does not hold up the
+                    // others' cases: it is reported and left for a person to look at.
+                    Err(error @ (ServiceError::Internal(_) | ServiceError::NotFound(_)))
+                        if !replayed =>
+                    {
+                        tracing::warn!(%error, incident = %incident_id, "no case opened for an incident");
+                        continue;
+                    }
+                    Err(error) => return Err(error),
+                };
+                // A merge may have filed it while this waited for the incident's lock.
+                if tx.case_of_incident(&incident_id).await?.is_some() {
+                    continue;
+                }
                 let case = Case::open(
                     incident,
                     acting(request),
@@ -130,12 +140,13 @@ async fn apply(
         }
         Command::OpenCase { incident, why, at } => {
             let at = at.unwrap_or(now);
+            // Under the incident's lock, which a sweep filing it takes too.
+            let found = case_incident(tx, world, &incident).await?;
             if let Some(case) = tx.case_of_incident(&incident).await? {
                 return Err(ServiceError::Conflict(format!(
                     "incident '{incident}' is already in case '{case}'"
                 )));
             }
-            let found = case_incident(tx, world, &incident).await?;
             let case = Case::open(found, acting(request), at, why.clone())?;
             insert(tx, &case).await?;
             Ok((
@@ -154,10 +165,20 @@ async fn apply(
             at,
         } => {
             let at = at.unwrap_or(now);
-            let mut case = locked(tx, &id).await?;
+            // The incident first: a sweep filing it takes its lock too, so where it is filed
+            // stays as read. Then both cases, in the order of their ids, so that two merges
+            // crossing each other wait for one another instead of deadlocking.
             let found = case_incident(tx, world, &incident).await?;
+            let other = tx
+                .case_of_incident(&incident)
+                .await?
+                .filter(|other| *other != id);
+            if let Some(other) = other.as_ref().filter(|other| **other < id) {
+                locked(tx, other).await?;
+            }
+            let mut case = locked(tx, &id).await?;
             case.merge(found, acting(request), at, why.clone())?;
-            match tx.case_of_incident(&incident).await? {
+            match other {
                 None => tx.add_case_incident(&case.id, &incident).await?,
                 Some(other) => {
                     // The incident's own case (one the classification opened) closes,
@@ -208,39 +229,122 @@ async fn apply(
                 CaseRecord::Case(case),
             ))
         }
-        Command::DecideEscalation { mut decision } => {
-            if matches!(request.principal.viewer(), Viewer::User { .. }) {
-                decision.by = acting_name(request).to_owned();
-                decision.at = now;
-            }
-            if decision.reason.trim().is_empty() {
-                return Err(ServiceError::invalid(
-                    "an escalation is accepted or declined with its reason",
-                ));
-            }
-            if world.scenario.actors.get(&decision.actor).is_none() {
-                return Err(ServiceError::Invalid {
-                    code: "unknown_actor",
-                    message: format!("'{}' is not an actor of the registry", decision.actor),
-                });
-            }
-            let id = format!("{}-{}", decision.actor, decision.at.timestamp_millis());
+        Command::DecideEscalation {
+            actor,
+            accepted,
+            reason,
+            decision,
+        } => {
+            let decision = match decision {
+                // A replayed decision is kept as it was applied.
+                Some(decision) if !matches!(request.principal.viewer(), Viewer::User { .. }) => {
+                    decision
+                }
+                Some(_) => {
+                    return Err(ServiceError::invalid(
+                        "a decision answers the proposal standing now: send actor, accepted and reason",
+                    ));
+                }
+                None => {
+                    decide_escalation(tx, world, request, &actor, accepted, &reason, now).await?
+                }
+            };
+            // Keyed by the proposal it answers, so that the database lets one decision in
+            // when both co-chairs answer at once.
+            let id = format!("{}-{}", decision.actor, decision.answers.timestamp_millis());
             tx.insert_escalation_decision(
                 &id,
                 decision.actor.as_str(),
                 decision.at.timestamp_millis(),
                 &encode(&decision)?,
             )
-            .await?;
+            .await
+            .map_err(|error| match error {
+                // Answered as a conflict, or as a retry if this key's first attempt won.
+                truce_store::StoreError::Conflict(_) => {
+                    ServiceError::Store(truce_store::StoreError::Conflict(format!(
+                        "a decision on the escalation of '{}' proposed on these findings",
+                        decision.actor
+                    )))
+                }
+                other => other.into(),
+            })?;
             Ok((
                 Command::DecideEscalation {
-                    decision: decision.clone(),
+                    actor,
+                    accepted,
+                    reason,
+                    decision: Some(decision.clone()),
                 },
                 CaseRecord::Decision(decision),
             ))
         }
         _ => Err(ServiceError::Internal("not a case command".to_owned())),
     }
+}
+
+/// The decision on the escalation proposed for `actor`, from the cases and decisions as this
+/// transaction reads them (a 404 when none is proposed, or it was decided).
+async fn decide_escalation(
+    tx: &mut WriteTx,
+    world: &World,
+    request: &Request,
+    actor: &ActorId,
+    accepted: bool,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<EscalationDecision, ServiceError> {
+    if reason.trim().is_empty() {
+        return Err(ServiceError::invalid(
+            "an escalation is accepted or declined with its reason",
+        ));
+    }
+    if world.scenario.actors.get(actor).is_none() {
+        return Err(ServiceError::Invalid {
+            code: "unknown_actor",
+            message: format!("'{actor}' is not an actor of the registry"),
+        });
+    }
+    let cases = tx
+        .cases()
+        .await?
+        .iter()
+        .map(|stored| parse(&stored.body))
+        .collect::<Result<Vec<Case>, _>>()?;
+    let decisions = tx
+        .escalation_decisions()
+        .await?
+        .iter()
+        .map(String::as_str)
+        .map(parse_decision)
+        .collect::<Result<Vec<EscalationDecision>, _>>()?;
+    // The docket's "now", so that the proposal decided is the one the co-chair was shown.
+    let now = cases_now(&cases, now);
+    let rule = &world.scenario.agreement.case_procedure_at(now).escalation;
+    let proposal = escalation_proposals(&cases, &decisions, rule, now)
+        .into_iter()
+        .find(|proposal| proposal.actor == *actor)
+        .ok_or_else(|| {
+            ServiceError::NotFound(format!(
+                "no escalation of '{actor}' is proposed (or it was decided)"
+            ))
+        })?;
+    Ok(EscalationDecision {
+        actor: actor.clone(),
+        accepted,
+        to: proposal.to,
+        case_ids: proposal.case_ids,
+        answers: proposal.latest,
+        reason: reason.to_owned(),
+        by: acting_name(request).to_owned(),
+        at: now,
+    })
+}
+
+fn parse_decision(body: &str) -> Result<EscalationDecision, ServiceError> {
+    serde_json::from_str(body).map_err(|error| {
+        ServiceError::Internal(format!("a stored decision does not parse: {error}"))
+    })
 }
 
 /// What R5 says of the case's incidents now: verified when any of them is.
@@ -361,32 +465,29 @@ impl Service {
             .escalation_decisions()
             .await?
             .iter()
-            .map(|body| {
-                serde_json::from_str(body).map_err(|error| {
-                    ServiceError::Internal(format!("a stored decision does not parse: {error}"))
-                })
-            })
+            .map(String::as_str)
+            .map(parse_decision)
             .collect()
     }
 
     /// Opens, as the system, a case on every incident whose classification needs one and
-    /// that has none, in transactions of up to 500. Returns how many it opened. Servers that
-    /// sweep at the same moment do not open a case twice: the incident's filing is unique, and
-    /// the loser of a race finds it filed.
+    /// that has none, in transactions of up to 500, walking the incidents once in the order of
+    /// recording. Returns how many it opened. Servers that sweep at the same moment do not
+    /// open a case twice: the incident's filing is unique, and the loser of a race finds it
+    /// filed.
     pub async fn open_pending_cases(&self) -> Result<usize, ServiceError> {
         let mut opened = 0;
         let mut races = 0;
+        let mut after_seq = 0;
         loop {
-            let waiting: Vec<String> = self
+            let batch = self
                 .store()
-                .caseless_incidents(OPEN_BATCH)
-                .await?
-                .into_iter()
-                .map(|incident| incident.id)
-                .collect();
-            if waiting.is_empty() {
+                .caseless_incidents(after_seq, OPEN_BATCH)
+                .await?;
+            let Some(last) = batch.last().map(|incident| incident.seq) else {
                 return Ok(opened);
-            }
+            };
+            let waiting: Vec<String> = batch.into_iter().map(|incident| incident.id).collect();
             let request = Request {
                 principal: crate::Principal::system(),
                 key: None,
@@ -408,14 +509,10 @@ impl Service {
             });
             match execute(self, &request, command, &count).await {
                 Ok(outcome) => {
-                    let now_opened: usize = outcome.reply.body.parse().unwrap_or(0);
-                    if now_opened == 0 {
-                        // Every one was filed meanwhile, yet still listed: do not spin.
-                        return Ok(opened);
-                    }
-                    opened += now_opened;
+                    opened += outcome.reply.body.parse::<usize>().unwrap_or(0);
+                    after_seq = last;
                 }
-                // Another server filed some meanwhile: look again.
+                // Another server filed some meanwhile: look at the same batch again.
                 Err(
                     ServiceError::Conflict(_)
                     | ServiceError::Store(truce_store::StoreError::Conflict(_)),

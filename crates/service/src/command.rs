@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use truce_core::actor::{Actor, Designation};
+use truce_core::actor::{Actor, ActorId, Designation};
 use truce_core::case::{Case, CaseAction, EscalationDecision};
 use truce_core::change::WorldChange;
 use truce_core::commitment::Commitment;
@@ -215,10 +215,18 @@ pub enum Command {
         #[serde(default)]
         at: Option<DateTime<Utc>>,
     },
-    /// The co-chairs accept or decline a proposed escalation.
+    /// A co-chair accepts or declines the escalation proposed for an actor.
     DecideEscalation {
-        /// The decision (its author and time are the principal's and the server's).
-        decision: EscalationDecision,
+        /// The actor whose escalation is proposed.
+        actor: ActorId,
+        /// Referred (`true`) or declined.
+        accepted: bool,
+        /// Why.
+        reason: String,
+        /// The decision as applied: the proposal standing in the transaction, who and when.
+        /// Absent in a request; the change log records it.
+        #[serde(default)]
+        decision: Option<EscalationDecision>,
     },
 }
 
@@ -305,8 +313,8 @@ impl Command {
             ),
             Command::MergeIntoCase { case, .. } => ("merge_into_case", "case", case.clone()),
             Command::ActOnCase { case, .. } => ("act_on_case", "case", case.clone()),
-            Command::DecideEscalation { decision } => {
-                ("decide_escalation", "actor", decision.actor.to_string())
+            Command::DecideEscalation { actor, .. } => {
+                ("decide_escalation", "actor", actor.to_string())
             }
         }
     }

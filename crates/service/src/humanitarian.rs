@@ -13,7 +13,7 @@ use truce_store::{RecordKind, WriteTx};
 
 use crate::command::{Applied, Command, HumanitarianRecord, Render};
 use crate::world::World;
-use crate::{Outcome, Request, Service, ServiceError, change_entry, replay};
+use crate::{Outcome, Request, Service, ServiceError};
 
 /// How far ahead of this server's clock a step may be dated (clocks differ a little).
 const CLOCK_SKEW: Duration = Duration::minutes(5);
@@ -38,24 +38,13 @@ pub(crate) async fn execute(
     render: &Render,
 ) -> Result<Outcome, ServiceError> {
     let mut tx = service.store().begin_write().await?;
-    if let Some(key) = request.store_key()
-        && let Some(Some(stored)) = tx.replies(&[&key]).await?.pop()
-    {
-        return replay(stored, request);
+    if let Some(outcome) = crate::transaction::retried(&mut tx, request).await? {
+        return Ok(outcome);
     }
     let world = service.world().await?;
     let (applied, record) = apply(&mut tx, &world, request, command, Utc::now()).await?;
     let reply = render(&Applied::Humanitarian(record), &world)?;
-    tx.append_changes(&[change_entry(request, &applied)?])
-        .await?;
-    if let Some((key, stored)) = request.stored_reply(&reply) {
-        tx.record_replies(&[(&key, stored)]).await?;
-    }
-    tx.commit().await?;
-    Ok(Outcome {
-        reply,
-        replayed: false,
-    })
+    crate::transaction::finish(tx, request, &applied, reply).await
 }
 
 /// Records an attack on a convoy: the incident, classified against the world of the
@@ -70,10 +59,8 @@ pub(crate) async fn record_attack(
 ) -> Result<Outcome, ServiceError> {
     let mut tx = service.store().begin_write().await?;
     let generation = tx.world_generation().await?;
-    if let Some(key) = request.store_key()
-        && let Some(Some(stored)) = tx.replies(&[&key]).await?.pop()
-    {
-        return replay(stored, request);
+    if let Some(outcome) = crate::transaction::retried(&mut tx, request).await? {
+        return Ok(outcome);
     }
     let world = service.world_in(&mut tx, generation).await?;
     let mut convoy: Convoy = locked(&mut tx, RecordKind::Convoy, &convoy_id).await?;
@@ -106,16 +93,7 @@ pub(crate) async fn record_attack(
         convoy: convoy_id,
         incident,
     };
-    tx.append_changes(&[change_entry(request, &command)?])
-        .await?;
-    if let Some((key, stored)) = request.stored_reply(&reply) {
-        tx.record_replies(&[(&key, stored)]).await?;
-    }
-    tx.commit().await?;
-    Ok(Outcome {
-        reply,
-        replayed: false,
-    })
+    crate::transaction::finish(tx, request, &command, reply).await
 }
 
 /// Checks and writes a humanitarian command; returns it as applied (each step signed by the

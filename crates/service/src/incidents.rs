@@ -131,10 +131,8 @@ pub(crate) async fn add_report(
 ) -> Result<Outcome, ServiceError> {
     let mut tx = service.store().begin_write().await?;
     let generation = tx.world_generation().await?;
-    if let Some(key) = request.store_key()
-        && let Some(Some(stored)) = tx.replies(&[&key]).await?.pop()
-    {
-        return replay(stored, request);
+    if let Some(outcome) = crate::transaction::retried(&mut tx, request).await? {
+        return Ok(outcome);
     }
     let world = service.world_in(&mut tx, generation).await?;
     let Some((seq, body, reports)) = tx.lock_incident(&report.incident_id).await? else {
@@ -164,16 +162,7 @@ pub(crate) async fn add_report(
         &world,
     )?;
     let command = Command::AddReport { report };
-    tx.append_changes(&[change_entry(request, &command)?])
-        .await?;
-    if let Some((key, stored)) = request.stored_reply(&reply) {
-        tx.record_replies(&[(&key, stored)]).await?;
-    }
-    tx.commit().await?;
-    Ok(Outcome {
-        reply,
-        replayed: false,
-    })
+    crate::transaction::finish(tx, request, &command, reply).await
 }
 
 /// An incident waiting for the writer.

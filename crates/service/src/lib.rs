@@ -25,6 +25,7 @@ pub mod secrets;
 mod seed;
 pub mod sessions;
 mod tokens;
+mod transaction;
 pub mod world;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -525,25 +526,29 @@ impl Service {
         self.execute(request, command, silent()).await
     }
 
-    /// After a transaction failed on a unique key, the key may have been stored by a
-    /// concurrent request with the same key (PostgreSQL lets both start): answer as a retry.
+    /// After a keyed request failed, its key may have been stored meanwhile by a concurrent
+    /// attempt with the same key (PostgreSQL lets both start): the retry is answered with that
+    /// attempt's reply, whatever it failed on (a unique key, or a proposal already decided).
     async fn replay_on_conflict(
         &self,
         request: &Request,
         outcome: Result<Outcome, ServiceError>,
     ) -> Result<Outcome, ServiceError> {
-        match (outcome, request.store_key()) {
-            (Err(ServiceError::Store(StoreError::Conflict(what))), Some(key)) => {
-                match self.inner.store.stored_reply(&key).await? {
-                    Some(stored) => replay(stored, request),
-                    None => Err(ServiceError::Conflict(format!("{what} already exists"))),
-                }
-            }
-            (Err(ServiceError::Store(StoreError::Conflict(what))), None) => {
-                Err(ServiceError::Conflict(format!("{what} already exists")))
-            }
-            (outcome, _) => outcome,
+        let error = match outcome {
+            Ok(outcome) => return Ok(outcome),
+            Err(error) => error,
+        };
+        if let Some(key) = request.store_key()
+            && let Ok(Some(stored)) = self.inner.store.stored_reply(&key).await
+        {
+            return replay(stored, request);
         }
+        Err(match error {
+            ServiceError::Store(StoreError::Conflict(what)) => {
+                ServiceError::Conflict(format!("{what} already exists"))
+            }
+            other => other,
+        })
     }
 
     /// A change of the world, in one transaction that holds the world's lock throughout.
@@ -560,10 +565,8 @@ impl Service {
         };
         let mut tx = self.inner.store.begin_write().await?;
         let generation = tx.lock_world().await?;
-        if let Some(key) = request.store_key()
-            && let Some(Some(stored)) = tx.replies(&[&key]).await?.pop()
-        {
-            return replay(stored, request);
+        if let Some(outcome) = crate::transaction::retried(&mut tx, request).await? {
+            return Ok(outcome);
         }
         // Holding the lock, the database's world is the previous generation: load it if this
         // server has not seen it yet.
@@ -596,17 +599,9 @@ impl Service {
             },
             &after,
         )?;
-        tx.append_changes(&[change_entry(request, command)?])
-            .await?;
-        if let Some((key, stored)) = request.stored_reply(&reply) {
-            tx.record_replies(&[(&key, stored)]).await?;
-        }
-        tx.commit().await?;
+        let outcome = crate::transaction::finish(tx, request, command, reply).await?;
         self.install(after);
-        Ok(Outcome {
-            reply,
-            replayed: false,
-        })
+        Ok(outcome)
     }
 }
 

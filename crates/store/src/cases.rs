@@ -36,6 +36,8 @@ pub struct CaseRow<'a> {
 /// An incident that needs a case and has none.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaselessIncident {
+    /// Its place in the order of recording (where the next batch starts).
+    pub seq: i64,
     /// Its id.
     pub id: String,
     /// Its perpetrator as stored (an actor id, or a name the registry did not know).
@@ -89,16 +91,24 @@ impl Store {
             .transpose()
     }
 
-    /// Up to `limit` incidents, oldest first, whose current labels need a case (`covered`,
-    /// `coverage_disputed`, `non_participant`) and that belong to none.
-    pub async fn caseless_incidents(&self, limit: i64) -> StoreResult<Vec<CaselessIncident>> {
+    /// Up to `limit` incidents recorded after `after_seq`, in the order of recording, whose
+    /// current labels need a case (`covered`, `coverage_disputed`, `non_participant`) and that
+    /// belong to none. A sweep walks forward from where its last batch ended, so that it reads
+    /// each incident once.
+    pub async fn caseless_incidents(
+        &self,
+        after_seq: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<CaselessIncident>> {
         sqlx::query(
-            "SELECT i.id, i.perpetrator, i.labels FROM incident i \
-             WHERE (i.labels LIKE '%,covered,%' OR i.labels LIKE '%,coverage_disputed,%' \
+            "SELECT i.seq, i.id, i.perpetrator, i.labels FROM incident i \
+             WHERE i.seq > $1 \
+               AND (i.labels LIKE '%,covered,%' OR i.labels LIKE '%,coverage_disputed,%' \
                     OR i.labels LIKE '%,non_participant,%') \
                AND NOT EXISTS (SELECT 1 FROM case_incident c WHERE c.incident_id = i.id) \
-             ORDER BY i.seq LIMIT $1",
+             ORDER BY i.seq LIMIT $2",
         )
+        .bind(after_seq)
         .bind(limit)
         .fetch_all(&self.pool)
         .await
@@ -106,6 +116,7 @@ impl Store {
         .iter()
         .map(|row| {
             Ok(CaselessIncident {
+                seq: int(row, "seq")?,
                 id: text(row, "id")?,
                 perpetrator: row_text_opt(row, "perpetrator")?,
                 labels: text(row, "labels")?,
@@ -150,6 +161,28 @@ impl WriteTx {
             .as_ref()
             .map(case)
             .transpose()
+    }
+
+    /// Every case, read in this transaction (what an escalation decision answers).
+    pub async fn cases(&mut self) -> StoreResult<Vec<StoredCase>> {
+        sqlx::query("SELECT id, state, disputed, body FROM case_file ORDER BY id")
+            .fetch_all(&mut *self.tx)
+            .await
+            .doing("reading cases")?
+            .iter()
+            .map(case)
+            .collect()
+    }
+
+    /// Every escalation decision, oldest first, read in this transaction.
+    pub async fn escalation_decisions(&mut self) -> StoreResult<Vec<String>> {
+        sqlx::query("SELECT body FROM escalation_decision ORDER BY decided_at, id")
+            .fetch_all(&mut *self.tx)
+            .await
+            .doing("reading escalation decisions")?
+            .iter()
+            .map(|row| text(row, "body"))
+            .collect()
     }
 
     /// The id of the case an incident belongs to, read in this transaction.

@@ -132,6 +132,7 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("GET", "/cases", Anyone),
     ("GET", "/cases/{id}", Anyone),
     ("POST", "/cases/{id}/actions", May(ActOnCases)),
+    ("POST", "/escalations", May(OpenCases)),
     ("GET", "/convoys", Anyone),
     ("POST", "/convoys", May(ChangeHumanitarian)),
     ("GET", "/convoys/{id}", Anyone),

@@ -15,6 +15,8 @@ use serde_json::json;
 use truce_core::access::Role;
 use truce_core::actor::{ActorId, CoChair};
 use truce_core::case::{Body, CaseAction, CaseState, Verdict};
+use truce_core::scenario::ScenarioFiles;
+use truce_scenario::EmbeddedCoh2016;
 use truce_service::{Command, Principal, Request, ServiceError, silent};
 
 /// A covered strike: the Government's air force on the FSA in March 2016.
@@ -360,6 +362,171 @@ async fn two_servers_sweeping_at_once_open_each_case_once_on_postgres() {
     two_sweeps(&url).await;
 }
 
+/// Two co-chairs on two servers each file the other's incident under their own case at once:
+/// one merge lands, the other is refused for what it is, and neither waits on a deadlock.
+async fn crossing_merges(url: &str) {
+    let one = app_on(url, truce_web::DEFAULT_BODY_LIMIT).await;
+    let two = app_on(url, truce_web::DEFAULT_BODY_LIMIT).await;
+    for round in 0..5 {
+        let a = strike(&one, 36.1 + f64::from(round) / 100.0).await;
+        let b = strike(&one, 36.105 + f64::from(round) / 100.0).await;
+        one.state.service().open_pending_cases().await.unwrap();
+        let merge = |into: &str, incident: &str| Command::MergeIntoCase {
+            case: format!("case-{into}"),
+            incident: incident.to_owned(),
+            why: "the same raid".to_owned(),
+            at: None,
+        };
+        let (first, second) = tokio::join!(
+            one.state.service().execute(us(), merge(&a, &b), silent()),
+            two.state.service().execute(ru(), merge(&b, &a), silent())
+        );
+        let landed = [&first, &second].iter().filter(|r| r.is_ok()).count();
+        assert_eq!(landed, 1, "{first:?} {second:?}");
+        for refused in [first, second].into_iter().filter_map(Result::err) {
+            assert!(
+                matches!(
+                    refused,
+                    ServiceError::Conflict(_) | ServiceError::Invalid { .. }
+                ),
+                "refused for what it is, not a database failure: {refused:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crossing_merges_on_two_servers_neither_deadlock_nor_both_land_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    crossing_merges(&format!(
+        "sqlite://{}",
+        dir.path().join("cross.db").display()
+    ))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crossing_merges_on_two_servers_neither_deadlock_nor_both_land_on_postgres() {
+    let Some(url) = postgres_url("cases_crossing_merges").await else {
+        return;
+    };
+    crossing_merges(&url).await;
+}
+
+#[tokio::test]
+async fn an_incident_that_does_not_read_holds_up_no_other_case() {
+    let app = app().await;
+    let service = app.state.service();
+    let broken = strike(&app, 36.1386).await;
+    let sound = strike(&app, 36.2).await;
+    service.open_pending_cases().await.unwrap();
+    // The stored document of one incident is damaged, and neither has a case yet.
+    let dir = app._dir.as_ref().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("api.db").display());
+    sqlx::any::install_default_drivers();
+    let raw = sqlx::AnyPool::connect(&url).await.unwrap();
+    for statement in [
+        "DELETE FROM case_incident".to_owned(),
+        "DELETE FROM case_file".to_owned(),
+        format!("UPDATE incident SET body = '{{not json' WHERE id = '{broken}'"),
+    ] {
+        sqlx::query(&statement).execute(&raw).await.unwrap();
+    }
+    raw.close().await;
+    service.open_pending_cases().await.unwrap();
+    assert!(
+        service
+            .case(&format!("case-{sound}"))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        service
+            .case(&format!("case-{broken}"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        service.open_pending_cases().await.unwrap(),
+        0,
+        "and no sweep spins on it"
+    );
+}
+
+/// The 2016 files with every agreement version's publication policy set to the OSCE's.
+struct OscePolicy;
+
+impl ScenarioFiles for OscePolicy {
+    fn read(&self, path: &str) -> Result<String, String> {
+        let text = EmbeddedCoh2016.read(path)?;
+        if path != "agreement.json" {
+            return Ok(text);
+        }
+        let mut agreement: serde_json::Value =
+            serde_json::from_str(&text).map_err(|error| error.to_string())?;
+        for version in agreement["versions"].as_array_mut().unwrap() {
+            version["case_procedure"] = json!({"publication": {"name": "osce-smm",
+                "public_findings": [], "aggregates": true, "observations": true}});
+        }
+        Ok(agreement.to_string())
+    }
+}
+
+#[tokio::test]
+async fn a_policy_that_publishes_observations_shows_the_public_where_and_when_only() {
+    let policies: [(&dyn ScenarioFiles, bool); 2] =
+        [(&EmbeddedCoh2016, false), (&OscePolicy, true)];
+    for (files, published) in policies {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("policy.db").display());
+        let app = app_on_scenario(
+            &url,
+            truce_web::DEFAULT_BODY_LIMIT,
+            truce_web::Security::default(),
+            files,
+        )
+        .await;
+        let id = strike(&app, 36.1386).await;
+        let (status, seen) = app
+            .anonymous()
+            .get(&format!("/api/v1/incidents/{id}"))
+            .await;
+        assert_eq!(status, 200, "{seen}");
+        let exact = seen["lat"].as_f64() == Some(36.1386)
+            && seen["occurred_at"]
+                .as_str()
+                .unwrap()
+                .starts_with("2016-03-02T09:00");
+        assert_eq!(exact, published, "{seen}");
+        assert!(
+            !seen.to_string().contains("Barrel bombs"),
+            "notes are never published: {seen}"
+        );
+        // An observation names no party: who fired and at whom is the co-chairs' to say.
+        for field in ["perpetrator", "target", "origin", "submitted_by"] {
+            assert!(seen[field].is_null(), "{field}: {seen}");
+        }
+        assert_eq!(seen["assessment"]["reasons"], json!([]), "{seen}");
+        assert_eq!(seen["assessment_history"], json!([]), "{seen}");
+        let (_, full) = app.get(&format!("/api/v1/incidents/{id}")).await;
+        let perpetrator = full["perpetrator"]["name"].as_str().unwrap().to_owned();
+        let (status, page) = common::html(&app.anonymous(), &format!("/incidents/{id}")).await;
+        assert_eq!(status, 200);
+        assert!(
+            !page.contains("Barrel bombs") && !page.contains(&perpetrator),
+            "{page}"
+        );
+        // No signed-in role sees less than the public.
+        let humanitarian = app.as_role("aid", "humanitarian", None).await;
+        let (status, seen) = humanitarian.get(&format!("/api/v1/incidents/{id}")).await;
+        assert_eq!(status, 200, "{seen}");
+        assert_eq!(seen["lat"].as_f64() == Some(36.1386), published, "{seen}");
+        assert!(seen["perpetrator"].is_null(), "{seen}");
+    }
+}
+
 /// Acts on a case through the API; answers the status and the body.
 async fn act_api(
     app: &App,
@@ -407,6 +574,15 @@ async fn the_api_shows_each_role_its_part_of_a_case() {
             .unwrap()
             .contains("in_scope, out_of_scope")
     );
+    // A legal move still says why.
+    let (status, unexplained) = act_api(
+        &ru,
+        &id,
+        json!({"action": "move", "to": "in_scope", "why": " "}),
+    )
+    .await;
+    assert_eq!(status, 422, "{unexplained}");
+    assert!(unexplained["message"].as_str().unwrap().contains("why"));
     let (status, _) = act_api(
         &ru,
         &id,
@@ -460,11 +636,15 @@ async fn the_api_shows_each_role_its_part_of_a_case() {
             act_api(
                 app,
                 &id,
-                json!({"action": "move", "to": "under_assessment"}),
+                json!({"action": "move", "to": "under_assessment", "why": "answered"}),
             )
             .await;
-            let (status, moved) =
-                act_api(app, &id, json!({"action": "move", "to": "inconclusive"})).await;
+            let (status, moved) = act_api(
+                app,
+                &id,
+                json!({"action": "move", "to": "inconclusive", "why": "one source"}),
+            )
+            .await;
             assert_eq!(status, 201, "{moved}");
         }
         let (status, found) = act_api(app, &id, json!({"action": "finding", "body": body, "verdict": verdict, "text": format!("{body}'s finding")})).await;
@@ -643,4 +823,194 @@ async fn the_pages_give_each_role_its_part_in_both_languages() {
     assert_eq!(status, 200);
     assert!(counts.contains("coh-2016") && !counts.contains(&id));
     assert_eq!(html(&public, &format!("/cases/{id}")).await.0, 404);
+}
+
+/// A case against the Government with a US violation finding: the pattern R7 counts.
+async fn violation_case(app: &App, lat: f64) -> String {
+    let service = app.state.service();
+    let incident = strike(app, lat).await;
+    service.open_pending_cases().await.unwrap();
+    let id = format!("case-{incident}");
+    let go = |to| CaseAction::Move {
+        to,
+        out_of_scope: None,
+    };
+    for (request, action) in [
+        (ru(), go(CaseState::InScope)),
+        (ru(), go(CaseState::UnderAssessment)),
+        (us(), go(CaseState::Inconclusive)),
+        (
+            us(),
+            CaseAction::Finding {
+                body: Body::Us,
+                verdict: Verdict::Violation,
+                text: "Barrel bombs on a market of a participating party.".to_owned(),
+            },
+        ),
+    ] {
+        service
+            .execute(request, act(&id, action), silent())
+            .await
+            .unwrap();
+    }
+    id
+}
+
+#[tokio::test]
+async fn a_co_chair_decides_a_proposed_escalation_on_the_docket_once() {
+    let us = app().await;
+    for n in 0..3 {
+        violation_case(&us, 36.1 + f64::from(n) / 100.0).await;
+    }
+    let ru = us.as_role("ru-chair", "co_chair", Some("RU")).await;
+    let (status, docket) = html(&us, "/cases").await;
+    assert_eq!(status, 200);
+    assert!(
+        docket.contains("action=\"/escalations\"") && docket.contains("value=\"gos\""),
+        "the proposal comes with its form: {docket}"
+    );
+    let task_force = us.as_role("tf", "task_force", None).await;
+    let (_, seen) = html(&task_force, "/cases").await;
+    assert!(
+        seen.contains("Proposed escalations") && !seen.contains("action=\"/escalations\""),
+        "the task force sees the proposal, and only the co-chairs decide it"
+    );
+    let decide = |key: &'static str, reason: &'static str| {
+        let ru = ru.clone();
+        async move {
+            post_form(
+                &ru,
+                "/escalations",
+                &[
+                    ("idempotency_key", key),
+                    ("actor", "gos"),
+                    ("accepted", "false"),
+                    ("reason", reason),
+                ],
+            )
+            .await
+        }
+    };
+    let (status, _, body) = decide("decide-1", " ").await;
+    assert_eq!(status, 422, "a decision gives its reason: {body}");
+    assert!(body.contains("<html"), "an error page, not JSON");
+    let (status, location, _) = decide("decide-2", "A de-escalation call was made").await;
+    assert_eq!(status, 303);
+    assert_eq!(location.as_deref(), Some("/cases?saved=1#escalations"));
+    // A retry of the same form is answered as the first time; another decision finds nothing.
+    assert_eq!(
+        decide("decide-2", "A de-escalation call was made").await.0,
+        303
+    );
+    assert_eq!(decide("decide-3", "again").await.0, 404);
+    let (status, _) = us
+        .post(
+            "/api/v1/escalations",
+            &json!({"actor": "gos", "accepted": true, "reason": "refer it"}),
+        )
+        .await;
+    assert_eq!(status, 404);
+    let decisions = us.state.service().escalation_decisions().await.unwrap();
+    assert_eq!(decisions.len(), 1);
+    assert_eq!(decisions[0].by, "ru-chair");
+    assert_eq!(decisions[0].case_ids.len(), 3);
+    let (_, docket) = html(&us, "/cases").await;
+    assert!(
+        docket.contains("Decisions taken") && docket.contains("A de-escalation call was made"),
+        "{docket}"
+    );
+    assert!(!docket.contains("action=\"/escalations\""));
+    let entries = entries(&us, "decide_escalation").await;
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].change.principal, "user:ru-chair");
+}
+
+/// Both co-chairs answer one proposal at the same moment, on two servers: one decision stands.
+async fn racing_decisions(url: &str) {
+    let one = app_on(url, truce_web::DEFAULT_BODY_LIMIT).await;
+    let two = app_on(url, truce_web::DEFAULT_BODY_LIMIT).await;
+    for n in 0..3 {
+        violation_case(&one, 36.1 + f64::from(n) / 100.0).await;
+    }
+    let decide = |accepted: bool| Command::DecideEscalation {
+        actor: ActorId::new("gos"),
+        accepted,
+        reason: "decided".to_owned(),
+        decision: None,
+    };
+    let (first, second) = tokio::join!(
+        one.state.service().execute(us(), decide(true), silent()),
+        two.state.service().execute(ru(), decide(false), silent())
+    );
+    assert_eq!(
+        [&first, &second].iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{first:?} {second:?}"
+    );
+    for refused in [first, second].into_iter().filter_map(Result::err) {
+        assert!(
+            matches!(
+                refused,
+                ServiceError::Conflict(_) | ServiceError::NotFound(_)
+            ),
+            "{refused:?}"
+        );
+    }
+    assert_eq!(
+        one.state
+            .service()
+            .escalation_decisions()
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // A new finding renews the proposal; one co-chair's request, sent to both servers with
+    // one key, is one decision, and both are answered with it.
+    violation_case(&one, 36.2).await;
+    let keyed = || Request {
+        key: Some(truce_service::Key {
+            key: "decide-once".to_owned(),
+            scope: "POST /api/v1/escalations".to_owned(),
+            request_hash: "the same".to_owned(),
+        }),
+        ..us()
+    };
+    let (first, second) = tokio::join!(
+        one.state.service().execute(keyed(), decide(true), silent()),
+        two.state.service().execute(keyed(), decide(true), silent())
+    );
+    let (first, second) = (first.unwrap(), second.unwrap());
+    assert_eq!(first.reply.body, second.reply.body);
+    assert!(
+        first.replayed != second.replayed,
+        "one is the other's replay"
+    );
+    assert_eq!(
+        one.state
+            .service()
+            .escalation_decisions()
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_co_chairs_deciding_at_once_make_one_decision_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    racing_decisions(&format!(
+        "sqlite://{}",
+        dir.path().join("race.db").display()
+    ))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_co_chairs_deciding_at_once_make_one_decision_on_postgres() {
+    let Some(url) = postgres_url("cases_racing_decisions").await else {
+        return;
+    };
+    racing_decisions(&url).await;
 }

@@ -101,6 +101,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET", "/cases", EVERYONE),
     ("GET", "/cases/{id}", EVERYONE),
     ("POST", "/cases/{id}/actions", "CTL"),
+    ("POST", "/escalations", "C"),
     ("GET", "/convoys", EVERYONE),
     ("POST", "/convoys", "H"),
     ("GET", "/convoys/{id}", EVERYONE),

@@ -31,7 +31,7 @@ pub struct EscalationProposal {
 
 /// The co-chairs' answer to a proposal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(from = "StoredDecision")]
 pub struct EscalationDecision {
     /// The actor.
     pub actor: ActorId,
@@ -41,12 +41,46 @@ pub struct EscalationDecision {
     pub to: EscalationBody,
     /// The cases the proposal counted.
     pub case_ids: Vec<String>,
+    /// The latest violation finding of the proposal it answers: one decision answers one
+    /// proposal, and a new violation finding makes a new proposal.
+    pub answers: DateTime<Utc>,
     /// Why.
     pub reason: String,
     /// Who decided.
     pub by: String,
     /// When.
     pub at: DateTime<Utc>,
+}
+
+/// A decision as stored. Decisions stored before `answers` was kept answered the proposal
+/// standing when they were made, whose latest finding was no later than `at`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredDecision {
+    actor: ActorId,
+    accepted: bool,
+    to: EscalationBody,
+    case_ids: Vec<String>,
+    #[serde(default)]
+    answers: Option<DateTime<Utc>>,
+    reason: String,
+    by: String,
+    at: DateTime<Utc>,
+}
+
+impl From<StoredDecision> for EscalationDecision {
+    fn from(stored: StoredDecision) -> Self {
+        EscalationDecision {
+            answers: stored.answers.unwrap_or(stored.at),
+            actor: stored.actor,
+            accepted: stored.accepted,
+            to: stored.to,
+            case_ids: stored.case_ids,
+            reason: stored.reason,
+            by: stored.by,
+            at: stored.at,
+        }
+    }
 }
 
 /// A case counted, at its first standing violation finding.
@@ -61,8 +95,8 @@ fn counted_against(case: &Case) -> Vec<ActorId> {
 }
 
 /// The proposals standing at `now`: one per actor whose undisputed cases with a violation
-/// finding in `(now - window, now]` reach the threshold, unless a decision came after the
-/// latest of those findings.
+/// finding in `(now - window, now]` reach the threshold, unless a decision answered a
+/// proposal whose latest finding was that late.
 pub fn escalation_proposals(
     cases: &[Case],
     decisions: &[EscalationDecision],
@@ -101,7 +135,7 @@ pub fn escalation_proposals(
         let latest = list.last().map_or(now, |(at, _)| *at);
         let answered = decisions
             .iter()
-            .any(|decision| decision.actor == actor && decision.at >= latest);
+            .any(|decision| decision.actor == actor && decision.answers >= latest);
         if answered {
             continue;
         }

@@ -28,6 +28,16 @@ pub use procedure::{
 pub use state::{CaseState, OutOfScopeReason};
 pub use verify::{Attribution, AttributionBasis, Confidence, verification_status};
 
+/// "Now" for cases: the server's `clock` (a demonstration's clock stops at the end of its
+/// incidents, but its cases are worked in the present), or the last event recorded if the
+/// server's clock is behind it (servers' clocks differ a little).
+pub fn cases_now(cases: &[Case], clock: DateTime<Utc>) -> DateTime<Utc> {
+    cases
+        .iter()
+        .map(Case::updated_at)
+        .fold(clock, DateTime::max)
+}
+
 /// The longest text a case keeps (a request, an answer, a finding, a reason).
 pub const MAX_TEXT: usize = 20_000;
 
@@ -318,7 +328,7 @@ impl Case {
         {
             return Err(forbidden("only a co-chair opens a case on an incident"));
         }
-        check_text("the reason (`why`)", &why)?;
+        check_reason(&why)?;
         Ok(Case {
             id: Case::id_for(&incident.id),
             opened_at: at,
@@ -471,6 +481,25 @@ impl Case {
         findings
     }
 
+    /// The case this one's incident was filed under, when it was merged away.
+    pub fn merged_into(&self) -> Option<&str> {
+        self.events.iter().find_map(|event| match &event.change {
+            CaseChange::MergedInto { case } => Some(case.as_str()),
+            _ => None,
+        })
+    }
+
+    /// Refuses any change to a case that was merged away: its incident lives elsewhere now.
+    fn check_not_merged_away(&self) -> Result<(), CaseError> {
+        match self.merged_into() {
+            Some(into) => Err(invalid(format!(
+                "case '{}' was merged into case '{into}': work on that case",
+                self.id
+            ))),
+            None => Ok(()),
+        }
+    }
+
     /// Whether standing findings disagree.
     pub fn disputed(&self) -> bool {
         disputed(&self.findings())
@@ -486,6 +515,7 @@ impl Case {
         context: CaseContext<'_>,
     ) -> Result<(), CaseError> {
         check_text("the reason (`why`)", &why)?;
+        self.check_not_merged_away()?;
         if self.events.len() + 2 > MAX_EVENTS {
             return Err(invalid(format!(
                 "a case holds at most {MAX_EVENTS} events; open a new case"
@@ -499,7 +529,11 @@ impl Case {
                 last.at
             )));
         }
+        let is_move = matches!(action, CaseAction::Move { .. });
         let changes = self.decide(action, acting, at, context)?;
+        if is_move {
+            check_reason(&why)?;
+        }
         for change in changes {
             self.events.push(CaseEvent {
                 at,
@@ -524,7 +558,8 @@ impl Case {
         {
             return Err(forbidden("only a co-chair merges an incident into a case"));
         }
-        check_text("the reason (`why`)", &why)?;
+        check_reason(&why)?;
+        self.check_not_merged_away()?;
         let CaseIncident {
             id: incident_id,
             accused,
@@ -547,17 +582,33 @@ impl Case {
         {
             self.accused.push(actor.clone());
         }
-        self.events.push(CaseEvent {
-            at: at.max(self.updated_at()),
-            by: acting.name.to_owned(),
+        self.push_in_order(
+            at,
+            acting,
             why,
-            change: CaseChange::Merge {
+            CaseChange::Merge {
                 incident_id,
                 civilians_killed,
                 accused,
             },
-        });
+        );
         Ok(())
+    }
+
+    /// Appends a merge's event, never before the case's last one (two cases' clocks meet).
+    fn push_in_order(
+        &mut self,
+        at: DateTime<Utc>,
+        acting: Acting<'_>,
+        why: String,
+        change: CaseChange,
+    ) {
+        self.events.push(CaseEvent {
+            at: at.max(self.updated_at()),
+            by: acting.name.to_owned(),
+            why,
+            change,
+        });
     }
 
     /// Whether the case was moved to `verified` since it was last reopened.
@@ -605,14 +656,14 @@ impl Case {
                 self.incident_id, self.id
             )));
         }
-        self.events.push(CaseEvent {
-            at: at.max(self.updated_at()),
-            by: acting.name.to_owned(),
+        self.push_in_order(
+            at,
+            acting,
             why,
-            change: CaseChange::MergedInto {
+            CaseChange::MergedInto {
                 case: into.to_owned(),
             },
-        });
+        );
         Ok(())
     }
 
@@ -929,6 +980,17 @@ fn check_text(what: &str, text: &str) -> Result<(), CaseError> {
         )));
     }
     Ok(())
+}
+
+/// A transition, an opening and a merge say why (a request, an answer or a finding is its
+/// own reason, so there `why` may be empty).
+fn check_reason(why: &str) -> Result<(), CaseError> {
+    if why.trim().is_empty() {
+        return Err(invalid(
+            "the reason (`why`) is needed: every transition records why it was made",
+        ));
+    }
+    check_text("the reason (`why`)", why)
 }
 
 fn check_answerable_text(what: &str, text: &str) -> Result<(), CaseError> {

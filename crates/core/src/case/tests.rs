@@ -166,6 +166,38 @@ fn assessed() -> (Case, Fixture) {
 }
 
 #[test]
+fn every_transition_records_why() {
+    let fixture = Fixture::new();
+    let mut case = case_against("gos");
+    for why in ["", "  \n"] {
+        let refused = case.apply(
+            go(CaseState::InScope),
+            ru(),
+            t("2016-03-01T09:00:00Z"),
+            why.to_owned(),
+            fixture.context(),
+        );
+        assert!(
+            matches!(&refused, Err(CaseError::Invalid(m)) if m.contains("why")),
+            "{refused:?}"
+        );
+    }
+    assert!(
+        case.events.is_empty(),
+        "a move without its reason leaves nothing"
+    );
+    step(
+        &mut case,
+        &fixture,
+        ru(),
+        go(CaseState::InScope),
+        "2016-03-01T09:00:00Z",
+    );
+    assert_eq!(case.events[0].why, "because");
+    assert_eq!(case.events[0].by, "ru-officer");
+}
+
+#[test]
 fn an_illegal_move_is_refused_with_the_allowed_ones_named() {
     let fixture = Fixture::new();
     let mut case = case_against("gos");
@@ -174,7 +206,7 @@ fn an_illegal_move_is_refused_with_the_allowed_ones_named() {
             go(CaseState::Verified),
             ru(),
             t("2016-03-01T09:00:00Z"),
-            String::new(),
+            "because".to_owned(),
             fixture.context(),
         )
         .unwrap_err();
@@ -203,7 +235,7 @@ fn out_of_scope_needs_its_reason_and_closes_the_case() {
         go(CaseState::OutOfScope),
         ru(),
         t("2016-03-01T09:00:00Z"),
-        String::new(),
+        "because".to_owned(),
         fixture.context(),
     );
     assert!(matches!(missing, Err(CaseError::Invalid(m)) if m.contains("pre_start")));
@@ -245,7 +277,7 @@ fn states_reached_by_their_own_action_are_not_moved_to() {
             go(CaseState::Findings),
             us(),
             t("2016-03-02T00:00:00Z"),
-            String::new(),
+            "because".to_owned(),
             fixture.context(),
         )
         .unwrap_err();
@@ -275,7 +307,7 @@ fn verified_needs_r5_and_attribution_needs_its_own_basis() {
         go(CaseState::Verified),
         ru(),
         t("2016-03-01T11:00:00Z"),
-        String::new(),
+        "because".to_owned(),
         fixture.context(),
     );
     assert!(matches!(refused, Err(CaseError::Invalid(m)) if m.contains("R5")));
@@ -290,7 +322,7 @@ fn verified_needs_r5_and_attribution_needs_its_own_basis() {
         },
         ru(),
         t("2016-03-01T11:00:00Z"),
-        String::new(),
+        "because".to_owned(),
         fixture.context(),
     );
     assert!(matches!(early, Err(CaseError::Invalid(m)) if m.contains("once verified")));
@@ -306,7 +338,7 @@ fn verified_needs_r5_and_attribution_needs_its_own_basis() {
         go(CaseState::Attributed),
         ru(),
         t("2016-03-01T12:00:00Z"),
-        String::new(),
+        "because".to_owned(),
         fixture.context(),
     );
     assert!(matches!(moved, Err(CaseError::Invalid(m)) if m.contains("basis")));
@@ -342,7 +374,7 @@ fn a_request_goes_through_the_guarantor_and_only_its_liaison_answers() {
         ask(),
         us(),
         t("2016-03-01T10:00:00Z"),
-        String::new(),
+        "because".to_owned(),
         fixture.context(),
     );
     assert!(matches!(wrong, Err(CaseError::Forbidden(m)) if m.contains("guarantor co-chair RU")));
@@ -353,7 +385,7 @@ fn a_request_goes_through_the_guarantor_and_only_its_liaison_answers() {
         },
         ru(),
         t("2016-03-01T10:00:00Z"),
-        String::new(),
+        "because".to_owned(),
         fixture.context(),
     );
     assert!(matches!(stranger, Err(CaseError::Invalid(m)) if m.contains("not accused")));
@@ -380,7 +412,7 @@ fn a_request_goes_through_the_guarantor_and_only_its_liaison_answers() {
             role: Some(&fsa),
         },
         t("2016-03-01T11:00:00Z"),
-        String::new(),
+        "because".to_owned(),
         fixture.context(),
     );
     assert!(matches!(refused, Err(CaseError::Forbidden(_))));
@@ -388,7 +420,7 @@ fn a_request_goes_through_the_guarantor_and_only_its_liaison_answers() {
         answer("no"),
         ru(),
         t("2016-03-01T11:00:00Z"),
-        String::new(),
+        "because".to_owned(),
         fixture.context(),
     );
     assert!(matches!(co_chair, Err(CaseError::Forbidden(_))));
@@ -528,7 +560,7 @@ fn a_joint_finding_stands_only_when_both_approve_the_same_text() {
         CaseAction::Approve { finding: 3 },
         us(),
         t("2016-03-03T11:00:00Z"),
-        String::new(),
+        "because".to_owned(),
         fixture.context(),
     );
     assert!(matches!(stale, Err(CaseError::Invalid(m)) if m.contains("latest text")));
@@ -536,7 +568,7 @@ fn a_joint_finding_stands_only_when_both_approve_the_same_text() {
         CaseAction::Approve { finding: 4 },
         ru(),
         t("2016-03-03T11:00:00Z"),
-        String::new(),
+        "because".to_owned(),
         fixture.context(),
     );
     assert!(matches!(twice, Err(CaseError::Invalid(_))));
@@ -548,7 +580,7 @@ fn a_joint_finding_stands_only_when_both_approve_the_same_text() {
             role: Some(&tf),
         },
         t("2016-03-03T11:00:00Z"),
-        String::new(),
+        "because".to_owned(),
         fixture.context(),
     );
     assert!(matches!(not_co_chair, Err(CaseError::Forbidden(_))));
@@ -602,7 +634,7 @@ fn a_case_never_verified_is_never_attributed() {
         CaseAction::Attribute { attribution },
         ru(),
         t("2016-03-01T13:00:00Z"),
-        String::new(),
+        "because".to_owned(),
         fixture.context(),
     );
     assert!(matches!(refused, Err(CaseError::Invalid(m)) if m.contains("verified")));
@@ -616,7 +648,7 @@ fn each_body_records_only_its_own_finding() {
         finding(Body::Us, Verdict::Violation, "x"),
         ru(),
         at,
-        String::new(),
+        "because".to_owned(),
         fixture.context(),
     );
     assert!(matches!(as_ru, Err(CaseError::Forbidden(m)) if m.contains("US co-chair")));
@@ -628,7 +660,7 @@ fn each_body_records_only_its_own_finding() {
             role: Some(&monitor),
         },
         at,
-        String::new(),
+        "because".to_owned(),
         fixture.context(),
     );
     assert!(matches!(as_monitor, Err(CaseError::Forbidden(_))));
@@ -647,7 +679,7 @@ fn each_body_records_only_its_own_finding() {
         finding(Body::Us, Verdict::Violation, "  "),
         us(),
         at,
-        String::new(),
+        "because".to_owned(),
         fixture.context(),
     );
     assert!(matches!(empty, Err(CaseError::Invalid(_))));
@@ -660,10 +692,44 @@ fn an_event_cannot_be_earlier_than_the_last() {
         go(CaseState::Findings),
         us(),
         t("2016-02-01T00:00:00Z"),
-        String::new(),
+        "because".to_owned(),
         fixture.context(),
     );
     assert!(matches!(earlier, Err(CaseError::Invalid(m)) if m.contains("cannot be earlier")));
+}
+
+#[test]
+fn a_case_merged_away_takes_no_more_changes() {
+    let fixture = Fixture::new();
+    let mut own = case_against("gos");
+    own.merge_away(
+        "case-other",
+        us(),
+        t("2016-03-02T00:00:00Z"),
+        "the same raid".to_owned(),
+    )
+    .unwrap();
+    assert_eq!(own.state(), CaseState::Closed);
+    assert_eq!(own.merged_into(), Some("case-other"));
+    let reopen = own.apply(
+        go(CaseState::Reopened),
+        ru(),
+        t("2016-03-03T00:00:00Z"),
+        "new evidence".to_owned(),
+        fixture.context(),
+    );
+    assert!(
+        matches!(&reopen, Err(CaseError::Invalid(m)) if m.contains("case-other")),
+        "{reopen:?}"
+    );
+    let merged = own.merge(
+        incident("inc-9", Some("gos")),
+        us(),
+        t("2016-03-03T00:00:00Z"),
+        "the same raid".to_owned(),
+    );
+    assert!(matches!(merged, Err(CaseError::Invalid(_))), "{merged:?}");
+    assert_eq!(own.events.len(), 1);
 }
 
 #[test]
@@ -673,7 +739,7 @@ fn merging_adds_the_incident_and_its_accused_once() {
         incident("inc-2", Some("ndf")),
         us(),
         t("2016-03-02T00:00:00Z"),
-        String::new(),
+        "because".to_owned(),
     )
     .unwrap();
     assert_eq!(case.incident_ids(), ["inc-1", "inc-2"]);
@@ -684,7 +750,7 @@ fn merging_adds_the_incident_and_its_accused_once() {
             incident("inc-2", None),
             us(),
             t("2016-03-02T00:00:00Z"),
-            String::new()
+            "because".to_owned()
         )
         .is_err()
     );
@@ -697,7 +763,7 @@ fn merging_adds_the_incident_and_its_accused_once() {
                 role: Some(&tf)
             },
             t("2016-03-02T00:00:00Z"),
-            String::new()
+            "because".to_owned()
         ),
         Err(CaseError::Forbidden(_))
     ));
@@ -833,11 +899,18 @@ fn a_pattern_in_the_window_proposes_an_escalation_until_decided() {
         accepted: false,
         to: EscalationBody::TaskForce,
         case_ids: vec!["a".to_owned(), "b".to_owned()],
+        answers: proposals[0].latest,
         reason: "de-escalation call made".to_owned(),
         by: "ru-officer".to_owned(),
         at: t("2016-03-21T00:00:00Z"),
     };
-    assert!(escalation_proposals(&cases, &[decision], &rule, now).is_empty());
+    assert!(escalation_proposals(&cases, std::slice::from_ref(&decision), &rule, now).is_empty());
+    // A later violation finding makes a new proposal, which the old decision does not answer.
+    let mut more = cases.to_vec();
+    more.push(with_violation("d", "gos", "2016-03-24T00:00:00Z"));
+    let renewed = escalation_proposals(&more, std::slice::from_ref(&decision), &rule, now);
+    assert_eq!(renewed.len(), 1);
+    assert_eq!(renewed[0].case_ids, ["a", "b", "d"]);
     // A disputed case does not count: one co-chair alone does not make a pattern.
     let mut disputed = cases.clone();
     let fixture = Fixture::new();
@@ -849,6 +922,23 @@ fn a_pattern_in_the_window_proposes_an_escalation_until_decided() {
         "2016-03-21T00:00:00Z",
     );
     assert!(escalation_proposals(&disputed, &[], &rule, now).is_empty());
+}
+
+#[test]
+fn a_decision_stored_without_the_proposal_it_answers_answers_the_one_standing_then() {
+    let stored = r#"{"actor":"gos","accepted":true,"to":"task_force","case_ids":["a"],
+        "reason":"pattern","by":"us-officer","at":"2016-03-21T00:00:00Z"}"#;
+    let decision: EscalationDecision = serde_json::from_str(stored).expect("an older decision");
+    assert_eq!(decision.answers, t("2016-03-21T00:00:00Z"));
+    let round: EscalationDecision =
+        serde_json::from_str(&serde_json::to_string(&decision).expect("encodes")).expect("decodes");
+    assert_eq!(round, decision);
+    assert!(
+        serde_json::from_str::<EscalationDecision>(
+            &stored.replace("pattern\"", "pattern\",\"x\":1")
+        )
+        .is_err()
+    );
 }
 
 #[test]
@@ -886,7 +976,7 @@ proptest! {
                 _ => CaseAction::Approve { finding: u32::from(target % 4) },
             };
             let before = case.state();
-            let _ = case.apply(action, acting, at, String::new(), fixture.context());
+            let _ = case.apply(action, acting, at, "because".to_owned(), fixture.context());
             let after = case.state();
             prop_assert!(before == after || before.next().contains(&after), "{before:?} -> {after:?}");
         }

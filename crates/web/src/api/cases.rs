@@ -241,12 +241,9 @@ pub struct CaseView {
     pub events: Option<Vec<CaseEvent>>,
 }
 
-/// "Now" for cases: the server's clock (a demonstration's clock stops at the end of its
-/// incidents, but its cases are worked in the present), or the last event recorded if a
-/// server's clock is behind it.
+/// "Now" for cases, as the service decides with it.
 pub fn cases_now(_state: &AppState, cases: &[Case]) -> DateTime<Utc> {
-    let latest = cases.iter().map(Case::updated_at).max();
-    Utc::now().max(latest.unwrap_or(DateTime::<Utc>::MIN_UTC))
+    truce_core::case::cases_now(cases, Utc::now())
 }
 
 /// Every case the viewer may see, by id.
@@ -392,7 +389,7 @@ fn case_reply(status: StatusCode, sight: CaseSight) -> truce_service::Render {
 pub struct OpenCaseBody {
     /// The incident's id.
     pub incident: String,
-    /// Why.
+    /// Why (needed: an empty reason is a 422).
     #[serde(default)]
     pub why: String,
 }
@@ -441,6 +438,23 @@ pub async fn merge_incident(
     execute(&state, caller.request(&body.hash), command, render).await
 }
 
+/// A liaison acts only on the cases it may see: another party's case is not there for it (a
+/// 404, as for a case that does not exist). Other roles are held to their part by the case.
+pub async fn liaison_may_act(
+    state: &AppState,
+    auth: &Authenticated,
+    id: &str,
+) -> Result<(), ApiError> {
+    let sight = CaseSight::of(auth.viewer());
+    if let CaseSight::Liaison(_) = &sight {
+        let case = state.service().case(id).await?;
+        if case.is_none_or(|case| sight.view(&state.world(), &case, Utc::now()).is_none()) {
+            return Err(ApiError::NotFound(format!("no case '{id}'")));
+        }
+    }
+    Ok(())
+}
+
 /// One action of the procedure, with `action` naming it and `why`:
 /// `{"action": "move", "to": "in_scope"}`, `{"action": "move", "to": "out_of_scope",
 /// "out_of_scope": "pre_start"}`, `{"action": "request", "to": "gos", "text": "…"}`,
@@ -451,7 +465,7 @@ pub async fn merge_incident(
 pub struct ActionBody {
     /// `move`, `request`, `answer`, `attribute`, `finding` or `approve`.
     pub action: String,
-    /// Why (kept in the case's timeline).
+    /// Why (kept in the case's timeline; a move without it is a 422).
     #[serde(default)]
     pub why: String,
     /// The action's fields, as above.
@@ -475,15 +489,7 @@ pub async fn act_on_case(
     caller: Caller,
     body: JsonBody<ActionBody>,
 ) -> Result<Response, ApiError> {
-    let sight = CaseSight::of(auth.viewer());
-    // A liaison acts only on the cases it may see: another party's case is not there for it.
-    if let CaseSight::Liaison(_) = &sight {
-        let case = state.service().case(&id).await?;
-        let now = Utc::now();
-        if case.is_none_or(|case| sight.view(&state.world(), &case, now).is_none()) {
-            return Err(ApiError::NotFound(format!("no case '{id}'")));
-        }
-    }
+    liaison_may_act(&state, &auth, &id).await?;
     let ActionBody {
         action,
         why,
@@ -498,7 +504,7 @@ pub async fn act_on_case(
         why,
         at: None,
     };
-    let render = case_reply(StatusCode::CREATED, sight);
+    let render = case_reply(StatusCode::CREATED, CaseSight::of(auth.viewer()));
     execute(&state, caller.request(&body.hash), command, render).await
 }
 
@@ -668,37 +674,30 @@ pub struct DecisionBody {
 /// Accepts or declines the escalation proposed for an actor (a co-chair), with a reason.
 #[utoipa::path(post, path = "/api/v1/escalations", tag = "cases", request_body = DecisionBody,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry key")),
-    responses((status = 201, body = Object), (status = 403, body = crate::error::ErrorBody),
-        (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 201, description = "The decision", body = Object),
+        (status = 403, description = "Not a co-chair", body = crate::error::ErrorBody),
+        (status = 404, description = "No escalation of the actor is proposed (or it was decided)",
+            body = crate::error::ErrorBody),
+        (status = 409, description = "The other co-chair decided it at the same instant",
+            body = crate::error::ErrorBody),
+        (status = 422, description = "No reason, or not an actor of the registry",
+            body = crate::error::ErrorBody)))]
 pub async fn decide_escalation(
     State(state): State<AppState>,
     caller: Caller,
     body: JsonBody<DecisionBody>,
 ) -> Result<Response, ApiError> {
-    let cases = state.service().cases().await?;
-    let decisions = state.service().escalation_decisions().await?;
-    let now = cases_now(&state, &cases);
-    let world = state.world();
-    let rule = &world.scenario.agreement.case_procedure_at(now).escalation;
-    let actor = ActorId::new(&body.value.actor);
-    let proposal = escalation_proposals(&cases, &decisions, rule, now)
-        .into_iter()
-        .find(|proposal| proposal.actor == actor)
-        .ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "no escalation of '{actor}' is proposed (or it was decided)"
-            ))
-        })?;
-    let decision = EscalationDecision {
+    let DecisionBody {
         actor,
-        accepted: body.value.accepted,
-        to: proposal.to,
-        case_ids: proposal.case_ids,
-        reason: body.value.reason,
-        by: String::new(),
-        at: now,
+        accepted,
+        reason,
+    } = body.value;
+    let command = Command::DecideEscalation {
+        actor: ActorId::new(&actor),
+        accepted,
+        reason,
+        decision: None,
     };
-    let command = Command::DecideEscalation { decision };
     let render = case_reply(StatusCode::CREATED, CaseSight::Full);
     execute(&state, caller.request(&body.hash), command, render).await
 }

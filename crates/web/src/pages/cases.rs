@@ -39,7 +39,7 @@ fn suffix(lang: Lang) -> &'static str {
 }
 
 /// An actor's name in the page's language (its id when the registry does not hold it).
-fn actor_name(lang: Lang, world: &World, id: &str) -> String {
+pub(super) fn actor_name(lang: Lang, world: &World, id: &str) -> String {
     world
         .scenario
         .actors
@@ -114,16 +114,8 @@ pub async fn list(
             html! {
                 h1 { (lang.t("cases.docket")) }
                 p { (lang.t("cases.docket_intro").replace("{open}", &number(lang, docket.open_cases as u64))) }
-                section.docket {
-                    h2 { (lang.t("cases.escalations")) " (" (number(lang, docket.escalations.len() as u64)) ")" }
-                    @if docket.escalations.is_empty() { p { (lang.t("cases.none")) } }
-                    @for proposal in &docket.escalations {
-                        p.overdue-note { (lang.t("cases.escalation_line")
-                            .replace("{actor}", &actor_name(lang, &world, proposal.actor.as_str()))
-                            .replace("{count}", &number(lang, proposal.case_ids.len() as u64))
-                            .replace("{to}", &lang.value("case.escalate_to", proposal.to.as_str()))) }
-                    }
-                }
+                @if query.saved.is_some() { p.saved role="status" { (lang.t("case.saved")) } }
+                (super::escalations::section(&auth, lang, &world, &docket.escalations, &decisions, co_chair.is_some()))
                 (section("cases.overdue_requests", &docket.overdue_requests))
                 (section("cases.disputed", &docket.disputed))
                 (section("cases.routed", &docket.routed))
@@ -352,7 +344,7 @@ fn forms(auth: &Authenticated, lang: Lang, world: &World, case: &Case) -> Markup
                             select #out_of_scope name="out_of_scope" { option value="" { "—" }
                                 @for reason in OutOfScopeReason::ALL { option value=(reason.as_str()) { (lang.value("case.out_of_scope", reason.as_str())) } } } }
                     }
-                    div.field.wide { label for="move_why" { (lang.t("case.why")) } textarea #move_why name="why" rows="2" maxlength="20000" {} }
+                    div.field.wide { label for="move_why" { (lang.t("case.why")) } textarea #move_why name="why" rows="2" maxlength="20000" required {} }
                     button type="submit" { (lang.t("case.move")) }
                 }
             }
@@ -468,13 +460,7 @@ pub async fn act(
     Path(id): Path<String>,
     Form(form): Form<ActionForm>,
 ) -> Result<Response, ApiError> {
-    let sight = CaseSight::of(auth.viewer());
-    if let CaseSight::Liaison(_) = &sight {
-        let case = state.service().case(&id).await?;
-        if case.is_none_or(|case| sight.view(&state.world(), &case, Utc::now()).is_none()) {
-            return Err(ApiError::NotFound(format!("no case '{id}'")));
-        }
-    }
+    crate::api::liaison_may_act(&state, &auth, &id).await?;
     let command = Command::ActOnCase {
         case: id.clone(),
         action: form.action()?,

@@ -10,6 +10,7 @@ mod cases;
 mod changes;
 mod dashboard;
 mod errors;
+mod escalations;
 mod exports;
 mod i18n;
 mod incidents;
@@ -85,6 +86,7 @@ pub fn router() -> Router<AppState> {
         .route("/cases", get(cases::list))
         .route("/cases/{id}", get(cases::page))
         .route("/cases/{id}/actions", post(cases::act))
+        .route("/escalations", post(escalations::decide))
         .route("/login", get(login::form).post(login::submit))
         .route(
             "/login/second-factor",

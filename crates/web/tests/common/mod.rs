@@ -77,10 +77,18 @@ pub async fn app_on(url: &str, limit: usize) -> App {
 /// A server on `url` with these security settings, acting as the US co-chair `test-chair`
 /// (made on the first server of a database, signed in again on the next).
 pub async fn app_configured(url: &str, limit: usize, security: truce_web::Security) -> App {
+    app_on_scenario(url, limit, security, &EmbeddedCoh2016).await
+}
+
+/// A server on `url` whose scenario files are `files` (the 2016 files changed by a test).
+pub async fn app_on_scenario(
+    url: &str,
+    limit: usize,
+    security: truce_web::Security,
+    files: &dyn truce_core::scenario::ScenarioFiles,
+) -> App {
     let store = Store::open(url).await.unwrap();
-    let service = truce_service::Service::start(store, &EmbeddedCoh2016)
-        .await
-        .unwrap();
+    let service = truce_service::Service::start(store, files).await.unwrap();
     let state = AppState::configured(service, limit, security);
     let existing = state.store().users().await.unwrap();
     let identity = if existing.iter().any(|user| user.name == "test-chair") {
