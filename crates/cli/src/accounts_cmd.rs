@@ -17,7 +17,7 @@ use truce_store::Store;
 pub struct DatabaseArg {
     /// Database: sqlite://FILE or postgres://USER@HOST:PORT/DB (as for `serve`).
     #[arg(long, env = "TRUCE_DATABASE_URL", default_value = "sqlite://truce.db")]
-    database_url: String,
+    pub database_url: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,7 +103,7 @@ async fn run_command(service: &Service, action: &str, command: Command) -> Resul
         })
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -6,6 +6,7 @@ mod classify_cmd;
 mod demo;
 mod demo_cases;
 mod extract_cmd;
+mod ledger_cmd;
 mod load;
 mod reclassify_bench;
 mod server;
@@ -56,6 +57,9 @@ enum Command {
     /// Measure quality against labelled data.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// The tamper-evident record: verify the change log's chain.
+    #[command(subcommand)]
+    Ledger(ledger_cmd::LedgerCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +99,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Eval(EvalCommand::Extract(args)) => extract_cmd::eval(args),
         Command::User(command) => accounts_cmd::user(command),
         Command::Token(command) => accounts_cmd::token(command),
+        Command::Ledger(command) => ledger_cmd::run(command),
     }
 }
 

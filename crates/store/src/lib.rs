@@ -16,6 +16,7 @@ mod accounts;
 mod cases;
 mod formats;
 mod humanitarian;
+mod ledger;
 mod records;
 mod tallies;
 mod write;
@@ -31,6 +32,7 @@ pub use accounts::*;
 pub use cases::{CaseRow, CaselessIncident, StoredCase};
 pub use formats::*;
 pub use humanitarian::{RecordKind, StoredRecord};
+pub use ledger::ChainHead;
 pub use records::*;
 /// The database driver's error, for callers that tell outages from other failures.
 pub use sqlx::Error as SqlxError;
@@ -239,6 +241,15 @@ impl Store {
         if backend == Backend::Sqlite {
             store.checkpoint_in_background();
         }
+        let mut tx = store.begin_write().await?;
+        let sealed = tx.seal_changes().await?;
+        tx.commit().await?;
+        if sealed > 0 {
+            tracing::info!(
+                sealed,
+                "sealed the change log's entries written before the chain"
+            );
+        }
         Ok(store)
     }
 
@@ -272,6 +283,12 @@ impl Store {
     /// The backend in use.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The URL the store was opened with (what an operator with the database's address
+    /// reaches, as the ledger's tamper tests do).
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     /// Closes every connection.
@@ -405,7 +422,8 @@ impl Store {
         sqlx::query(&format!(
             "SELECT c.seq, c.at, c.principal, c.action, c.entity, c.entity_id, c.reason, \
              CASE WHEN c.payload = '' THEN $2 || i.body || $3 ELSE c.payload END AS payload, \
-             CASE WHEN c.payload = '' THEN 1 ELSE 0 END AS payload_in_incident, c.payload_sha256 \
+             CASE WHEN c.payload = '' THEN 1 ELSE 0 END AS payload_in_incident, c.payload_sha256, \
+             c.prev_hash, c.hash \
              FROM change_log c LEFT JOIN incident i ON c.payload = '' AND i.id = c.entity_id \
              WHERE c.seq > $1 ORDER BY c.seq LIMIT {limit}"
         ))
@@ -438,6 +456,8 @@ impl Store {
                     payload_sha256: text(row, "payload_sha256")?,
                     payload_in_incident: int(row, "payload_in_incident")? == 1,
                 },
+                prev_hash: text(row, "prev_hash")?,
+                hash: text(row, "hash")?,
             })
         })
         .collect()

@@ -264,6 +264,10 @@ pub struct ChangeEntry {
     pub at: i64,
     /// The change as it was appended.
     pub change: NewChange,
+    /// The hash of the entry before, in hex (docs/ledger.md).
+    pub prev_hash: String,
+    /// Its own hash, in hex.
+    pub hash: String,
 }
 
 /// A stored incident to re-classify, with its reports' bodies (oldest first).

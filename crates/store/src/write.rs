@@ -20,7 +20,7 @@ use crate::{
 const INCIDENTS_PER_STATEMENT: usize = 200;
 /// Why an incident's first assessment was made.
 const FIRST_CAUSE: &str = "classified when reported";
-/// Change-log entries per multi-row INSERT (9 parameters each on PostgreSQL, 8 on SQLite).
+/// Change-log entries per multi-row INSERT (11 parameters each).
 const CHANGES_PER_STATEMENT: usize = 500;
 
 /// A query being built on the `Any` driver.
@@ -266,9 +266,10 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Appends entries to the change log and returns them with their sequence numbers and the
-    /// world's generation (read in the same statement). The head row is taken here, so
-    /// numbers are gap-free and follow the order of commits; take it late in a transaction to
+    /// Appends entries to the change log, each chained to the one before it (docs/ledger.md),
+    /// and returns them with their sequence numbers and the world's generation (read in the
+    /// same statement). The head row is taken here, so numbers are gap-free, follow the order
+    /// of commits, and every server's entries make one chain; take it late in a transaction to
     /// hold it briefly.
     pub async fn append_changes(
         &mut self,
@@ -278,87 +279,159 @@ impl WriteTx {
         self.logged |= !changes.is_empty();
         let count = changes.len() as i64;
         let at = now_ms();
-        let take_head = "UPDATE change_head SET seq = seq + $1 WHERE id = 1 \
-             RETURNING seq, (SELECT generation FROM world_state WHERE id = 1) AS generation";
-        let (last, generation) = match self.backend {
-            Backend::Postgres => {
-                let head = sqlx::query(take_head)
-                    .bind(count)
-                    .fetch_one(&mut *self.tx)
-                    .await
-                    .doing(DOING)?;
-                let (last, generation) = (int(&head, "seq")?, int(&head, "generation")?);
-                for (chunk, first) in changes
-                    .chunks(CHANGES_PER_STATEMENT)
-                    .zip((last - count + 1..).step_by(CHANGES_PER_STATEMENT))
-                {
-                    let values = value_rows(self.backend, chunk.len(), 9);
-                    let sql = format!(
-                        "INSERT INTO change_log (seq, at, principal, action, entity, entity_id, reason, payload, payload_sha256) VALUES {values}"
-                    );
-                    let mut query = sqlx::query(&sql);
-                    for (change, seq) in chunk.iter().zip(first..) {
-                        query = bind_change(query.bind(seq), change, at);
-                    }
-                    query.execute(&mut *self.tx).await.doing(DOING)?;
-                }
-                (last, generation)
-            }
-            // One writer at a time holds SQLite, so the log's rowid (its `seq`) is the head's
-            // number too: the head and the entries go in one round trip, and what the entries
-            // got is checked against the head in one row (a row per entry would cost a wake-up
-            // of this task per entry).
-            Backend::Sqlite => {
-                let mut sql = take_head.replace("$1", "?");
-                for chunk in changes.chunks(CHANGES_PER_STATEMENT) {
-                    let values = value_rows(self.backend, chunk.len(), 8);
-                    sql.push_str(&format!(
-                        "; INSERT INTO change_log (at, principal, action, entity, entity_id, reason, payload, payload_sha256) VALUES {values}"
-                    ));
-                }
-                sql.push_str(
-                    "; SELECT COUNT(*) AS entries, COALESCE(MAX(seq), 0) AS last_entry FROM change_log \
-                     WHERE seq > (SELECT seq FROM change_head WHERE id = 1) - ?",
-                );
-                let mut query = sqlx::query(&sql).bind(count);
-                for change in changes {
-                    query = bind_change(query, change, at);
-                }
-                let rows = query
-                    .bind(count)
-                    .fetch_all(&mut *self.tx)
-                    .await
-                    .doing(DOING)?;
-                let corrupt = |reason: String| StoreError::Corrupt {
-                    what: "change log",
-                    reason,
-                };
-                let [head, numbered] = rows.as_slice() else {
-                    return Err(corrupt(format!("{} rows where two were due", rows.len())));
-                };
-                let (last, generation) = (int(head, "seq")?, int(head, "generation")?);
-                // Entries are unique numbers: `count` of them above the old head, the highest
-                // the new head, are exactly the numbers from the old head to the new.
-                let (entries, last_entry) =
-                    (int(numbered, "entries")?, int(numbered, "last_entry")?);
-                if (entries, last_entry) != (count, if count == 0 { 0 } else { last }) {
-                    return Err(corrupt(format!(
-                        "{entries} entries up to {last_entry} where the head says {count} up to {last}"
-                    )));
-                }
-                (last, generation)
-            }
-        };
-        let entries = changes
-            .iter()
-            .zip(last - count + 1..)
-            .map(|(change, seq)| ChangeEntry {
+        let head = sqlx::query(
+            "UPDATE change_head SET seq = seq + $1 WHERE id = 1 \
+             RETURNING seq, hash, (SELECT generation FROM world_state WHERE id = 1) AS generation",
+        )
+        .bind(count)
+        .fetch_one(&mut *self.tx)
+        .await
+        .doing(DOING)?;
+        let (last, generation) = (int(&head, "seq")?, int(&head, "generation")?);
+        let mut prev = chain_hash(&text(&head, "hash")?, last - count)?;
+        let mut entries = Vec::with_capacity(changes.len());
+        for (change, seq) in changes.iter().zip(last - count + 1..) {
+            let payload_sha256 = hash_of(&change.payload_sha256, "a payload's hash")?;
+            let hash = truce_ledger::entry_hash(&truce_ledger::Fields {
+                seq,
+                at,
+                principal: &change.principal,
+                action: &change.action,
+                entity: &change.entity,
+                entity_id: &change.entity_id,
+                reason: &change.reason,
+                payload_sha256: &payload_sha256,
+                prev: &prev,
+            });
+            entries.push(ChangeEntry {
                 seq,
                 at,
                 change: change.clone(),
-            })
-            .collect();
+                prev_hash: truce_ledger::to_hex(&prev),
+                hash: truce_ledger::to_hex(&hash),
+            });
+            prev = hash;
+        }
+        let insert = |rows: usize| {
+            format!(
+                "INSERT INTO change_log (seq, at, principal, action, entity, entity_id, reason, payload, payload_sha256, prev_hash, hash) VALUES {}",
+                value_rows(self.backend, rows, 11)
+            )
+        };
+        let head_hash = truce_ledger::to_hex(&prev);
+        match self.backend {
+            Backend::Postgres => {
+                for chunk in entries.chunks(CHANGES_PER_STATEMENT) {
+                    let sql = insert(chunk.len());
+                    let mut query = sqlx::query(&sql);
+                    for entry in chunk {
+                        query = bind_entry(query, entry);
+                    }
+                    query.execute(&mut *self.tx).await.doing(DOING)?;
+                }
+                sqlx::query("UPDATE change_head SET hash = $1 WHERE id = 1")
+                    .bind(&head_hash)
+                    .execute(&mut *self.tx)
+                    .await
+                    .doing(DOING)?;
+            }
+            // The entries and the head's hash in one round trip: a round trip costs SQLite's
+            // writer a wake-up of this task.
+            Backend::Sqlite => {
+                let mut sql = String::new();
+                for chunk in entries.chunks(CHANGES_PER_STATEMENT) {
+                    sql.push_str(&insert(chunk.len()));
+                    sql.push_str("; ");
+                }
+                sql.push_str("UPDATE change_head SET hash = ? WHERE id = 1");
+                let mut query = sqlx::query(&sql);
+                for entry in &entries {
+                    query = bind_entry(query, entry);
+                }
+                query
+                    .bind(&head_hash)
+                    .execute(&mut *self.tx)
+                    .await
+                    .doing(DOING)?;
+            }
+        }
         Ok((entries, generation))
+    }
+
+    /// Seals the entries written before the chain existed, in order, once: they get their
+    /// hashes, and are append-only from then on.
+    pub async fn seal_changes(&mut self) -> StoreResult<usize> {
+        const DOING: &str = "sealing the change log";
+        // Servers opening at once seal one after the other (SQLite's writer is one already).
+        let lock = match self.backend {
+            Backend::Postgres => "SELECT hash FROM change_head WHERE id = 1 FOR UPDATE",
+            Backend::Sqlite => "SELECT hash FROM change_head WHERE id = 1",
+        };
+        let head = sqlx::query(lock)
+            .fetch_one(&mut *self.tx)
+            .await
+            .doing(DOING)?;
+        // Once the chain has a head, an entry without a hash is damage for `verify` to show,
+        // never something to seal.
+        if !text(&head, "hash")?.is_empty() {
+            return Ok(0);
+        }
+        let unsealed = sqlx::query(
+            "SELECT seq, at, principal, action, entity, entity_id, reason, payload_sha256 \
+             FROM change_log WHERE hash = '' ORDER BY seq",
+        )
+        .fetch_all(&mut *self.tx)
+        .await
+        .doing(DOING)?;
+        let Some(first) = unsealed.first() else {
+            return Ok(0);
+        };
+        if int(first, "seq")? != 1 {
+            return Err(StoreError::Corrupt {
+                what: "change log",
+                reason: "the head has no hash, but some entries have".to_owned(),
+            });
+        }
+        let mut prev = truce_ledger::GENESIS;
+        self.wrote = true;
+        for row in &unsealed {
+            let seq = int(row, "seq")?;
+            let payload_sha256 = hash_of(&text(row, "payload_sha256")?, "a payload's hash")?;
+            let (principal, action, entity, entity_id, reason) = (
+                text(row, "principal")?,
+                text(row, "action")?,
+                text(row, "entity")?,
+                text(row, "entity_id")?,
+                text(row, "reason")?,
+            );
+            let hash = truce_ledger::entry_hash(&truce_ledger::Fields {
+                seq,
+                at: int(row, "at")?,
+                principal: &principal,
+                action: &action,
+                entity: &entity,
+                entity_id: &entity_id,
+                reason: &reason,
+                payload_sha256: &payload_sha256,
+                prev: &prev,
+            });
+            sqlx::query("UPDATE change_log SET prev_hash = $1, hash = $2 WHERE seq = $3")
+                .bind(truce_ledger::to_hex(&prev))
+                .bind(truce_ledger::to_hex(&hash))
+                .bind(seq)
+                .execute(&mut *self.tx)
+                .await
+                .doing(DOING)?;
+            prev = hash;
+        }
+        sqlx::query("UPDATE change_head SET hash = $1 WHERE id = 1")
+            .bind(truce_ledger::to_hex(&prev))
+            .execute(&mut *self.tx)
+            .await
+            .doing(DOING)?;
+        // Sealing is not a change of the record: it writes no entry of its own.
+        self.logged = true;
+        Ok(unsealed.len())
     }
 
     // -----------------------------------------------------------------------------------------
@@ -781,9 +854,11 @@ impl WriteTx {
 }
 
 /// Binds a change-log entry's columns after `seq`.
-fn bind_change<'q>(query: AnyQuery<'q>, change: &'q NewChange, at: i64) -> AnyQuery<'q> {
+fn bind_entry<'q>(query: AnyQuery<'q>, entry: &'q ChangeEntry) -> AnyQuery<'q> {
+    let change = &entry.change;
     query
-        .bind(at)
+        .bind(entry.seq)
+        .bind(entry.at)
         .bind(&change.principal)
         .bind(&change.action)
         .bind(&change.entity)
@@ -796,6 +871,24 @@ fn bind_change<'q>(query: AnyQuery<'q>, change: &'q NewChange, at: i64) -> AnyQu
             change.payload.as_str()
         })
         .bind(&change.payload_sha256)
+        .bind(&entry.prev_hash)
+        .bind(&entry.hash)
+}
+
+/// A hash stored as hex, or the store's corruption.
+fn hash_of(hex: &str, what: &'static str) -> StoreResult<truce_ledger::Hash> {
+    truce_ledger::from_hex(hex).ok_or_else(|| StoreError::Corrupt {
+        what,
+        reason: format!("'{hex}' is not a SHA-256 in hex"),
+    })
+}
+
+/// The hash the next entry chains to: the head's, or the genesis before the first entry.
+fn chain_hash(hex: &str, last: i64) -> StoreResult<truce_ledger::Hash> {
+    if hex.is_empty() && last == 0 {
+        return Ok(truce_ledger::GENESIS);
+    }
+    hash_of(hex, "the change log's head")
 }
 
 /// Binds incidents' rows.

@@ -959,3 +959,231 @@ conformance!(humanitarian_records_round_trip, |store| {
         .unwrap();
     assert_eq!(c1.state, "submitted");
 });
+
+/// A change whose payload hash is the payload's.
+fn hashed_change(entity_id: &str) -> NewChange {
+    let mut change = change(entity_id);
+    change.payload_sha256 = truce_ledger::to_hex(&truce_ledger::payload_hash(&change.payload));
+    change
+}
+
+/// Six entries in three transactions, the third an incident's record read back from its row;
+/// then the triggers dropped, as an operator with access to the database would. Answers a
+/// connection of that operator.
+async fn ledger_to_tamper_with(store: &Store) -> sqlx::AnyPool {
+    let stored = incident("k", 1, 36.0, &["covered"]);
+    let mut record = hashed_change("k");
+    record.payload = truce_store::recorded_incident_payload(&stored.body);
+    record.payload_sha256 = truce_ledger::to_hex(&truce_ledger::payload_hash(&record.payload));
+    record.payload_in_incident = true;
+    for (incidents, changes) in [
+        (vec![], vec![hashed_change("a"), hashed_change("b")]),
+        (vec![stored], vec![record, hashed_change("c")]),
+        (vec![], vec![hashed_change("d"), hashed_change("e")]),
+    ] {
+        let mut tx = store.begin_write().await.unwrap();
+        tx.insert_incidents(&incidents).await.unwrap();
+        tx.append_changes(&changes).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    assert_eq!(store.verify_ledger().await.unwrap(), Ok(6));
+    let operator = sqlx::AnyPool::connect(store.url()).await.unwrap();
+    let drop = match store.backend() {
+        truce_store::Backend::Sqlite => {
+            "DROP TRIGGER change_log_no_update; DROP TRIGGER change_log_no_delete"
+        }
+        truce_store::Backend::Postgres => {
+            "DROP TRIGGER change_log_no_change ON change_log; \
+             DROP TRIGGER change_log_no_truncate ON change_log"
+        }
+    };
+    sqlx::raw_sql(drop).execute(&operator).await.unwrap();
+    operator
+}
+
+/// The first damage `verify_ledger` finds after `sql`, and the record put back with `undo`.
+async fn damage_after(
+    store: &Store,
+    operator: &sqlx::AnyPool,
+    sql: &str,
+    undo: &str,
+) -> (i64, truce_ledger::DamageKind) {
+    sqlx::raw_sql(sql).execute(operator).await.unwrap();
+    let damage = store.verify_ledger().await.unwrap().unwrap_err();
+    sqlx::raw_sql(undo).execute(operator).await.unwrap();
+    assert_eq!(
+        store.verify_ledger().await.unwrap(),
+        Ok(6),
+        "undone: {undo}"
+    );
+    (damage.seq, damage.kind)
+}
+
+conformance!(the_change_log_refuses_updates_and_deletes, |store| {
+    let mut tx = store.begin_write().await.unwrap();
+    tx.append_changes(&[hashed_change("a")]).await.unwrap();
+    tx.commit().await.unwrap();
+    let operator = sqlx::AnyPool::connect(store.url()).await.unwrap();
+    for sql in [
+        "UPDATE change_log SET reason = 'later' WHERE seq = 1",
+        "UPDATE change_log SET hash = '' WHERE seq = 1",
+        "DELETE FROM change_log WHERE seq = 1",
+    ] {
+        let refused = sqlx::query(sql).execute(&operator).await.unwrap_err();
+        assert!(
+            refused.to_string().contains("append-only"),
+            "{sql}: {refused}"
+        );
+    }
+    if store.backend() == truce_store::Backend::Postgres {
+        assert!(
+            sqlx::query("TRUNCATE change_log")
+                .execute(&operator)
+                .await
+                .is_err()
+        );
+    }
+    assert_eq!(store.verify_ledger().await.unwrap(), Ok(1));
+});
+
+conformance!(every_tampering_with_the_log_is_found_where_it_is, |store| {
+    use truce_ledger::DamageKind::*;
+    let operator = ledger_to_tamper_with(&store).await;
+    // One byte of any field of an entry.
+    for column in [
+        "principal",
+        "action",
+        "entity",
+        "entity_id",
+        "reason",
+        "payload_sha256",
+        "prev_hash",
+        "hash",
+    ] {
+        let original: String =
+            sqlx::query_scalar(&format!("SELECT {column} FROM change_log WHERE seq = 2"))
+                .fetch_one(&operator)
+                .await
+                .unwrap();
+        let changed = if original.starts_with('0') { "1" } else { "0" };
+        let sql_one = format!(
+            "UPDATE change_log SET {column} = '{changed}' || SUBSTR({column}, 2) WHERE seq = 2"
+        );
+        let undo = format!("UPDATE change_log SET {column} = '{original}' WHERE seq = 2");
+        assert_eq!(
+            damage_after(&store, &operator, &sql_one, &undo).await,
+            (2, Altered),
+            "{column}"
+        );
+    }
+    assert_eq!(
+        damage_after(
+            &store,
+            &operator,
+            "UPDATE change_log SET at = at + 1 WHERE seq = 5",
+            "UPDATE change_log SET at = at - 1 WHERE seq = 5",
+        )
+        .await,
+        (5, Altered)
+    );
+    // A payload kept in the log.
+    assert_eq!(
+        damage_after(
+            &store,
+            &operator,
+            "UPDATE change_log SET payload = payload || ' ' WHERE seq = 4",
+            "UPDATE change_log SET payload = TRIM(payload) WHERE seq = 4",
+        )
+        .await,
+        (4, DataChanged)
+    );
+    // The data behind an entry, the log untouched: the incident's row it reads back from.
+    let body: String = sqlx::query_scalar("SELECT body FROM incident WHERE id = 'k'")
+        .fetch_one(&operator)
+        .await
+        .unwrap();
+    assert_eq!(
+        damage_after(
+            &store,
+            &operator,
+            "UPDATE incident SET body = body || ' ' WHERE id = 'k'",
+            &format!("UPDATE incident SET body = '{body}' WHERE id = 'k'"),
+        )
+        .await,
+        (3, DataChanged)
+    );
+    // An entry removed; two swapped; the tail cut off.
+    let keep = "CREATE TABLE kept AS SELECT * FROM change_log";
+    let restore =
+        "DELETE FROM change_log; INSERT INTO change_log SELECT * FROM kept; DROP TABLE kept";
+    assert_eq!(
+        damage_after(
+            &store,
+            &operator,
+            &format!("{keep}; DELETE FROM change_log WHERE seq = 3"),
+            restore
+        )
+        .await,
+        (3, OutOfSequence { expected: 3 })
+    );
+    assert_eq!(
+        damage_after(
+            &store,
+            &operator,
+            &format!(
+                "{keep}; UPDATE change_log SET seq = -2 WHERE seq = 2; \
+                 UPDATE change_log SET seq = 2 WHERE seq = 4; \
+                 UPDATE change_log SET seq = 4 WHERE seq = -2"
+            ),
+            restore
+        )
+        .await,
+        (2, Altered)
+    );
+    assert_eq!(
+        damage_after(
+            &store,
+            &operator,
+            &format!("{keep}; DELETE FROM change_log WHERE seq > 4"),
+            restore
+        )
+        .await,
+        (5, Truncated { last: 4 })
+    );
+    // A forged entry, well chained, appended behind the head's back.
+    let last: String = sqlx::query_scalar("SELECT hash FROM change_log WHERE seq = 6")
+        .fetch_one(&operator)
+        .await
+        .unwrap();
+    let payload = "{\"forged\":true}";
+    let payload_sha256 = truce_ledger::payload_hash(payload);
+    let prev = truce_ledger::from_hex(&last).unwrap();
+    let hash = truce_ledger::entry_hash(&truce_ledger::Fields {
+        seq: 7,
+        at: 1,
+        principal: "user:intruder",
+        action: "add_actor",
+        entity: "actor",
+        entity_id: "x",
+        reason: "",
+        payload_sha256: &payload_sha256,
+        prev: &prev,
+    });
+    let forge = format!(
+        "INSERT INTO change_log (seq, at, principal, action, entity, entity_id, reason, payload, \
+         payload_sha256, prev_hash, hash) VALUES (7, 1, 'user:intruder', 'add_actor', 'actor', \
+         'x', '', '{payload}', '{}', '{last}', '{}')",
+        truce_ledger::to_hex(&payload_sha256),
+        truce_ledger::to_hex(&hash)
+    );
+    assert_eq!(
+        damage_after(
+            &store,
+            &operator,
+            &forge,
+            "DELETE FROM change_log WHERE seq = 7"
+        )
+        .await,
+        (7, BeyondHead { head: 6 })
+    );
+});

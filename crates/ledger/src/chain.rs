@@ -1,0 +1,347 @@
+//! The hash chain: each entry's hash covers its fields and the hash of the entry before it, so
+//! that changing, removing, inserting or reordering an entry changes every hash after it.
+
+use sha2::{Digest, Sha256};
+
+use crate::Hash;
+
+/// The hash the first entry chains to.
+pub const GENESIS: Hash = [0u8; 32];
+
+/// What precedes an entry's fields in its hashed bytes: the format and its version.
+const ENTRY_DOMAIN: &[u8] = b"truce/ledger/entry/v1\0";
+
+/// One change-log entry as the chain covers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Its position, from 1, without gaps.
+    pub seq: i64,
+    /// When it was written, in milliseconds since 1970-01-01T00:00:00Z.
+    pub at: i64,
+    /// Who made the change.
+    pub principal: String,
+    /// The command, e.g. `record_incident`.
+    pub action: String,
+    /// The kind of thing changed.
+    pub entity: String,
+    /// Its id.
+    pub entity_id: String,
+    /// Why, as the principal said.
+    pub reason: String,
+    /// The SHA-256 of the payload, as recorded when the entry was written.
+    pub payload_sha256: Hash,
+    /// The command as applied, as canonical JSON, as it reads now (an incident's record is
+    /// rebuilt from the incident's stored data).
+    pub payload: String,
+    /// The hash of the entry before (`GENESIS` for the first).
+    pub prev: Hash,
+    /// The hash recorded for this entry.
+    pub hash: Hash,
+}
+
+/// What an entry's hash covers, borrowed: every field but the payload itself, whose recorded
+/// hash stands for it.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields<'a> {
+    /// Its position, from 1.
+    pub seq: i64,
+    /// When it was written, in milliseconds since the epoch.
+    pub at: i64,
+    /// Who made the change.
+    pub principal: &'a str,
+    /// The command.
+    pub action: &'a str,
+    /// The kind of thing changed.
+    pub entity: &'a str,
+    /// Its id.
+    pub entity_id: &'a str,
+    /// Why.
+    pub reason: &'a str,
+    /// The SHA-256 of the payload.
+    pub payload_sha256: &'a Hash,
+    /// The hash of the entry before.
+    pub prev: &'a Hash,
+}
+
+impl Entry {
+    /// The fields its hash covers.
+    pub fn fields(&self) -> Fields<'_> {
+        Fields {
+            seq: self.seq,
+            at: self.at,
+            principal: &self.principal,
+            action: &self.action,
+            entity: &self.entity,
+            entity_id: &self.entity_id,
+            reason: &self.reason,
+            payload_sha256: &self.payload_sha256,
+            prev: &self.prev,
+        }
+    }
+}
+
+/// The hash of an entry: SHA-256 over its canonical bytes (`docs/ledger.md`).
+pub fn entry_hash(fields: &Fields<'_>) -> Hash {
+    let mut hasher = Sha256::new();
+    hasher.update(ENTRY_DOMAIN);
+    hasher.update(fields.seq.to_be_bytes());
+    hasher.update(fields.at.to_be_bytes());
+    for text in [
+        fields.principal,
+        fields.action,
+        fields.entity,
+        fields.entity_id,
+        fields.reason,
+    ] {
+        update_text(&mut hasher, text);
+    }
+    hasher.update(fields.payload_sha256);
+    hasher.update(fields.prev);
+    hasher.finalize().into()
+}
+
+/// The SHA-256 of a payload.
+pub fn payload_hash(payload: &str) -> Hash {
+    Sha256::digest(payload.as_bytes()).into()
+}
+
+/// A text as its UTF-8 length (8 bytes, big-endian) and its bytes, so that no two sequences
+/// of texts share their bytes.
+fn update_text(hasher: &mut Sha256, text: &str) {
+    hasher.update((text.len() as u64).to_be_bytes());
+    hasher.update(text.as_bytes());
+}
+
+/// What is wrong with the record, at the first entry where it shows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("entry {seq}: {kind}")]
+pub struct Damage {
+    /// The first sequence number where the record is not what was written.
+    pub seq: i64,
+    /// What is wrong there.
+    pub kind: DamageKind,
+}
+
+/// The kinds of damage the chain shows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DamageKind {
+    /// The entry's fields do not hash to its recorded hash: a field was changed.
+    #[error("its content does not match its hash (a field was changed)")]
+    Altered,
+    /// The entry does not chain to the one before it: one was removed, inserted or moved.
+    #[error("it does not follow the entry before it (an entry was removed, inserted or moved)")]
+    BrokenLink,
+    /// The sequence numbers skip or repeat.
+    #[error("expected sequence number {expected}")]
+    OutOfSequence {
+        /// The number due here.
+        expected: i64,
+    },
+    /// The record ends before an entry the head, or a signed checkpoint, covers.
+    #[error("the record ends at {last}, short of entries it had")]
+    Truncated {
+        /// The last entry present.
+        last: i64,
+    },
+    /// Entries go on past the head: the head was set back, or entries were added behind it.
+    #[error("entries go on past the head, which is at {head}")]
+    BeyondHead {
+        /// Where the head is.
+        head: i64,
+    },
+    /// The head's hash is not the last entry's.
+    #[error("the head's hash is not this entry's")]
+    HeadMismatch,
+    /// The payload, or the data an incident's record is rebuilt from, is not what the entry
+    /// recorded.
+    #[error("the data behind it is not what it recorded (its payload hashes otherwise)")]
+    DataChanged,
+}
+
+/// Walks a record entry by entry, from the first, without holding it.
+#[derive(Debug, Clone)]
+pub struct ChainWalk {
+    prev: Hash,
+    walked: i64,
+}
+
+impl Default for ChainWalk {
+    fn default() -> Self {
+        ChainWalk {
+            prev: GENESIS,
+            walked: 0,
+        }
+    }
+}
+
+impl ChainWalk {
+    /// Checks the next entry: its number, its hash, its link to the one before, its payload.
+    pub fn next(&mut self, entry: &Entry) -> Result<(), Damage> {
+        let expected = self.walked + 1;
+        let damage = |kind| {
+            Err(Damage {
+                seq: entry.seq.min(expected),
+                kind,
+            })
+        };
+        if entry.seq != expected {
+            return damage(DamageKind::OutOfSequence { expected });
+        }
+        if entry_hash(&entry.fields()) != entry.hash {
+            return damage(DamageKind::Altered);
+        }
+        if entry.prev != self.prev {
+            return damage(DamageKind::BrokenLink);
+        }
+        if payload_hash(&entry.payload) != entry.payload_sha256 {
+            return damage(DamageKind::DataChanged);
+        }
+        self.prev = entry.hash;
+        self.walked = entry.seq;
+        Ok(())
+    }
+
+    /// The end of the walk: the record must reach `last` (the head, a signed checkpoint) and
+    /// stop there, and its last hash be `head` where one is known. Answers the last hash.
+    pub fn finish(self, last: i64, head: Option<&Hash>) -> Result<Hash, Damage> {
+        if self.walked < last {
+            return Err(Damage {
+                seq: self.walked + 1,
+                kind: DamageKind::Truncated { last: self.walked },
+            });
+        }
+        if self.walked > last {
+            return Err(Damage {
+                seq: last + 1,
+                kind: DamageKind::BeyondHead { head: last },
+            });
+        }
+        if head.is_some_and(|head| *head != self.prev) {
+            return Err(Damage {
+                seq: last,
+                kind: DamageKind::HeadMismatch,
+            });
+        }
+        Ok(self.prev)
+    }
+
+    /// The entries walked so far.
+    pub fn walked(&self) -> i64 {
+        self.walked
+    }
+}
+
+/// Walks `entries` in order from the first and answers the last hash, or the first damage.
+/// `last` is the sequence number the record is known to reach and stop at.
+pub fn verify_chain<I>(entries: I, last: i64) -> Result<Hash, Damage>
+where
+    I: IntoIterator<Item = Entry>,
+{
+    let mut walk = ChainWalk::default();
+    for entry in entries {
+        walk.next(&entry)?;
+    }
+    walk.finish(last, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A chain of `n` entries, each hashed.
+    pub(crate) fn chain(n: i64) -> Vec<Entry> {
+        let mut prev = GENESIS;
+        (1..=n)
+            .map(|seq| {
+                let mut entry = Entry {
+                    seq,
+                    at: 1_455_235_200_000 + seq,
+                    principal: "user:us-officer".to_owned(),
+                    action: "record_incident".to_owned(),
+                    entity: "incident".to_owned(),
+                    entity_id: format!("inc-{seq}"),
+                    reason: String::new(),
+                    payload_sha256: Sha256::digest(format!("{{\"n\":{seq}}}")).into(),
+                    payload: format!("{{\"n\":{seq}}}"),
+                    prev,
+                    hash: GENESIS,
+                };
+                entry.hash = entry_hash(&entry.fields());
+                prev = entry.hash;
+                entry
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_test_vector_of_the_docs_holds() {
+        // docs/ledger.md, "A test vector": computed apart from this code, from the bytes shown there.
+        let mut entry = Entry {
+            seq: 1,
+            at: 1_455_235_200_000,
+            principal: "user:us-officer".to_owned(),
+            action: "add_actor".to_owned(),
+            entity: "actor".to_owned(),
+            entity_id: "gos".to_owned(),
+            reason: "Munich, 12 February".to_owned(),
+            payload_sha256: Sha256::digest("{\"id\":\"gos\"}").into(),
+            payload: "{\"id\":\"gos\"}".to_owned(),
+            prev: GENESIS,
+            hash: GENESIS,
+        };
+        entry.hash = entry_hash(&entry.fields());
+        assert_eq!(
+            crate::to_hex(&entry.hash),
+            include_str!("../testdata/entry-1.sha256").trim()
+        );
+    }
+
+    #[test]
+    fn an_intact_chain_verifies_and_every_kind_of_damage_is_found_where_it_is() {
+        let entries = chain(6);
+        let head = verify_chain(entries.clone(), 6).unwrap();
+        assert_eq!(head, entries[5].hash);
+
+        let mut altered = entries.clone();
+        altered[2].reason.push('!');
+        let damage = verify_chain(altered, 6).unwrap_err();
+        assert_eq!((damage.seq, damage.kind), (3, DamageKind::Altered));
+
+        let mut removed = entries.clone();
+        removed.remove(3);
+        assert_eq!(verify_chain(removed, 6).unwrap_err().seq, 4);
+
+        let mut swapped = entries.clone();
+        swapped.swap(1, 2);
+        assert_eq!(verify_chain(swapped, 6).unwrap_err().seq, 2);
+
+        // A forged entry made consistent with itself, renumbered, still breaks the link after.
+        let mut forged = entries.clone();
+        forged[4].principal = "user:intruder".to_owned();
+        forged[4].hash = entry_hash(&forged[4].fields());
+        let damage = verify_chain(forged, 6).unwrap_err();
+        assert_eq!((damage.seq, damage.kind), (6, DamageKind::BrokenLink));
+
+        let mut behind = entries.clone();
+        behind[1].payload.push(' ');
+        let damage = verify_chain(behind, 6).unwrap_err();
+        assert_eq!((damage.seq, damage.kind), (2, DamageKind::DataChanged));
+
+        let damage = verify_chain(entries[..4].to_vec(), 6).unwrap_err();
+        assert_eq!(
+            (damage.seq, damage.kind),
+            (5, DamageKind::Truncated { last: 4 })
+        );
+    }
+
+    #[test]
+    fn texts_cannot_trade_bytes() {
+        let mut one = chain(1).remove(0);
+        let mut other = one.clone();
+        one.entity = "incident".to_owned();
+        one.entity_id = "x".to_owned();
+        other.entity = "inciden".to_owned();
+        other.entity_id = "tx".to_owned();
+        assert_ne!(entry_hash(&one.fields()), entry_hash(&other.fields()));
+    }
+}
