@@ -116,7 +116,8 @@ fn update_text(hasher: &mut Sha256, text: &str) {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("entry {seq}: {kind}")]
 pub struct Damage {
-    /// The first sequence number where the record is not what was written.
+    /// The first sequence number where the record shows damage. An entry changed and given
+    /// a new hash to match shows at the entry after it, which no longer follows it.
     pub seq: i64,
     /// What is wrong there.
     pub kind: DamageKind,

@@ -272,6 +272,13 @@ async fn replay_reproduces(steps: Vec<Step>) {
             .collect::<Vec<_>>()
     );
     assert_eq!(state_of(&copy).await, state_of(&original).await);
+    // Both records are whole chains whose payloads are the data behind them.
+    for service in [&original, &copy] {
+        assert_eq!(
+            service.store().verify_ledger().await.unwrap(),
+            Ok(log.len() as i64)
+        );
+    }
 }
 
 proptest! {

@@ -189,8 +189,25 @@ pub fn now_ms() -> i64 {
 }
 
 impl Store {
-    /// Opens (and for SQLite, creates) the database and runs its migrations.
+    /// Opens (and for SQLite, creates) the database and runs its migrations; the change-log
+    /// entries of an older release are sealed into the chain, once.
     pub async fn open(url: &str) -> StoreResult<Store> {
+        let store = Store::open_unsealed(url).await?;
+        let mut tx = store.begin_write().await?;
+        let sealed = tx.seal_changes().await?;
+        tx.commit().await?;
+        if sealed > 0 {
+            tracing::info!(
+                sealed,
+                "sealed the change log's entries written before the chain"
+            );
+        }
+        Ok(store)
+    }
+
+    /// Opens the database as [`Store::open`] does, without sealing anything: what a check of
+    /// the record opens, so that it finds the record as it is.
+    pub async fn open_unsealed(url: &str) -> StoreResult<Store> {
         sqlx::any::install_default_drivers();
         let backend = Backend::of_url(url)?;
         let url = match backend {
@@ -240,15 +257,6 @@ impl Store {
         };
         if backend == Backend::Sqlite {
             store.checkpoint_in_background();
-        }
-        let mut tx = store.begin_write().await?;
-        let sealed = tx.seal_changes().await?;
-        tx.commit().await?;
-        if sealed > 0 {
-            tracing::info!(
-                sealed,
-                "sealed the change log's entries written before the chain"
-            );
         }
         Ok(store)
     }

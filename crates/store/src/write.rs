@@ -276,7 +276,14 @@ impl WriteTx {
         changes: &[NewChange],
     ) -> StoreResult<(Vec<ChangeEntry>, i64)> {
         const DOING: &str = "appending to the change log";
-        self.logged |= !changes.is_empty();
+        if changes.is_empty() {
+            let row = sqlx::query("SELECT generation FROM world_state WHERE id = 1")
+                .fetch_one(&mut *self.tx)
+                .await
+                .doing(DOING)?;
+            return Ok((Vec::new(), int(&row, "generation")?));
+        }
+        self.logged = true;
         let count = changes.len() as i64;
         let at = now_ms();
         let head = sqlx::query(
@@ -364,16 +371,17 @@ impl WriteTx {
         const DOING: &str = "sealing the change log";
         // Servers opening at once seal one after the other (SQLite's writer is one already).
         let lock = match self.backend {
-            Backend::Postgres => "SELECT hash FROM change_head WHERE id = 1 FOR UPDATE",
-            Backend::Sqlite => "SELECT hash FROM change_head WHERE id = 1",
+            Backend::Postgres => "SELECT unsealed FROM change_head WHERE id = 1 FOR UPDATE",
+            Backend::Sqlite => "SELECT unsealed FROM change_head WHERE id = 1",
         };
         let head = sqlx::query(lock)
             .fetch_one(&mut *self.tx)
             .await
             .doing(DOING)?;
-        // Once the chain has a head, an entry without a hash is damage for `verify` to show,
-        // never something to seal.
-        if !text(&head, "hash")?.is_empty() {
+        // Only the entries the migration found are sealed, once (a trigger keeps the mark from
+        // being set again): after that, an entry without a hash is damage for `verify` to
+        // show, never something to seal.
+        if int(&head, "unsealed")? == 0 {
             return Ok(0);
         }
         let unsealed = sqlx::query(
@@ -384,7 +392,10 @@ impl WriteTx {
         .await
         .doing(DOING)?;
         let Some(first) = unsealed.first() else {
-            return Ok(0);
+            return Err(StoreError::Corrupt {
+                what: "change log",
+                reason: "marked for sealing, but no entry is unsealed".to_owned(),
+            });
         };
         if int(first, "seq")? != 1 {
             return Err(StoreError::Corrupt {
@@ -424,7 +435,7 @@ impl WriteTx {
                 .doing(DOING)?;
             prev = hash;
         }
-        sqlx::query("UPDATE change_head SET hash = $1 WHERE id = 1")
+        sqlx::query("UPDATE change_head SET hash = $1, unsealed = 0 WHERE id = 1")
             .bind(truce_ledger::to_hex(&prev))
             .execute(&mut *self.tx)
             .await

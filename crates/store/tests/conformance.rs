@@ -990,11 +990,13 @@ async fn ledger_to_tamper_with(store: &Store) -> sqlx::AnyPool {
     let operator = sqlx::AnyPool::connect(store.url()).await.unwrap();
     let drop = match store.backend() {
         truce_store::Backend::Sqlite => {
-            "DROP TRIGGER change_log_no_update; DROP TRIGGER change_log_no_delete"
+            "DROP TRIGGER change_log_no_update; DROP TRIGGER change_log_no_delete; \
+             DROP TRIGGER change_log_sealed_once; DROP TRIGGER change_head_forward"
         }
         truce_store::Backend::Postgres => {
             "DROP TRIGGER change_log_no_change ON change_log; \
-             DROP TRIGGER change_log_no_truncate ON change_log"
+             DROP TRIGGER change_log_no_truncate ON change_log; \
+             DROP TRIGGER change_head_forward ON change_head"
         }
     };
     sqlx::raw_sql(drop).execute(&operator).await.unwrap();
@@ -1034,6 +1036,13 @@ conformance!(the_change_log_refuses_updates_and_deletes, |store| {
             refused.to_string().contains("append-only"),
             "{sql}: {refused}"
         );
+    }
+    for sql in [
+        "UPDATE change_head SET seq = 0",
+        "UPDATE change_head SET unsealed = 1",
+    ] {
+        let refused = sqlx::query(sql).execute(&operator).await.unwrap_err();
+        assert!(refused.to_string().contains("forward"), "{sql}: {refused}");
     }
     if store.backend() == truce_store::Backend::Postgres {
         assert!(
@@ -1150,6 +1159,50 @@ conformance!(every_tampering_with_the_log_is_found_where_it_is, |store| {
         .await,
         (5, Truncated { last: 4 })
     );
+    // The head rewritten to an earlier entry's hash.
+    assert_eq!(
+        damage_after(
+            &store,
+            &operator,
+            "UPDATE change_head SET hash = (SELECT hash FROM change_log WHERE seq = 5)",
+            "UPDATE change_head SET hash = (SELECT hash FROM change_log WHERE seq = 6)",
+        )
+        .await,
+        (6, HeadMismatch)
+    );
+    // Every hash blanked, to have the next start seal an edited log as if it were old: the
+    // store seals only what its migration found, once.
+    let head: String = sqlx::query_scalar("SELECT hash FROM change_head")
+        .fetch_one(&operator)
+        .await
+        .unwrap();
+    let blank = "UPDATE change_log SET reason = 'laundered', hash = '', prev_hash = ''; \
+                 UPDATE change_head SET hash = ''";
+    sqlx::raw_sql(&format!("{keep}; {blank}"))
+        .execute(&operator)
+        .await
+        .unwrap();
+    let reopened = Store::open(store.url()).await.unwrap();
+    assert_eq!(reopened.verify_ledger().await.unwrap().unwrap_err().seq, 1);
+    // What a migration marks as written before the chain is sealed, once, in order.
+    sqlx::raw_sql(
+        "DELETE FROM change_log; INSERT INTO change_log SELECT * FROM kept; \
+         UPDATE change_log SET hash = '', prev_hash = ''; UPDATE change_head SET unsealed = 1",
+    )
+    .execute(&operator)
+    .await
+    .unwrap();
+    let reopened = Store::open(store.url()).await.unwrap();
+    assert_eq!(reopened.verify_ledger().await.unwrap(), Ok(6));
+    let resealed: String = sqlx::query_scalar("SELECT hash FROM change_head")
+        .fetch_one(&operator)
+        .await
+        .unwrap();
+    assert_eq!(resealed, head, "the same chain as written");
+    sqlx::raw_sql("DROP TABLE kept")
+        .execute(&operator)
+        .await
+        .unwrap();
     // A forged entry, well chained, appended behind the head's back.
     let last: String = sqlx::query_scalar("SELECT hash FROM change_log WHERE seq = 6")
         .fetch_one(&operator)
