@@ -306,8 +306,9 @@ async fn run(service: Weak<Inner>, mut receiver: mpsc::Receiver<Pending>) {
                 }
             }
             // An item that conflicts with what is stored (an id or a key taken meanwhile by
-            // another server) must not fail the others: write each on its own.
-            Err(ServiceError::Store(StoreError::Conflict(_))) if batch.len() > 1 => {
+            // another server) must not fail the others: write each on its own, and answer a
+            // key taken by its first attempt with that attempt's reply (a batch of one too).
+            Err(ServiceError::Store(StoreError::Conflict(_))) => {
                 for mut item in batch.drain(..) {
                     let outcome = match write_batch(&service, std::slice::from_mut(&mut item)).await
                     {

@@ -15,22 +15,26 @@ pub fn district_of(admin3: &str) -> Option<String> {
     (admin3.len() >= 6 && admin3.is_char_boundary(6)).then(|| admin3[..6].to_owned())
 }
 
-/// What `auth` sees of a stored incident, or `None` if it may not see it at all.
-pub fn visibility(
-    state: &AppState,
-    auth: &Authenticated,
-    record: &truce_store::IncidentRecord,
-) -> Option<Visibility> {
-    // The publication policy of the agreement version the incident fell under.
-    let published = chrono::DateTime::from_timestamp_millis(record.occurred_at).is_some_and(|at| {
-        let world = state.world();
+/// Whether the publication policy of the agreement version an incident fell under (at
+/// `occurred_at`, ms since the epoch) publishes observations: its place and time.
+pub fn observations_published(world: &truce_service::world::World, occurred_at: i64) -> bool {
+    chrono::DateTime::from_timestamp_millis(occurred_at).is_some_and(|at| {
         world
             .scenario
             .agreement
             .case_procedure_at(at)
             .publication
             .observations
-    });
+    })
+}
+
+/// What `auth` sees of a stored incident, or `None` if it may not see it at all.
+pub fn visibility(
+    state: &AppState,
+    auth: &Authenticated,
+    record: &truce_store::IncidentRecord,
+) -> Option<Visibility> {
+    let published = observations_published(&state.world(), record.occurred_at);
     let public = state.security().public.under_policy(published);
     truce_core::access::incident_view(
         auth.viewer(),

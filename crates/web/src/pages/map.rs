@@ -780,16 +780,8 @@ async fn incident_layer(
     // Under a publication policy that publishes observations, everyone sees each incident of
     // that agreement version at its place and time (the key follows the world's generation).
     let world = state.world();
-    let published = |occurred_at: i64| {
-        chrono::DateTime::from_timestamp_millis(occurred_at).is_some_and(|at| {
-            world
-                .scenario
-                .agreement
-                .case_procedure_at(at)
-                .publication
-                .observations
-        })
-    };
+    let published =
+        |occurred_at: i64| crate::visibility::observations_published(&world, occurred_at);
     let mode = match (&naming, exact, public_none) {
         (_, _, true) => "none".to_owned(),
         (Some(actor), _, _) => format!("naming:{actor}"),
