@@ -11,7 +11,7 @@ use truce_core::access::{Role, Viewer};
 use truce_core::actor::{ActorId, ActorRegistry};
 use truce_core::case::{
     Attribution, Case, CaseAction, CaseEvent, EscalationDecision, EscalationProposal, Finding,
-    InfoRequest, escalation_proposals,
+    InfoRequest, cases_now, escalation_proposals,
 };
 use truce_service::world::World;
 use truce_service::{Applied, CaseRecord, Command};
@@ -241,18 +241,13 @@ pub struct CaseView {
     pub events: Option<Vec<CaseEvent>>,
 }
 
-/// "Now" for cases, as the service decides with it.
-pub fn cases_now(_state: &AppState, cases: &[Case]) -> DateTime<Utc> {
-    truce_core::case::cases_now(cases, Utc::now())
-}
-
 /// Every case the viewer may see, by id.
 pub async fn visible_cases(
     state: &AppState,
     auth: &Authenticated,
 ) -> Result<(Vec<CaseView>, Vec<Case>, DateTime<Utc>), ApiError> {
     let cases = state.service().cases().await?;
-    let now = cases_now(state, &cases);
+    let now = cases_now(&cases, Utc::now());
     let world = state.world();
     let sight = CaseSight::of(auth.viewer());
     let views = cases
@@ -358,7 +353,7 @@ pub async fn get_case(
     let not_found = || ApiError::NotFound(format!("no case '{id}'"));
     let case = state.service().case(&id).await?.ok_or_else(not_found)?;
     let cases = std::slice::from_ref(&case);
-    let now = cases_now(&state, cases);
+    let now = cases_now(cases, Utc::now());
     let view = CaseSight::of(auth.viewer())
         .view(&state.world(), &case, now)
         .ok_or_else(not_found)?;
@@ -614,7 +609,7 @@ pub async fn get_docket(
     };
     let cases = state.service().cases().await?;
     let decisions = state.service().escalation_decisions().await?;
-    let now = cases_now(&state, &cases);
+    let now = cases_now(&cases, Utc::now());
     reply(
         StatusCode::OK,
         &docket(&state.world(), &cases, &decisions, co_chair, now),
@@ -725,7 +720,7 @@ pub async fn case_summary(
     auth: Authenticated,
 ) -> Result<Response, ApiError> {
     let cases = state.service().cases().await?;
-    let now = cases_now(&state, &cases);
+    let now = cases_now(&cases, Utc::now());
     let world = state.world();
     let policy = world
         .scenario

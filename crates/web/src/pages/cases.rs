@@ -12,6 +12,7 @@ use serde::Deserialize;
 use truce_core::access::{Role, Viewer};
 use truce_core::case::{
     AttributionBasis, Body, Case, CaseChange, CaseState, Confidence, OutOfScopeReason, Verdict,
+    cases_now,
 };
 use truce_service::world::World;
 use truce_service::{Applied, CaseRecord, Command, Reply, ServiceError};
@@ -19,7 +20,7 @@ use truce_service::{Applied, CaseRecord, Command, Reply, ServiceError};
 use super::bidi::{ltr, name_in, number, plain, utc_time};
 use super::{Lang, csrf_field, layout, with_lang_cookie};
 use crate::AppState;
-use crate::api::{CaseSight, CaseView, cases_now, docket};
+use crate::api::{CaseSight, CaseView, docket};
 use crate::auth::Authenticated;
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
@@ -89,7 +90,7 @@ pub async fn list(
 ) -> Result<Response, ApiError> {
     let (lang, chosen) = Lang::choose(query.lang.as_deref(), &headers);
     let cases = state.service().cases().await?;
-    let now = cases_now(&state, &cases);
+    let now = cases_now(&cases, chrono::Utc::now());
     let world = state.world();
     let sight = CaseSight::of(auth.viewer());
     let co_chair = match auth.viewer() {
@@ -178,7 +179,7 @@ pub async fn page(
     let (lang, chosen) = Lang::choose(query.lang.as_deref(), &headers);
     let not_found = || ApiError::NotFound(format!("no case '{id}'"));
     let case = state.service().case(&id).await?.ok_or_else(not_found)?;
-    let now = cases_now(&state, std::slice::from_ref(&case));
+    let now = cases_now(std::slice::from_ref(&case), chrono::Utc::now());
     let world = state.world();
     let sight = CaseSight::of(auth.viewer());
     let view = sight.view(&world, &case, now).ok_or_else(not_found)?;
