@@ -10,7 +10,6 @@ use clap::{Args, Subcommand};
 use truce_scenario::EmbeddedCoh2016;
 use truce_service::secrets::{generate_password, hash_password, new_token};
 use truce_service::{Command, Principal, Request, Secret, Service, ServiceError, silent};
-use truce_store::Store;
 
 /// Where the accounts are.
 #[derive(Debug, Args)]
@@ -18,6 +17,8 @@ pub struct DatabaseArg {
     /// Database: sqlite://FILE or postgres://USER@HOST:PORT/DB (as for `serve`).
     #[arg(long, env = "TRUCE_DATABASE_URL", default_value = "sqlite://truce.db")]
     pub database_url: String,
+    #[command(flatten)]
+    pub ledger_key: crate::ledger_key::LedgerKeyArg,
 }
 
 #[derive(Debug, Subcommand)]
@@ -84,9 +85,8 @@ pub enum TokenCommand {
 
 /// The door on a database (seeding the built-in scenario if it is empty, as `serve` does).
 async fn open(database: &DatabaseArg) -> Result<Service> {
-    let store = Store::open(&database.database_url)
-        .await
-        .with_context(|| format!("opening {}", database.database_url))?;
+    let store =
+        crate::ledger_key::open_signed(&database.database_url, &database.ledger_key).await?;
     Service::start(store, &EmbeddedCoh2016)
         .await
         .context("loading the scenario")

@@ -7,6 +7,7 @@ mod demo;
 mod demo_cases;
 mod extract_cmd;
 mod ledger_cmd;
+mod ledger_key;
 mod load;
 mod reclassify_bench;
 mod server;

@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde_json::json;
 use truce_scenario::EmbeddedCoh2016;
 use truce_service::{Applied, Command, Principal, Request, Service, silent};
-use truce_store::{ActorName, Casualties, IncidentBody, Store};
+use truce_store::{ActorName, Casualties, IncidentBody};
 
 #[derive(Debug, Args)]
 pub struct ReclassifyBench {
@@ -25,6 +25,8 @@ pub struct ReclassifyBench {
     /// holds enough incidents.
     #[arg(long)]
     database_url: String,
+    #[command(flatten)]
+    ledger_key: crate::ledger_key::LedgerKeyArg,
     /// How many stored incidents.
     #[arg(long, default_value_t = 1_000_000)]
     incidents: usize,
@@ -61,9 +63,7 @@ pub fn run(args: ReclassifyBench) -> Result<ExitCode> {
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async {
-        let store = Store::open(&args.database_url)
-            .await
-            .with_context(|| format!("opening {}", args.database_url))?;
+        let store = crate::ledger_key::open_signed(&args.database_url, &args.ledger_key).await?;
         let service = Service::start(store.clone(), &EmbeddedCoh2016)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -8,10 +8,10 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use truce_scenario::{EmbeddedCoh2016, FolderFiles};
 use truce_service::Service;
-use truce_store::Store;
 use truce_web::{AppState, DEFAULT_BODY_LIMIT, Security, router};
 
 use crate::demo;
+use crate::ledger_key::{LedgerKeyArg, open_signed};
 
 /// Log formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -43,6 +43,8 @@ pub struct ServeArgs {
     /// generated and printed once). Ignored, with a log line, when an admin exists.
     #[arg(long, env = "TRUCE_INIT_ADMIN")]
     init_admin: Option<String>,
+    #[command(flatten)]
+    ledger_key: LedgerKeyArg,
     #[command(flatten)]
     security: SecurityArgs,
 }
@@ -106,6 +108,8 @@ pub struct DemoArgs {
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
     #[command(flatten)]
+    ledger_key: LedgerKeyArg,
+    #[command(flatten)]
     security: SecurityArgs,
 }
 
@@ -131,9 +135,7 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 pub fn serve(args: ServeArgs) -> Result<ExitCode> {
     init_logging(args.log_format);
     runtime()?.block_on(async {
-        let store = Store::open(&args.database_url)
-            .await
-            .with_context(|| format!("opening {}", args.database_url))?;
+        let store = open_signed(&args.database_url, &args.ledger_key).await?;
         let service = match &args.scenario {
             Some(folder) => Service::start(store, &FolderFiles::new(folder)).await,
             None => Service::start(store, &EmbeddedCoh2016).await,
@@ -148,7 +150,7 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
 pub fn demo(args: DemoArgs) -> Result<ExitCode> {
     init_logging(args.log_format);
     runtime()?.block_on(async {
-        let store = Store::open(&args.database_url).await.with_context(|| format!("opening {}", args.database_url))?;
+        let store = open_signed(&args.database_url, &args.ledger_key).await?;
         let service = Service::start(store.clone(), &EmbeddedCoh2016).await.context("loading the scenario")?;
         let state = AppState::configured(service, DEFAULT_BODY_LIMIT, args.security.security(true));
         let added = demo::add_synthetic_stream(state.service(), args.seed).await?;

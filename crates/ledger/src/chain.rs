@@ -4,6 +4,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::Hash;
+use crate::sign::{KEY_ENTITY, PublicKey, REGISTER_KEY_ACTION, Signed, verify_head};
 
 /// The hash the first entry chains to.
 pub const GENESIS: Hash = [0u8; 32];
@@ -37,6 +38,9 @@ pub struct Entry {
     pub prev: Hash,
     /// The hash recorded for this entry.
     pub hash: Hash,
+    /// The server's signature of the head at this entry, on the last entry of each
+    /// transaction.
+    pub signed: Option<Signed>,
 }
 
 /// What an entry's hash covers, borrowed: every field but the payload itself, whose recorded
@@ -157,6 +161,15 @@ pub enum DamageKind {
     /// recorded.
     #[error("the data behind it is not what it recorded (its payload hashes otherwise)")]
     DataChanged,
+    /// The entry is signed with a key no earlier entry registered.
+    #[error("it is signed with a key the record never registered")]
+    UnknownKey,
+    /// The entry's signature is not the key's signature of the head at it.
+    #[error("its signature does not verify")]
+    BadSignature,
+    /// No server signature covers the entry: entries were added behind the servers' backs.
+    #[error("no server signature covers it (entries were added behind the servers' backs)")]
+    Unsigned,
 }
 
 /// Walks a record entry by entry, from the first, without holding it.
@@ -164,6 +177,14 @@ pub enum DamageKind {
 pub struct ChainWalk {
     prev: Hash,
     walked: i64,
+    /// The server keys registered so far.
+    keys: std::collections::HashSet<PublicKey>,
+    /// Keys registered in the transaction being walked, which an earlier key must sign.
+    pending_keys: Vec<PublicKey>,
+    /// The last entry a signature covers (0 before the first).
+    signed_through: i64,
+    /// The signature on the last entry walked.
+    last_signed: Option<Signed>,
 }
 
 impl Default for ChainWalk {
@@ -171,12 +192,17 @@ impl Default for ChainWalk {
         ChainWalk {
             prev: GENESIS,
             walked: 0,
+            keys: Default::default(),
+            pending_keys: Vec::new(),
+            signed_through: 0,
+            last_signed: None,
         }
     }
 }
 
 impl ChainWalk {
-    /// Checks the next entry: its number, its hash, its link to the one before, its payload.
+    /// Checks the next entry: its number, its hash, its link to the one before, its payload,
+    /// its signature if it has one.
     pub fn next(&mut self, entry: &Entry) -> Result<(), Damage> {
         let expected = self.walked + 1;
         let damage = |kind| {
@@ -197,14 +223,40 @@ impl ChainWalk {
         if payload_hash(&entry.payload) != entry.payload_sha256 {
             return damage(DamageKind::DataChanged);
         }
+        // The first key signs the transaction that registers it; a later key is registered in
+        // a transaction an earlier key signs, so that whoever lacks every key file cannot add
+        // one of their own.
+        if entry.action == REGISTER_KEY_ACTION
+            && entry.entity == KEY_ENTITY
+            && let Some(key) = crate::from_hex(&entry.entity_id)
+        {
+            match self.keys.is_empty() && self.pending_keys.is_empty() {
+                true => {
+                    self.keys.insert(key);
+                }
+                false => self.pending_keys.push(key),
+            }
+        }
+        if let Some(signed) = &entry.signed {
+            if !self.keys.contains(&signed.key) {
+                return damage(DamageKind::UnknownKey);
+            }
+            if !verify_head(entry.seq, &entry.hash, signed) {
+                return damage(DamageKind::BadSignature);
+            }
+            self.signed_through = entry.seq;
+            self.keys.extend(self.pending_keys.drain(..));
+        }
         self.prev = entry.hash;
         self.walked = entry.seq;
+        self.last_signed = entry.signed;
         Ok(())
     }
 
     /// The end of the walk: the record must reach `last` (the head, a signed checkpoint) and
-    /// stop there, and its last hash be `head` where one is known. Answers the last hash.
-    pub fn finish(self, last: i64, head: Option<&Hash>) -> Result<Hash, Damage> {
+    /// stop there, and its last hash and signature be the head's where one is known; once a
+    /// key is registered, a signature must cover the last entry. Answers the last hash.
+    pub fn finish(self, last: i64, head: Option<(&Hash, Option<&Signed>)>) -> Result<Hash, Damage> {
         if self.walked < last {
             return Err(Damage {
                 seq: self.walked + 1,
@@ -217,10 +269,18 @@ impl ChainWalk {
                 kind: DamageKind::BeyondHead { head: last },
             });
         }
-        if head.is_some_and(|head| *head != self.prev) {
+        if head
+            .is_some_and(|(hash, signed)| *hash != self.prev || signed != self.last_signed.as_ref())
+        {
             return Err(Damage {
                 seq: last,
                 kind: DamageKind::HeadMismatch,
+            });
+        }
+        if !self.keys.is_empty() && self.signed_through < self.walked {
+            return Err(Damage {
+                seq: self.signed_through + 1,
+                kind: DamageKind::Unsigned,
             });
         }
         Ok(self.prev)
@@ -266,6 +326,7 @@ mod tests {
                     payload: format!("{{\"n\":{seq}}}"),
                     prev,
                     hash: GENESIS,
+                    signed: None,
                 };
                 entry.hash = entry_hash(&entry.fields());
                 prev = entry.hash;
@@ -289,6 +350,7 @@ mod tests {
             payload: "{\"id\":\"gos\"}".to_owned(),
             prev: GENESIS,
             hash: GENESIS,
+            signed: None,
         };
         entry.hash = entry_hash(&entry.fields());
         assert_eq!(
@@ -333,6 +395,99 @@ mod tests {
             (damage.seq, damage.kind),
             (5, DamageKind::Truncated { last: 4 })
         );
+    }
+
+    /// A chain of `n` entries whose first registers `key`, signed at every even entry (the
+    /// last of each transaction of two).
+    fn signed_chain(n: i64, key: &crate::ServerKey) -> Vec<Entry> {
+        let mut entries = chain(n);
+        entries[0].action = REGISTER_KEY_ACTION.to_owned();
+        entries[0].entity = KEY_ENTITY.to_owned();
+        entries[0].entity_id = crate::to_hex(&key.public());
+        let mut prev = GENESIS;
+        for entry in &mut entries {
+            entry.prev = prev;
+            entry.hash = entry_hash(&entry.fields());
+            if entry.seq % 2 == 0 {
+                entry.signed = Some(key.sign_head(entry.seq, &entry.hash));
+            }
+            prev = entry.hash;
+        }
+        entries
+    }
+
+    #[test]
+    fn signatures_must_verify_with_a_registered_key_and_cover_the_last_entry() {
+        let key = crate::ServerKey::from_seed(&[3; 32]);
+        let entries = signed_chain(6, &key);
+        let head = verify_chain(entries.clone(), 6).unwrap();
+        let last_signed = entries[5].signed;
+        let mut walk = ChainWalk::default();
+        for entry in &entries {
+            walk.next(entry).unwrap();
+        }
+        assert_eq!(
+            walk.finish(6, Some((&head, last_signed.as_ref()))),
+            Ok(head)
+        );
+
+        let mut flipped = entries.clone();
+        flipped[3].signed.as_mut().unwrap().signature[0] ^= 1;
+        let damage = verify_chain(flipped, 6).unwrap_err();
+        assert_eq!((damage.seq, damage.kind), (4, DamageKind::BadSignature));
+
+        // Another key, never registered, re-signing an entry.
+        let intruder = crate::ServerKey::from_seed(&[4; 32]);
+        let mut resigned = entries.clone();
+        resigned[3].signed = Some(intruder.sign_head(4, &resigned[3].hash));
+        let damage = verify_chain(resigned, 6).unwrap_err();
+        assert_eq!((damage.seq, damage.kind), (4, DamageKind::UnknownKey));
+
+        // The last signature taken away: entries 5 and 6 are covered by none.
+        let mut stripped = entries.clone();
+        stripped[5].signed = None;
+        let damage = verify_chain(stripped, 6).unwrap_err();
+        assert_eq!((damage.seq, damage.kind), (5, DamageKind::Unsigned));
+
+        // An entry chained on behind the server's back, the head moved to it.
+        let mut appended = entries.clone();
+        let mut forged = chain(7).remove(6);
+        forged.prev = head;
+        forged.hash = entry_hash(&forged.fields());
+        appended.push(forged);
+        let damage = verify_chain(appended, 7).unwrap_err();
+        assert_eq!((damage.seq, damage.kind), (7, DamageKind::Unsigned));
+
+        // A second key registered by itself, at the tail, as an intruder with the database but
+        // no key file would.
+        let mut rotated = entries.clone();
+        let mut registration = chain(7).remove(6);
+        registration.action = REGISTER_KEY_ACTION.to_owned();
+        registration.entity = KEY_ENTITY.to_owned();
+        registration.entity_id = crate::to_hex(&intruder.public());
+        registration.prev = head;
+        registration.hash = entry_hash(&registration.fields());
+        registration.signed = Some(intruder.sign_head(7, &registration.hash));
+        rotated.push(registration.clone());
+        let damage = verify_chain(rotated, 7).unwrap_err();
+        assert_eq!((damage.seq, damage.kind), (7, DamageKind::UnknownKey));
+        // Registered in a transaction the first key signs, it signs from then on.
+        let mut rotated = entries.clone();
+        registration.signed = Some(key.sign_head(7, &registration.hash));
+        let mut next = chain(8).remove(7);
+        next.prev = registration.hash;
+        next.hash = entry_hash(&next.fields());
+        next.signed = Some(intruder.sign_head(8, &next.hash));
+        rotated.extend([registration, next]);
+        assert!(verify_chain(rotated, 8).is_ok());
+
+        // The head's signature is not the last entry's.
+        let mut walk = ChainWalk::default();
+        for entry in &entries {
+            walk.next(entry).unwrap();
+        }
+        let damage = walk.finish(6, Some((&head, None))).unwrap_err();
+        assert_eq!((damage.seq, damage.kind), (6, DamageKind::HeadMismatch));
     }
 
     #[test]

@@ -56,8 +56,8 @@ pub(crate) fn authorize(request: &Request, command: &Command) -> Result<(), Serv
         Command::OpenCase { .. }
         | Command::MergeIntoCase { .. }
         | Command::DecideEscalation { .. } => may(Permission::OpenCases),
-        // Only the server sweeps.
-        Command::OpenCases { .. } => false,
+        // Only the server sweeps, and registers its key.
+        Command::OpenCases { .. } | Command::RegisterLedgerKey { .. } => false,
         Command::AddUser { .. } | Command::DisableUser { .. } | Command::RevokeToken { .. } => {
             // A user may revoke their own token; that is checked against the token's owner.
             may(Permission::ManageUsers)

@@ -228,6 +228,12 @@ pub enum Command {
         #[serde(default)]
         decision: Option<EscalationDecision>,
     },
+    /// A server registers the ed25519 key it signs the log with, before it writes anything
+    /// else (docs/ledger.md). Only the server itself, at its start.
+    RegisterLedgerKey {
+        /// The public key, in hex.
+        public_key: String,
+    },
 }
 
 /// A secret a command writes but the change log never records (it is skipped when the command
@@ -316,6 +322,11 @@ impl Command {
             Command::DecideEscalation { actor, .. } => {
                 ("decide_escalation", "actor", actor.to_string())
             }
+            Command::RegisterLedgerKey { public_key } => (
+                truce_ledger::sign::REGISTER_KEY_ACTION,
+                truce_ledger::sign::KEY_ENTITY,
+                public_key.clone(),
+            ),
         }
     }
 

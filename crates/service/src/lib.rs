@@ -19,6 +19,7 @@ pub mod cases;
 mod command;
 pub mod humanitarian;
 mod incidents;
+pub mod ledger;
 mod principal;
 mod reclassify;
 pub mod secrets;
@@ -299,6 +300,7 @@ impl Service {
     /// the listener for changes made by other servers.
     pub async fn start(store: Store, files: &dyn ScenarioFiles) -> Result<Service, ServiceError> {
         let base = world::base_parts(files).map_err(ServiceError::unsound)?;
+        ledger::register_signing_key(&store).await?;
         seed::seed_if_empty(&store, files, &base).await?;
         let world = load_world(&store, &base).await?;
         let case_opener = Arc::new(tokio::sync::Notify::new());
@@ -491,6 +493,10 @@ impl Service {
                 self.ask_for_cases();
                 self.replay_on_conflict(&request, outcome).await
             }
+            // Registered by the server as it starts, never on request.
+            Command::RegisterLedgerKey { .. } => Err(ServiceError::invalid(
+                "a server registers its own ledger key as it starts",
+            )),
             Command::OpenCases { .. }
             | Command::OpenCase { .. }
             | Command::MergeIntoCase { .. }
@@ -518,6 +524,16 @@ impl Service {
         let command: Command = serde_json::from_str(&entry.change.payload).map_err(|e| {
             ServiceError::Internal(format!("change {} does not parse: {e}", entry.seq))
         })?;
+        // A key belongs to the log that registered it; the replaying server has its own.
+        if let Command::RegisterLedgerKey { .. } = command {
+            return Ok(Outcome {
+                reply: Reply {
+                    status: 204,
+                    body: Default::default(),
+                },
+                replayed: true,
+            });
+        }
         let request = Request {
             principal: Principal::recorded(&entry.change.principal),
             key: None,

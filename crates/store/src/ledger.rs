@@ -1,24 +1,106 @@
 //! The change log as the ledger reads it: entries with their hashes and their payloads as the
 //! data reads now, checked as one chain (docs/ledger.md).
 
-use sqlx::AnyConnection;
-use truce_ledger::{Damage, DamageKind};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
-use crate::{Backend, Context, Store, StoreError, StoreResult, formats, int, text};
+use sqlx::AnyConnection;
+use truce_ledger::{Damage, DamageKind, Hash, PublicKey, ServerKey, Signed};
+
+use crate::{Backend, Context, Store, StoreError, StoreResult, WriteTx, formats, int, text};
+
+/// Who holds a key registered in the ledger.
+pub const SERVER_HOLDER: &str = "server";
+
+/// A key registered in the ledger, as `GET /api/v1/ledger/keys` publishes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerKey {
+    /// The ed25519 public key, in hex.
+    pub public_key: String,
+    /// The entry that registered it.
+    pub seq: i64,
+    /// From when it signs: its registration's time (ms since the epoch).
+    pub valid_from: i64,
+    /// `server`.
+    pub holder: String,
+}
+
+/// A server's signing key, with what it learnt of the log: the head it last signed (which it
+/// need not check again) and the keys it found registered.
+#[derive(Debug)]
+pub(crate) struct Signer {
+    key: ServerKey,
+    trusted_head: Mutex<Option<(i64, Hash)>>,
+    known_keys: Mutex<HashSet<PublicKey>>,
+}
+
+impl Signer {
+    /// Signs the head at `seq` with hash `hash`, and trusts it from then on.
+    pub(crate) fn sign(&self, seq: i64, hash: &Hash) -> Signed {
+        if let Ok(mut trusted) = self.trusted_head.lock() {
+            *trusted = Some((seq, *hash));
+        }
+        self.key.sign_head(seq, hash)
+    }
+
+    fn trusts(&self, seq: i64, hash: &Hash) -> bool {
+        self.trusted_head
+            .lock()
+            .is_ok_and(|trusted| *trusted == Some((seq, *hash)))
+    }
+
+    fn knows(&self, key: &PublicKey) -> bool {
+        self.known_keys
+            .lock()
+            .is_ok_and(|known| known.contains(key))
+    }
+
+    fn learn(&self, key: PublicKey) {
+        if let Ok(mut known) = self.known_keys.lock() {
+            known.insert(key);
+        }
+    }
+}
 
 /// Entries read from the database at a time while verifying.
 const BATCH: usize = 10_000;
 
-/// The head of the change log: the last sequence number and its hash.
+/// The head of the change log: the last sequence number, its hash and its signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainHead {
     /// The last entry's number (0 before the first).
     pub seq: i64,
     /// Its hash, in hex (empty before the first).
     pub hash: String,
+    /// The server's signature of it, in hex (empty in an unsigned log).
+    pub signature: String,
+    /// The key that signed it, in hex.
+    pub signed_by: String,
 }
 
 impl Store {
+    /// This store signing, from now on, the head each of its transactions leaves with `key`
+    /// (which must be registered before anything else is written: the service does it first).
+    pub fn signing_with(mut self, key: ServerKey) -> Store {
+        self.signer = Some(Arc::new(Signer {
+            key,
+            trusted_head: Mutex::new(None),
+            known_keys: Mutex::new(HashSet::new()),
+        }));
+        self
+    }
+
+    /// The public part of the key this store signs with.
+    pub fn signing_key(&self) -> Option<PublicKey> {
+        self.signer.as_ref().map(|signer| signer.key.public())
+    }
+
+    /// The keys registered in the ledger, oldest first.
+    pub async fn ledger_keys(&self) -> StoreResult<Vec<LedgerKey>> {
+        let mut connection = self.pool.acquire().await.doing("acquiring a connection")?;
+        read_keys(&mut connection).await
+    }
+
     /// The head of the change log.
     pub async fn chain_head(&self) -> StoreResult<ChainHead> {
         let mut connection = self.pool.acquire().await.doing("acquiring a connection")?;
@@ -38,6 +120,8 @@ impl Store {
                 .doing(DOING)?;
         }
         let head = read_head(&mut tx).await?;
+        let keys = read_keys(&mut tx).await?;
+        let mut registered = HashMap::new();
         let mut walk = truce_ledger::ChainWalk::default();
         // From the lowest number there could be, so that no row hides below the first.
         let mut after = i64::MIN;
@@ -49,6 +133,9 @@ impl Store {
             for entry in &batch {
                 if let Err(damage) = walk.next(entry) {
                     return Ok(Err(damage));
+                }
+                if entry.action == truce_ledger::sign::REGISTER_KEY_ACTION {
+                    registered.insert(entry.entity_id.clone(), (entry.seq, entry.at));
                 }
             }
             after = last;
@@ -63,18 +150,179 @@ impl Store {
                 }));
             }
         };
-        Ok(walk.finish(head.seq, Some(&head_hash)).map(|_| head.seq))
+        let head_signed = match head.signature.is_empty() && head.signed_by.is_empty() {
+            true => None,
+            false => Some(signed_of(&head.signature, &head.signed_by)),
+        };
+        if let Err(damage) = walk.finish(head.seq, Some((&head_hash, head_signed.as_ref()))) {
+            return Ok(Err(damage));
+        }
+        // The published keys are the data behind their registrations.
+        for key in &keys {
+            if registered.remove(&key.public_key) != Some((key.seq, key.valid_from)) {
+                let seq = key.seq.clamp(1, head.seq.max(1));
+                return Ok(Err(Damage {
+                    seq,
+                    kind: DamageKind::DataChanged,
+                }));
+            }
+        }
+        if let Some(seq) = registered.values().map(|(seq, _)| *seq).min() {
+            return Ok(Err(Damage {
+                seq,
+                kind: DamageKind::DataChanged,
+            }));
+        }
+        Ok(Ok(head.seq))
     }
 }
 
+impl WriteTx {
+    /// Whether `key` is registered in the ledger.
+    pub async fn ledger_key_registered(&mut self, key: &PublicKey) -> StoreResult<bool> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM ledger_key WHERE public_key = $1")
+            .bind(hex::encode(key))
+            .fetch_one(&mut *self.tx)
+            .await
+            .doing("reading the ledger's keys")?;
+        Ok(int(&row, "n")? > 0)
+    }
+
+    /// How many keys the ledger has registered.
+    pub async fn ledger_key_count(&mut self) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM ledger_key")
+            .fetch_one(&mut *self.tx)
+            .await
+            .doing("reading the ledger's keys")?;
+        int(&row, "n")
+    }
+
+    /// Lets this transaction, which registers a log's first key, chain onto the unsigned head
+    /// of the entries written before there were signatures: its signature adopts them. No
+    /// other transaction may, so that an entry slipped in behind the servers' backs is never
+    /// signed.
+    pub fn adopt_unsigned_head(&mut self) {
+        self.adopting = true;
+    }
+
+    /// Records `key` as registered by the entry `seq` written at `at`.
+    pub async fn insert_ledger_key(
+        &mut self,
+        key: &PublicKey,
+        seq: i64,
+        at: i64,
+    ) -> StoreResult<()> {
+        self.wrote = true;
+        sqlx::query(
+            "INSERT INTO ledger_key (public_key, seq, valid_from, holder) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(hex::encode(key))
+        .bind(seq)
+        .bind(at)
+        .bind(SERVER_HOLDER)
+        .execute(&mut *self.tx)
+        .await
+        .doing("registering a ledger key")?;
+        if let Some(signer) = &self.signer {
+            signer.learn(*key);
+        }
+        Ok(())
+    }
+
+    /// Checks the head this transaction chains onto (at `seq`, with `hash`, and the signature
+    /// in hex the head row keeps): a signing store chains only onto a head a registered server
+    /// key signed, so that it never signs an entry added behind the servers' backs; a store
+    /// without a key never writes into a signed log.
+    pub(crate) async fn check_head(
+        &mut self,
+        seq: i64,
+        hash: &Hash,
+        signature: &str,
+        signed_by: &str,
+    ) -> StoreResult<()> {
+        let refused = |why: String| Err(StoreError::LedgerRefused(why));
+        let unsigned = signature.is_empty() && signed_by.is_empty();
+        let Some(signer) = self.signer.clone() else {
+            return match unsigned {
+                true => Ok(()),
+                false => refused(
+                    "the log is signed, and writing to it needs the server's ledger key".into(),
+                ),
+            };
+        };
+        if unsigned {
+            return match seq == 0 || self.adopting {
+                true => Ok(()),
+                false => refused(format!(
+                    "entry {seq}, the head, carries no server signature: it was added behind \
+                     the servers' backs (see `truce ledger verify`)"
+                )),
+            };
+        }
+        if signer.trusts(seq, hash) {
+            return Ok(());
+        }
+        let signed = signed_of(signature, signed_by);
+        if !truce_ledger::verify_head(seq, hash, &signed) {
+            return refused(format!(
+                "the signature of entry {seq}, the head, does not verify (see `truce ledger verify`)"
+            ));
+        }
+        if !signer.knows(&signed.key) {
+            if !self.ledger_key_registered(&signed.key).await? {
+                return refused(format!(
+                    "entry {seq}, the head, is signed with a key the log never registered"
+                ));
+            }
+            signer.learn(signed.key);
+        }
+        Ok(())
+    }
+}
+
+/// A signature and its key read from hex; what does not parse reads as zeros, which verify
+/// nothing, so that it shows as a bad signature where it is.
+fn signed_of(signature: &str, signed_by: &str) -> Signed {
+    let mut signed = Signed {
+        key: [0; 32],
+        signature: [0; 64],
+    };
+    if hex::decode_to_slice(signed_by, &mut signed.key).is_err() {
+        signed.key = [0; 32];
+    }
+    if hex::decode_to_slice(signature, &mut signed.signature).is_err() {
+        signed.signature = [0; 64];
+    }
+    signed
+}
+
+async fn read_keys(connection: &mut AnyConnection) -> StoreResult<Vec<LedgerKey>> {
+    sqlx::query("SELECT public_key, seq, valid_from, holder FROM ledger_key ORDER BY seq")
+        .fetch_all(&mut *connection)
+        .await
+        .doing("reading the ledger's keys")?
+        .iter()
+        .map(|row| {
+            Ok(LedgerKey {
+                public_key: text(row, "public_key")?,
+                seq: int(row, "seq")?,
+                valid_from: int(row, "valid_from")?,
+                holder: text(row, "holder")?,
+            })
+        })
+        .collect()
+}
+
 async fn read_head(connection: &mut AnyConnection) -> StoreResult<ChainHead> {
-    let row = sqlx::query("SELECT seq, hash FROM change_head WHERE id = 1")
+    let row = sqlx::query("SELECT seq, hash, signature, signed_by FROM change_head WHERE id = 1")
         .fetch_one(&mut *connection)
         .await
         .doing("reading the change log's head")?;
     Ok(ChainHead {
         seq: int(&row, "seq")?,
         hash: text(&row, "hash")?,
+        signature: text(&row, "signature")?,
+        signed_by: text(&row, "signed_by")?,
     })
 }
 
@@ -89,7 +337,7 @@ async fn read_entries(
     let rows = sqlx::query(&format!(
         "SELECT c.seq, c.at, c.principal, c.action, c.entity, c.entity_id, c.reason, \
          CASE WHEN c.payload = '' THEN COALESCE($2 || i.body || $3, '') ELSE c.payload END \
-         AS payload, c.payload_sha256, c.prev_hash, c.hash \
+         AS payload, c.payload_sha256, c.prev_hash, c.hash, c.signature, c.signed_by \
          FROM change_log c LEFT JOIN incident i ON c.payload = '' AND i.id = c.entity_id \
          WHERE c.seq > $1 ORDER BY c.seq LIMIT {limit}"
     ))
@@ -118,6 +366,11 @@ async fn read_entries(
                 payload: text(row, "payload")?,
                 prev: hash("prev_hash")?,
                 hash: hash("hash")?,
+                signed: {
+                    let (signature, signed_by) = (text(row, "signature")?, text(row, "signed_by")?);
+                    (!signature.is_empty() || !signed_by.is_empty())
+                        .then(|| signed_of(&signature, &signed_by))
+                },
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()

@@ -32,7 +32,7 @@ pub use accounts::*;
 pub use cases::{CaseRow, CaselessIncident, StoredCase};
 pub use formats::*;
 pub use humanitarian::{RecordKind, StoredRecord};
-pub use ledger::ChainHead;
+pub use ledger::{ChainHead, LedgerKey};
 pub use records::*;
 /// The database driver's error, for callers that tell outages from other failures.
 pub use sqlx::Error as SqlxError;
@@ -67,6 +67,10 @@ pub enum StoreError {
     /// SQLite's write lock stayed taken longer than the busy timeout: try again later.
     #[error("the database is busy with another write: try again")]
     Busy,
+    /// The change log refuses to be chained onto: its head is not what a server signed, or
+    /// the log is signed and this store has no key to sign with.
+    #[error("the change log refuses the write: {0}")]
+    LedgerRefused(String),
     /// Migrations failed.
     #[error("database migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
@@ -179,6 +183,9 @@ pub struct Store {
     writer: Option<Arc<tokio::sync::Mutex<Option<AnyConnection>>>>,
     backend: Backend,
     url: String,
+    /// The server's ledger key, which signs the head each transaction leaves (`None`: the log
+    /// stays unsigned, as in the store's own tests).
+    signer: Option<Arc<ledger::Signer>>,
 }
 
 /// Milliseconds since the epoch, now.
@@ -254,6 +261,7 @@ impl Store {
             writer,
             backend,
             url,
+            signer: None,
         };
         if backend == Backend::Sqlite {
             store.checkpoint_in_background();
@@ -341,6 +349,8 @@ impl Store {
             backend: self.backend,
             wrote: false,
             logged: false,
+            signer: self.signer.clone(),
+            adopting: false,
         })
     }
 
@@ -431,7 +441,7 @@ impl Store {
             "SELECT c.seq, c.at, c.principal, c.action, c.entity, c.entity_id, c.reason, \
              CASE WHEN c.payload = '' THEN $2 || i.body || $3 ELSE c.payload END AS payload, \
              CASE WHEN c.payload = '' THEN 1 ELSE 0 END AS payload_in_incident, c.payload_sha256, \
-             c.prev_hash, c.hash \
+             c.prev_hash, c.hash, c.signature, c.signed_by \
              FROM change_log c LEFT JOIN incident i ON c.payload = '' AND i.id = c.entity_id \
              WHERE c.seq > $1 ORDER BY c.seq LIMIT {limit}"
         ))
@@ -466,6 +476,8 @@ impl Store {
                 },
                 prev_hash: text(row, "prev_hash")?,
                 hash: text(row, "hash")?,
+                signature: text(row, "signature")?,
+                signed_by: text(row, "signed_by")?,
             })
         })
         .collect()

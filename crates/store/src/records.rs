@@ -268,6 +268,11 @@ pub struct ChangeEntry {
     pub prev_hash: String,
     /// Its own hash, in hex.
     pub hash: String,
+    /// The server's signature of the head at this entry, in hex, on the last entry of a
+    /// transaction (empty on others, and in an unsigned log).
+    pub signature: String,
+    /// The public key that made the signature, in hex (empty with it).
+    pub signed_by: String,
 }
 
 /// A stored incident to re-classify, with its reports' bodies (oldest first).

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
 
 use sqlx::AnyConnection;
 use sqlx::TransactionManager;
@@ -34,6 +35,10 @@ pub struct WriteTx {
     pub(crate) wrote: bool,
     /// Whether change-log entries were appended.
     pub(crate) logged: bool,
+    /// The key that signs the head this transaction leaves.
+    pub(crate) signer: Option<Arc<crate::ledger::Signer>>,
+    /// This transaction registers the first server key, and may chain onto an unsigned head.
+    pub(crate) adopting: bool,
 }
 
 /// The connection a write transaction runs on.
@@ -288,7 +293,8 @@ impl WriteTx {
         let at = now_ms();
         let head = sqlx::query(
             "UPDATE change_head SET seq = seq + $1 WHERE id = 1 \
-             RETURNING seq, hash, (SELECT generation FROM world_state WHERE id = 1) AS generation",
+             RETURNING seq, hash, signature, signed_by, \
+             (SELECT generation FROM world_state WHERE id = 1) AS generation",
         )
         .bind(count)
         .fetch_one(&mut *self.tx)
@@ -296,6 +302,13 @@ impl WriteTx {
         .doing(DOING)?;
         let (last, generation) = (int(&head, "seq")?, int(&head, "generation")?);
         let mut prev = chain_hash(&text(&head, "hash")?, last - count)?;
+        self.check_head(
+            last - count,
+            &prev,
+            &text(&head, "signature")?,
+            &text(&head, "signed_by")?,
+        )
+        .await?;
         let mut entries = Vec::with_capacity(changes.len());
         for (change, seq) in changes.iter().zip(last - count + 1..) {
             let payload_sha256 = hash_of(&change.payload_sha256, "a payload's hash")?;
@@ -316,16 +329,29 @@ impl WriteTx {
                 change: change.clone(),
                 prev_hash: truce_ledger::to_hex(&prev),
                 hash: truce_ledger::to_hex(&hash),
+                signature: String::new(),
+                signed_by: String::new(),
             });
             prev = hash;
         }
+        // One signature per transaction, on the head it leaves: it covers every entry before
+        // through the chain, and costs the writer one signing however many entries it wrote.
+        if let (Some(signer), Some(entry)) = (&self.signer, entries.last_mut()) {
+            let signed = signer.sign(last, &prev);
+            entry.signature = hex::encode(signed.signature);
+            entry.signed_by = hex::encode(signed.key);
+        }
         let insert = |rows: usize| {
             format!(
-                "INSERT INTO change_log (seq, at, principal, action, entity, entity_id, reason, payload, payload_sha256, prev_hash, hash) VALUES {}",
-                value_rows(self.backend, rows, 11)
+                "INSERT INTO change_log (seq, at, principal, action, entity, entity_id, reason, payload, payload_sha256, prev_hash, hash, signature, signed_by) VALUES {}",
+                value_rows(self.backend, rows, 13)
             )
         };
         let head_hash = truce_ledger::to_hex(&prev);
+        let (head_signature, head_signed_by) = entries
+            .last()
+            .map(|entry| (entry.signature.clone(), entry.signed_by.clone()))
+            .unwrap_or_default();
         match self.backend {
             Backend::Postgres => {
                 for chunk in entries.chunks(CHANGES_PER_STATEMENT) {
@@ -336,11 +362,15 @@ impl WriteTx {
                     }
                     query.execute(&mut *self.tx).await.doing(DOING)?;
                 }
-                sqlx::query("UPDATE change_head SET hash = $1 WHERE id = 1")
-                    .bind(&head_hash)
-                    .execute(&mut *self.tx)
-                    .await
-                    .doing(DOING)?;
+                sqlx::query(
+                    "UPDATE change_head SET hash = $1, signature = $2, signed_by = $3 WHERE id = 1",
+                )
+                .bind(&head_hash)
+                .bind(&head_signature)
+                .bind(&head_signed_by)
+                .execute(&mut *self.tx)
+                .await
+                .doing(DOING)?;
             }
             // The entries and the head's hash in one round trip: a round trip costs SQLite's
             // writer a wake-up of this task.
@@ -350,13 +380,17 @@ impl WriteTx {
                     sql.push_str(&insert(chunk.len()));
                     sql.push_str("; ");
                 }
-                sql.push_str("UPDATE change_head SET hash = ? WHERE id = 1");
+                sql.push_str(
+                    "UPDATE change_head SET hash = ?, signature = ?, signed_by = ? WHERE id = 1",
+                );
                 let mut query = sqlx::query(&sql);
                 for entry in &entries {
                     query = bind_entry(query, entry);
                 }
                 query
                     .bind(&head_hash)
+                    .bind(&head_signature)
+                    .bind(&head_signed_by)
                     .execute(&mut *self.tx)
                     .await
                     .doing(DOING)?;
@@ -884,6 +918,8 @@ fn bind_entry<'q>(query: AnyQuery<'q>, entry: &'q ChangeEntry) -> AnyQuery<'q> {
         .bind(&change.payload_sha256)
         .bind(&entry.prev_hash)
         .bind(&entry.hash)
+        .bind(&entry.signature)
+        .bind(&entry.signed_by)
 }
 
 /// A hash stored as hex, or the store's corruption.

@@ -967,21 +967,48 @@ fn hashed_change(entity_id: &str) -> NewChange {
     change
 }
 
-/// Six entries in three transactions, the third an incident's record read back from its row;
-/// then the triggers dropped, as an operator with access to the database would. Answers a
-/// connection of that operator.
-async fn ledger_to_tamper_with(store: &Store) -> sqlx::AnyPool {
+/// The server key of the ledgers the tests tamper with.
+fn server_key() -> truce_ledger::ServerKey {
+    truce_ledger::ServerKey::from_seed(&[9; 32])
+}
+
+/// A signing store's key registered as the first entry of a transaction that goes on with
+/// `then`, as the service does as it starts.
+async fn register_then(store: &Store, then: Vec<NewChange>) {
+    let key = store.signing_key().unwrap();
+    let mut registration = change(&truce_ledger::to_hex(&key));
+    registration.action = truce_ledger::sign::REGISTER_KEY_ACTION.to_owned();
+    registration.entity = truce_ledger::sign::KEY_ENTITY.to_owned();
+    registration.payload_sha256 =
+        truce_ledger::to_hex(&truce_ledger::payload_hash(&registration.payload));
+    let mut tx = store.begin_write().await.unwrap();
+    tx.adopt_unsigned_head();
+    let mut changes = vec![registration];
+    changes.extend(then);
+    let (entries, _) = tx.append_changes(&changes).await.unwrap();
+    tx.insert_ledger_key(&key, entries[0].seq, entries[0].at)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// Six entries in three transactions, signed by the server's key (registered by the first),
+/// the third an incident's record read back from its row; then the triggers dropped, as an
+/// operator with access to the database would. Answers the signing store and a connection of
+/// that operator.
+async fn ledger_to_tamper_with(store: &Store) -> (Store, sqlx::AnyPool) {
+    let signed = store.clone().signing_with(server_key());
     let stored = incident("k", 1, 36.0, &["covered"]);
     let mut record = hashed_change("k");
     record.payload = truce_store::recorded_incident_payload(&stored.body);
     record.payload_sha256 = truce_ledger::to_hex(&truce_ledger::payload_hash(&record.payload));
     record.payload_in_incident = true;
+    register_then(&signed, vec![hashed_change("b")]).await;
     for (incidents, changes) in [
-        (vec![], vec![hashed_change("a"), hashed_change("b")]),
         (vec![stored], vec![record, hashed_change("c")]),
         (vec![], vec![hashed_change("d"), hashed_change("e")]),
     ] {
-        let mut tx = store.begin_write().await.unwrap();
+        let mut tx = signed.begin_write().await.unwrap();
         tx.insert_incidents(&incidents).await.unwrap();
         tx.append_changes(&changes).await.unwrap();
         tx.commit().await.unwrap();
@@ -991,16 +1018,18 @@ async fn ledger_to_tamper_with(store: &Store) -> sqlx::AnyPool {
     let drop = match store.backend() {
         truce_store::Backend::Sqlite => {
             "DROP TRIGGER change_log_no_update; DROP TRIGGER change_log_no_delete; \
-             DROP TRIGGER change_log_sealed_once; DROP TRIGGER change_head_forward"
+             DROP TRIGGER change_log_sealed_once; DROP TRIGGER change_head_forward; \
+             DROP TRIGGER ledger_key_no_update; DROP TRIGGER ledger_key_no_delete"
         }
         truce_store::Backend::Postgres => {
             "DROP TRIGGER change_log_no_change ON change_log; \
              DROP TRIGGER change_log_no_truncate ON change_log; \
-             DROP TRIGGER change_head_forward ON change_head"
+             DROP TRIGGER change_head_forward ON change_head; \
+             DROP TRIGGER ledger_key_no_change ON ledger_key"
         }
     };
     sqlx::raw_sql(drop).execute(&operator).await.unwrap();
-    operator
+    (signed, operator)
 }
 
 /// The first damage `verify_ledger` finds after `sql`, and the record put back with `undo`.
@@ -1026,10 +1055,19 @@ conformance!(the_change_log_refuses_updates_and_deletes, |store| {
     tx.append_changes(&[hashed_change("a")]).await.unwrap();
     tx.commit().await.unwrap();
     let operator = sqlx::AnyPool::connect(store.url()).await.unwrap();
+    sqlx::query(
+        "INSERT INTO ledger_key (public_key, seq, valid_from, holder) VALUES ('aa', 1, 1, 'server')",
+    )
+    .execute(&operator)
+    .await
+    .unwrap();
     for sql in [
         "UPDATE change_log SET reason = 'later' WHERE seq = 1",
         "UPDATE change_log SET hash = '' WHERE seq = 1",
         "DELETE FROM change_log WHERE seq = 1",
+        "UPDATE change_log SET signature = 'ab' WHERE seq = 1",
+        "UPDATE ledger_key SET public_key = 'ab'",
+        "DELETE FROM ledger_key",
     ] {
         let refused = sqlx::query(sql).execute(&operator).await.unwrap_err();
         assert!(
@@ -1052,12 +1090,16 @@ conformance!(the_change_log_refuses_updates_and_deletes, |store| {
                 .is_err()
         );
     }
-    assert_eq!(store.verify_ledger().await.unwrap(), Ok(1));
+    // The key row matches no registration in the log: it shows.
+    assert_eq!(
+        store.verify_ledger().await.unwrap().unwrap_err().kind,
+        truce_ledger::DamageKind::DataChanged
+    );
 });
 
 conformance!(every_tampering_with_the_log_is_found_where_it_is, |store| {
     use truce_ledger::DamageKind::*;
-    let operator = ledger_to_tamper_with(&store).await;
+    let (signed, operator) = ledger_to_tamper_with(&store).await;
     // One byte of any field of an entry.
     for column in [
         "principal",
@@ -1068,6 +1110,8 @@ conformance!(every_tampering_with_the_log_is_found_where_it_is, |store| {
         "payload_sha256",
         "prev_hash",
         "hash",
+        "signature",
+        "signed_by",
     ] {
         let original: String =
             sqlx::query_scalar(&format!("SELECT {column} FROM change_log WHERE seq = 2"))
@@ -1079,9 +1123,14 @@ conformance!(every_tampering_with_the_log_is_found_where_it_is, |store| {
             "UPDATE change_log SET {column} = '{changed}' || SUBSTR({column}, 2) WHERE seq = 2"
         );
         let undo = format!("UPDATE change_log SET {column} = '{original}' WHERE seq = 2");
+        let expected = match column {
+            "signature" => BadSignature,
+            "signed_by" => UnknownKey,
+            _ => Altered,
+        };
         assert_eq!(
             damage_after(&store, &operator, &sql_one, &undo).await,
-            (2, Altered),
+            (2, expected),
             "{column}"
         );
     }
@@ -1238,5 +1287,120 @@ conformance!(every_tampering_with_the_log_is_found_where_it_is, |store| {
         )
         .await,
         (7, BeyondHead { head: 6 })
+    );
+    // The same entry with the head moved to it: no signature covers it, and the server
+    // refuses to chain onto it (it would sign it), as does a store without a key.
+    let head_to = |seq: i64| {
+        format!(
+            "UPDATE change_head SET seq = {seq}, \
+             hash = (SELECT hash FROM change_log WHERE seq = {seq}), \
+             signature = (SELECT signature FROM change_log WHERE seq = {seq}), \
+             signed_by = (SELECT signed_by FROM change_log WHERE seq = {seq})"
+        )
+    };
+    let undo_forge = format!("DELETE FROM change_log WHERE seq = 7; {}", head_to(6));
+    sqlx::raw_sql(&format!("{forge}; {}", head_to(7)))
+        .execute(&operator)
+        .await
+        .unwrap();
+    let damage = store.verify_ledger().await.unwrap().unwrap_err();
+    assert_eq!((damage.seq, damage.kind), (7, Unsigned));
+    let mut tx = signed.begin_write().await.unwrap();
+    let refused = tx.append_changes(&[hashed_change("f")]).await.unwrap_err();
+    assert!(
+        matches!(refused, truce_store::StoreError::LedgerRefused(_)),
+        "{refused}"
+    );
+    drop(tx);
+    sqlx::raw_sql(&undo_forge).execute(&operator).await.unwrap();
+    assert_eq!(store.verify_ledger().await.unwrap(), Ok(6));
+    let mut tx = store.begin_write().await.unwrap();
+    let refused = tx.append_changes(&[hashed_change("f")]).await.unwrap_err();
+    assert!(refused.to_string().contains("ledger key"), "{refused}");
+    drop(tx);
+
+    // The server's key replaced: in the published keys only; then the head re-signed with
+    // the intruder's key as well; then the intruder's key registered at the tail by itself.
+    let intruder = truce_ledger::ServerKey::from_seed(&[10; 32]);
+    let (ours, theirs) = (
+        truce_ledger::to_hex(&server_key().public()),
+        truce_ledger::to_hex(&intruder.public()),
+    );
+    assert_eq!(
+        damage_after(
+            &store,
+            &operator,
+            &format!("UPDATE ledger_key SET public_key = '{theirs}'"),
+            &format!("UPDATE ledger_key SET public_key = '{ours}'"),
+        )
+        .await,
+        (1, DataChanged)
+    );
+    let head_hash: String = sqlx::query_scalar("SELECT hash FROM change_log WHERE seq = 6")
+        .fetch_one(&operator)
+        .await
+        .unwrap();
+    let resigned = intruder.sign_head(6, &truce_ledger::from_hex(&head_hash).unwrap());
+    let signature: String = sqlx::query_scalar("SELECT signature FROM change_log WHERE seq = 6")
+        .fetch_one(&operator)
+        .await
+        .unwrap();
+    let sign_as = |signature: &str, key: &str| {
+        format!(
+            "UPDATE change_log SET signature = '{signature}', signed_by = '{key}' WHERE seq = 6; \
+             UPDATE change_head SET signature = '{signature}', signed_by = '{key}'"
+        )
+    };
+    assert_eq!(
+        damage_after(
+            &store,
+            &operator,
+            &format!(
+                "UPDATE ledger_key SET public_key = '{theirs}'; {}",
+                sign_as(&hex::encode(resigned.signature), &theirs)
+            ),
+            &format!(
+                "UPDATE ledger_key SET public_key = '{ours}'; {}",
+                sign_as(&signature, &ours)
+            ),
+        )
+        .await,
+        (6, UnknownKey)
+    );
+    let payload = "{}";
+    let payload_sha256 = truce_ledger::payload_hash(payload);
+    let hash = truce_ledger::entry_hash(&truce_ledger::Fields {
+        seq: 7,
+        at: 2,
+        principal: "system",
+        action: truce_ledger::sign::REGISTER_KEY_ACTION,
+        entity: truce_ledger::sign::KEY_ENTITY,
+        entity_id: &theirs,
+        reason: "",
+        payload_sha256: &payload_sha256,
+        prev: &truce_ledger::from_hex(&head_hash).unwrap(),
+    });
+    let self_signed = intruder.sign_head(7, &hash);
+    let register = format!(
+        "INSERT INTO change_log (seq, at, principal, action, entity, entity_id, reason, payload, \
+         payload_sha256, prev_hash, hash, signature, signed_by) VALUES (7, 2, 'system', \
+         'register_ledger_key', 'ledger_key', '{theirs}', '', '{payload}', '{}', '{head_hash}', \
+         '{}', '{}', '{theirs}'); \
+         INSERT INTO ledger_key (public_key, seq, valid_from, holder) \
+         VALUES ('{theirs}', 7, 2, 'server'); {}",
+        truce_ledger::to_hex(&payload_sha256),
+        truce_ledger::to_hex(&hash),
+        hex::encode(self_signed.signature),
+        head_to(7)
+    );
+    assert_eq!(
+        damage_after(
+            &store,
+            &operator,
+            &register,
+            &format!("DELETE FROM ledger_key WHERE seq = 7; {undo_forge}"),
+        )
+        .await,
+        (7, UnknownKey)
     );
 });

@@ -52,6 +52,7 @@ pub const ROUTES: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/incidents/{id}/reports", May(ReadIncidents)),
     ("POST", "/api/v1/incidents/{id}/reports", May(Submit)),
     ("GET", "/api/v1/changes", May(ReadChangeLog)),
+    ("GET", "/api/v1/ledger/keys", Anyone),
     ("GET", "/api/v1/besieged", Anyone),
     ("POST", "/api/v1/besieged", May(ChangeHumanitarian)),
     ("GET", "/api/v1/besieged/{id}", Anyone),

@@ -29,7 +29,7 @@ use utoipa::{Modify, OpenApi};
         crate::api::list_areas, crate::api::areas_at, crate::api::create_area,
         crate::api::create_incident, crate::api::list_incidents, crate::api::get_incident,
         crate::api::list_reports, crate::api::create_report, crate::api::extract_draft,
-        crate::api::list_changes,
+        crate::api::list_changes, crate::api::ledger_keys,
         crate::api::list_cases, crate::api::get_case, crate::api::open_case,
         crate::api::merge_incident, crate::api::act_on_case, crate::api::get_docket,
         crate::api::get_inbox, crate::api::decide_escalation, crate::api::case_summary,
@@ -39,7 +39,7 @@ use utoipa::{Modify, OpenApi};
     components(schemas(crate::error::ErrorBody)),
     modifiers(&WhatEveryRouteAnswers, &ClosedLists),
     tags(
-        (name = "meta", description = "Health, version and the change log"),
+        (name = "meta", description = "Health, version, the change log and the keys that sign it"),
         (name = "agreements", description = "The terms as data"),
         (name = "actors", description = "Parties, designations and commitments"),
         (name = "areas", description = "The time-versioned control map"),

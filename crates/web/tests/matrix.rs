@@ -46,6 +46,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET", "/api/v1/incidents/{id}/reports", EVERYONE),
     ("POST", "/api/v1/incidents/{id}/reports", "CTMO"),
     ("GET", "/api/v1/changes", "CT"),
+    ("GET", "/api/v1/ledger/keys", EVERYONE),
     ("GET", "/api/v1/cases", EVERYONE),
     ("POST", "/api/v1/cases", "C"),
     ("GET", "/api/v1/cases/summary", EVERYONE),

@@ -27,6 +27,7 @@ pub const TEST_PASSWORD: &str = "test-password-2016";
 pub fn cli(args: &[&str]) -> (bool, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_truce"))
         .args(args)
+        .current_dir(std::env::temp_dir())
         .env("TRUCE_LOG", "warn")
         .env("TRUCE_PASSWORD", TEST_PASSWORD)
         .output()
@@ -75,8 +76,10 @@ impl Server {
         reason = "Drop kills and waits for the child"
     )]
     pub fn start(args: &[&str]) -> Server {
+        // Away from the checkout: a PostgreSQL server's ledger key is made in its folder.
         let mut child = Command::new(env!("CARGO_BIN_EXE_truce"))
             .args(args)
+            .current_dir(std::env::temp_dir())
             .env("TRUCE_LOG", "warn")
             .env("TRUCE_PASSWORD", TEST_PASSWORD)
             .stdout(Stdio::piped())

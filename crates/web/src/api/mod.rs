@@ -9,6 +9,7 @@ mod changes;
 mod drafts;
 mod humanitarian;
 mod incidents;
+mod ledger;
 mod meta;
 
 use axum::Router;
@@ -30,6 +31,7 @@ pub use changes::*;
 pub use drafts::*;
 pub use humanitarian::*;
 pub use incidents::*;
+pub use ledger::*;
 pub use meta::*;
 
 /// The routes under `/api/v1`.
@@ -59,6 +61,7 @@ pub fn router() -> Router<AppState> {
             get(list_reports).post(create_report),
         )
         .route("/changes", get(list_changes))
+        .route("/ledger/keys", get(ledger_keys))
         .route("/cases", get(list_cases).post(open_case))
         .route("/cases/summary", get(case_summary))
         .route("/cases/{id}", get(get_case))
