@@ -85,11 +85,13 @@ pub enum TokenCommand {
 
 /// The door on a database (seeding the built-in scenario if it is empty, as `serve` does).
 async fn open(database: &DatabaseArg) -> Result<Service> {
-    let store =
+    let (store, key_file) =
         crate::ledger_key::open_signed(&database.database_url, &database.ledger_key).await?;
-    Service::start(store, &EmbeddedCoh2016)
+    let service = Service::start(store, &EmbeddedCoh2016)
         .await
-        .context("loading the scenario")
+        .context("loading the scenario")?;
+    key_file.settle()?;
+    Ok(service)
 }
 
 async fn run_command(service: &Service, action: &str, command: Command) -> Result<()> {

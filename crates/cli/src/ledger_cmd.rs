@@ -75,8 +75,8 @@ async fn verify(url: &str) -> Result<ExitCode> {
 }
 
 async fn add_key(new_key: &Path, database: &DatabaseArg) -> Result<ExitCode> {
-    let new = crate::ledger_key::load_or_create(new_key)?;
-    let store =
+    let (new, new_mark) = crate::ledger_key::load_or_create(new_key)?;
+    let (store, _) =
         crate::ledger_key::open_signed(&database.database_url, &database.ledger_key).await?;
     let request = Request {
         principal: Principal::cli("ledger add-key"),
@@ -86,6 +86,7 @@ async fn add_key(new_key: &Path, database: &DatabaseArg) -> Result<ExitCode> {
     let seq = truce_service::ledger::add_ledger_key(&store, &request, new.public())
         .await
         .map_err(|error| anyhow::anyhow!("{error}"))?;
+    crate::ledger_key::KeyFile::new(new_mark).settle()?;
     println!(
         "registered ledger key {} at entry {seq}: servers may now sign with {}",
         truce_ledger::to_hex(&new.public()),

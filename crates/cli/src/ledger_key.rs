@@ -1,7 +1,7 @@
 //! The server's ledger key: an ed25519 private key in a PKCS#8 PEM file outside the database,
 //! made on first start (docs/ledger.md, "Server keys").
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -13,50 +13,82 @@ use truce_store::Store;
 /// Where the server's ledger key is.
 #[derive(Debug, Clone, Args)]
 pub struct LedgerKeyArg {
-    /// The server's ledger key: a PKCS#8 PEM file, made (mode 0600) on first start. Default:
-    /// beside a SQLite database (FILE.ledger-key), or ./truce-ledger.key for PostgreSQL.
-    /// Back it up apart from the database (README, "The ledger key").
+    /// The server's ledger key: a PKCS#8 PEM file, made (mode 0600) on first start. Default
+    /// for SQLite: beside the database (FILE.ledger-key); PostgreSQL needs it given. Back it
+    /// up apart from the database (README, "The ledger key").
     #[arg(long = "ledger-key", env = "TRUCE_LEDGER_KEY")]
     pub path: Option<PathBuf>,
 }
 
+/// A key file in use. A key just made is marked as new (`FILE.new`, beside it) until its
+/// registration in the log is known to have committed, so that a server killed in between
+/// still registers it on its next start, while an established key never adopts a log whose
+/// keys are gone.
+pub struct KeyFile {
+    new_mark: Option<PathBuf>,
+}
+
+impl KeyFile {
+    /// The key file whose mark of a new key is `new_mark`.
+    pub fn new(new_mark: Option<PathBuf>) -> KeyFile {
+        KeyFile { new_mark }
+    }
+
+    /// The key is registered (the service started): it is not new any more.
+    pub fn settle(self) -> Result<()> {
+        if let Some(mark) = self.new_mark {
+            match std::fs::remove_file(&mark) {
+                Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(error).with_context(|| format!("removing {}", mark.display()));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Opens the database as `Store::open` does, signing with the ledger key (made if missing).
-pub async fn open_signed(database_url: &str, key: &LedgerKeyArg) -> Result<Store> {
-    let path = key
-        .path
-        .clone()
-        .unwrap_or_else(|| default_path(database_url));
-    let key = load_or_create(&path)?;
+/// Call [`KeyFile::settle`] once the service has started on it.
+pub async fn open_signed(database_url: &str, key: &LedgerKeyArg) -> Result<(Store, KeyFile)> {
+    let path = match (key.path.clone(), default_path(database_url)) {
+        (Some(path), _) | (None, Some(path)) => path,
+        (None, None) => bail!(
+            "a server on {database_url} needs its ledger key file: give --ledger-key FILE (or \
+             TRUCE_LEDGER_KEY), the same on every server and command that writes to it"
+        ),
+    };
+    let (key, new_mark) = load_or_create(&path)?;
     let store = Store::open(database_url)
         .await
         .with_context(|| format!("opening {database_url}"))?;
-    Ok(store.signing_with(key))
+    Ok((
+        store.signing_with(key, new_mark.is_some()),
+        KeyFile { new_mark },
+    ))
 }
 
-/// Beside a SQLite file; in the current folder otherwise.
-fn default_path(database_url: &str) -> PathBuf {
-    let file = database_url
+/// Beside a SQLite file. PostgreSQL has no folder of its own: its servers and commands may
+/// run anywhere, and a key made in whatever folder one of them ran in would be a stray.
+fn default_path(database_url: &str) -> Option<PathBuf> {
+    database_url
         .strip_prefix("sqlite://")
         .or_else(|| database_url.strip_prefix("sqlite:"))
         .map(|rest| rest.split('?').next().unwrap_or(rest))
-        .filter(|file| !file.is_empty() && !file.contains(":memory:"));
-    match file {
-        Some(file) => PathBuf::from(format!("{file}.ledger-key")),
-        None => PathBuf::from("truce-ledger.key"),
-    }
+        .filter(|file| !file.is_empty() && !file.contains(":memory:"))
+        .map(|file| PathBuf::from(format!("{file}.ledger-key")))
 }
 
 /// The key in `path`, or a new one written there (never over an existing file: two servers
-/// starting at once both end with the one that was written first).
-pub fn load_or_create(path: &Path) -> Result<ServerKey> {
-    match std::fs::read_to_string(path) {
-        Ok(pem) => return read_key(path, &pem),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-        Err(error) => {
-            return Err(error)
-                .with_context(|| format!("reading the ledger key {}", path.display()));
-        }
+/// starting at once both end with the one that was written first); and the mark that says it
+/// is new, while it is.
+pub fn load_or_create(path: &Path) -> Result<(ServerKey, Option<PathBuf>)> {
+    let mark = PathBuf::from(format!("{}.new", path.display()));
+    if let Some(key) = read_key(path)? {
+        return Ok((key, mark.exists().then_some(mark)));
     }
+    // The mark first: a key found without its mark is an established one.
+    std::fs::File::create(&mark).with_context(|| format!("making {}", mark.display()))?;
     let mut seed = [0u8; 32];
     rand::rngs::OsRng
         .try_fill_bytes(&mut seed)
@@ -74,13 +106,17 @@ pub fn load_or_create(path: &Path) -> Result<ServerKey> {
         .context("writing the ledger key")?;
     match file.persist_noclobber(path) {
         Ok(_) => {
-            tracing::info!(path = %path.display(), key = %hex_of(&key), "made a new ledger key");
-            Ok(key)
+            // The key's name in its folder must outlive a crash as well as its bytes.
+            std::fs::File::open(folder)
+                .and_then(|folder| folder.sync_all())
+                .with_context(|| format!("syncing {}", folder.display()))?;
+            tracing::info!(path = %path.display(), key = %truce_ledger::to_hex(&key.public()), "made a new ledger key");
+            Ok((key, Some(mark)))
         }
         Err(error) if error.error.kind() == std::io::ErrorKind::AlreadyExists => {
-            let pem = std::fs::read_to_string(path)
+            let key = read_key(path)?
                 .with_context(|| format!("reading the ledger key {}", path.display()))?;
-            read_key(path, &pem)
+            Ok((key, Some(mark)))
         }
         Err(error) => {
             Err(error.error).with_context(|| format!("writing the ledger key {}", path.display()))
@@ -88,14 +124,20 @@ pub fn load_or_create(path: &Path) -> Result<ServerKey> {
     }
 }
 
-fn read_key(path: &Path, pem: &str) -> Result<ServerKey> {
+/// The key in `path` (`None` when there is no such file), refused when others may read it.
+fn read_key(path: &Path) -> Result<Option<ServerKey>> {
+    let context = || format!("reading the ledger key {}", path.display());
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(error).with_context(context),
+    };
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path)
-            .with_context(|| format!("reading the ledger key {}", path.display()))?
-            .permissions()
-            .mode();
+        // The file opened, not the name: what is checked is what is read.
+        let metadata = file.metadata().with_context(context)?;
+        let mode = metadata.permissions().mode();
         if mode & 0o077 != 0 {
             bail!(
                 "the ledger key {} may be read by others (mode {:o}): `chmod 600` it",
@@ -104,11 +146,9 @@ fn read_key(path: &Path, pem: &str) -> Result<ServerKey> {
             );
         }
     }
-    ServerKey::from_pem(pem).with_context(|| format!("reading the ledger key {}", path.display()))
-}
-
-fn hex_of(key: &ServerKey) -> String {
-    truce_ledger::to_hex(&key.public())
+    let mut pem = String::new();
+    file.read_to_string(&mut pem).with_context(context)?;
+    ServerKey::from_pem(&pem).map(Some).with_context(context)
 }
 
 #[cfg(test)]
@@ -119,9 +159,17 @@ mod tests {
     fn a_key_is_made_once_kept_private_and_read_back() {
         let folder = tempfile::tempdir().unwrap();
         let path = folder.path().join("server.key");
-        let made = load_or_create(&path).unwrap();
-        let again = load_or_create(&path).unwrap();
+        let (made, mark) = load_or_create(&path).unwrap();
+        let mark = mark.expect("a key just made is new");
+        // Until it is settled, it stays new (a server killed before its registration).
+        let (again, still) = load_or_create(&path).unwrap();
         assert_eq!(made.public(), again.public());
+        assert_eq!(still.as_ref(), Some(&mark));
+        KeyFile { new_mark: still }.settle().unwrap();
+        assert!(
+            load_or_create(&path).unwrap().1.is_none(),
+            "settled: established"
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -140,14 +188,11 @@ mod tests {
     }
 
     #[test]
-    fn the_default_key_sits_beside_a_sqlite_file() {
+    fn the_default_key_sits_beside_a_sqlite_file_and_postgres_needs_one_given() {
         assert_eq!(
             default_path("sqlite:///srv/truce.db?mode=rwc"),
-            PathBuf::from("/srv/truce.db.ledger-key")
+            Some(PathBuf::from("/srv/truce.db.ledger-key"))
         );
-        assert_eq!(
-            default_path("postgres://truce@db/truce"),
-            PathBuf::from("truce-ledger.key")
-        );
+        assert_eq!(default_path("postgres://truce@db/truce"), None);
     }
 }

@@ -63,10 +63,12 @@ pub fn run(args: ReclassifyBench) -> Result<ExitCode> {
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async {
-        let store = crate::ledger_key::open_signed(&args.database_url, &args.ledger_key).await?;
+        let (store, key_file) =
+            crate::ledger_key::open_signed(&args.database_url, &args.ledger_key).await?;
         let service = Service::start(store.clone(), &EmbeddedCoh2016)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
+        key_file.settle()?;
         fill(&service, args.incidents).await?;
         let incidents = store.count_incidents(false).await?;
         let rss_before_mb = memory("VmRSS");

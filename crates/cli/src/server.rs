@@ -135,12 +135,13 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 pub fn serve(args: ServeArgs) -> Result<ExitCode> {
     init_logging(args.log_format);
     runtime()?.block_on(async {
-        let store = open_signed(&args.database_url, &args.ledger_key).await?;
+        let (store, key_file) = open_signed(&args.database_url, &args.ledger_key).await?;
         let service = match &args.scenario {
             Some(folder) => Service::start(store, &FolderFiles::new(folder)).await,
             None => Service::start(store, &EmbeddedCoh2016).await,
         }
         .context("loading the scenario")?;
+        key_file.settle()?;
         ensure_admin(&service, args.init_admin.as_deref()).await?;
         let state = AppState::configured(service, args.body_limit, args.security.security(false));
         run(state, args.listen).await
@@ -150,8 +151,9 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
 pub fn demo(args: DemoArgs) -> Result<ExitCode> {
     init_logging(args.log_format);
     runtime()?.block_on(async {
-        let store = open_signed(&args.database_url, &args.ledger_key).await?;
+        let (store, key_file) = open_signed(&args.database_url, &args.ledger_key).await?;
         let service = Service::start(store.clone(), &EmbeddedCoh2016).await.context("loading the scenario")?;
+        key_file.settle()?;
         let state = AppState::configured(service, DEFAULT_BODY_LIMIT, args.security.security(true));
         let added = demo::add_synthetic_stream(state.service(), args.seed).await?;
         let total = store.count_incidents(true).await?;

@@ -69,6 +69,10 @@ fn the_server_signs_with_a_key_of_its_own_and_verify_says_what_it_finds() {
         let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
     }
+    assert!(
+        !dir.path().join("ledger.db.ledger-key.new").exists(),
+        "registered: the key is no longer marked new"
+    );
     let keys = json(&keys);
     let published = keys["keys"].as_array().unwrap();
     assert_eq!(published.len(), 1, "{keys}");
@@ -119,4 +123,22 @@ fn the_server_signs_with_a_key_of_its_own_and_verify_says_what_it_finds() {
     let (code, said) = verify(&url);
     assert_eq!(code, 1, "{said}");
     assert!(said.starts_with("broken at entry 2: "), "{said}");
+
+    // The published keys removed: a server with an established key does not adopt the log
+    // as if it had never been signed.
+    runtime.block_on(async {
+        let operator = sqlx::AnyPool::connect(&url).await.unwrap();
+        sqlx::raw_sql("DROP TRIGGER ledger_key_no_delete; DELETE FROM ledger_key")
+            .execute(&operator)
+            .await
+            .unwrap();
+        operator.close().await;
+    });
+    let (started, _, refused) = common::cli(&serve(&url, None));
+    assert!(!started, "{refused}");
+    assert!(refused.contains("keys were removed"), "{refused}");
+    // Nor does a new key: the log is signed by a key it no longer lists.
+    let fresh = dir.path().join("fresh.key");
+    let (started, _, refused) = common::cli(&serve(&url, Some(fresh.to_str().unwrap())));
+    assert!(!started, "{refused}");
 }

@@ -167,6 +167,9 @@ pub enum DamageKind {
     /// The entry's signature is not the key's signature of the head at it.
     #[error("its signature does not verify")]
     BadSignature,
+    /// The entry registers a key the record registered before.
+    #[error("it registers a key registered before")]
+    KeyRegisteredTwice,
     /// No server signature covers the entry: entries were added behind the servers' backs.
     #[error("no server signature covers it (entries were added behind the servers' backs)")]
     Unsigned,
@@ -230,6 +233,9 @@ impl ChainWalk {
             && entry.entity == KEY_ENTITY
             && let Some(key) = crate::from_hex(&entry.entity_id)
         {
+            if self.keys.contains(&key) || self.pending_keys.contains(&key) {
+                return damage(DamageKind::KeyRegisteredTwice);
+            }
             match self.keys.is_empty() && self.pending_keys.is_empty() {
                 true => {
                     self.keys.insert(key);
@@ -480,6 +486,22 @@ mod tests {
         next.signed = Some(intruder.sign_head(8, &next.hash));
         rotated.extend([registration, next]);
         assert!(verify_chain(rotated, 8).is_ok());
+
+        // A key registered again.
+        let mut again = entries.clone();
+        let mut twice = chain(7).remove(6);
+        twice.action = REGISTER_KEY_ACTION.to_owned();
+        twice.entity = KEY_ENTITY.to_owned();
+        twice.entity_id = crate::to_hex(&key.public());
+        twice.prev = head;
+        twice.hash = entry_hash(&twice.fields());
+        twice.signed = Some(key.sign_head(7, &twice.hash));
+        again.push(twice);
+        let damage = verify_chain(again, 7).unwrap_err();
+        assert_eq!(
+            (damage.seq, damage.kind),
+            (7, DamageKind::KeyRegisteredTwice)
+        );
 
         // The head's signature is not the last entry's.
         let mut walk = ChainWalk::default();

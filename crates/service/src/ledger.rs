@@ -12,6 +12,17 @@ use crate::{Principal, Request, ServiceError, change_entry};
 /// must be registered with a key the log already has (`add_ledger_key`), so that a server
 /// given a new key file refuses to start rather than sign with a key the log does not know.
 pub(crate) async fn register_signing_key(store: &Store) -> Result<(), ServiceError> {
+    // A second look after a server starting at the same moment registered the first key: it
+    // may have been this key (the servers share the key file), or another.
+    match try_register_signing_key(store).await {
+        Err(ServiceError::Store(StoreError::LedgerRefused(_) | StoreError::Conflict(_))) => {
+            try_register_signing_key(store).await
+        }
+        other => other,
+    }
+}
+
+async fn try_register_signing_key(store: &Store) -> Result<(), ServiceError> {
     let Some(key) = store.signing_key() else {
         return Ok(());
     };
@@ -36,15 +47,9 @@ pub(crate) async fn register_signing_key(store: &Store) -> Result<(), ServiceErr
         key: None,
         reason: "the server's ledger key, registered as it starts".to_owned(),
     };
-    match register(tx, &request, key).await {
-        Ok(seq) => {
-            tracing::info!(key = %hex::encode(key), seq, "registered the server's ledger key");
-            Ok(())
-        }
-        // Another server given the same key file registered it first.
-        Err(ServiceError::Store(StoreError::Conflict(_))) => Ok(()),
-        Err(error) => Err(error),
-    }
+    let seq = register(tx, &request, key).await?;
+    tracing::info!(key = %hex::encode(key), seq, "registered the server's ledger key");
+    Ok(())
 }
 
 /// Registers `new` as a key that may sign the log, in a transaction the store's own key (a

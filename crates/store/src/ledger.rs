@@ -25,28 +25,27 @@ pub struct LedgerKey {
     pub holder: String,
 }
 
-/// A server's signing key, with what it learnt of the log: the head it last signed (which it
-/// need not check again) and the keys it found registered.
+/// A server's signing key, with what it learnt of the log from its committed transactions:
+/// the last head it signed (which it need not check again, and which the head may never fall
+/// behind) and the keys it found registered.
 #[derive(Debug)]
 pub(crate) struct Signer {
     key: ServerKey,
-    trusted_head: Mutex<Option<(i64, Hash)>>,
+    /// The key was just made, and is not registered yet: only such a key may adopt the
+    /// entries of a log that has no key (`WriteTx::adopt_unsigned_head`).
+    new_key: bool,
+    signed_head: Mutex<Option<(i64, Hash)>>,
     known_keys: Mutex<HashSet<PublicKey>>,
 }
 
 impl Signer {
-    /// Signs the head at `seq` with hash `hash`, and trusts it from then on.
+    /// Signs the head at `seq` with hash `hash`.
     pub(crate) fn sign(&self, seq: i64, hash: &Hash) -> Signed {
-        if let Ok(mut trusted) = self.trusted_head.lock() {
-            *trusted = Some((seq, *hash));
-        }
         self.key.sign_head(seq, hash)
     }
 
-    fn trusts(&self, seq: i64, hash: &Hash) -> bool {
-        self.trusted_head
-            .lock()
-            .is_ok_and(|trusted| *trusted == Some((seq, *hash)))
+    fn last_signed(&self) -> Option<(i64, Hash)> {
+        self.signed_head.lock().ok().and_then(|head| *head)
     }
 
     fn knows(&self, key: &PublicKey) -> bool {
@@ -55,9 +54,13 @@ impl Signer {
             .is_ok_and(|known| known.contains(key))
     }
 
-    fn learn(&self, key: PublicKey) {
+    /// What a transaction taught, once it committed.
+    pub(crate) fn committed(&self, signed_head: Option<(i64, Hash)>, learned: &[PublicKey]) {
+        if let (Some(head), Ok(mut last)) = (signed_head, self.signed_head.lock()) {
+            *last = Some(head);
+        }
         if let Ok(mut known) = self.known_keys.lock() {
-            known.insert(key);
+            known.extend(learned.iter().copied());
         }
     }
 }
@@ -81,10 +84,13 @@ pub struct ChainHead {
 impl Store {
     /// This store signing, from now on, the head each of its transactions leaves with `key`
     /// (which must be registered before anything else is written: the service does it first).
-    pub fn signing_with(mut self, key: ServerKey) -> Store {
+    /// `new_key` says the key was just made and is not registered yet (see
+    /// [`WriteTx::adopt_unsigned_head`]).
+    pub fn signing_with(mut self, key: ServerKey, new_key: bool) -> Store {
         self.signer = Some(Arc::new(Signer {
             key,
-            trusted_head: Mutex::new(None),
+            new_key,
+            signed_head: Mutex::new(None),
             known_keys: Mutex::new(HashSet::new()),
         }));
         self
@@ -93,6 +99,12 @@ impl Store {
     /// The public part of the key this store signs with.
     pub fn signing_key(&self) -> Option<PublicKey> {
         self.signer.as_ref().map(|signer| signer.key.public())
+    }
+
+    /// Whether the key this store signs with was just made (and so may adopt a log that has
+    /// no key).
+    pub fn signing_key_is_new(&self) -> bool {
+        self.signer.as_ref().is_some_and(|signer| signer.new_key)
     }
 
     /// The keys registered in the ledger, oldest first.
@@ -134,7 +146,9 @@ impl Store {
                 if let Err(damage) = walk.next(entry) {
                     return Ok(Err(damage));
                 }
-                if entry.action == truce_ledger::sign::REGISTER_KEY_ACTION {
+                if entry.action == truce_ledger::sign::REGISTER_KEY_ACTION
+                    && entry.entity == truce_ledger::sign::KEY_ENTITY
+                {
                     registered.insert(entry.entity_id.clone(), (entry.seq, entry.at));
                 }
             }
@@ -198,9 +212,10 @@ impl WriteTx {
     }
 
     /// Lets this transaction, which registers a log's first key, chain onto the unsigned head
-    /// of the entries written before there were signatures: its signature adopts them. No
-    /// other transaction may, so that an entry slipped in behind the servers' backs is never
-    /// signed.
+    /// of the entries written before there were signatures: its signature adopts them. Only
+    /// a key just made may adopt entries (a server whose established key finds a log with
+    /// entries but no keys refuses: someone removed them), and only onto an unsigned head
+    /// (`check_head`), so that an entry slipped in behind the servers' backs is never signed.
     pub fn adopt_unsigned_head(&mut self) {
         self.adopting = true;
     }
@@ -223,9 +238,7 @@ impl WriteTx {
         .execute(&mut *self.tx)
         .await
         .doing("registering a ledger key")?;
-        if let Some(signer) = &self.signer {
-            signer.learn(*key);
-        }
+        self.learned_keys.push(*key);
         Ok(())
     }
 
@@ -250,16 +263,37 @@ impl WriteTx {
                 ),
             };
         };
+        if let Some((own, _)) = signer.last_signed()
+            && seq < own
+        {
+            return refused(format!(
+                "the head is entry {seq}, behind entry {own}, which this server signed: the log \
+                 was cut back (see `truce ledger verify`)"
+            ));
+        }
         if unsigned {
-            return match seq == 0 || self.adopting {
-                true => Ok(()),
-                false => refused(format!(
+            return match (seq == 0, self.adopting, signer.new_key) {
+                (true, _, _) | (false, true, true) => Ok(()),
+                (false, true, false) => refused(
+                    "the log has entries but no server key, and this server's key is not a new \
+                     one: the log's keys were removed, or the key belongs to another database \
+                     (see `truce ledger verify`)"
+                        .to_owned(),
+                ),
+                (false, false, _) => refused(format!(
                     "entry {seq}, the head, carries no server signature: it was added behind \
                      the servers' backs (see `truce ledger verify`)"
                 )),
             };
         }
-        if signer.trusts(seq, hash) {
+        if self.adopting {
+            return refused(
+                "the log is signed, by no key registered in it: another server registered the \
+                 first key meanwhile, or the log's keys were removed (see `truce ledger verify`)"
+                    .to_owned(),
+            );
+        }
+        if signer.last_signed() == Some((seq, *hash)) {
             return Ok(());
         }
         let signed = signed_of(signature, signed_by);
@@ -274,7 +308,7 @@ impl WriteTx {
                     "entry {seq}, the head, is signed with a key the log never registered"
                 ));
             }
-            signer.learn(signed.key);
+            self.learned_keys.push(signed.key);
         }
         Ok(())
     }

@@ -351,6 +351,8 @@ impl Store {
             logged: false,
             signer: self.signer.clone(),
             adopting: false,
+            signed_head: None,
+            learned_keys: Vec::new(),
         })
     }
 

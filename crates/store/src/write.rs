@@ -39,6 +39,10 @@ pub struct WriteTx {
     pub(crate) signer: Option<Arc<crate::ledger::Signer>>,
     /// This transaction registers the first server key, and may chain onto an unsigned head.
     pub(crate) adopting: bool,
+    /// The head this transaction signed, for the signer to trust once it commits.
+    pub(crate) signed_head: Option<(i64, truce_ledger::Hash)>,
+    /// Keys this transaction found registered, for the signer to know once it commits.
+    pub(crate) learned_keys: Vec<truce_ledger::PublicKey>,
 }
 
 /// The connection a write transaction runs on.
@@ -108,7 +112,11 @@ impl WriteTx {
             WriteConnection::Pooled(tx) => tx.commit().await,
             WriteConnection::Writer(mut tx) => tx.commit().await,
         }
-        .doing("committing")
+        .doing("committing")?;
+        if let Some(signer) = &self.signer {
+            signer.committed(self.signed_head, &self.learned_keys);
+        }
+        Ok(())
     }
 
     /// What the world is built from, as this transaction sees it.
@@ -338,6 +346,7 @@ impl WriteTx {
         // through the chain, and costs the writer one signing however many entries it wrote.
         if let (Some(signer), Some(entry)) = (&self.signer, entries.last_mut()) {
             let signed = signer.sign(last, &prev);
+            self.signed_head = Some((last, prev));
             entry.signature = hex::encode(signed.signature);
             entry.signed_by = hex::encode(signed.key);
         }
@@ -417,6 +426,15 @@ impl WriteTx {
         // show, never something to seal.
         if int(&head, "unsealed")? == 0 {
             return Ok(0);
+        }
+        // Entries from before the chain are from before signatures too: a mark found on a
+        // signed log was set by hand, and sealing would re-hash entries under signatures.
+        if self.ledger_key_count().await? > 0 {
+            return Err(StoreError::Corrupt {
+                what: "change log",
+                reason: "marked for sealing, but it is signed: see `truce ledger verify`"
+                    .to_owned(),
+            });
         }
         let unsealed = sqlx::query(
             "SELECT seq, at, principal, action, entity, entity_id, reason, payload_sha256 \

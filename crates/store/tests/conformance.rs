@@ -997,7 +997,7 @@ async fn register_then(store: &Store, then: Vec<NewChange>) {
 /// operator with access to the database would. Answers the signing store and a connection of
 /// that operator.
 async fn ledger_to_tamper_with(store: &Store) -> (Store, sqlx::AnyPool) {
-    let signed = store.clone().signing_with(server_key());
+    let signed = store.clone().signing_with(server_key(), true);
     let stored = incident("k", 1, 36.0, &["covered"]);
     let mut record = hashed_change("k");
     record.payload = truce_store::recorded_incident_payload(&stored.body);
@@ -1233,7 +1233,8 @@ conformance!(every_tampering_with_the_log_is_found_where_it_is, |store| {
         .unwrap();
     let reopened = Store::open(store.url()).await.unwrap();
     assert_eq!(reopened.verify_ledger().await.unwrap().unwrap_err().seq, 1);
-    // What a migration marks as written before the chain is sealed, once, in order.
+    // A sealing mark set by hand on a signed log is refused: sealing would re-hash entries
+    // under their signatures.
     sqlx::raw_sql(
         "DELETE FROM change_log; INSERT INTO change_log SELECT * FROM kept; \
          UPDATE change_log SET hash = '', prev_hash = ''; UPDATE change_head SET unsealed = 1",
@@ -1241,17 +1242,16 @@ conformance!(every_tampering_with_the_log_is_found_where_it_is, |store| {
     .execute(&operator)
     .await
     .unwrap();
-    let reopened = Store::open(store.url()).await.unwrap();
-    assert_eq!(reopened.verify_ledger().await.unwrap(), Ok(6));
-    let resealed: String = sqlx::query_scalar("SELECT hash FROM change_head")
-        .fetch_one(&operator)
-        .await
-        .unwrap();
-    assert_eq!(resealed, head, "the same chain as written");
-    sqlx::raw_sql("DROP TABLE kept")
-        .execute(&operator)
-        .await
-        .unwrap();
+    let refused = Store::open(store.url()).await.unwrap_err();
+    assert!(refused.to_string().contains("signed"), "{refused}");
+    sqlx::raw_sql(&format!(
+        "DELETE FROM change_log; INSERT INTO change_log SELECT * FROM kept; DROP TABLE kept; \
+         UPDATE change_head SET unsealed = 0, hash = '{head}'"
+    ))
+    .execute(&operator)
+    .await
+    .unwrap();
+    assert_eq!(store.verify_ledger().await.unwrap(), Ok(6));
     // A forged entry, well chained, appended behind the head's back.
     let last: String = sqlx::query_scalar("SELECT hash FROM change_log WHERE seq = 6")
         .fetch_one(&operator)
@@ -1404,3 +1404,75 @@ conformance!(every_tampering_with_the_log_is_found_where_it_is, |store| {
         (7, UnknownKey)
     );
 });
+
+conformance!(
+    a_server_refuses_a_log_cut_back_or_a_second_first_key,
+    |store| {
+        let (signed, operator) = ledger_to_tamper_with(&store).await;
+        // Two servers with new keys on a log without any: the second to commit is refused.
+        let other = store
+            .clone()
+            .signing_with(truce_ledger::ServerKey::from_seed(&[11; 32]), true);
+        let mut tx = other.begin_write().await.unwrap();
+        tx.adopt_unsigned_head();
+        let refused = tx.append_changes(&[hashed_change("f")]).await.unwrap_err();
+        assert!(refused.to_string().contains("meanwhile"), "{refused}");
+        drop(tx);
+        // The last transaction cut off, the head set back to the one before: whole as far as the
+        // log alone can tell (docs/ledger.md, "Limits"), but the server that signed entry 6 will
+        // not chain onto entry 4.
+        sqlx::raw_sql(
+            "DELETE FROM change_log WHERE seq > 4; \
+         UPDATE change_head SET seq = 4, hash = (SELECT hash FROM change_log WHERE seq = 4), \
+         signature = (SELECT signature FROM change_log WHERE seq = 4), \
+         signed_by = (SELECT signed_by FROM change_log WHERE seq = 4)",
+        )
+        .execute(&operator)
+        .await
+        .unwrap();
+        assert_eq!(store.verify_ledger().await.unwrap(), Ok(4));
+        let mut tx = signed.begin_write().await.unwrap();
+        let refused = tx.append_changes(&[hashed_change("f")]).await.unwrap_err();
+        assert!(refused.to_string().contains("cut back"), "{refused}");
+    }
+);
+
+conformance!(
+    entries_from_before_the_chain_are_sealed_once_in_order,
+    |store| {
+        for changes in [
+            vec![hashed_change("a"), hashed_change("b")],
+            vec![hashed_change("c")],
+        ] {
+            let mut tx = store.begin_write().await.unwrap();
+            tx.append_changes(&changes).await.unwrap();
+            tx.commit().await.unwrap();
+        }
+        let head = store.chain_head().await.unwrap();
+        // What the migration that added the chain found: entries without hashes, marked.
+        let operator = sqlx::AnyPool::connect(store.url()).await.unwrap();
+        let drop = match store.backend() {
+            truce_store::Backend::Sqlite => {
+                "DROP TRIGGER change_log_sealed_once; DROP TRIGGER change_head_forward"
+            }
+            truce_store::Backend::Postgres => {
+                "DROP TRIGGER change_log_no_change ON change_log; \
+             DROP TRIGGER change_head_forward ON change_head"
+            }
+        };
+        sqlx::raw_sql(&format!(
+            "{drop}; UPDATE change_log SET hash = '', prev_hash = ''; \
+         UPDATE change_head SET hash = '', unsealed = 1"
+        ))
+        .execute(&operator)
+        .await
+        .unwrap();
+        let reopened = Store::open(store.url()).await.unwrap();
+        assert_eq!(reopened.verify_ledger().await.unwrap(), Ok(3));
+        assert_eq!(
+            store.chain_head().await.unwrap(),
+            head,
+            "the same chain as written"
+        );
+    }
+);

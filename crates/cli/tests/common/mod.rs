@@ -22,12 +22,24 @@ pub struct Server {
 /// The password of the admin `--init-admin` makes in the tests, and of every test user.
 pub const TEST_PASSWORD: &str = "test-password-2016";
 
+/// The ledger key every test server and command on PostgreSQL shares (a SQLite database's
+/// sits beside it), as the servers of one deployment share theirs.
+fn postgres_key(args: &[&str]) -> Option<(&'static str, std::path::PathBuf)> {
+    args.iter().any(|arg| arg.starts_with("postgres")).then(|| {
+        (
+            "TRUCE_LEDGER_KEY",
+            std::env::temp_dir().join("truce-test-postgres.key"),
+        )
+    })
+}
+
 /// Runs the binary with `args`; returns whether it succeeded, its standard output and its
 /// standard error.
 pub fn cli(args: &[&str]) -> (bool, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_truce"))
         .args(args)
         .current_dir(std::env::temp_dir())
+        .envs(postgres_key(args))
         .env("TRUCE_LOG", "warn")
         .env("TRUCE_PASSWORD", TEST_PASSWORD)
         .output()
@@ -80,6 +92,7 @@ impl Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_truce"))
             .args(args)
             .current_dir(std::env::temp_dir())
+            .envs(postgres_key(args))
             .env("TRUCE_LOG", "warn")
             .env("TRUCE_PASSWORD", TEST_PASSWORD)
             .stdout(Stdio::piped())

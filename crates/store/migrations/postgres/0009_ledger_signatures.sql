@@ -42,3 +42,5 @@ END
 $$;
 CREATE TRIGGER ledger_key_no_change BEFORE UPDATE OR DELETE ON ledger_key
     FOR EACH ROW EXECUTE FUNCTION ledger_key_append_only();
+CREATE TRIGGER ledger_key_no_truncate BEFORE TRUNCATE ON ledger_key
+    FOR EACH STATEMENT EXECUTE FUNCTION ledger_key_append_only();
