@@ -65,11 +65,14 @@ pub struct Fields<'a> {
     pub payload_sha256: &'a Hash,
     /// The hash of the entry before.
     pub prev: &'a Hash,
+    /// The signature on the entry before, when it has one: the chain covers its bytes, so
+    /// that one signature checked covers every signature before it.
+    pub prev_signed: Option<&'a Signed>,
 }
 
 impl Entry {
-    /// The fields its hash covers.
-    pub fn fields(&self) -> Fields<'_> {
+    /// The fields its hash covers, when the entry before carries `prev_signed`.
+    pub fn fields<'a>(&'a self, prev_signed: Option<&'a Signed>) -> Fields<'a> {
         Fields {
             seq: self.seq,
             at: self.at,
@@ -80,6 +83,7 @@ impl Entry {
             reason: &self.reason,
             payload_sha256: &self.payload_sha256,
             prev: &self.prev,
+            prev_signed,
         }
     }
 }
@@ -101,6 +105,10 @@ pub fn entry_hash(fields: &Fields<'_>) -> Hash {
     }
     hasher.update(fields.payload_sha256);
     hasher.update(fields.prev);
+    if let Some(signed) = fields.prev_signed {
+        hasher.update(signed.key);
+        hasher.update(signed.signature);
+    }
     hasher.finalize().into()
 }
 
@@ -188,7 +196,17 @@ pub struct ChainWalk {
     signed_through: i64,
     /// The signature on the last entry walked.
     last_signed: Option<Signed>,
+    /// Signed heads walked since the last signature checked, oldest first: the chain covers
+    /// their bytes, so checking the last of them checks them all.
+    unchecked: Vec<(i64, Hash, Signed)>,
+    /// The entry from which the next signature is checked at once.
+    next_check: i64,
 }
+
+/// Entries between signatures checked at once while walking (and the last of all, and each
+/// one that registers a key); where one fails, every one since the last that held is checked
+/// to name the first that fails.
+const CHECK_EVERY: i64 = 4_096;
 
 impl Default for ChainWalk {
     fn default() -> Self {
@@ -199,6 +217,8 @@ impl Default for ChainWalk {
             pending_keys: Vec::new(),
             signed_through: 0,
             last_signed: None,
+            unchecked: Vec::new(),
+            next_check: CHECK_EVERY,
         }
     }
 }
@@ -217,7 +237,16 @@ impl ChainWalk {
         if entry.seq != expected {
             return damage(DamageKind::OutOfSequence { expected });
         }
-        if entry_hash(&entry.fields()) != entry.hash {
+        if entry_hash(&entry.fields(self.last_signed.as_ref())) != entry.hash {
+            // A signature changed on the entry before shows here first: name it where it is.
+            if let Some(before) = &self.last_signed
+                && !verify_head(self.walked, &self.prev, before)
+            {
+                return Err(Damage {
+                    seq: self.walked,
+                    kind: DamageKind::BadSignature,
+                });
+            }
             return damage(DamageKind::Altered);
         }
         if entry.prev != self.prev {
@@ -247,8 +276,10 @@ impl ChainWalk {
             if !self.keys.contains(&signed.key) {
                 return damage(DamageKind::UnknownKey);
             }
-            if !verify_head(entry.seq, &entry.hash, signed) {
-                return damage(DamageKind::BadSignature);
+            self.unchecked.push((entry.seq, entry.hash, *signed));
+            if !self.pending_keys.is_empty() || entry.seq >= self.next_check {
+                self.check_signatures()?;
+                self.next_check = entry.seq + CHECK_EVERY;
             }
             self.signed_through = entry.seq;
             self.keys.extend(self.pending_keys.drain(..));
@@ -259,10 +290,42 @@ impl ChainWalk {
         Ok(())
     }
 
+    /// Checks the signatures walked since the last one checked: the last of them, and when it
+    /// fails, each in turn to name the first that does.
+    fn check_signatures(&mut self) -> Result<(), Damage> {
+        let holds = |(seq, hash, signed): &(i64, Hash, Signed)| verify_head(*seq, hash, signed);
+        let Some(last) = self.unchecked.last() else {
+            return Ok(());
+        };
+        if holds(last) {
+            self.unchecked.clear();
+            return Ok(());
+        }
+        let seq = self
+            .unchecked
+            .iter()
+            .find(|unchecked| !holds(unchecked))
+            .map_or(last.0, |unchecked| unchecked.0);
+        Err(Damage {
+            seq,
+            kind: DamageKind::BadSignature,
+        })
+    }
+
+    /// The signature on the last entry walked (what the next entry's hash covers).
+    pub fn last_signed(&self) -> Option<&Signed> {
+        self.last_signed.as_ref()
+    }
+
     /// The end of the walk: the record must reach `last` (the head, a signed checkpoint) and
-    /// stop there, and its last hash and signature be the head's where one is known; once a
-    /// key is registered, a signature must cover the last entry. Answers the last hash.
-    pub fn finish(self, last: i64, head: Option<(&Hash, Option<&Signed>)>) -> Result<Hash, Damage> {
+    /// stop there, and its last hash and signature be the head's where one is known; the
+    /// signatures since the last checked must hold; once a key is registered, a signature must
+    /// cover the last entry. Answers the last hash.
+    pub fn finish(
+        mut self,
+        last: i64,
+        head: Option<(&Hash, Option<&Signed>)>,
+    ) -> Result<Hash, Damage> {
         if self.walked < last {
             return Err(Damage {
                 seq: self.walked + 1,
@@ -283,6 +346,7 @@ impl ChainWalk {
                 kind: DamageKind::HeadMismatch,
             });
         }
+        self.check_signatures()?;
         if !self.keys.is_empty() && self.signed_through < self.walked {
             return Err(Damage {
                 seq: self.signed_through + 1,
@@ -334,7 +398,7 @@ mod tests {
                     hash: GENESIS,
                     signed: None,
                 };
-                entry.hash = entry_hash(&entry.fields());
+                entry.hash = entry_hash(&entry.fields(None));
                 prev = entry.hash;
                 entry
             })
@@ -358,7 +422,7 @@ mod tests {
             hash: GENESIS,
             signed: None,
         };
-        entry.hash = entry_hash(&entry.fields());
+        entry.hash = entry_hash(&entry.fields(None));
         assert_eq!(
             crate::to_hex(&entry.hash),
             include_str!("../testdata/entry-1.sha256").trim()
@@ -387,7 +451,7 @@ mod tests {
         // A forged entry made consistent with itself, renumbered, still breaks the link after.
         let mut forged = entries.clone();
         forged[4].principal = "user:intruder".to_owned();
-        forged[4].hash = entry_hash(&forged[4].fields());
+        forged[4].hash = entry_hash(&forged[4].fields(None));
         let damage = verify_chain(forged, 6).unwrap_err();
         assert_eq!((damage.seq, damage.kind), (6, DamageKind::BrokenLink));
 
@@ -410,14 +474,14 @@ mod tests {
         entries[0].action = REGISTER_KEY_ACTION.to_owned();
         entries[0].entity = KEY_ENTITY.to_owned();
         entries[0].entity_id = crate::to_hex(&key.public());
-        let mut prev = GENESIS;
+        let (mut prev, mut prev_signed) = (GENESIS, None);
         for entry in &mut entries {
             entry.prev = prev;
-            entry.hash = entry_hash(&entry.fields());
+            entry.hash = entry_hash(&entry.fields(prev_signed.as_ref()));
             if entry.seq % 2 == 0 {
                 entry.signed = Some(key.sign_head(entry.seq, &entry.hash));
             }
-            prev = entry.hash;
+            (prev, prev_signed) = (entry.hash, entry.signed);
         }
         entries
     }
@@ -459,7 +523,7 @@ mod tests {
         let mut appended = entries.clone();
         let mut forged = chain(7).remove(6);
         forged.prev = head;
-        forged.hash = entry_hash(&forged.fields());
+        forged.hash = entry_hash(&forged.fields(last_signed.as_ref()));
         appended.push(forged);
         let damage = verify_chain(appended, 7).unwrap_err();
         assert_eq!((damage.seq, damage.kind), (7, DamageKind::Unsigned));
@@ -472,7 +536,7 @@ mod tests {
         registration.entity = KEY_ENTITY.to_owned();
         registration.entity_id = crate::to_hex(&intruder.public());
         registration.prev = head;
-        registration.hash = entry_hash(&registration.fields());
+        registration.hash = entry_hash(&registration.fields(last_signed.as_ref()));
         registration.signed = Some(intruder.sign_head(7, &registration.hash));
         rotated.push(registration.clone());
         let damage = verify_chain(rotated, 7).unwrap_err();
@@ -482,7 +546,7 @@ mod tests {
         registration.signed = Some(key.sign_head(7, &registration.hash));
         let mut next = chain(8).remove(7);
         next.prev = registration.hash;
-        next.hash = entry_hash(&next.fields());
+        next.hash = entry_hash(&next.fields(registration.signed.as_ref()));
         next.signed = Some(intruder.sign_head(8, &next.hash));
         rotated.extend([registration, next]);
         assert!(verify_chain(rotated, 8).is_ok());
@@ -494,7 +558,7 @@ mod tests {
         twice.entity = KEY_ENTITY.to_owned();
         twice.entity_id = crate::to_hex(&key.public());
         twice.prev = head;
-        twice.hash = entry_hash(&twice.fields());
+        twice.hash = entry_hash(&twice.fields(last_signed.as_ref()));
         twice.signed = Some(key.sign_head(7, &twice.hash));
         again.push(twice);
         let damage = verify_chain(again, 7).unwrap_err();
@@ -513,6 +577,34 @@ mod tests {
     }
 
     #[test]
+    fn a_signature_spoilt_in_a_long_chain_is_named_though_one_in_thousands_is_checked() {
+        let key = crate::ServerKey::from_seed(&[5; 32]);
+        // Every entry its own transaction, as under a light load.
+        let mut entries = chain(10_000);
+        entries[0].action = REGISTER_KEY_ACTION.to_owned();
+        entries[0].entity = KEY_ENTITY.to_owned();
+        entries[0].entity_id = crate::to_hex(&key.public());
+        let (mut prev, mut prev_signed) = (GENESIS, None);
+        for entry in &mut entries {
+            entry.prev = prev;
+            entry.hash = entry_hash(&entry.fields(prev_signed.as_ref()));
+            entry.signed = Some(key.sign_head(entry.seq, &entry.hash));
+            (prev, prev_signed) = (entry.hash, entry.signed);
+        }
+        assert!(verify_chain(entries.clone(), 10_000).is_ok());
+        // Entry 5,000's signature spoilt, and every hash after it made to match again.
+        entries[4_999].signed.as_mut().unwrap().signature[7] ^= 1;
+        let (mut prev, mut prev_signed) = (entries[4_999].hash, entries[4_999].signed);
+        for entry in &mut entries[5_000..] {
+            entry.prev = prev;
+            entry.hash = entry_hash(&entry.fields(prev_signed.as_ref()));
+            (prev, prev_signed) = (entry.hash, entry.signed);
+        }
+        let damage = verify_chain(entries, 10_000).unwrap_err();
+        assert_eq!((damage.seq, damage.kind), (5_000, DamageKind::BadSignature));
+    }
+
+    #[test]
     fn texts_cannot_trade_bytes() {
         let mut one = chain(1).remove(0);
         let mut other = one.clone();
@@ -520,6 +612,9 @@ mod tests {
         one.entity_id = "x".to_owned();
         other.entity = "inciden".to_owned();
         other.entity_id = "tx".to_owned();
-        assert_ne!(entry_hash(&one.fields()), entry_hash(&other.fields()));
+        assert_ne!(
+            entry_hash(&one.fields(None)),
+            entry_hash(&other.fields(None))
+        );
     }
 }

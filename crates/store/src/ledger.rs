@@ -34,7 +34,7 @@ pub(crate) struct Signer {
     /// The key was just made, and is not registered yet: only such a key may adopt the
     /// entries of a log that has no key (`WriteTx::adopt_unsigned_head`).
     new_key: bool,
-    signed_head: Mutex<Option<(i64, Hash)>>,
+    signed_head: Mutex<Option<(i64, Hash, Signed)>>,
     known_keys: Mutex<HashSet<PublicKey>>,
 }
 
@@ -44,7 +44,7 @@ impl Signer {
         self.key.sign_head(seq, hash)
     }
 
-    fn last_signed(&self) -> Option<(i64, Hash)> {
+    fn last_signed(&self) -> Option<(i64, Hash, Signed)> {
         self.signed_head.lock().ok().and_then(|head| *head)
     }
 
@@ -55,7 +55,11 @@ impl Signer {
     }
 
     /// What a transaction taught, once it committed.
-    pub(crate) fn committed(&self, signed_head: Option<(i64, Hash)>, learned: &[PublicKey]) {
+    pub(crate) fn committed(
+        &self,
+        signed_head: Option<(i64, Hash, Signed)>,
+        learned: &[PublicKey],
+    ) {
         if let (Some(head), Ok(mut last)) = (signed_head, self.signed_head.lock()) {
             *last = Some(head);
         }
@@ -138,7 +142,7 @@ impl Store {
         // From the lowest number there could be, so that no row hides below the first.
         let mut after = i64::MIN;
         loop {
-            let batch = read_entries(&mut tx, after, BATCH).await?;
+            let batch = read_entries(&mut tx, self.backend, after, BATCH).await?;
             let Some(last) = batch.last().map(|entry| entry.seq) else {
                 break;
             };
@@ -245,25 +249,26 @@ impl WriteTx {
     /// Checks the head this transaction chains onto (at `seq`, with `hash`, and the signature
     /// in hex the head row keeps): a signing store chains only onto a head a registered server
     /// key signed, so that it never signs an entry added behind the servers' backs; a store
-    /// without a key never writes into a signed log.
+    /// without a key never writes into a signed log. Answers the head's signature, which the
+    /// next entry's hash covers.
     pub(crate) async fn check_head(
         &mut self,
         seq: i64,
         hash: &Hash,
         signature: &str,
         signed_by: &str,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<Option<Signed>> {
         let refused = |why: String| Err(StoreError::LedgerRefused(why));
         let unsigned = signature.is_empty() && signed_by.is_empty();
         let Some(signer) = self.signer.clone() else {
             return match unsigned {
-                true => Ok(()),
+                true => Ok(None),
                 false => refused(
                     "the log is signed, and writing to it needs the server's ledger key".into(),
                 ),
             };
         };
-        if let Some((own, _)) = signer.last_signed()
+        if let Some((own, _, _)) = signer.last_signed()
             && seq < own
         {
             return refused(format!(
@@ -273,7 +278,7 @@ impl WriteTx {
         }
         if unsigned {
             return match (seq == 0, self.adopting, signer.new_key) {
-                (true, _, _) | (false, true, true) => Ok(()),
+                (true, _, _) | (false, true, true) => Ok(None),
                 (false, true, false) => refused(
                     "the log has entries but no server key, and this server's key is not a new \
                      one: the log's keys were removed, or the key belongs to another database \
@@ -293,10 +298,10 @@ impl WriteTx {
                     .to_owned(),
             );
         }
-        if signer.last_signed() == Some((seq, *hash)) {
-            return Ok(());
-        }
         let signed = signed_of(signature, signed_by);
+        if signer.last_signed() == Some((seq, *hash, signed)) {
+            return Ok(Some(signed));
+        }
         if !truce_ledger::verify_head(seq, hash, &signed) {
             return refused(format!(
                 "the signature of entry {seq}, the head, does not verify (see `truce ledger verify`)"
@@ -310,7 +315,7 @@ impl WriteTx {
             }
             self.learned_keys.push(signed.key);
         }
-        Ok(())
+        Ok(Some(signed))
     }
 }
 
@@ -360,52 +365,98 @@ async fn read_head(connection: &mut AnyConnection) -> StoreResult<ChainHead> {
     })
 }
 
+/// An entry as a batch packs it: its columns, in order.
+type PackedEntry = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
 /// Entries after `after`, in order, at most `limit`, as the chain covers them. An incident's
 /// record is rebuilt from the incident's row as it is now (empty if the row is gone), so that
 /// a change of the data behind the entry shows.
 async fn read_entries(
     connection: &mut AnyConnection,
+    backend: Backend,
     after: i64,
     limit: usize,
 ) -> StoreResult<Vec<truce_ledger::Entry>> {
-    let rows = sqlx::query(&format!(
-        "SELECT c.seq, c.at, c.principal, c.action, c.entity, c.entity_id, c.reason, \
+    // The batch comes packed as one JSON array in one row: SQLite's driver hands each row
+    // from its own thread to the caller's, which cost more than checking the entry.
+    let pack = match backend {
+        Backend::Sqlite => "json_group_array(json_array",
+        Backend::Postgres => "json_agg(json_build_array",
+    };
+    let row = sqlx::query(&format!(
+        "SELECT COALESCE(CAST({pack}(seq, at, principal, action, entity, entity_id, reason, \
+         payload, payload_sha256, prev_hash, hash, signature, signed_by)) AS TEXT), '[]') \
+         AS entries FROM (\
+         SELECT c.seq, c.at, c.principal, c.action, c.entity, c.entity_id, c.reason, \
          CASE WHEN c.payload = '' THEN COALESCE($2 || i.body || $3, '') ELSE c.payload END \
          AS payload, c.payload_sha256, c.prev_hash, c.hash, c.signature, c.signed_by \
          FROM change_log c LEFT JOIN incident i ON c.payload = '' AND i.id = c.entity_id \
-         WHERE c.seq > $1 ORDER BY c.seq LIMIT {limit}"
+         WHERE c.seq > $1 ORDER BY c.seq LIMIT {limit}) AS batch"
     ))
     .bind(after)
     .bind(formats::RECORDED_INCIDENT_BEFORE)
     .bind(formats::RECORDED_INCIDENT_AFTER)
-    .fetch_all(&mut *connection)
+    .fetch_one(&mut *connection)
     .await
     .doing("reading the change log")?;
-    rows.iter()
-        .map(|row| {
-            // A hash that is not hex is damage the chain shows at this entry: it reads as all
-            // ones, which nothing hashes to.
-            let hash = |column: &str| -> StoreResult<truce_ledger::Hash> {
-                Ok(truce_ledger::from_hex(&text(row, column)?).unwrap_or([0xff; 32]))
-            };
-            Ok(truce_ledger::Entry {
-                seq: int(row, "seq")?,
-                at: int(row, "at")?,
-                principal: text(row, "principal")?,
-                action: text(row, "action")?,
-                entity: text(row, "entity")?,
-                entity_id: text(row, "entity_id")?,
-                reason: text(row, "reason")?,
-                payload_sha256: hash("payload_sha256")?,
-                payload: text(row, "payload")?,
-                prev: hash("prev_hash")?,
-                hash: hash("hash")?,
-                signed: {
-                    let (signature, signed_by) = (text(row, "signature")?, text(row, "signed_by")?);
-                    (!signature.is_empty() || !signed_by.is_empty())
-                        .then(|| signed_of(&signature, &signed_by))
-                },
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()
+    let mut packed: Vec<PackedEntry> =
+        serde_json::from_str(&text(&row, "entries")?).map_err(|error| StoreError::Corrupt {
+            what: "change log",
+            reason: format!("a batch of entries does not read back: {error}"),
+        })?;
+    // Aggregates keep the order they are fed in practice; the walk depends on it.
+    packed.sort_by_key(|entry| entry.0);
+    // A hash that is not hex is damage the chain shows at this entry: it reads as all ones,
+    // which nothing hashes to.
+    let hash = |hex: &str| truce_ledger::from_hex(hex).unwrap_or([0xff; 32]);
+    Ok(packed
+        .into_iter()
+        .map(
+            |(
+                seq,
+                at,
+                principal,
+                action,
+                entity,
+                entity_id,
+                reason,
+                payload,
+                payload_sha256,
+                prev,
+                own,
+                signature,
+                signed_by,
+            )| {
+                truce_ledger::Entry {
+                    seq,
+                    at,
+                    principal,
+                    action,
+                    entity,
+                    entity_id,
+                    reason,
+                    payload_sha256: hash(&payload_sha256),
+                    payload,
+                    prev: hash(&prev),
+                    hash: hash(&own),
+                    signed: (!signature.is_empty() || !signed_by.is_empty())
+                        .then(|| signed_of(&signature, &signed_by)),
+                }
+            },
+        )
+        .collect())
 }

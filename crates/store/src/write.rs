@@ -40,7 +40,7 @@ pub struct WriteTx {
     /// This transaction registers the first server key, and may chain onto an unsigned head.
     pub(crate) adopting: bool,
     /// The head this transaction signed, for the signer to trust once it commits.
-    pub(crate) signed_head: Option<(i64, truce_ledger::Hash)>,
+    pub(crate) signed_head: Option<(i64, truce_ledger::Hash, truce_ledger::Signed)>,
     /// Keys this transaction found registered, for the signer to know once it commits.
     pub(crate) learned_keys: Vec<truce_ledger::PublicKey>,
 }
@@ -310,13 +310,15 @@ impl WriteTx {
         .doing(DOING)?;
         let (last, generation) = (int(&head, "seq")?, int(&head, "generation")?);
         let mut prev = chain_hash(&text(&head, "hash")?, last - count)?;
-        self.check_head(
-            last - count,
-            &prev,
-            &text(&head, "signature")?,
-            &text(&head, "signed_by")?,
-        )
-        .await?;
+        // The first entry's hash covers the head's signature; the others follow unsigned ones.
+        let mut prev_signed = self
+            .check_head(
+                last - count,
+                &prev,
+                &text(&head, "signature")?,
+                &text(&head, "signed_by")?,
+            )
+            .await?;
         let mut entries = Vec::with_capacity(changes.len());
         for (change, seq) in changes.iter().zip(last - count + 1..) {
             let payload_sha256 = hash_of(&change.payload_sha256, "a payload's hash")?;
@@ -330,6 +332,7 @@ impl WriteTx {
                 reason: &change.reason,
                 payload_sha256: &payload_sha256,
                 prev: &prev,
+                prev_signed: prev_signed.take().as_ref(),
             });
             entries.push(ChangeEntry {
                 seq,
@@ -346,7 +349,7 @@ impl WriteTx {
         // through the chain, and costs the writer one signing however many entries it wrote.
         if let (Some(signer), Some(entry)) = (&self.signer, entries.last_mut()) {
             let signed = signer.sign(last, &prev);
-            self.signed_head = Some((last, prev));
+            self.signed_head = Some((last, prev, signed));
             entry.signature = hex::encode(signed.signature);
             entry.signed_by = hex::encode(signed.key);
         }
@@ -477,6 +480,8 @@ impl WriteTx {
                 reason: &reason,
                 payload_sha256: &payload_sha256,
                 prev: &prev,
+                // Entries from before the chain are from before signatures.
+                prev_signed: None,
             });
             sqlx::query("UPDATE change_log SET prev_hash = $1, hash = $2 WHERE seq = $3")
                 .bind(truce_ledger::to_hex(&prev))

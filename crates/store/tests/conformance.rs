@@ -1032,6 +1032,23 @@ async fn ledger_to_tamper_with(store: &Store) -> (Store, sqlx::AnyPool) {
     (signed, operator)
 }
 
+/// The signature on entry `seq`, as the database holds it.
+async fn signature_of(operator: &sqlx::AnyPool, seq: i64) -> truce_ledger::Signed {
+    let (signature, key): (String, String) = sqlx::query_as(&format!(
+        "SELECT signature, signed_by FROM change_log WHERE seq = {seq}"
+    ))
+    .fetch_one(operator)
+    .await
+    .unwrap();
+    let mut signed = truce_ledger::Signed {
+        key: [0; 32],
+        signature: [0; 64],
+    };
+    hex::decode_to_slice(key, &mut signed.key).unwrap();
+    hex::decode_to_slice(signature, &mut signed.signature).unwrap();
+    signed
+}
+
 /// The first damage `verify_ledger` finds after `sql`, and the record put back with `undo`.
 async fn damage_after(
     store: &Store,
@@ -1260,6 +1277,8 @@ conformance!(every_tampering_with_the_log_is_found_where_it_is, |store| {
     let payload = "{\"forged\":true}";
     let payload_sha256 = truce_ledger::payload_hash(payload);
     let prev = truce_ledger::from_hex(&last).unwrap();
+    // The hash covers the signature on the entry before (docs/ledger.md).
+    let signed_6 = signature_of(&operator, 6).await;
     let hash = truce_ledger::entry_hash(&truce_ledger::Fields {
         seq: 7,
         at: 1,
@@ -1270,6 +1289,7 @@ conformance!(every_tampering_with_the_log_is_found_where_it_is, |store| {
         reason: "",
         payload_sha256: &payload_sha256,
         prev: &prev,
+        prev_signed: Some(&signed_6),
     });
     let forge = format!(
         "INSERT INTO change_log (seq, at, principal, action, entity, entity_id, reason, payload, \
@@ -1379,6 +1399,7 @@ conformance!(every_tampering_with_the_log_is_found_where_it_is, |store| {
         reason: "",
         payload_sha256: &payload_sha256,
         prev: &truce_ledger::from_hex(&head_hash).unwrap(),
+        prev_signed: Some(&signed_6),
     });
     let self_signed = intruder.sign_head(7, &hash);
     let register = format!(
