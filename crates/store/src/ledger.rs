@@ -139,24 +139,43 @@ impl Store {
         let keys = read_keys(&mut tx).await?;
         let mut registered = HashMap::new();
         let mut walk = truce_ledger::ChainWalk::default();
+        // Each batch is checked on another thread while the next is read.
+        let mut checking: Option<tokio::task::JoinHandle<Checked>> = None;
         // From the lowest number there could be, so that no row hides below the first.
         let mut after = i64::MIN;
         loop {
             let batch = read_entries(&mut tx, self.backend, after, BATCH).await?;
+            if let Some(checked) = checking.take() {
+                let (walked, result, registrations) =
+                    checked.await.map_err(|error| StoreError::Corrupt {
+                        what: "change log",
+                        reason: format!("checking a batch failed: {error}"),
+                    })?;
+                if let Err(damage) = result {
+                    return Ok(Err(damage));
+                }
+                walk = walked;
+                registered.extend(registrations);
+            }
             let Some(last) = batch.last().map(|entry| entry.seq) else {
                 break;
             };
-            for entry in &batch {
-                if let Err(damage) = walk.next(entry) {
-                    return Ok(Err(damage));
-                }
-                if entry.action == truce_ledger::sign::REGISTER_KEY_ACTION
-                    && entry.entity == truce_ledger::sign::KEY_ENTITY
-                {
-                    registered.insert(entry.entity_id.clone(), (entry.seq, entry.at));
-                }
-            }
             after = last;
+            let mut walking = std::mem::take(&mut walk);
+            checking = Some(tokio::task::spawn_blocking(move || {
+                let mut registrations = Vec::new();
+                for entry in &batch {
+                    if let Err(damage) = walking.next(entry) {
+                        return (walking, Err(damage), registrations);
+                    }
+                    if entry.action == truce_ledger::sign::REGISTER_KEY_ACTION
+                        && entry.entity == truce_ledger::sign::KEY_ENTITY
+                    {
+                        registrations.push((entry.entity_id.clone(), (entry.seq, entry.at)));
+                    }
+                }
+                (walking, Ok(()), registrations)
+            }));
         }
         let head_hash = match (head.seq, truce_ledger::from_hex(&head.hash)) {
             (0, None) if head.hash.is_empty() => truce_ledger::GENESIS,
@@ -364,6 +383,13 @@ async fn read_head(connection: &mut AnyConnection) -> StoreResult<ChainHead> {
         signed_by: text(&row, "signed_by")?,
     })
 }
+
+/// A batch checked: the walk after it, the first damage in it, the keys it registered.
+type Checked = (
+    truce_ledger::ChainWalk,
+    Result<(), Damage>,
+    Vec<(String, (i64, i64))>,
+);
 
 /// An entry as a batch packs it: its columns, in order.
 type PackedEntry = (
