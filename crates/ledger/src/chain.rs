@@ -227,6 +227,25 @@ impl ChainWalk {
     /// Checks the next entry: its number, its hash, its link to the one before, its payload,
     /// its signature if it has one.
     pub fn next(&mut self, entry: &Entry) -> Result<(), Damage> {
+        let result = self.step(entry);
+        result.map_err(|damage| self.named_where_it_is(damage))
+    }
+
+    /// Damage found at or after a signature not yet checked may come from a change of that
+    /// signature (the next entry's hash covers it): the first such signature that fails is
+    /// where the record was changed.
+    fn named_where_it_is(&self, damage: Damage) -> Damage {
+        self.unchecked
+            .iter()
+            .take_while(|(seq, _, _)| *seq <= damage.seq)
+            .find(|(seq, hash, signed)| !verify_head(*seq, hash, signed))
+            .map_or(damage, |(seq, _, _)| Damage {
+                seq: *seq,
+                kind: DamageKind::BadSignature,
+            })
+    }
+
+    fn step(&mut self, entry: &Entry) -> Result<(), Damage> {
         let expected = self.walked + 1;
         let damage = |kind| {
             Err(Damage {
@@ -238,15 +257,6 @@ impl ChainWalk {
             return damage(DamageKind::OutOfSequence { expected });
         }
         if entry_hash(&entry.fields(self.last_signed.as_ref())) != entry.hash {
-            // A signature changed on the entry before shows here first: name it where it is.
-            if let Some(before) = &self.last_signed
-                && !verify_head(self.walked, &self.prev, before)
-            {
-                return Err(Damage {
-                    seq: self.walked,
-                    kind: DamageKind::BadSignature,
-                });
-            }
             return damage(DamageKind::Altered);
         }
         if entry.prev != self.prev {
@@ -326,6 +336,11 @@ impl ChainWalk {
         last: i64,
         head: Option<(&Hash, Option<&Signed>)>,
     ) -> Result<Hash, Damage> {
+        let result = self.end(last, head);
+        result.map_err(|damage| self.named_where_it_is(damage))
+    }
+
+    fn end(&mut self, last: i64, head: Option<(&Hash, Option<&Signed>)>) -> Result<Hash, Damage> {
         if self.walked < last {
             return Err(Damage {
                 seq: self.walked + 1,
@@ -430,6 +445,36 @@ mod tests {
     }
 
     #[test]
+    fn the_test_vector_of_an_entry_after_a_signed_one_holds() {
+        // docs/ledger.md, "A test vector": entry 2, after entry 1 signed with the key of 32
+        // bytes 0x11 and the signature of 64 bytes 0x22 (any bytes: the hash does not check
+        // them), computed apart from this code.
+        let before = Signed {
+            key: [0x11; 32],
+            signature: [0x22; 64],
+        };
+        let mut entry = Entry {
+            seq: 2,
+            at: 1_455_235_200_001,
+            principal: "user:ru-officer".to_owned(),
+            action: "add_actor".to_owned(),
+            entity: "actor".to_owned(),
+            entity_id: "isis".to_owned(),
+            reason: String::new(),
+            payload_sha256: Sha256::digest("{\"id\":\"isis\"}").into(),
+            payload: "{\"id\":\"isis\"}".to_owned(),
+            prev: crate::from_hex(include_str!("../testdata/entry-1.sha256").trim()).unwrap(),
+            hash: GENESIS,
+            signed: None,
+        };
+        entry.hash = entry_hash(&entry.fields(Some(&before)));
+        assert_eq!(
+            crate::to_hex(&entry.hash),
+            include_str!("../testdata/entry-2.sha256").trim()
+        );
+    }
+
+    #[test]
     fn an_intact_chain_verifies_and_every_kind_of_damage_is_found_where_it_is() {
         let entries = chain(6);
         let head = verify_chain(entries.clone(), 6).unwrap();
@@ -503,8 +548,24 @@ mod tests {
 
         let mut flipped = entries.clone();
         flipped[3].signed.as_mut().unwrap().signature[0] ^= 1;
+        let damage = verify_chain(flipped.clone(), 6).unwrap_err();
+        assert_eq!((damage.seq, damage.kind), (4, DamageKind::BadSignature));
+        // The entry after it given a hash to match: the break shows later, the change is
+        // still named where it is.
+        flipped[4].hash = entry_hash(&flipped[4].fields(flipped[3].signed.as_ref()));
         let damage = verify_chain(flipped, 6).unwrap_err();
         assert_eq!((damage.seq, damage.kind), (4, DamageKind::BadSignature));
+        // The last signature spoilt, the head's copy left as it was.
+        let mut spoilt = entries.clone();
+        spoilt[5].signed.as_mut().unwrap().signature[9] ^= 1;
+        let mut walk = ChainWalk::default();
+        for entry in &spoilt {
+            walk.next(entry).unwrap();
+        }
+        let damage = walk
+            .finish(6, Some((&head, last_signed.as_ref())))
+            .unwrap_err();
+        assert_eq!((damage.seq, damage.kind), (6, DamageKind::BadSignature));
 
         // Another key, never registered, re-signing an entry.
         let intruder = crate::ServerKey::from_seed(&[4; 32]);

@@ -28,15 +28,20 @@ pub fn to_hex(hash: &Hash) -> String {
 /// A hash read from 64 lowercase hex digits (nothing else: docs/ledger.md). Written out rather
 /// than through the `hex` crate, whose general decoding was a tenth of `verify`'s time.
 pub fn from_hex(text: &str) -> Option<Hash> {
+    bytes_from_hex(text)
+}
+
+/// `N` bytes read from `2 × N` lowercase hex digits (keys, signatures, hashes).
+pub fn bytes_from_hex<const N: usize>(text: &str) -> Option<[u8; N]> {
     let digits = text.as_bytes();
-    if digits.len() != 64 {
+    if digits.len() != 2 * N {
         return None;
     }
-    let mut hash = [0u8; 32];
-    for (byte, pair) in hash.iter_mut().zip(digits.chunks_exact(2)) {
+    let mut bytes = [0u8; N];
+    for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
         *byte = (nibble(pair[0])? << 4) | nibble(pair[1])?;
     }
-    Some(hash)
+    Some(bytes)
 }
 
 /// The value of one lowercase hex digit.
@@ -58,5 +63,7 @@ mod tests {
         assert_eq!(super::from_hex(&text.to_uppercase()), None);
         assert_eq!(super::from_hex(&text[..62]), None);
         assert_eq!(super::from_hex(&format!("{}g0", &text[..62])), None);
+        assert_eq!(super::bytes_from_hex::<2>("0aff"), Some([0x0a, 0xff]));
+        assert_eq!(super::bytes_from_hex::<2>("0AFF"), None);
     }
 }

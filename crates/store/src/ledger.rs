@@ -60,7 +60,10 @@ impl Signer {
         signed_head: Option<(i64, Hash, Signed)>,
         learned: &[PublicKey],
     ) {
-        if let (Some(head), Ok(mut last)) = (signed_head, self.signed_head.lock()) {
+        // Two transactions may commit in the other order: the later head is kept.
+        if let (Some(head), Ok(mut last)) = (signed_head, self.signed_head.lock())
+            && last.is_none_or(|(seq, _, _)| seq < head.0)
+        {
             *last = Some(head);
         }
         if let Ok(mut known) = self.known_keys.lock() {
@@ -144,19 +147,26 @@ impl Store {
         // From the lowest number there could be, so that no row hides below the first.
         let mut after = i64::MIN;
         loop {
-            let batch = read_entries(&mut tx, self.backend, after, BATCH).await?;
+            let read = read_entries(&mut tx, self.backend, after, BATCH).await;
+            // The batch before first: damage found there is the answer, whatever the read.
             if let Some(checked) = checking.take() {
-                let (walked, result, registrations) =
-                    checked.await.map_err(|error| StoreError::Corrupt {
-                        what: "change log",
-                        reason: format!("checking a batch failed: {error}"),
-                    })?;
+                let (walked, result, registrations) = match checked.await {
+                    Ok(checked) => checked,
+                    Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+                    Err(error) => {
+                        return Err(StoreError::Corrupt {
+                            what: "change log",
+                            reason: format!("checking a batch was cancelled: {error}"),
+                        });
+                    }
+                };
                 if let Err(damage) = result {
                     return Ok(Err(damage));
                 }
                 walk = walked;
                 registered.extend(registrations);
             }
+            let batch = read?;
             let Some(last) = batch.last().map(|entry| entry.seq) else {
                 break;
             };
@@ -341,17 +351,10 @@ impl WriteTx {
 /// A signature and its key read from hex; what does not parse reads as zeros, which verify
 /// nothing, so that it shows as a bad signature where it is.
 fn signed_of(signature: &str, signed_by: &str) -> Signed {
-    let mut signed = Signed {
-        key: [0; 32],
-        signature: [0; 64],
-    };
-    if hex::decode_to_slice(signed_by, &mut signed.key).is_err() {
-        signed.key = [0; 32];
+    Signed {
+        key: truce_ledger::bytes_from_hex(signed_by).unwrap_or([0; 32]),
+        signature: truce_ledger::bytes_from_hex(signature).unwrap_or([0; 64]),
     }
-    if hex::decode_to_slice(signature, &mut signed.signature).is_err() {
-        signed.signature = [0; 64];
-    }
-    signed
 }
 
 async fn read_keys(connection: &mut AnyConnection) -> StoreResult<Vec<LedgerKey>> {
